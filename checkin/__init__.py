@@ -1,0 +1,77 @@
+"""checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
+
+import logging
+import sys
+import time
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from . import config, db, formatting
+
+LOCALES = ("sv", "en")
+csrf = CSRFProtect()
+log = logging.getLogger("checkin.requests")
+
+
+def select_locale():
+    choice = request.cookies.get("lang")
+    if choice in LOCALES:
+        return choice
+    from flask import current_app
+
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def _request_log(app):
+    """One line per request: method, route template, status, duration. No address, agent,
+    query string, door key or clock time — so nothing here can point at a visitor."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        log.info("%s %s %s %.1fms", request.method, rule, response.status_code, took)
+        return response
+
+
+def create_app(test_config=None):
+    instance = config.instance_path()
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+    )
+    app.config.update(config.settings(instance))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    formatting.init_app(app)
+    csrf.init_app(app)
+    Babel(app, locale_selector=select_locale, default_domain="messages")
+    _request_log(app)
+
+    from . import errors
+    from .visitor import blueprint as visitor
+
+    errors.init_app(app)
+    app.register_blueprint(visitor)
+
+    from .cli import register
+
+    register(app)
+    return app

@@ -1,0 +1,50 @@
+"""Anonymity in one place: the phone's random key, its yearly keyed hash, and hour rounding.
+
+The phone keeps a random key (only after the visitor agrees). The server stores only
+HMAC(secret of the year, venue + key): the secret changes every calendar year, so a
+phone can be counted as one person within a year and never followed across years.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from .db import writing
+
+DEVICE_KEY_BYTES = 24
+
+
+def new_device_key():
+    return secrets.token_urlsafe(DEVICE_KEY_BYTES)
+
+
+def is_device_key(value):
+    """A key we could have made: url-safe base64 of the right length, nothing else."""
+    if not isinstance(value, str) or len(value) != 32:
+        return False
+    return all(c.isalnum() or c in "-_" for c in value)
+
+
+def year_secret(db, year):
+    """The secret for a calendar year, created the first time that year needs one."""
+    row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
+    if row:
+        return row[0]
+    with writing(db):
+        db.execute(
+            "INSERT OR IGNORE INTO year_key (year, secret) VALUES (?, ?)",
+            [year, secrets.token_hex(32)],
+        )
+    return db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()[0]
+
+
+def person_hash(db, venue_id, device_key, year):
+    """The stored stand-in for a remembered phone: valid for one venue and one year."""
+    secret = bytes.fromhex(year_secret(db, year))
+    message = f"{venue_id}:{device_key}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def visit_hour(moment):
+    """The only part of the time we keep."""
+    return moment.hour

@@ -1,0 +1,178 @@
+"""The demo: Mallis's week from CONTEXT.md, a second venue, and a year of synthetic visits."""
+
+import datetime as dt
+import random
+
+from . import venues
+from .anonymity import person_hash
+from .db import migrate, writing
+from .schedule import check_in_choices
+
+# (name_sv, name_en, description_sv, description_en, pictogram, address, counted, slots)
+# slots: (weekday 0=Monday, start, end)
+MALLIS = [
+    ("Sygrupp", "Sewing group", "Sy, laga och lär av varandra.",
+     "Sew, mend and learn from each other.", "sewing", "", 1, [(0, "10:00", "12:00")]),
+    ("Peer support", "Peer support", "Prata med någon som har varit där du är.",
+     "Talk to someone who has been where you are.", "talk", "", 1,
+     [(0, "13:00", "15:00"), (3, "13:00", "15:00")]),
+    ("Matlagningskurs", "Cooking class", "Vi lagar lunch tillsammans och äter.",
+     "We cook lunch together and eat.", "cooking", "", 1, [(1, "11:00", "14:00")]),
+    ("Ekonomiska frågor", "Money matters", "Hjälp med räkningar, budget och brev.",
+     "Help with bills, budget and letters.", "money", "", 1, [(1, "14:30", "16:00")]),
+    ("Digital verkstad", "Digital workshop", "Hjälp med mobil, dator och BankID.",
+     "Help with phone, computer and BankID.", "computer", "", 1, [(2, "10:00", "12:00")]),
+    ("Skrivargrupp", "Writing group", "Skriv om det du vill. Ingen erfarenhet behövs.",
+     "Write about what you like. No experience needed.", "writing", "", 1,
+     [(2, "13:00", "15:00")]),
+    ("Kortfilmsgrupp", "Short film group", "Gör film med mobilen.",
+     "Make films with a phone.", "film", "", 1, [(3, "10:00", "12:00")]),
+    ("Kvinnogrupp", "Women's group", "En stund bara för kvinnor.",
+     "Time for women only.", "women", "", 1, [(3, "15:00", "17:00")]),
+    ("Yoga", "Yoga", "Lugn yoga för alla kroppar. Mattor finns.",
+     "Gentle yoga for every body. Mats are here.", "yoga", "", 1, [(4, "10:00", "11:00")]),
+    ("Bostad Först Social Club", "Housing First Social Club", "Fika, spel och prat.",
+     "Coffee, games and talk.", "social", "", 1, [(4, "13:00", "16:00")]),
+    ("Stadsodling", "Urban gardening", "Odla tillsammans i Koleraparken.",
+     "Grow things together in Koleraparken.", "plant", "Koleraparken, Stockholm", 0,
+     [(1, "16:00", "18:00")]),
+    ("Stadsvandring", "City walk", "Vi går och tittar på staden tillsammans.",
+     "We walk and look at the city together.", "walk", "Samling vid Sergels torg", 0,
+     [(2, "15:30", "17:00")]),
+    ("Skogsvandring", "Forest walk", "En lugn promenad i skogen.",
+     "A calm walk in the forest.", "tree", "Judarskogen, Bromma", 0, [(0, "15:30", "17:30")]),
+    ("Radio Gatan", "Street radio", "Var med och gör radio.",
+     "Help make radio.", "radio", "Radio Gatan, Södermalm", 0, [(3, "17:00", "18:00")]),
+    ("Fredagsjam", "Friday jam", "Spela eller lyssna. Alla är välkomna.",
+     "Play or listen. Everyone is welcome.", "music",
+     "Münchenbryggeriet, Torkel Knutssonsgatan 2", 0, [(4, "18:00", "21:00")]),
+    ("Framtidsverkstad", "Future workshop", "Du bestämmer vad vi ska göra här.",
+     "You decide what we do here.", "star", "", 1, []),
+    ("Julfest", "Christmas party", "Julmat och gemenskap.",
+     "Christmas food and company.", "party", "", 1, []),
+]
+
+VICTOR = [
+    ("Husmöte", "House meeting", "Säg vad du tycker och vad du önskar.",
+     "Say what you think and what you wish for.", "meeting", "", 1, [(0, "18:00", "19:00")]),
+    ("Gym", "Gym", "Träna tillsammans.", "Work out together.", "sport", "", 1,
+     [(1, "17:00", "18:00")]),
+    ("Våffelkväll", "Waffle evening", "Vi gräddar våfflor.", "We make waffles.", "food", "", 1,
+     [(2, "18:00", "20:00")]),
+    ("Klädutdelning", "Clothes give-away", "Hämta kläder du behöver.",
+     "Pick up clothes you need.", "people", "", 1, [(3, "14:00", "16:00")]),
+    ("Bio", "Cinema", "Vi ser en film ihop.", "We watch a film together.", "film", "", 1,
+     [(4, "19:00", "21:00")]),
+]
+
+VENUES = [
+    # slug, name, organisation, address, activities, visits a month (first, last)
+    ("mallis", "Mallis", "Street Minds och Stockholms stad", "Malmskillnadsgatan, Stockholm",
+     MALLIS, (40, 140)),
+    ("victor", "Victor", "Skyddsvärnet", "Härbärget Victor, Göteborg", VICTOR, (15, 30)),
+]
+
+
+def _create_venue(db, slug, name, organisation, address, activities, today):
+    with writing(db):
+        venue_id = db.execute(
+            "INSERT INTO venue (slug, name, organisation, address, door_key) VALUES (?,?,?,?,?)",
+            [slug, name, organisation, address, venues.new_door_key()],
+        ).lastrowid
+        ids = {}
+        for name_sv, name_en, desc_sv, desc_en, pict, where, counted, slots in activities:
+            ids[name_sv] = db.execute(
+                "INSERT INTO activity (venue_id, name_sv, name_en, description_sv, "
+                "description_en, pictogram, address, counted) VALUES (?,?,?,?,?,?,?,?)",
+                [venue_id, name_sv, name_en, desc_sv, desc_en, pict, where, counted],
+            ).lastrowid
+            for weekday, start, end in slots:
+                db.execute(
+                    "INSERT INTO slot (venue_id, activity_id, weekday, start, \"end\") "
+                    "VALUES (?,?,?,?,?)", [venue_id, ids[name_sv], weekday, start, end],
+                )
+        if "Framtidsverkstad" in ids:
+            thursday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=10)
+            db.execute(
+                "INSERT INTO event (venue_id, activity_id, date, start, \"end\", note_sv, note_en)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [venue_id, ids["Framtidsverkstad"], thursday.isoformat(), "13:00", "16:00",
+                 "Vi bjuder på lunch.", "Lunch is on us."],
+            )
+            party = dt.date(today.year, 12, 18)
+            if party < today:
+                party = dt.date(today.year + 1, 12, 18)
+            db.execute(
+                "INSERT INTO event (venue_id, activity_id, date, start, \"end\") "
+                "VALUES (?,?,?,?,?)",
+                [venue_id, ids["Julfest"], party.isoformat(), "17:00", "20:00"],
+            )
+    return venue_id
+
+
+def _synthetic_visits(db, venue_id, today, per_month, rng):
+    """A year up to yesterday, growing from per_month[0] to per_month[1] visits a month."""
+    first, last = per_month
+    people = [(f"demo-{venue_id}-{i}", rng.choices(
+        ["woman", "man", "other", "unstated"], [26, 70, 2, 2])[0]) for i in range(80)]
+    rows, start = [], today - dt.timedelta(days=365)
+    for month in range(12):
+        month_start = start + dt.timedelta(days=month * 365 // 12)
+        month_end = start + dt.timedelta(days=(month + 1) * 365 // 12)
+        target = round(first + (last - first) * month / 11)
+        days = []
+        day = month_start
+        while day < month_end:
+            choices = check_in_choices(db, venue_id, day)
+            if choices:
+                days.append((day, choices))
+            day += dt.timedelta(days=1)
+        if not days:
+            continue
+        pool = people[: 30 + month * 4]
+        for _ in range(target):
+            day, choices = rng.choice(days)
+            item = rng.choice(choices)
+            activity = None if rng.random() < 0.1 else item["activity"]["id"]
+            hour = int(item["start"][:2])
+            kind = rng.random()
+            if kind < 0.6:
+                key, gender = rng.choice(pool)
+                answer = None if rng.random() < 0.1 else gender
+                rows.append((venue_id, activity, day, hour, answer, "qr",
+                             person_hash(db, venue_id, key, day.year)))
+            else:
+                gender = rng.choices(["woman", "man", "other", "unstated", None],
+                                     [24, 62, 2, 4, 8])[0]
+                source = "kiosk" if kind < 0.8 else "qr" if kind < 0.95 else "tally"
+                rows.append((venue_id, activity, day, None if source == "tally" else hour,
+                             gender, source, None))
+    with writing(db):
+        # A phone counts once a day: the unique index drops a second visit that day.
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO visit (venue_id, activity_id, date, hour, gender, source, "
+            "person_hash) VALUES (?,?,?,?,?,?,?)",
+            [(v, a, d.isoformat(), h, g, s, p) for v, a, d, h, g, s, p in rows],
+        )
+    return db.execute("SELECT count(*) FROM visit WHERE venue_id = ?", [venue_id]).fetchone()[0]
+
+
+def seed(db, frozen_now=None):
+    """Create what is missing; running it again changes nothing. Yields lines to print."""
+    migrate(db)
+    rng = random.Random(2026)  # nosec B311 - synthetic data, not security
+    for slug, name, organisation, address, activities, per_month in VENUES:
+        venue = venues.by_slug(db, slug)
+        today = venues.local_now(venue or {"timezone": "Europe/Stockholm"}, frozen_now).date()
+        if venue is None:
+            _create_venue(db, slug, name, organisation, address, activities, today)
+            venue = venues.by_slug(db, slug)
+            yield f"Created venue {name} ({slug}) with {len(activities)} activities"
+        else:
+            yield f"Venue {name} ({slug}) already there"
+        has_visits = db.execute(
+            "SELECT 1 FROM visit WHERE venue_id = ? LIMIT 1", [venue["id"]]
+        ).fetchone()
+        if not has_visits:
+            count = _synthetic_visits(db, venue["id"], today, per_month, rng)
+            yield f"  added {count} synthetic visits over the last 12 months"

@@ -1,0 +1,39 @@
+"""Friendly error pages: say what happened and what to do, never blame."""
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_template(
+            "error.html",
+            title=_("The page was too old"),
+            message=_("Nothing was saved. Go back, reload the page and tap the button again."),
+        ), 400
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template(
+            "error.html",
+            title=_("We could not find that page"),
+            message=_("Check the address, or ask the staff."),
+        ), 404
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template(
+            "error.html",
+            title=_("That was too much text"),
+            message=_("Nothing was saved. Please write less and try again."),
+        ), 413
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return render_template(
+            "error.html",
+            title=_("Something went wrong on our side"),
+            message=_("Nothing is wrong with your phone. Please try again in a moment."),
+        ), 500

@@ -1,0 +1,97 @@
+"""Numbered, append-only migrations: never edit one that has shipped, add the next."""
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("checkin")
+
+
+def _run(db, script):
+    # executescript() would commit the migration's transaction half-way, so run one by one.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="m001_initial")
+def m001_initial(db):
+    _run(
+        db,
+        """
+        CREATE TABLE venue (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            organisation TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            timezone TEXT NOT NULL DEFAULT 'Europe/Stockholm',
+            opening_days TEXT NOT NULL DEFAULT '0,1,2,3,4',
+            door_key TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            name_sv TEXT NOT NULL,
+            name_en TEXT NOT NULL DEFAULT '',
+            description_sv TEXT NOT NULL DEFAULT '',
+            description_en TEXT NOT NULL DEFAULT '',
+            pictogram TEXT NOT NULL DEFAULT 'people',
+            address TEXT NOT NULL DEFAULT '',          -- empty: on site
+            counted INTEGER NOT NULL DEFAULT 1,        -- 0: open to everyone, no figures
+            active INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (venue_id, name_sv)
+        );
+        -- A weekly recurring time: weekday 0 = Monday.
+        CREATE TABLE slot (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            activity_id INTEGER NOT NULL REFERENCES activity(id),
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+            start TEXT NOT NULL,                       -- 'HH:MM', local time
+            "end" TEXT NOT NULL,
+            valid_from TEXT NOT NULL DEFAULT '2000-01-01',
+            valid_until TEXT                           -- inclusive; NULL: no end
+        );
+        -- One occurrence of a slot cancelled or moved, with a note visitors see.
+        CREATE TABLE slot_change (
+            id INTEGER PRIMARY KEY,
+            slot_id INTEGER NOT NULL REFERENCES slot(id),
+            date TEXT NOT NULL,                        -- the occurrence's original date
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            new_date TEXT,
+            new_start TEXT,
+            new_end TEXT,
+            note_sv TEXT NOT NULL DEFAULT '',
+            note_en TEXT NOT NULL DEFAULT '',
+            UNIQUE (slot_id, date)
+        );
+        -- A one-off event (Framtidsverkstad, Christmas party).
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            activity_id INTEGER NOT NULL REFERENCES activity(id),
+            date TEXT NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            note_sv TEXT NOT NULL DEFAULT '',
+            note_en TEXT NOT NULL DEFAULT ''
+        );
+        -- One visit. Never a name, an address, a device or a time finer than the hour.
+        CREATE TABLE visit (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            activity_id INTEGER REFERENCES activity(id),
+            date TEXT NOT NULL,                        -- local date, YYYY-MM-DD
+            hour INTEGER CHECK (hour BETWEEN 0 AND 23),  -- NULL for tallies
+            gender TEXT CHECK (gender IN ('woman', 'man', 'other', 'unstated')),  -- NULL: skipped
+            source TEXT NOT NULL CHECK (source IN ('qr', 'kiosk', 'tally')),
+            person_hash TEXT                           -- yearly keyed hash of an opt-in phone key
+        );
+        CREATE UNIQUE INDEX visit_one_a_day ON visit (venue_id, date, person_hash);
+        CREATE INDEX visit_venue_date ON visit (venue_id, date);
+        -- The secret behind the keyed hash, one per calendar year.
+        CREATE TABLE year_key (
+            year INTEGER PRIMARY KEY,
+            secret TEXT NOT NULL
+        );
+        """
+    )

@@ -1,0 +1,130 @@
+"""The week: recurring slots, one-off events, cancelled and moved occurrences. No Flask here."""
+
+import datetime as dt
+import re
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def monday_of(day):
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_label(day):
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(label):
+    """The Monday of an ISO week written `2026-W48`, or None if the label is not a real week."""
+    match = WEEK_RE.match(label or "")
+    if not match:
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def _dates(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def occurrences(db, venue_id, first, last):
+    """Everything on the venue's programme from `first` to `last`, in time order.
+
+    Each item is a dict with date, start, end, activity (a dict), kind ('slot' or 'event'),
+    cancelled, moved_from (the original date of a moved occurrence) and note_sv/note_en.
+    """
+    activities = {
+        row["id"]: dict(row)
+        for row in db.execute("SELECT * FROM activity WHERE venue_id = ?", [venue_id])
+    }
+    slots = db.execute(
+        "SELECT * FROM slot WHERE venue_id = ? AND valid_from <= ? "
+        "AND (valid_until IS NULL OR valid_until >= ?)",
+        # A moved occurrence can land up to a week away from its own date.
+        [venue_id, (last + dt.timedelta(days=7)).isoformat(),
+         (first - dt.timedelta(days=7)).isoformat()],
+    ).fetchall()
+    changes = {
+        (row["slot_id"], row["date"]): row
+        for row in db.execute(
+            "SELECT slot_change.* FROM slot_change JOIN slot ON slot.id = slot_change.slot_id "
+            "WHERE slot.venue_id = ?",
+            [venue_id],
+        )
+    }
+    items = []
+    wide_first, wide_last = first - dt.timedelta(days=7), last + dt.timedelta(days=7)
+    for slot in slots:
+        for day in _dates(wide_first, wide_last):
+            iso = day.isoformat()
+            if day.weekday() != slot["weekday"] or iso < slot["valid_from"]:
+                continue
+            if slot["valid_until"] and iso > slot["valid_until"]:
+                continue
+            item = {
+                "date": day, "start": slot["start"], "end": slot["end"],
+                "activity": activities[slot["activity_id"]], "kind": "slot",
+                "cancelled": False, "moved_from": None, "note_sv": "", "note_en": "",
+            }
+            change = changes.get((slot["id"], iso))
+            if change:
+                item["note_sv"], item["note_en"] = change["note_sv"], change["note_en"]
+                if change["cancelled"]:
+                    item["cancelled"] = True
+                else:
+                    if change["new_date"] and change["new_date"] != iso:
+                        item["moved_from"] = day
+                        item["date"] = dt.date.fromisoformat(change["new_date"])
+                    item["start"] = change["new_start"] or item["start"]
+                    item["end"] = change["new_end"] or item["end"]
+            if first <= item["date"] <= last:
+                items.append(item)
+    for event in db.execute(
+        "SELECT * FROM event WHERE venue_id = ? AND date BETWEEN ? AND ?",
+        [venue_id, first.isoformat(), last.isoformat()],
+    ):
+        items.append({
+            "date": dt.date.fromisoformat(event["date"]), "start": event["start"],
+            "end": event["end"], "activity": activities[event["activity_id"]], "kind": "event",
+            "cancelled": False, "moved_from": None,
+            "note_sv": event["note_sv"], "note_en": event["note_en"],
+        })
+    items.sort(key=lambda i: (i["date"], i["start"], i["activity"]["name_sv"]))
+    return items
+
+
+def week(db, venue_id, monday):
+    """The seven days from `monday`, each as (date, [occurrences])."""
+    items = occurrences(db, venue_id, monday, monday + dt.timedelta(days=6))
+    return [
+        (day, [i for i in items if i["date"] == day])
+        for day in _dates(monday, monday + dt.timedelta(days=6))
+    ]
+
+
+def check_in_choices(db, venue_id, day):
+    """Today's activities a visitor can check in to: counted, held, not cancelled."""
+    seen, choices = set(), []
+    for item in occurrences(db, venue_id, day, day):
+        activity = item["activity"]
+        if item["cancelled"] or not activity["counted"] or activity["id"] in seen:
+            continue
+        seen.add(activity["id"])
+        choices.append(item)
+    return choices
+
+
+def running_now(choices, moment):
+    """The activity on now (or starting within half an hour), else None."""
+    now = moment.strftime("%H:%M")
+    soon = (moment + dt.timedelta(minutes=30)).strftime("%H:%M")
+    for item in choices:
+        if item["start"] <= soon and now < item["end"]:
+            return item
+    return None
