@@ -1,12 +1,10 @@
 """The `checkin` command: the app's Flask CLI group plus our own commands."""
 
-import subprocess  # nosec B404 - runs pybabel from our own virtualenv with fixed arguments
-import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from .config import ROOT
 from .db import connect, init_db_command, pending_migrations
@@ -24,6 +22,7 @@ def main():
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
@@ -47,6 +46,7 @@ def serve_command(host, port, threads):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create the demo venues, their week and a year of synthetic visits (idempotent)."""
     from .demo import seed
@@ -57,6 +57,7 @@ def seed_demo_command():
 
 
 @click.command("door-url")
+@with_appcontext
 @click.argument("slug")
 @click.option("--qr", "qr_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the QR code as SVG to this file.")
@@ -81,7 +82,9 @@ def translate():
 
 
 def _pybabel(*args):
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # nosec B603
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
 
 
 @translate.command("update")
@@ -92,14 +95,28 @@ def translate_update():
              "--sort-output", "-o", str(pot), str(ROOT / "checkin"), str(ROOT / "templates"))
     _pybabel("update", "-i", str(pot), "-d", str(ROOT / "translations"), "--no-fuzzy-matching",
              "--ignore-obsolete")
+    # English is the source language: an English entry left empty says what its msgid says.
+    from babel.messages.pofile import read_po, write_po
+
+    po = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale="en")
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with open(po, "wb") as f:
+        write_po(f, catalog, no_location=True, sort_output=True, width=100)
+    click.echo("Now fill in the Swedish msgstr entries in translations/sv/LC_MESSAGES/messages.po")
 
 
 @translate.command("compile")
 def translate_compile():
     """Build the .mo files the app reads."""
-    _pybabel("compile", "-d", str(ROOT / "translations"), "--statistics")
+    _pybabel("compile", "-d", str(ROOT / "translations"))
 
 
 def register(app):
     for command in (init_db_command, serve_command, seed_demo_command, door_url_command, translate):
         app.cli.add_command(command)
+if __name__ == "__main__":
+    main()

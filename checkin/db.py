@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import click
 import sqlite_utils
 from flask import current_app, g
+from flask.cli import with_appcontext
 
 from .migrations import migrations
 
@@ -64,6 +65,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database or bring it up to date."""
     db = connect(current_app.config["DATABASE"])

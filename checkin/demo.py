@@ -160,7 +160,7 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
 def seed(db, frozen_now=None):
     """Create what is missing; running it again changes nothing. Yields lines to print."""
     migrate(db)
-    rng = random.Random(2026)  # nosec B311 - synthetic data, not security
+    rng = random.Random(2026)  # noqa: S311 - synthetic data, not security
     for slug, name, organisation, address, activities, per_month in VENUES:
         venue = venues.by_slug(db, slug)
         today = venues.local_now(venue or {"timezone": "Europe/Stockholm"}, frozen_now).date()

@@ -4,7 +4,15 @@ import datetime as dt
 import hmac
 
 from flask import (
-    abort, current_app, flash, redirect, render_template, request, session, url_for,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_babel import gettext as _
 
@@ -35,7 +43,7 @@ def _door(slug, key):
     """The venue whose current door key this is; an old or wrong key counts nothing."""
     venue = _venue(slug)
     if not hmac.compare_digest(key.encode(), venue["door_key"].encode()):
-        abort(render_template("visitor/old_key.html", venue=venue), 404)
+        abort(make_response(render_template("visitor/old_key.html", venue=venue), 404))
     return venue
 
 
@@ -116,30 +124,28 @@ def check_in(slug, key):
         form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
         return _check_in_page(venue, form, now)
 
-    if not form.validate():
+    def refuse(message):
         form.day.data = today.isoformat()
-        return _check_in_page(venue, form, now, 400, _("Something was missing. Please tap the "
-                                                      "button again."))
+        return _check_in_page(venue, form, now, 400, message)
+
+    if not form.validate():
+        return refuse(_("Something was missing. Please tap the button again."))
     try:
         day = dt.date.fromisoformat(form.day.data)
     except ValueError:
         day = None
     if day is None or day > today:
-        form.day.data = today.isoformat()
-        return _check_in_page(venue, form, now, 400, _("That day has not come yet. Nothing was "
-                                                      "saved. Tap the button to check in today."))
+        return refuse(_("That day has not come yet. Nothing was saved. "
+                        "Tap the button to check in today."))
     if day < today:
-        form.day.data = today.isoformat()
-        return _check_in_page(venue, form, now, 400, _("This page was from an earlier day. Nothing "
-                                                      "was saved. Tap the button to check in today."))
+        return refuse(_("This page was from an earlier day. Nothing was saved. "
+                        "Tap the button to check in today."))
     activity_id = None
     if form.activity.data != NO_ACTIVITY:
         allowed = {str(c["activity"]["id"]): c["activity"]["id"] for c in choices}
         if form.activity.data not in allowed:
-            form.day.data = today.isoformat()
-            return _check_in_page(venue, form, now, 400, _("We do not know that activity today. "
-                                                          "Nothing was saved. Choose one from the "
-                                                          "list."))
+            return refuse(_("We do not know that activity today. Nothing was saved. "
+                            "Choose one from the list."))
         activity_id = allowed[form.activity.data]
 
     phone = _remembered_phone()

@@ -1,0 +1,90 @@
+"""A real server (`checkin serve`, waitress) on a free port, driven by Debian's Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PHONE = {"width": 360, "height": 740}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def checkin_command(env, *args):
+    return subprocess.run([sys.executable, "-m", "checkin.cli", *args], env=env, check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    env = {**os.environ, "CHECKIN_INSTANCE": str(instance),
+           "CHECKIN_FROZEN_NOW": "2026-11-23T10:15", "CHECKIN_BASE_URL": f"http://127.0.0.1:{port}"}
+    checkin_command(env, "init-db")
+    checkin_command(env, "seed-demo")
+    log = open(instance / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "checkin.cli", "serve", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310 - our own loopback
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        raise RuntimeError("the server did not start: " + (instance / "server.log").read_text())
+    yield SimpleNamespace(url=url, env=env, instance=instance, database=instance / "checkin.db")
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CHECKIN_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing although the test command said it is installed")
+        pytest.skip(f"{CHROMIUM} is not installed (./run.sh test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def has_zbar():
+    return shutil.which("zbarimg") is not None

@@ -1,0 +1,79 @@
+"""Fresh app on a temporary instance folder for every test; helpers that read like the product."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from checkin import create_app
+from checkin.db import connect, migrate
+
+MONDAY_MORNING = "2026-11-23T10:15"  # Sygrupp runs 10–12 on Mondays in the demo week
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
+    for name in ("CHECKIN_FROZEN_NOW", "CHECKIN_DATABASE", "CHECKIN_SECRET_KEY", "CHECKIN_HTTPS"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
+    db = connect(app.config["DATABASE"])
+    migrate(db)
+    db.conn.close()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    conn = connect(app.config["DATABASE"])
+    yield conn
+    conn.conn.close()
+
+
+@pytest.fixture
+def mallis(app, db):
+    """The demo's Mallis venue with its week, and no visits."""
+    from checkin.demo import MALLIS, _create_venue
+
+    today = dt.date.fromisoformat(MONDAY_MORNING[:10])
+    _create_venue(db, "mallis", "Mallis", "Street Minds", "Malmskillnadsgatan", MALLIS, today)
+    return venue_row(db, "mallis")
+
+
+@pytest.fixture
+def victor(app, db):
+    from checkin.demo import VICTOR, _create_venue
+
+    today = dt.date.fromisoformat(MONDAY_MORNING[:10])
+    _create_venue(db, "victor", "Victor", "Skyddsvärnet", "Göteborg", VICTOR, today)
+    return venue_row(db, "victor")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def venue_row(db, slug):
+    return dict(db.execute("SELECT * FROM venue WHERE slug = ?", [slug]).fetchone())
+
+
+def activity_id(db, name_sv, venue_slug="mallis"):
+    return db.execute(
+        "SELECT activity.id FROM activity JOIN venue ON venue.id = activity.venue_id "
+        "WHERE name_sv = ? AND venue.slug = ?", [name_sv, venue_slug],
+    ).fetchone()[0]
+
+
+def visits(db):
+    return [dict(r) for r in db.execute("SELECT * FROM visit ORDER BY id")]
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match[1]
+
+
+def text(response):
+    return response.get_data(as_text=True)

@@ -1,0 +1,65 @@
+"""The `checkin` commands: database, demo data, door address, the server's start-up check."""
+
+import subprocess
+import sys
+
+from checkin.db import connect
+from tests.conftest import visits
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_init_db_applies_the_migrations_once(app, db):
+    result = run(app, "init-db")
+    assert result.exit_code == 0 and "applied" not in result.output  # the fixture already did
+    names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["m001_initial"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_seed_demo_builds_a_growing_year_and_is_idempotent(app, db):
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0 and "Created venue Mallis" in first.output
+    count = len(visits(db))
+    second = run(app, "seed-demo")
+    assert second.exit_code == 0 and "already there" in second.output
+    assert len(visits(db)) == count
+    mallis = db.execute("SELECT id FROM venue WHERE slug = 'mallis'").fetchone()[0]
+    months = [r[0] for r in db.execute(
+        "SELECT count(*) FROM visit WHERE venue_id = ? GROUP BY substr(date, 1, 7) "
+        "ORDER BY substr(date, 1, 7)", [mallis])]
+    # About 40 a month a year ago, about 140 now (partial months at both ends).
+    assert 25 <= months[1] <= 60 and 110 <= months[-2] <= 160
+    women, total = db.execute(
+        "SELECT sum(gender = 'woman'), count(*) FROM visit WHERE venue_id = ?", [mallis]
+    ).fetchone()
+    assert 0.18 <= women / total <= 0.32
+    # Some visits come from remembered phones, none twice on one day.
+    assert db.execute("SELECT count(*) FROM visit WHERE person_hash IS NOT NULL").fetchone()[0]
+    assert not db.execute("SELECT 1 FROM visit WHERE person_hash IS NOT NULL "
+                          "GROUP BY venue_id, date, person_hash HAVING count(*) > 1").fetchall()
+    # Nothing counted for activities open to everyone elsewhere.
+    assert not db.execute("SELECT 1 FROM visit JOIN activity ON activity.id = visit.activity_id "
+                          "WHERE activity.counted = 0").fetchall()
+
+
+def test_door_url_prints_the_address_in_the_qr_code(app, db, mallis, tmp_path):
+    svg = tmp_path / "door.svg"
+    result = run(app, "door-url", "mallis", "--qr", str(svg))
+    assert result.exit_code == 0
+    assert result.output.strip() == f"http://127.0.0.1:5000/mallis/in/{mallis['door_key']}"
+    assert svg.read_text().startswith("<?xml") and "<path" in svg.read_text()
+    assert run(app, "door-url", "nowhere").exit_code != 0
+
+
+def test_serve_refuses_a_database_that_needs_migrations(tmp_path):
+    env = {"CHECKIN_INSTANCE": str(tmp_path), "PATH": ""}
+    connect(str(tmp_path / "checkin.db")).conn.close()  # an empty database, nothing applied
+    result = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "serve", "--port", "0"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "checkin init-db" in result.stderr

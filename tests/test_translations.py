@@ -1,0 +1,39 @@
+"""Every visible string has a Swedish and an English translation, compiled."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def source_msgids():
+    with open(ROOT / "babel.cfg") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    found = set()
+    for folder in ("checkin", "templates"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map, options_map, keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_string_in_the_code_is_translated(lang):
+    po = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale=lang)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(source_msgids() - translated)
+    assert not missing, f"{lang} lacks translations for: {missing}"
+    compiled = po.with_suffix(".mo")
+    assert compiled.stat().st_mtime >= po.stat().st_mtime, "run: checkin translate compile"
+
+
+def test_the_source_really_has_strings():
+    assert "Check in" in source_msgids() and len(source_msgids()) > 50
