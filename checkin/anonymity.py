@@ -48,3 +48,14 @@ def person_hash(db, venue_id, device_key, year):
 def visit_hour(moment):
     """The only part of the time we keep."""
     return moment.hour
+
+
+def purpose_hash(db, purpose, device_key, year):
+    """A remembered phone's stand-in for one purpose only ("survey:7", "idea:12").
+
+    The purpose goes into the message, so these hashes can never be joined to visits'
+    person hashes nor to each other.
+    """
+    secret = bytes.fromhex(year_secret(db, year))
+    message = f"{purpose}:{device_key}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]

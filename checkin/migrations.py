@@ -95,3 +95,75 @@ def m001_initial(db):
         );
         """
     )
+
+
+@migrations(name="m005_feedback")
+def m005_feedback(db):
+    _run(
+        db,
+        """
+        -- One smiley tap. Never linked to a visit or a phone: no hour, no hash.
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            activity_id INTEGER REFERENCES activity(id),   -- only if the visitor chose it
+            date TEXT NOT NULL,                            -- local date, YYYY-MM-DD
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            text TEXT,                                     -- optional; purged after retention
+            hidden INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX feedback_venue_date ON feedback (venue_id, date);
+        CREATE TABLE survey (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            title_sv TEXT NOT NULL,
+            title_en TEXT NOT NULL DEFAULT '',
+            opens TEXT NOT NULL,                           -- first day, inclusive
+            closes TEXT NOT NULL                           -- last day, inclusive
+        );
+        CREATE TABLE survey_question (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES survey(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            text_sv TEXT NOT NULL,
+            text_en TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('choice', 'scale')),
+            options TEXT NOT NULL                          -- JSON [{"value", "sv", "en"}]
+        );
+        -- respondent_hash: HMAC(year secret, "survey:<id>:<phone key>") for remembered phones,
+        -- a purpose of its own so it can never be joined to visits.
+        CREATE TABLE survey_response (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES survey(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            from_remembered_phone INTEGER NOT NULL DEFAULT 0,
+            respondent_hash TEXT,
+            UNIQUE (survey_id, respondent_hash)
+        );
+        CREATE TABLE survey_answer (
+            response_id INTEGER NOT NULL REFERENCES survey_response(id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES survey_question(id) ON DELETE CASCADE,
+            value TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        );
+        CREATE TABLE idea (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            text TEXT NOT NULL,
+            created_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'considering', 'planned', 'done', 'not_possible')),
+            answer_sv TEXT NOT NULL DEFAULT '',
+            answer_en TEXT NOT NULL DEFAULT '',
+            published INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idea_venue ON idea (venue_id, published);
+        -- voter_hash: HMAC(year secret, "idea:<id>:<phone key>"), one vote per idea and phone.
+        CREATE TABLE idea_vote (
+            idea_id INTEGER NOT NULL REFERENCES idea(id) ON DELETE CASCADE,
+            voter_hash TEXT NOT NULL,
+            UNIQUE (idea_id, voter_hash)
+        )
+        """
+    )

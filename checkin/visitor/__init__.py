@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("visitor", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import feedback_routes, routes  # noqa: E402,F401

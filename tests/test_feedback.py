@@ -1,0 +1,210 @@
+"""Smiley feedback: one tap, an optional text, never linked to a visit or a phone."""
+
+import datetime as dt
+import logging
+
+import pytest
+
+from checkin import feedback
+from tests.conftest import activity_id, csrf_token, text
+from tests.test_visitor import check_in, door
+
+
+def rows(db):
+    return [dict(r) for r in db.execute("SELECT * FROM feedback ORDER BY id")]
+
+
+def rate(client, venue, rating, **extra):
+    page = client.get(f"/{venue['slug']}/feedback")
+    data = {"csrf_token": csrf_token(text(page)), "rating": rating, **extra}
+    return client.post(f"/{venue['slug']}/feedback", data=data)
+
+
+def write(client, venue, words):
+    page = client.get(f"/{venue['slug']}/feedback")  # the token is the session's, any page has it
+    return client.post(f"/{venue['slug']}/feedback/text",
+                       data={"csrf_token": csrf_token(text(page)), "text": words})
+
+
+def test_the_thanks_page_after_checking_in_asks_how_today_was(client, db, mallis):
+    check_in(client, mallis, str(activity_id(db, "Sygrupp")))
+    page = text(client.get(door(mallis) + "/done"))
+    assert "Hur var det i dag?" in page
+    for word in ("Jättebra", "Bra", "Okej", "Inte så bra", "Dåligt"):
+        assert f"<span>{word}</span></button>" in page
+    assert f'name="activity" value="{activity_id(db, "Sygrupp")}"' in page
+    assert "/mallis/ideas" in page and "/mallis/survey" in page
+
+
+def test_the_week_links_to_feedback_survey_and_ideas(client, mallis):
+    page = text(client.get("/mallis/"))
+    assert "/mallis/feedback" in page and "/mallis/survey" in page and "/mallis/ideas" in page
+    assert "Idélåda" in page
+
+
+def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(client, db, mallis):
+    check_in(client, mallis, str(activity_id(db, "Sygrupp")))
+    page = text(client.get(door(mallis) + "/done"))
+    response = client.post("/mallis/feedback", data={
+        "csrf_token": csrf_token(page), "rating": "5",
+        "activity": str(activity_id(db, "Sygrupp"))})
+    assert response.status_code == 302 and response.location == "/mallis/feedback/text"
+    assert rows(db) == [{"id": 1, "venue_id": mallis["id"],
+                         "activity_id": activity_id(db, "Sygrupp"), "date": "2026-11-23",
+                         "rating": 5, "text": None, "hidden": 0}]
+    # No column could join it to the visit: no hour, no hash.
+    columns = {r[1] for r in db.execute("PRAGMA table_info(feedback)")}
+    assert not columns & {"hour", "person_hash", "visit_id"}
+
+
+def test_the_text_step_says_the_limit_before_typing_and_is_stored(client, db, mallis):
+    rate(client, mallis, "4")
+    page = text(client.get("/mallis/feedback/text"))
+    assert "Högst 500 tecken" in page and 'maxlength="500"' in page
+    assert "Hoppa över" in page
+    response = write(client, mallis, "  Bra fika, mer yoga!  ")
+    assert response.status_code == 302 and response.location == "/mallis/feedback/thanks"
+    assert rows(db)[0]["text"] == "Bra fika, mer yoga!" and rows(db)[0]["activity_id"] is None
+    assert "Tack för att du berättar!" in text(client.get(response.location))
+    # The text is attached once: the session's rating is done.
+    assert write(client, mallis, "again").status_code == 302
+    assert rows(db)[0]["text"] == "Bra fika, mer yoga!"
+
+
+def test_skipping_the_text_keeps_the_rating_only(client, db, mallis):
+    rate(client, mallis, "3")
+    assert write(client, mallis, "   ").status_code == 302
+    assert [(r["rating"], r["text"]) for r in rows(db)] == [(3, None)]
+
+
+def test_feedback_in_english(client, db, mallis):
+    client.get("/lang/en")
+    page = text(client.get("/mallis/feedback"))
+    assert "How was today?" in page and "Not so good" in page and "The whole day" in page
+
+
+def test_a_text_over_the_limit_is_refused_and_nothing_is_stored(client, db, mallis):
+    rate(client, mallis, "2")
+    response = write(client, mallis, "x" * 501)
+    assert response.status_code == 400
+    assert "Det är mer än 500 tecken. Inget sparades." in text(response)
+    assert rows(db)[0]["text"] is None
+
+
+@pytest.mark.parametrize("rating", ["0", "6", "", "five", "<script>", "3.5"])
+def test_a_rating_outside_the_five_faces_is_refused(client, db, mallis, rating):
+    response = rate(client, mallis, rating)
+    assert response.status_code == 400 and "Tryck på ett av ansiktena" in text(response)
+    assert rows(db) == []
+
+
+@pytest.mark.parametrize("activity", ["9999", "abc", "' OR 1=1 --"])
+def test_an_unknown_activity_is_refused(client, db, mallis, activity):
+    response = rate(client, mallis, "4", activity=activity)
+    assert response.status_code == 400 and rows(db) == []
+
+
+def test_an_activity_not_held_today_is_refused(client, db, mallis):
+    response = rate(client, mallis, "4", activity=str(activity_id(db, "Yoga")))  # Fridays
+    assert response.status_code == 400 and rows(db) == []
+
+
+def test_feedback_without_csrf_is_refused(client, db, mallis):
+    response = client.post("/mallis/feedback", data={"rating": "5"})
+    assert response.status_code == 400 and rows(db) == []
+
+
+def test_writing_a_text_without_a_rating_stores_nothing(client, db, mallis):
+    page = text(client.get("/mallis/feedback"))
+    response = client.post("/mallis/feedback/text",
+                           data={"csrf_token": csrf_token(page), "text": "hej"})
+    assert response.status_code == 302 and rows(db) == []
+
+
+@pytest.mark.parametrize("words", ['<script>alert("x")</script>', '=HYPERLINK("http://x","y")'])
+def test_a_text_is_kept_as_written_and_never_run(client, db, mallis, words):
+    rate(client, mallis, "1")
+    write(client, mallis, words)
+    assert rows(db)[0]["text"] == words
+    # Shown back (the textarea after an error) only escaped.
+    rate(client, mallis, "1")
+    page = text(write(client, mallis, words + "x" * 500))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page or "=HYPERLINK(&#34;http://x&#34;" in page
+
+
+def test_posting_is_limited_per_session_and_nothing_is_stored_beyond(app, client, db, mallis):
+    app.config["POSTS_PER_MINUTE_SESSION"] = 2
+    assert rate(client, mallis, "4").status_code == 302
+    assert rate(client, mallis, "4").status_code == 302
+    response = rate(client, mallis, "4")
+    assert response.status_code == 429 and "Vänta en minut" in text(response)
+    assert len(rows(db)) == 2
+
+
+def test_posting_is_limited_per_venue_across_sessions(app, db, mallis):
+    app.config["POSTS_PER_MINUTE_VENUE"] = 3
+    for _ in range(3):
+        assert rate(app.test_client(), mallis, "5").status_code == 302
+    assert rate(app.test_client(), mallis, "5").status_code == 429
+    assert len(rows(db)) == 3
+
+
+def test_nothing_a_visitor_writes_reaches_the_log(client, db, mallis, caplog):
+    with caplog.at_level(logging.DEBUG):
+        rate(client, mallis, "4")
+        write(client, mallis, "Kalle var dum mot mig")
+    log = "\n".join(r.getMessage() for r in caplog.records)
+    assert "POST /<slug>/feedback/text 302" in log and "Kalle" not in log
+
+
+# --- the domain the staff pages will use ---------------------------------------------------------
+
+def test_ratings_per_month_have_every_month_and_the_mean(db, mallis):
+    for day, rating in (("2026-09-01", 5), ("2026-09-20", 3), ("2026-11-02", 1)):
+        feedback.record_rating(db, venue_id=mallis["id"], day=dt.date.fromisoformat(day),
+                               rating=rating)
+    table = feedback.ratings(db, mallis["id"], dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    assert [(r["period"], r["count"], r["mean"]) for r in table] == [
+        ("2026-09", 2, 4.0), ("2026-10", 0, None), ("2026-11", 1, 1.0)]
+    assert table[0]["levels"] == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
+
+
+def test_ratings_per_week_and_day_and_per_activity(db, mallis):
+    sy, yoga = activity_id(db, "Sygrupp"), activity_id(db, "Yoga")
+    for day, rating, act in (("2025-12-29", 4, sy), ("2026-01-02", 2, yoga),
+                             ("2026-01-02", 5, None), ("2026-01-05", 3, sy)):
+        feedback.record_rating(db, venue_id=mallis["id"], day=dt.date.fromisoformat(day),
+                               rating=rating, activity_id=act)
+    weeks = feedback.ratings(db, mallis["id"], dt.date(2025, 12, 29), dt.date(2026, 1, 11),
+                             "week")
+    assert [(r["period"], r["count"]) for r in weeks] == [("2026-W01", 3), ("2026-W02", 1)]
+    days = feedback.ratings(db, mallis["id"], dt.date(2026, 1, 2), dt.date(2026, 1, 2), "day")
+    assert [(r["period"], r["count"], r["mean"]) for r in days] == [("2026-01-02", 2, 3.5)]
+    per = feedback.ratings(db, mallis["id"], dt.date(2025, 12, 1), dt.date(2026, 1, 31),
+                           "month", by_activity=True)
+    assert [(r["period"], r["activity"], r["count"], r["mean"]) for r in per] == [
+        ("2025-12", "Sygrupp", 1, 4.0), ("2026-01", "Sygrupp", 1, 3.0),
+        ("2026-01", "Yoga", 1, 2.0), ("2026-01", None, 1, 5.0)]
+
+
+def test_free_texts_newest_first_searchable_hideable_deletable(db, mallis):
+    ids = []
+    for day, words in (("2026-11-01", "Mer yoga tack"), ("2026-11-20", "100% bra fika"),
+                       ("2026-11-10", "Yoga var lugnt")):
+        fid = feedback.record_rating(db, venue_id=mallis["id"],
+                                     day=dt.date.fromisoformat(day), rating=4)
+        feedback.add_text(db, fid, words)
+        ids.append(fid)
+    assert [t["text"] for t in feedback.free_texts(db, mallis["id"])] == [
+        "100% bra fika", "Yoga var lugnt", "Mer yoga tack"]
+    assert [t["text"] for t in feedback.free_texts(db, mallis["id"], search="yoga")] == [
+        "Yoga var lugnt", "Mer yoga tack"]
+    assert [t["text"] for t in feedback.free_texts(db, mallis["id"], search="%")] == [
+        "100% bra fika"]
+    feedback.set_hidden(db, ids[0])
+    assert len(feedback.free_texts(db, mallis["id"], include_hidden=False)) == 2
+    feedback.delete_text(db, ids[1])
+    assert [t["text"] for t in feedback.free_texts(db, mallis["id"])] == [
+        "Yoga var lugnt", "Mer yoga tack"]
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 3  # ratings stay
