@@ -118,5 +118,9 @@ def translate_compile():
 def register(app):
     for command in (init_db_command, serve_command, seed_demo_command, door_url_command, translate):
         app.cli.add_command(command)
+    from .feedback_cli import COMMANDS as feedback_commands
+
+    for command in feedback_commands:
+        app.cli.add_command(command)
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@
 import datetime as dt
 import random
 
-from . import venues
+from . import ideas, surveys, venues
 from .anonymity import person_hash
 from .db import migrate, writing
 from .schedule import check_in_choices
@@ -157,6 +157,76 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
     return db.execute("SELECT count(*) FROM visit WHERE venue_id = ?", [venue_id]).fetchone()[0]
 
 
+YEARLY_SURVEY = {
+    "title_sv": "Årets brukarenkät", "title_en": "This year's user survey",
+    "questions": [
+        {"text_sv": "Behöver du mer stöd med något att göra på dagarna?",
+         "text_en": "Do you need more support with something to do during the day?",
+         "kind": "choice"},
+        {"text_sv": "Behöver du mer stöd med ensamhet?",
+         "text_en": "Do you need more support with loneliness?", "kind": "choice"},
+    ],
+}
+# (text, status, answer_sv, answer_en, votes)
+DEMO_IDEAS = [
+    ("Bingo på fredagar", "planned", "Vi börjar med bingo i januari.",
+     "We start bingo in January.", 7),
+    ("Mer matlagning, gärna vegetariskt", "considering", "Vi frågar kursledaren.",
+     "We are asking the course leader.", 5),
+    ("Studiebesök på Fotografiska", "done", "Vi var där i oktober. Tack för idén!",
+     "We went there in October. Thank you for the idea!", 4),
+    ("Ta med hundar hit", "not_possible",
+     "Det går inte, eftersom flera här är allergiska. Vi kan gå till en hundrastgård ihop.",
+     "It is not possible, because several people here are allergic. We can visit a dog park "
+     "together.", 2),
+    ("Filmkväll en gång i månaden", "new", "", "", 1),
+]
+
+
+def _answers(count, yes_share, rng):
+    """Exactly round(count * yes_share) yes, the rest split between partly and no, shuffled."""
+    yes = round(count * yes_share)
+    partly = (count - yes) // 3
+    values = ["yes"] * yes + ["partly"] * partly + ["no"] * (count - yes - partly)
+    rng.shuffle(values)
+    return values
+
+
+def _yearly_survey(db, venue_id, today, rng):
+    """The yearly user survey, open now, with about 33 % and 22 % yes (CONTEXT.md)."""
+    exists = db.execute("SELECT 1 FROM survey WHERE venue_id = ? AND title_sv = ?",
+                        [venue_id, YEARLY_SURVEY["title_sv"]]).fetchone()
+    if exists:
+        return None
+    opens, closes = today - dt.timedelta(days=45), today + dt.timedelta(days=30)
+    survey_id = surveys.create_survey(db, venue_id=venue_id, opens=opens, closes=closes,
+                                      **YEARLY_SURVEY)
+    survey = surveys.get_survey(db, survey_id)
+    count = 60
+    first, second = (_answers(count, share, rng) for share in (0.33, 0.22))
+    for i in range(count):
+        day = opens + dt.timedelta(days=rng.randrange((today - opens).days))
+        key = f"demo-survey-{venue_id}-{i}" if i % 2 == 0 else None  # half remembered phones
+        answers = {survey["questions"][0]["id"]: first[i], survey["questions"][1]["id"]: second[i]}
+        surveys.record_response(db, survey, day, answers, key)
+    return count
+
+
+def _demo_ideas(db, venue_id, today):
+    if db.execute("SELECT 1 FROM idea WHERE venue_id = ? LIMIT 1", [venue_id]).fetchone():
+        return None
+    for n, (text, status, answer_sv, answer_en, votes) in enumerate(DEMO_IDEAS):
+        idea_id = ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=40 - n * 7),
+                                text=text)
+        ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv, answer_en=answer_en,
+                       publish=True)
+        for voter in range(votes):
+            ideas.vote(db, idea_id, f"demo-voter-{venue_id}-{voter}")
+    ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=2),
+                  text="Kan vi ha längre öppet på fredagar?")
+    return len(DEMO_IDEAS) + 1
+
+
 def seed(db, frozen_now=None):
     """Create what is missing; running it again changes nothing. Yields lines to print."""
     migrate(db)
@@ -176,3 +246,10 @@ def seed(db, frozen_now=None):
         if not has_visits:
             count = _synthetic_visits(db, venue["id"], today, per_month, rng)
             yield f"  added {count} synthetic visits over the last 12 months"
+        if slug == "mallis":
+            count = _yearly_survey(db, venue["id"], today, rng)
+            if count:
+                yield f"  added the yearly user survey with {count} synthetic responses"
+            count = _demo_ideas(db, venue["id"], today)
+            if count:
+                yield f"  added {count} ideas to the idea box (one waiting for staff)"

@@ -55,10 +55,11 @@ def vote(db, idea_id, device_key):
     idea = get_idea(db, idea_id)
     if idea is None or not idea["published"] or idea["rejected"]:
         raise IdeaError("no such published idea")
+    stand_in = voter_hash(db, idea, device_key)  # may create the year's secret: outside the write
     with writing(db):
         return db.execute(
             "INSERT OR IGNORE INTO idea_vote (idea_id, voter_hash) VALUES (?, ?)",
-            [idea_id, voter_hash(db, idea, device_key)],
+            [idea_id, stand_in],
         ).rowcount == 1
 
 

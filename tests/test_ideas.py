@@ -1,0 +1,198 @@
+"""The idea box: suggestions wait for staff, published ideas get votes and staff's answer."""
+
+import datetime as dt
+
+import pytest
+
+from checkin import ideas
+from checkin.visitor.routes import PHONE_COOKIE
+from tests.conftest import csrf_token, text
+from tests.test_cli import run
+
+PHONE = "k" * 32  # a key the phone could have made
+TODAY = dt.date(2026, 11, 23)
+
+
+def all_ideas(db):
+    return [dict(r) for r in db.execute("SELECT * FROM idea ORDER BY id")]
+
+
+def votes(db):
+    return db.execute("SELECT count(*) FROM idea_vote").fetchone()[0]
+
+
+def suggest(client, words):
+    page = text(client.get("/mallis/ideas"))
+    return client.post("/mallis/ideas", data={"csrf_token": csrf_token(page), "text": words})
+
+
+def vote(client, idea_id):
+    page = text(client.get("/mallis/ideas"))
+    return client.post(f"/mallis/ideas/{idea_id}/vote", data={"csrf_token": csrf_token(page)})
+
+
+@pytest.fixture
+def bingo(db, mallis):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bingo på fredagar")
+    ideas.moderate(db, idea_id, publish=True)
+    return idea_id
+
+
+def remembered(client):
+    client.set_cookie(PHONE_COOKIE, PHONE)
+
+
+def test_a_suggestion_is_stored_unpublished_and_not_shown(client, db, mallis):
+    response = suggest(client, "  Mer   yoga,\n gärna på morgonen ")
+    assert response.status_code == 302
+    assert [(i["text"], i["published"], i["status"], i["created_date"]) for i in all_ideas(db)] \
+        == [("Mer yoga, gärna på morgonen", 0, "new", "2026-11-23")]
+    page = text(client.get(response.location))
+    assert "Tack för din idé! Personalen läser den först" in page
+    assert "Mer yoga, gärna på morgonen" not in page
+
+
+def test_the_limit_is_said_before_typing(client, mallis):
+    page = text(client.get("/mallis/ideas"))
+    assert "högst 200 tecken" in page and 'maxlength="200"' in page
+
+
+@pytest.mark.parametrize("words,message", [
+    ("x" * 201, "Det är mer än 200 tecken. Inget sparades."),
+    ("", "Skriv din idé först. Inget sparades."),
+    ("   \n ", "Skriv din idé först. Inget sparades."),
+])
+def test_a_bad_suggestion_is_refused_and_nothing_stored(client, db, mallis, words, message):
+    response = suggest(client, words)
+    assert response.status_code == 400 and message in text(response)
+    assert all_ideas(db) == []
+
+
+def test_a_suggestion_without_csrf_is_refused(client, db, mallis):
+    assert client.post("/mallis/ideas", data={"text": "Bingo"}).status_code == 400
+    assert all_ideas(db) == []
+
+
+@pytest.mark.parametrize("words", ["<script>alert(1)</script>", '=HYPERLINK("http://x","klick")',
+                                   "<b>fet</b> & <i>kursiv</i>"])
+def test_published_ideas_are_shown_escaped_exactly_as_written(client, db, mallis, words):
+    suggest(client, words)
+    idea = all_ideas(db)[0]
+    assert idea["text"] == words
+    ideas.moderate(db, idea["id"], publish=True)
+    page = text(client.get("/mallis/ideas"))
+    assert words not in page or "<" not in words
+    assert "<script>alert" not in page and "<b>fet" not in page
+    if words.startswith("<script>"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_published_ideas_show_status_and_answer_in_both_languages(client, db, mallis, bingo):
+    ideas.moderate(db, bingo, status="planned", answer_sv="Vi börjar i januari.",
+                   answer_en="We start in January.")
+    page = text(client.get("/mallis/ideas"))
+    assert "Bingo på fredagar" in page and "Planerad" in page and "Vi börjar i januari." in page
+    client.get("/lang/en")
+    page = text(client.get("/mallis/ideas"))
+    assert "Planned" in page and "We start in January." in page
+
+
+def test_a_rejected_idea_is_never_shown(client, db, mallis, bingo):
+    ideas.moderate(db, bingo, reject=True)
+    assert "Bingo" not in text(client.get("/mallis/ideas"))
+    assert vote(client, bingo).status_code == 404
+
+
+def test_a_remembered_phone_votes_once(client, db, mallis, bingo):
+    remembered(client)
+    response = vote(client, bingo)
+    assert response.status_code == 302 and votes(db) == 1
+    page = text(client.get("/mallis/ideas"))
+    assert "Tack för din röst!" in page and "Röster: 1" in page
+    assert "Du har röstat på idén." in page
+    response = vote(client, bingo)
+    assert response.status_code == 302 and votes(db) == 1
+    assert "Du har redan röstat på idén" in text(client.get("/mallis/ideas"))
+    stored = db.execute("SELECT voter_hash FROM idea_vote").fetchone()[0]
+    assert PHONE not in stored and len(stored) == 32
+
+
+def test_a_phone_that_is_not_remembered_cannot_vote_and_is_told_why(client, db, mallis, bingo):
+    page = text(client.get("/mallis/ideas"))
+    assert "Bara en telefon som är ihågkommen kan rösta" in page and "Rösta på idén" not in page
+    response = vote(client, bingo)
+    assert response.status_code == 400 and votes(db) == 0
+    assert "Inget sparades" in text(response)
+
+
+@pytest.mark.parametrize("idea_id", ["9999", "0"])
+def test_voting_for_an_unknown_idea_is_not_found(client, db, mallis, idea_id):
+    remembered(client)
+    assert vote(client, idea_id).status_code == 404 and votes(db) == 0
+
+
+def test_voting_for_a_waiting_idea_is_not_found(client, db, mallis):
+    remembered(client)
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Väntar")
+    assert vote(client, idea_id).status_code == 404 and votes(db) == 0
+
+
+def test_voting_for_another_venues_idea_is_not_found(client, db, mallis, victor):
+    remembered(client)
+    idea_id = ideas.suggest(db, venue_id=victor["id"], day=TODAY, text="Gym")
+    ideas.moderate(db, idea_id, publish=True)
+    assert vote(client, idea_id).status_code == 404 and votes(db) == 0
+
+
+def test_the_vote_hash_cannot_be_joined_to_visits(db, mallis, bingo):
+    from checkin.anonymity import person_hash
+
+    ideas.vote(db, bingo, PHONE)
+    stored = db.execute("SELECT voter_hash FROM idea_vote").fetchone()[0]
+    assert stored != person_hash(db, mallis["id"], PHONE, 2026)
+
+
+# --- moderation (the domain the staff pages will use, and the CLI) -------------------------------
+
+def test_moderation_moves_an_idea_through_its_states(db, mallis):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bingo")
+    assert [i["id"] for i in ideas.waiting(db, mallis["id"])] == [idea_id]
+    idea = ideas.moderate(db, idea_id, publish=True, status="considering")
+    assert (idea["published"], idea["rejected"], idea["status"]) == (1, 0, "considering")
+    assert ideas.waiting(db, mallis["id"]) == []
+    idea = ideas.moderate(db, idea_id, status="done", answer_sv="Klart!", answer_en="Done!")
+    assert (idea["status"], idea["answer_sv"], idea["published"]) == ("done", "Klart!", 1)
+    idea = ideas.moderate(db, idea_id, reject=True)
+    assert (idea["published"], idea["rejected"]) == (0, 1)
+    assert ideas.published(db, mallis["id"]) == []
+
+
+@pytest.mark.parametrize("change", [
+    {"status": "maybe"}, {"status": "not_possible"}, {"publish": True, "reject": True}])
+def test_a_moderation_that_makes_no_sense_changes_nothing(db, mallis, bingo, change):
+    before = ideas.get_idea(db, bingo)
+    with pytest.raises(ideas.IdeaError):
+        ideas.moderate(db, bingo, **change)
+    assert ideas.get_idea(db, bingo) == before
+
+
+def test_not_possible_needs_a_why(db, mallis, bingo):
+    idea = ideas.moderate(db, bingo, status="not_possible", answer_sv="Lokalen är för liten.")
+    assert idea["status"] == "not_possible"
+
+
+def test_the_cli_approves_answers_and_lists(app, db, client, mallis):
+    suggest(client, "Fotboll i parken")
+    idea_id = all_ideas(db)[0]["id"]
+    listed = run(app, "ideas", "list", "--waiting")
+    assert f"#{idea_id} 2026-11-23 waiting new votes 0: Fotboll i parken" in listed.output
+    result = run(app, "ideas", "set", str(idea_id), "--publish", "--status", "planned",
+                 "--answer-sv", "Vi spelar i maj.", "--answer-en", "We play in May.")
+    assert result.exit_code == 0 and "published planned" in result.output
+    page = text(client.get("/mallis/ideas"))
+    assert "Fotboll i parken" in page and "Planerad" in page and "Vi spelar i maj." in page
+    bad = run(app, "ideas", "set", str(idea_id), "--status", "not_possible", "--answer-sv", "")
+    assert bad.exit_code != 0 and "why" in bad.output
+    assert run(app, "ideas", "set", "999", "--publish").exit_code != 0
+    result = run(app, "ideas", "set", str(idea_id), "--reject")
+    assert "rejected" in result.output and "Fotboll" not in text(client.get("/mallis/ideas"))
