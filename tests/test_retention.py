@@ -1,0 +1,66 @@
+"""Retention: free texts and unpublished ideas go after the period, ratings and figures stay."""
+
+import datetime as dt
+
+from checkin import feedback, ideas
+from checkin.periods import months_before
+from checkin.retention import purge
+from tests.test_cli import run
+
+
+def day(iso):
+    return dt.date.fromisoformat(iso)
+
+
+def seed(db, venue_id):
+    for date, words in (("2025-11-22", "Gammal text om Kalle"), ("2025-11-23", "Precis ett år"),
+                        ("2026-11-01", "Ny text")):
+        feedback.add_text(db, feedback.record_rating(db, venue_id=venue_id, day=day(date),
+                                                     rating=4), words)
+    old = ideas.suggest(db, venue_id=venue_id, day=day("2025-10-01"), text="Gammal idé")
+    published = ideas.suggest(db, venue_id=venue_id, day=day("2025-10-01"), text="Bingo")
+    ideas.moderate(db, published, publish=True, status="done", answer_sv="Klart")
+    rejected = ideas.suggest(db, venue_id=venue_id, day=day("2025-09-01"), text="Elak idé")
+    ideas.moderate(db, rejected, reject=True)
+    ideas.suggest(db, venue_id=venue_id, day=day("2026-11-20"), text="Ny idé")
+    return old
+
+
+def test_purge_removes_old_texts_keeps_ratings_and_new_texts(db, mallis):
+    seed(db, mallis["id"])
+    result = purge(db, day("2026-11-23"), 12)
+    assert result == {"before": "2025-11-23", "texts": 1, "ideas": 2}
+    assert [(r["date"], r["rating"], r["text"]) for r in db.execute(
+        "SELECT date, rating, text FROM feedback ORDER BY date")] == [
+        ("2025-11-22", 4, None), ("2025-11-23", 4, "Precis ett år"), ("2026-11-01", 4, "Ny text")]
+    assert [r[0] for r in db.execute("SELECT text FROM idea ORDER BY id")] == ["Bingo", "Ny idé"]
+    assert purge(db, day("2026-11-23"), 12) == {"before": "2025-11-23", "texts": 0, "ideas": 0}
+
+
+def test_a_shorter_period_removes_more(db, mallis):
+    seed(db, mallis["id"])
+    assert purge(db, day("2026-11-23"), 1)["texts"] == 2
+    assert db.execute("SELECT count(*) FROM feedback WHERE text IS NOT NULL").fetchone()[0] == 1
+
+
+def test_months_before_handles_short_months_and_new_year():
+    assert months_before(day("2026-03-31"), 1) == day("2026-02-28")
+    assert months_before(day("2026-01-15"), 12) == day("2025-01-15")
+    assert months_before(day("2026-02-10"), 3) == day("2025-11-10")
+
+
+def test_the_purge_command_uses_the_retention_setting_and_says_how_many(app, db, mallis):
+    seed(db, mallis["id"])
+    result = run(app, "purge")
+    assert result.exit_code == 0
+    assert result.output.strip() == ("Deleted 1 free text(s) and 2 unpublished idea(s) from "
+                                     "before 2025-11-23; ratings and figures stay.")
+    app.config["RETENTION_MONTHS"] = 1
+    assert "Deleted 1 free text(s) and 0 unpublished" in run(app, "purge").output
+    assert run(app, "purge", "--months", "0").exit_code != 0
+
+
+def test_feedback_list_shows_texts_newest_first(app, db, mallis):
+    seed(db, mallis["id"])
+    output = run(app, "feedback", "list").output.splitlines()
+    assert output[0].endswith("rating 4 -: Ny text") and output[-1] == "3 text(s)"
