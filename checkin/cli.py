@@ -135,7 +135,7 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, output)
         db.conn.close()
     data = write(table, fmt)  # all made before anything is written
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes: written as they are
     else:
         output.write_bytes(data)
         click.echo(f"Wrote {len(table.rows)} rows to {output}", err=True)
