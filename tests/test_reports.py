@@ -157,3 +157,142 @@ def test_bad_input_is_refused(db, worked):
         figures(db, D("2026-01-01"), D("2026-02-01"), "quarter")
     with pytest.raises(FiguresError, match="min-cell"):
         figures(db, D("2026-01-01"), D("2026-02-01"), "month", min_cell=1)
+
+
+# A second, hand-made set: two venues, March 2026, counted by hand.
+# Mallis: Monday 2 March (2026-W10) and Tuesday 10 March (2026-W11).
+# h1 answers "man" on the 2nd and "prefer not to say" on the 10th: unstated for March.
+MALLIS_MARCH = [
+    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w1"),
+    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w2"),
+    *[("2026-03-02", 10, "Sygrupp", "woman", "kiosk", None)] * 3,
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h1"),
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h2"),
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h3"),
+    *[("2026-03-02", None, "Sygrupp", "man", "tally", None)] * 3,
+    ("2026-03-02", 13, "Yoga", "woman", "kiosk", None),
+    ("2026-03-02", 13, "Yoga", "man", "qr", "h4"),
+    *[("2026-03-02", 13, "Yoga", "man", "kiosk", None)] * 3,
+    ("2026-03-10", 11, "Yoga", "woman", "qr", "w1"),
+    ("2026-03-10", 11, "Yoga", "woman", "qr", "w3"),
+    *[("2026-03-10", None, "Yoga", "man", "tally", None)] * 10,
+    ("2026-03-10", 12, None, "unstated", "qr", "h1"),
+]
+# Victor: Tuesday 3 March (W10) and Saturday 14 March (W11); v7 skips the question.
+VICTOR_MARCH = [
+    ("2026-03-03", 17, "Gym", "woman", "qr", "v1"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v2"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v3"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v4"),
+    *[("2026-03-03", 17, "Gym", "man", "kiosk", None)] * 4,
+    *[("2026-03-03", 18, "Husmöte", "woman", "kiosk", None)] * 4,
+    *[("2026-03-03", None, "Husmöte", "man", "tally", None)] * 3,
+    ("2026-03-14", 17, "Gym", "other", "qr", "v5"),
+    ("2026-03-14", 17, "Gym", "other", "qr", "v6"),
+    ("2026-03-14", 17, "Gym", None, "qr", "v7"),
+]
+ZERO = "0/0/0/0/0 | 0/0/0/0/0 | 0/0/0/0"
+
+
+def line(row):
+    """'visits | persons | unlinked/qr/kiosk/tally' for one row."""
+    return (f"{cells(row, 'visits')} | {cells(row, 'persons')} | {row['visits_unlinked']}/"
+            f"{row['visits_qr']}/{row['visits_kiosk']}/{row['visits_tally']}")
+
+
+@pytest.fixture
+def march(db, mallis, victor):
+    insert(db, mallis, MALLIS_MARCH)
+    insert(db, victor, VICTOR_MARCH, "victor")
+
+
+# Plain rows with visits, then by-activity rows, without and with --min-cell 3.
+# W10 = the 2nd/3rd, W11 = the 10th/14th; month and year hold both (range 2–15 March).
+PLAIN = {
+    ("mallis", "W10"): ("6/10/0/0/16 | 2/4/0/0/6 | 10/6/7/3",
+                        "6/10/0/0/16 | <3/../0/0/6 | 10/6/7/3"),
+    ("mallis", "W11"): ("2/10/0/1/13 | 2/0/0/1/3 | 10/3/0/10",
+                        "<3/../0/<3/13 | <3/0/0/<3/3 | 10/../0/.."),
+    ("mallis", "M"): ("8/20/0/1/29 | 3/3/0/1/7 | 20/9/7/13",
+                      "../20/0/<3/29 | ../3/0/<3/7 | 20/9/7/13"),
+    ("victor", "W10"): ("5/10/0/0/15 | 1/3/0/0/4 | 11/4/8/3",
+                        "5/10/0/0/15 | <3/../0/0/4 | 11/4/8/3"),
+    ("victor", "W11"): ("0/0/2/1/3 | 0/0/2/1/3 | 0/3/0/0",
+                        "0/0/<3/<3/3 | 0/0/<3/<3/3 | 0/3/0/0"),
+    ("victor", "M"): ("5/10/2/1/18 | 1/3/2/1/7 | 11/7/8/3",
+                      "5/10/<3/<3/18 | <3/3/<3/<3/7 | 11/7/8/3"),
+}
+BY_ACTIVITY = {
+    ("mallis", "W10"): [
+        ("Sygrupp", "5/6/0/0/11 | 2/3/0/0/5 | 6/5/3/3", "../../0/0/11 | <3/../0/0/.. | 6/../../3"),
+        ("Yoga", "1/4/0/0/5 | 0/1/0/0/1 | 4/1/4/0", "<3/../0/0/5 | 0/<3/0/0/<3 | 4/<3/../0"),
+    ],
+    ("mallis", "W11"): [
+        ("Yoga", "2/10/0/0/12 | 2/0/0/0/2 | 10/2/0/10",
+         "<3/../0/0/.. | <3/0/0/0/<3 | 10/<3/0/.."),
+        ("", "0/0/0/1/1 | 0/0/0/1/1 | 0/1/0/0", "0/0/0/<3/<3 | 0/0/0/<3/<3 | 0/<3/0/0"),
+    ],
+    ("mallis", "M"): [
+        ("Sygrupp", "5/6/0/0/11 | 2/2/0/1/5 | 6/5/3/3",
+         "../../0/0/.. | <3/<3/0/<3/5 | 6/5/../3"),
+        ("Yoga", "3/14/0/0/17 | 2/1/0/0/3 | 14/3/4/10",
+         "../../0/0/17 | <3/<3/0/0/.. | 14/../../10"),
+        ("", "0/0/0/1/1 | 0/0/0/1/1 | 0/1/0/0", "0/0/0/<3/<3 | 0/0/0/<3/<3 | 0/<3/0/0"),
+    ],
+    ("victor", "W10"): [
+        ("Gym", "1/7/0/0/8 | 1/3/0/0/4 | 4/4/4/0", "<3/../0/0/8 | <3/../0/0/4 | 4/4/4/0"),
+        ("Husmöte", "4/3/0/0/7 | 0/0/0/0/0 | 7/0/4/3", "../../0/0/7 | 0/0/0/0/0 | 7/0/4/3"),
+    ],
+    ("victor", "W11"): [
+        ("Gym", "0/0/2/1/3 | 0/0/2/1/3 | 0/3/0/0", "0/0/<3/<3/3 | 0/0/<3/<3/3 | 0/3/0/0"),
+    ],
+    ("victor", "M"): [
+        ("Gym", "1/7/2/1/11 | 1/3/2/1/7 | 4/7/4/0", "<3/../<3/<3/11 | <3/3/<3/<3/7 | 4/7/4/0"),
+        ("Husmöte", "4/3/0/0/7 | 0/0/0/0/0 | 7/0/4/3", "../../0/0/7 | 0/0/0/0/0 | 7/0/4/3"),
+    ],
+}
+# The day a week's visits fell on, per venue.
+DAY_OF = {("mallis", "W10"): "2026-03-02", ("mallis", "W11"): "2026-03-10",
+          ("victor", "W10"): "2026-03-03", ("victor", "W11"): "2026-03-14"}
+
+
+def expected(group, by_activity, hidden):
+    pick = 1 if hidden else 0
+    labels = {
+        "day": [f"2026-03-{d:02d}" for d in range(2, 16)],
+        "week": ["2026-W10", "2026-W11"], "month": ["2026-03"], "year": ["2026"],
+    }[group]
+    out = []
+    for venue in ("mallis", "victor"):
+        for label in labels:
+            if group in ("month", "year"):
+                keys = [(venue, "M")]
+            else:
+                keys = [k for k in (("mallis", "W10"), ("mallis", "W11"), ("victor", "W10"),
+                                    ("victor", "W11"))
+                        if k[0] == venue and (label == DAY_OF[k] or label.endswith(k[1]))]
+            if by_activity:
+                out += [(label, venue, name, both[pick]) for k in keys
+                        for name, *both in BY_ACTIVITY[k]]
+            else:
+                out.append((label, venue, "", PLAIN[keys[0]][pick] if keys else ZERO))
+    return out
+
+
+@pytest.mark.parametrize("group", ["day", "week", "month", "year"])
+@pytest.mark.parametrize("by_activity", [False, True])
+@pytest.mark.parametrize("min_cell", [None, 3])
+def test_hand_made_two_venues_every_cell(db, march, group, by_activity, min_cell):
+    result = figures(db, D("2026-03-02"), D("2026-03-15"), group, by_activity=by_activity,
+                     min_cell=min_cell)
+    got = [(r["period"], r["venue"], r["activity"], line(r)) for r in result.rows]
+    assert got == expected(group, by_activity, min_cell)
+    assert all(r["note"] == "" for r in result.rows)
+
+
+def test_one_venue_only_and_hidden_cells_counted(db, march, victor):
+    result = figures(db, D("2026-03-02"), D("2026-03-15"), "month", venue_id=victor["id"],
+                     by_activity=True, min_cell=3)
+    assert [r["venue"] for r in result.rows] == ["victor", "victor"]
+    # Gym: 6 small and one protecting; Husmöte: two protecting.
+    assert (result.hidden_small, result.hidden_protecting) == (6, 3)
