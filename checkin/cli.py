@@ -141,6 +141,49 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, output)
         click.echo(f"Wrote {len(table.rows)} rows to {output}", err=True)
 
 
+@click.command("import-tallies")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--venue", "slug", metavar="SLUG", help="The venue (needed if there are several).")
+@click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
+def import_tallies_command(file, slug, again):
+    """Add counts kept before (CSV or xlsx: date,activity,women,men,other,unstated) as tallies."""
+    import datetime as dt
+
+    from . import tally_import, venues
+
+    db = connect(current_app.config["DATABASE"])
+    try:
+        if slug is None:
+            every = venues.all_venues(db)
+            if len(every) != 1:
+                raise click.UsageError("There are several venues: say which with --venue SLUG.")
+            venue = every[0]
+        else:
+            venue = venues.by_slug(db, slug)
+            if venue is None:
+                raise click.BadParameter(f"there is no venue called {slug!r}",
+                                         param_hint="--venue")
+        try:
+            result = tally_import.import_file(
+                db, venue["id"], file.read_bytes(), file.name, again=again,
+                today=dt.date.today() + dt.timedelta(days=1),
+                locale=current_app.config["DEFAULT_LOCALE"])
+        except tally_import.TallyFileError as error:
+            for line, message in error.problems:
+                click.echo(f"{file.name}, line {line}: {message}", err=True)
+            raise click.ClickException("Nothing was imported.") from None
+        except tally_import.AlreadyImported as error:
+            raise click.ClickException(
+                f"{file.name} was already imported on {error.earlier['imported_at']}. "
+                "Nothing was imported; add --again if you really mean to add it twice."
+            ) from None
+    finally:
+        db.conn.close()
+    click.echo(f"Imported {result['lines']} lines as {result['visits']} tallied visits "
+               f"for {venue['name']} ({result['first']} to {result['last']}).")
+
+
 @click.group("translate")
 def translate():
     """Extract, update, compile and check the Swedish and English catalogs."""
@@ -182,7 +225,7 @@ def translate_compile():
 
 def register(app):
     for command in (init_db_command, serve_command, seed_demo_command, door_url_command,
-                    export_command, translate):
+                    export_command, import_tallies_command, translate):
         app.cli.add_command(command)
 if __name__ == "__main__":
     main()
