@@ -96,7 +96,7 @@ def test_each_bad_line_is_named_and_nothing_is_imported(app, db, mallis, tmp_pat
     app.config["DEFAULT_LOCALE"] = "en"
     result = run(app, "import-tallies", str(path), "--venue", "mallis")
     assert result.exit_code != 0
-    assert f"bad.csv, line 6: " in result.output and message in result.output
+    assert "bad.csv, line 6: " in result.output and message in result.output
     assert "Nothing was imported." in result.output
     assert visits(db) == []
     assert db.execute("SELECT count(*) FROM tally_import").fetchone()[0] == 0
