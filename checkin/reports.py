@@ -115,25 +115,27 @@ def _raw_counts(db, venue_id, first, last, group):
     person's most recent gender answer in the period (no key: never answered).
     """
     bucket, label_of = _BUCKET[group], _label_of(group)
+    span = [bucket, venue_id, first.isoformat(), last.isoformat()]
+    cursor = db.conn.cursor()
+    cursor.row_factory = None  # plain tuples: many rows, no need for names
+    gender_column = {g: f"visits_{c}" for g, c in zip(GENDERS, GENDER_COLUMNS, strict=True)}
+    gender_column[None] = "visits_unstated"  # a skipped question is unstated for the visit
+    source_column = {s: f"visits_{s}" for s in SOURCES}
     visits = defaultdict(Counter)
-    for b, activity, gender, source, unlinked, n in db.execute(
-        "SELECT substr(date, 1, ?), activity_id, gender, source, person_hash IS NULL, "
-        "count(*) FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? "
-        "GROUP BY 1, 2, 3, 4, 5",
-        [bucket, venue_id, first.isoformat(), last.isoformat()],
+    for b, activity, gender, source, n, linked in cursor.execute(
+        "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), count(person_hash) "
+        "FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? GROUP BY 1, 2, 3, 4", span,
     ).fetchall():
         counts = visits[(label_of(b), activity)]
-        counts[f"visits_{GENDER_COLUMNS[GENDERS.index(gender or 'unstated')]}"] += n
-        counts[f"visits_{source}"] += n
+        counts[gender_column[gender]] += n
+        counts[source_column[source]] += n
         counts["visits_total"] += n
-        if unlinked:
-            counts["visits_unlinked"] += n
+        counts["visits_unlinked"] += n - linked
     members, answer = defaultdict(set), {}
-    for b, person, activity, gender in db.execute(
+    for b, person, activity, gender in cursor.execute(
         "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
         "WHERE venue_id = ? AND date BETWEEN ? AND ? AND person_hash IS NOT NULL "
-        "ORDER BY date, hour, id",
-        [bucket, venue_id, first.isoformat(), last.isoformat()],
+        "ORDER BY date, hour, id", span,
     ).fetchall():
         label = label_of(b)
         members[(label, activity)].add(person)
