@@ -44,7 +44,7 @@ def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, hei
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" '
                      f'y2="{y:.1f}" stroke="#ccc"/>')
         parts.append(f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
-                     f'font-size="11">{tick:g}</text>')
+                     f'font-size="14">{tick:g}</text>')
     for i, label in enumerate(labels):
         x0 = left + i * group_w + group_w * 0.1
         for k, values in enumerate(series):
@@ -58,13 +58,13 @@ def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, hei
                 f'fill="{FILLS[k % len(FILLS)]}" data-value="{value}">'
                 f'<title>{escape(tip)}</title></rect>')
         parts.append(f'<text class="label" x="{left + (i + 0.5) * group_w:.1f}" '
-                     f'y="{height - bottom + 16}" text-anchor="middle" font-size="11">'
+                     f'y="{height - bottom + 20}" text-anchor="middle" font-size="14">'
                      f'{escape(label)}</text>')
     for k, name in enumerate(series_names):
         x = left + k * 160
         parts.append(f'<rect class="legend series-{k}" x="{x}" y="6" width="12" height="12" '
                      f'fill="{FILLS[k % len(FILLS)]}"/>')
-        parts.append(f'<text class="legend" x="{x + 16}" y="16" font-size="12">'
+        parts.append(f'<text class="legend" x="{x + 16}" y="17" font-size="14">'
                      f'{escape(name)}</text>')
     parts.append("</svg>")
     # Every text above went through escape(), so the whole is safe markup.
