@@ -97,6 +97,38 @@ def m001_initial(db):
     )
 
 
+@migrations(name="m003_figures")
+def m003_figures(db):
+    _run(
+        db,
+        """
+        -- Each file of counts kept before, so the same file is not imported twice.
+        CREATE TABLE tally_import (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            sha256 TEXT NOT NULL,
+            filename TEXT NOT NULL DEFAULT '',
+            rows INTEGER NOT NULL,
+            visits INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX tally_import_sha256 ON tally_import (sha256);
+        -- The yearly report's narrative, written by staff.
+        CREATE TABLE report_narrative (
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            year INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            updated_by TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (venue_id, year)
+        );
+        -- Every figure reads these columns for one venue and a date range: answer from the index.
+        CREATE INDEX visit_figures ON visit
+            (venue_id, date, activity_id, gender, source, person_hash, hour)
+        """
+    )
+
+
 @migrations(name="m005_feedback")
 def m005_feedback(db):
     _run(
