@@ -18,6 +18,11 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+try:  # wtforms 3.3 wants SelectChoice objects; older versions take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover
+    SelectChoice = None
+
 from .. import auth, programme
 from ..visits import TALLY_GENDERS
 
@@ -27,11 +32,11 @@ PASSWORD_MESSAGES = {
     "common": _l("That password is one of the most common ones. Choose another."),
     "username": _l("The password must not be the same as the username."),
 }
-WEEKDAYS = [
+WEEKDAY_PAIRS = [
     (0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
     (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday")),
 ]
-ROLE_CHOICES = [
+ROLE_PAIRS = [
     ("viewer", _l("Viewer: figures only")),
     ("staff", _l("Staff: schedule, posters, kiosk, tally, figures")),
     ("admin", _l("Admin: everything, also accounts and venues")),
@@ -41,9 +46,27 @@ TIME_MESSAGE = _l("Write the time as HH:MM, for example 13:00.")
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2026-12-18.")
 
 
+def options(pairs):
+    """(value, label) pairs as the installed wtforms wants its choices."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PlainDateField(DateField):
+    """A date written YYYY-MM-DD, with our own plain message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
 
 
 def check_new_password(form, field):
@@ -91,7 +114,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    role = RadioField(_l("Role"), choices=ROLE_CHOICES, default="staff",
+    role = RadioField(_l("Role"), choices=options(ROLE_PAIRS), default="staff",
                       validators=[InputRequired(_l("Choose a role."))])
     venues = CheckboxesField(_l("Venues (none ticked: every venue)"), coerce=int,
                              validate_choice=True)
@@ -114,7 +137,7 @@ class VenueForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     timezone = StringField(_l("Time zone"), default="Europe/Stockholm",
                            validators=[DataRequired(REQUIRED)])
-    opening_days = CheckboxesField(_l("Open on"), choices=WEEKDAYS, coerce=int)
+    opening_days = CheckboxesField(_l("Open on"), choices=options(WEEKDAY_PAIRS), coerce=int)
 
     def validate_slug(self, field):
         problem = programme.slug_problem(field.data)
@@ -136,11 +159,11 @@ class ActivityForm(FlaskForm):
     description_sv = StringField(_l("One line in Swedish"), validators=[Length(max=160)])
     description_en = StringField(_l("One line in English (optional)"),
                                  validators=[Length(max=160)])
-    pictogram = RadioField(_l("Picture"), choices=[(p, p) for p in programme.PICTOGRAMS],
+    pictogram = RadioField(_l("Picture"), choices=options((p, p) for p in programme.PICTOGRAMS),
                            default="people",
                            validators=[InputRequired(_l("Choose a picture."))])
-    place = RadioField(_l("Where"), choices=[
-        ("here", _l("Here, on site")), ("elsewhere", _l("At another address"))],
+    place = RadioField(_l("Where"), choices=options([
+        ("here", _l("Here, on site")), ("elsewhere", _l("At another address"))]),
         default="here", validators=[InputRequired(_l("Choose where."))])
     address = StringField(_l("Address, if elsewhere"), validators=[Length(max=200)])
     counted = BooleanField(_l("Count visits (untick for activities open to everyone in the "
@@ -155,13 +178,13 @@ class ActivityForm(FlaskForm):
 class SlotForm(FlaskForm):
     activity = SelectField(_l("Activity"), coerce=int,
                            validators=[InputRequired(_l("Choose an activity."))])
-    weekday = SelectField(_l("Weekday"), choices=WEEKDAYS, coerce=int,
+    weekday = SelectField(_l("Weekday"), choices=options(WEEKDAY_PAIRS), coerce=int,
                           validators=[InputRequired(_l("Choose a weekday."))])
     start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
     end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
-    valid_from = DateField(_l("From date"), default=dt.date(2000, 1, 1),
+    valid_from = PlainDateField(_l("From date"), default=dt.date(2000, 1, 1),
                            validators=[InputRequired(DATE_MESSAGE)])
-    valid_until = DateField(_l("Until date (optional)"), validators=[Optional()])
+    valid_until = PlainDateField(_l("Until date (optional)"), validators=[Optional()])
     overlap_ok = HiddenField()
 
     def validate_valid_until(self, field):
@@ -172,7 +195,7 @@ class SlotForm(FlaskForm):
 class EventForm(FlaskForm):
     activity = SelectField(_l("Activity"), coerce=int,
                            validators=[InputRequired(_l("Choose an activity."))])
-    date = DateField(_l("Date"), validators=[InputRequired(DATE_MESSAGE)])
+    date = PlainDateField(_l("Date"), validators=[InputRequired(DATE_MESSAGE)])
     start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
     end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
     note_sv = StringField(_l("Note in Swedish (optional)"), validators=[Length(max=200)])
@@ -180,18 +203,22 @@ class EventForm(FlaskForm):
 
 
 class ChangeForm(FlaskForm):
-    what = RadioField(_l("What happens"), choices=[
-        ("cancel", _l("Cancelled this time")), ("move", _l("Moved this time"))],
+    what = RadioField(_l("What happens"), choices=options([
+        ("cancel", _l("Cancelled this time")), ("move", _l("Moved this time"))]),
         default="cancel", validators=[AnyOf(("cancel", "move"), _l("Choose what happens."))])
-    new_date = DateField(_l("New date"), validators=[Optional()])
+    new_date = PlainDateField(_l("New date"), validators=[Optional()])
     start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
     end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
     note_sv = StringField(_l("Note visitors see, in Swedish"), validators=[Length(max=200)])
     note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
 
-    def validate_new_date(self, field):
-        if self.what.data == "move" and not field.data:
-            raise ValidationError(DATE_MESSAGE)
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.what.data == "move" and not self.new_date.data:
+            if not self.new_date.errors:
+                self.new_date.errors = [*self.new_date.errors, DATE_MESSAGE]
+            return False
+        return valid
 
 
 class DoorKeyForm(FlaskForm):

@@ -37,6 +37,7 @@ from .forms import (
     TallyForm,
     UserForm,
     VenueForm,
+    options,
 )
 
 KIOSK_COOKIE = "checkin_kiosk"
@@ -189,7 +190,7 @@ def users():
 @require_role("admin")
 def new_user():
     form = NewUserForm()
-    form.venues.choices = _venue_choices()
+    form.venues.choices = options(_venue_choices())
     if request.method == "POST":
         if form.validate():
             username = form.username.data.strip()
@@ -211,7 +212,7 @@ def _user_page(account, form=None, reset=None, status=200, error=None):
     if form is None:
         form = UserForm(role=account["role"],
                         venues=sorted(auth.user_venue_ids(_db(), account["id"])))
-        form.venues.choices = _venue_choices()
+        form.venues.choices = options(_venue_choices())
     return render_template(
         "staff/user.html", account=account, form=form, reset=reset or ResetPasswordForm(),
         toggle=ConfirmForm(), is_me=account["id"] == current_user()["id"], error=error,
@@ -225,7 +226,7 @@ def user(user_id):
     if request.method == "GET":
         return _user_page(account)
     form = UserForm()
-    form.venues.choices = _venue_choices()
+    form.venues.choices = options(_venue_choices())
     if not form.validate():
         return _user_page(account, form=form, status=BAD_INPUT)
     if account["id"] == current_user()["id"] and form.role.data != "admin":
@@ -369,7 +370,7 @@ def preview(slug):
 @require_role("staff")
 def copy_week(slug):
     venue = g.venue
-    _, monday = _week_from_args(venue)
+    monday = _week_from_args(venue)[1]
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     copied = programme.copy_week_changes(_db(), venue["id"], monday)
@@ -459,7 +460,7 @@ def slot(slug, slot_id=None):
                 existing["valid_until"])})
     else:
         form = SlotForm()
-    form.activity.choices = _activity_choices(venue)
+    form.activity.choices = options(_activity_choices(venue))
     page = {"venue": venue, "form": form, "slot": existing, "delete": ConfirmForm()}
     if request.method == "GET":
         if not existing and request.args.get("weekday", "").isdigit():
@@ -518,7 +519,7 @@ def event(slug, event_id=None):
                                "date": dt.date.fromisoformat(existing["date"])})
     else:
         form = EventForm()
-    form.activity.choices = _activity_choices(venue)
+    form.activity.choices = options(_activity_choices(venue))
     page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm()}
     if request.method == "GET":
         if not existing:
