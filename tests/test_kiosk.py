@@ -2,8 +2,16 @@
 
 import pytest
 
-from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, post_form, \
-    text, visits
+from tests.conftest import (
+    activity_id,
+    audit_lines,
+    csrf_token,
+    log_in,
+    make_user,
+    post_form,
+    text,
+    visits,
+)
 
 
 @pytest.fixture
