@@ -47,6 +47,8 @@ demo)
     echo "Visitors' week:   $CHECKIN_BASE_URL/mallis/"
     echo "Door (QR) page:   $(.venv/bin/checkin door-url mallis)"
     echo "Second venue:     $CHECKIN_BASE_URL/victor/"
+    echo "Staff pages:      $CHECKIN_BASE_URL/staff/  (login printed above as 'Staff login')"
+    echo "Door poster:      $CHECKIN_BASE_URL/staff/mallis/poster"
     echo
     exec .venv/bin/checkin serve --host 127.0.0.1 --port "$PORT"
     ;;

@@ -66,10 +66,16 @@ def create_app(test_config=None):
     _request_log(app)
 
     from . import errors
+    from .auth import LoginThrottle
+    from .kiosk import blueprint as kiosk
+    from .staff import blueprint as staff
     from .visitor import blueprint as visitor
 
     errors.init_app(app)
     app.register_blueprint(visitor)
+    app.register_blueprint(staff, url_prefix="/staff")
+    app.register_blueprint(kiosk, url_prefix="/kiosk")
+    app.extensions["login_throttle"] = LoginThrottle()
 
     from .cli import register
 

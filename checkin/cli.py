@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .config import ROOT
-from .db import connect, init_db_command, pending_migrations
+from .db import connect, init_db_command, migrate, pending_migrations
 
 
 def _create_app():
@@ -182,6 +182,40 @@ def import_tallies_command(file, slug, again):
         db.conn.close()
     click.echo(f"Imported {result['lines']} lines as {result['visits']} tallied visits "
                f"for {venue['name']} ({result['first']} to {result['last']}).")
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "staff", "viewer"]), required=True,
+              help="admin: everything; staff: schedule, posters, kiosk, tally; viewer: figures.")
+def create_user_command(username, role):
+    """Create a staff account; the password comes from a hidden prompt or standard input."""
+    import sys
+
+    from . import auth
+
+    if auth.username_problem(username):
+        raise click.ClickException("Use 1 to 40 letters, digits, dots, dashes or underscores.")
+    if sys.stdin.isatty():
+        password = click.prompt("Password (at least 12 characters)", hide_input=True,
+                                confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    problem = auth.password_problem(password, username)
+    if problem:
+        raise click.ClickException({
+            "too_short": f"The password must be at least {auth.PASSWORD_MIN} characters.",
+            "too_long": f"The password can be at most {auth.PASSWORD_MAX} characters.",
+            "common": "That password is one of the most common ones. Choose another.",
+            "username": "The password must not be the same as the username.",
+        }[problem])
+    db = connect(current_app.config["DATABASE"])
+    migrate(db)
+    try:
+        auth.create_user(db, username, password, role)
+    except ValueError:
+        raise click.ClickException(f"There is already an account called {username!r}.") from None
+    click.echo(f"Created {role} account {username!r}. Log in at "
+               f"{current_app.config['BASE_URL']}/staff/")
 
 
 @click.group("translate")
@@ -224,12 +258,13 @@ def translate_compile():
 
 
 def register(app):
-    for command in (init_db_command, serve_command, seed_demo_command, door_url_command,
-                    export_command, import_tallies_command, translate):
-        app.cli.add_command(command)
     from .feedback_cli import COMMANDS as feedback_commands
 
-    for command in feedback_commands:
+    for command in (init_db_command, serve_command, seed_demo_command, door_url_command,
+                    export_command, import_tallies_command, create_user_command, translate,
+                    *feedback_commands):
         app.cli.add_command(command)
+
+
 if __name__ == "__main__":
     main()

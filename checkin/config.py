@@ -50,4 +50,6 @@ def settings(folder):
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # A staff session ends after this many hours without a request.
+        "STAFF_IDLE_HOURS": _env("STAFF_IDLE_HOURS", 8, float),
     }

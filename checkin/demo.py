@@ -2,8 +2,9 @@
 
 import datetime as dt
 import random
+import secrets
 
-from . import ideas, surveys, venues
+from . import auth, ideas, surveys, venues
 from .anonymity import person_hash
 from .db import migrate, writing
 from .schedule import check_in_choices
@@ -64,6 +65,8 @@ VICTOR = [
     ("Bio", "Cinema", "Vi ser en film ihop.", "We watch a film together.", "film", "", 1,
      [(4, "19:00", "21:00")]),
 ]
+
+DEMO_ADMIN = "admin"
 
 VENUES = [
     # slug, name, organisation, address, activities, visits a month (first, last)
@@ -253,3 +256,10 @@ def seed(db, frozen_now=None):
             count = _demo_ideas(db, venue["id"], today)
             if count:
                 yield f"  added {count} ideas to the idea box (one waiting for staff)"
+    if auth.user_by_name(db, DEMO_ADMIN) is None:
+        password = secrets.token_urlsafe(12)
+        auth.create_user(db, DEMO_ADMIN, password, "admin")
+        # Shown once: only its hash is kept.
+        yield f"Staff login: {DEMO_ADMIN} / {password}"
+    else:
+        yield f"Staff account {DEMO_ADMIN} already there (its password was printed when created)"

@@ -14,6 +14,30 @@ def init_app(app):
             message=_("Nothing was saved. Go back, reload the page and tap the button again."),
         ), 400
 
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render_template(
+            "error.html",
+            title=_("Something was missing"),
+            message=_("Nothing was saved. Go back, reload the page and try again."),
+        ), 400
+
+    @app.errorhandler(401)
+    def not_logged_in(_error):
+        return render_template(
+            "error.html",
+            title=_("Please log in"),
+            message=_("This page is for staff. Log in first, then try again."),
+        ), 401
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template(
+            "error.html",
+            title=_("Your account cannot open this page"),
+            message=_("Ask an admin if you need it."),
+        ), 403
+
     @app.errorhandler(404)
     def not_found(_error):
         return render_template(

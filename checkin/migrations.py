@@ -97,6 +97,58 @@ def m001_initial(db):
     )
 
 
+@migrations(name="m002_staff")
+def m002_staff(db):
+    _run(
+        db,
+        """
+        -- A staff account. Usernames are fine to keep; nothing here is about visitors.
+        CREATE TABLE staff_user (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'staff', 'admin')),
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        -- Venues a staff account may work with; no rows: every venue.
+        CREATE TABLE user_venue (
+            user_id INTEGER NOT NULL REFERENCES staff_user(id) ON DELETE CASCADE,
+            venue_id INTEGER NOT NULL REFERENCES venue(id) ON DELETE CASCADE,
+            PRIMARY KEY (user_id, venue_id)
+        );
+        -- A logged-in staff session; the cookie holds a random token, we keep only its hash.
+        CREATE TABLE staff_session (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES staff_user(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        -- A tablet at the door: its long-lived cookie holds a token, we keep only its hash.
+        CREATE TABLE kiosk (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES staff_user(id),
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        -- Who changed what, when: staff actions only, never visitors.
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES staff_user(id),
+            username TEXT NOT NULL,
+            venue_id INTEGER REFERENCES venue(id),
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_at ON audit_log (at)
+        """
+    )
+
+
 @migrations(name="m003_figures")
 def m003_figures(db):
     _run(

@@ -71,6 +71,7 @@ def occurrences(db, venue_id, first, last):
                 "date": day, "start": slot["start"], "end": slot["end"],
                 "activity": activities[slot["activity_id"]], "kind": "slot",
                 "cancelled": False, "moved_from": None, "note_sv": "", "note_en": "",
+                "slot_id": slot["id"], "original_date": day,
             }
             change = changes.get((slot["id"], iso))
             if change:
@@ -93,7 +94,7 @@ def occurrences(db, venue_id, first, last):
             "date": dt.date.fromisoformat(event["date"]), "start": event["start"],
             "end": event["end"], "activity": activities[event["activity_id"]], "kind": "event",
             "cancelled": False, "moved_from": None,
-            "note_sv": event["note_sv"], "note_en": event["note_en"],
+            "note_sv": event["note_sv"], "note_en": event["note_en"], "event_id": event["id"],
         })
     items.sort(key=lambda i: (i["date"], i["start"], i["activity"]["name_sv"]))
     return items

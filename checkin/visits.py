@@ -63,3 +63,43 @@ def link_phone(db, visit_id, person_hash):
 def get_visit(db, visit_id):
     row = db.execute("SELECT * FROM visit WHERE id = ?", [visit_id]).fetchone()
     return dict(row) if row else None
+
+
+TALLY_GENDERS = ("woman", "man", "other", "unstated")
+
+
+def add_tally(db, *, venue_id, day, activity_id, gender, step):
+    """Staff count one person more (step 1) or one less (step -1); never below zero.
+
+    Tallied visits have source 'tally' and no hour, kept apart from check-ins.
+    Returns False when there was nothing to take away.
+    """
+    if gender not in TALLY_GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
+    with writing(db):
+        if step > 0:
+            db.execute(
+                "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source) "
+                "VALUES (?, ?, ?, NULL, ?, 'tally')",
+                [venue_id, activity_id, day.isoformat(), gender])
+            return True
+        row = db.execute(
+            "SELECT id FROM visit WHERE venue_id = ? AND activity_id IS ? AND date = ? "
+            "AND gender = ? AND source = 'tally' ORDER BY id DESC LIMIT 1",
+            [venue_id, activity_id, day.isoformat(), gender]).fetchone()
+        if row is None:
+            return False
+        db.execute("DELETE FROM visit WHERE id = ?", [row[0]])
+        return True
+
+
+def day_counts(db, venue_id, day, activity_id):
+    """{source: {gender: count}} for one activity on one day; a skipped answer is 'unstated'."""
+    counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
+    for source, gender, count in db.execute(
+        "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
+        "WHERE venue_id = ? AND date = ? AND activity_id IS ? GROUP BY 1, 2",
+        [venue_id, day.isoformat(), activity_id],
+    ):
+        counts[source][gender] += count
+    return counts

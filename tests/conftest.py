@@ -77,3 +77,45 @@ def csrf_token(html):
 
 def text(response):
     return response.get_data(as_text=True)
+
+
+STAFF_PASSWORD = "a long staff password 42"
+
+
+def make_user(db, username, role="staff", venue_ids=()):
+    from checkin import auth
+
+    user_id = auth.create_user(db, username, STAFF_PASSWORD, role)
+    if venue_ids:
+        auth.set_user_venues(db, user_id, venue_ids)
+    return user_id
+
+
+def log_in(client, username, password=STAFF_PASSWORD):
+    page = client.get("/staff/login", follow_redirects=True)
+    return client.post("/staff/login", data={
+        "csrf_token": csrf_token(text(page)), "username": username, "password": password})
+
+
+def post_form(client, url, data, page_url=None):
+    """Open the form's page for a CSRF token, then post `data` to it."""
+    page = client.get(page_url or url)
+    return client.post(url, data={"csrf_token": csrf_token(text(page)), **data})
+
+
+@pytest.fixture
+def admin(app, db, client, mallis):
+    make_user(db, "boss", "admin")
+    assert log_in(client, "boss").status_code == 302
+    return client
+
+
+@pytest.fixture
+def staff(app, db, client, mallis):
+    make_user(db, "anna", "staff")
+    assert log_in(client, "anna").status_code == 302
+    return client
+
+
+def audit_lines(db):
+    return [dict(r) for r in db.execute("SELECT * FROM audit_log ORDER BY id")]

@@ -15,7 +15,7 @@ def test_init_db_applies_the_migrations_once(app, db):
     result = run(app, "init-db")
     assert result.exit_code == 0 and "applied" not in result.output  # the fixture already did
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
-    assert names[0] == "m001_initial" and len(set(names)) == len(names)
+    assert names[:2] == ["m001_initial", "m002_staff"] and len(set(names)) == len(names)
     assert {"m003_figures", "m005_feedback"} <= set(names)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -64,3 +64,29 @@ def test_serve_refuses_a_database_that_needs_migrations(tmp_path):
     )
     assert result.returncode != 0
     assert "checkin init-db" in result.stderr
+
+
+def test_create_user_reads_the_password_from_standard_input(app, db):
+    from checkin import auth
+
+    result = app.test_cli_runner().invoke(args=["create-user", "anna", "--role", "admin"],
+                                          input="a long admin password\n")
+    assert result.exit_code == 0 and "Created admin account 'anna'" in result.output
+    assert auth.check_login(db, "anna", "a long admin password")["role"] == "admin"
+    again = app.test_cli_runner().invoke(args=["create-user", "anna", "--role", "staff"],
+                                         input="another long password\n")
+    assert again.exit_code != 0 and "already" in again.output
+
+
+def test_create_user_refuses_a_short_or_common_password(app, db):
+    for password in ("short", "1q2w3e4r5t6y"):
+        result = app.test_cli_runner().invoke(args=["create-user", "bert", "--role", "staff"],
+                                              input=password + "\n")
+        assert result.exit_code != 0
+    assert db.execute("SELECT count(*) FROM staff_user").fetchone()[0] == 0
+
+
+def test_seed_demo_prints_a_staff_login_once(app, db):
+    first = run(app, "seed-demo")
+    assert "Staff login: admin / " in first.output
+    assert "Staff login" not in run(app, "seed-demo").output

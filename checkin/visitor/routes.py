@@ -87,12 +87,17 @@ def week(slug):
         monday = schedule.parse_week(request.args["week"])
         if monday is None:
             abort(404)
+    return render_template("visitor/week.html", **week_page(venue, today, monday))
+
+
+def week_page(venue, today, monday):
+    """What the visitor week template needs; the staff preview renders the very same."""
     days = schedule.week(get_db(), venue["id"], monday)
     # Today first; the days already past this week go last.
     upcoming = [d for d in days if d[0] >= today]
     past = [d for d in days if d[0] < today]
-    return render_template(
-        "visitor/week.html", venue=venue, today=today, monday=monday,
+    return dict(
+        venue=venue, today=today, monday=monday,
         upcoming=upcoming, past=past if upcoming else [], all_past=past if not upcoming else [],
         week_label=schedule.week_label(monday),
         prev_week=schedule.week_label(monday - dt.timedelta(days=7)),

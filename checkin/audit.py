@@ -1,0 +1,27 @@
+"""The audit log: which staff member changed what, and when. Staff actions only. No Flask."""
+
+import datetime as dt
+
+from .db import writing
+
+
+def record(db, user, action, detail="", venue_id=None):
+    """Write one line; call it inside the same request as the change it describes."""
+    with writing(db):
+        db.execute(
+            "INSERT INTO audit_log (at, user_id, username, venue_id, action, detail) "
+            "VALUES (?,?,?,?,?,?)",
+            [dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), user["id"],
+             user["username"], venue_id, action, detail],
+        )
+
+
+def recent(db, limit=200, venue_ids=None):
+    """The latest lines, newest first, optionally only for some venues (and account changes)."""
+    rows = [dict(r) for r in db.execute(
+        "SELECT audit_log.*, venue.name AS venue_name FROM audit_log "
+        "LEFT JOIN venue ON venue.id = audit_log.venue_id ORDER BY audit_log.id DESC LIMIT ?",
+        [limit])]
+    if venue_ids:
+        rows = [r for r in rows if r["venue_id"] in venue_ids]
+    return rows

@@ -1,0 +1,94 @@
+"""The kiosk: one screen, one tap, a kiosk-only credential that opens nothing else."""
+
+import pytest
+
+from tests.conftest import (
+    activity_id,
+    audit_lines,
+    csrf_token,
+    log_in,
+    make_user,
+    post_form,
+    text,
+    visits,
+)
+
+
+@pytest.fixture
+def kiosk(app, db, client, mallis):
+    """A test client that a staff member has turned into the kiosk for Mallis."""
+    make_user(db, "anna")
+    log_in(client, "anna")
+    response = post_form(client, "/staff/mallis/kiosks", {"label": "Vid dörren"})
+    assert response.status_code == 302 and response.location.endswith("/kiosk/")
+    return client
+
+
+def test_making_a_kiosk_logs_staff_out_on_that_device(kiosk, db):
+    assert kiosk.get("/staff/").status_code == 302
+    assert db.execute("SELECT label FROM kiosk").fetchone()[0] == "Vid dörren"
+    assert audit_lines(db)[-1]["action"] == "kiosk created"
+    token = kiosk.get_cookie("checkin_kiosk", path="/kiosk").value
+    assert token not in str([tuple(r) for r in db.execute("SELECT * FROM kiosk")])
+
+
+def test_one_tap_checks_in_with_the_running_activity_and_a_gender(kiosk, db, mallis):
+    page = kiosk.get("/kiosk/")
+    assert page.status_code == 200 and "Checka in här" in text(page)
+    sygrupp = activity_id(db, "Sygrupp")
+    assert f'value="{sygrupp}" checked' in text(page)
+    response = kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)),
+                                           "day": "2026-11-23", "activity": str(sygrupp),
+                                           "gender": "woman"})
+    assert response.status_code == 302
+    thanks = kiosk.get(response.location)
+    assert "Tack! Du är incheckad." in text(thanks)
+    assert 'http-equiv="refresh" content="5;url=/kiosk/"' in text(thanks)
+    [visit] = visits(db)
+    assert (visit["source"], visit["gender"], visit["hour"], visit["activity_id"],
+            visit["person_hash"]) == ("kiosk", "woman", 10, sygrupp, None)
+
+
+def test_skip_checks_in_without_a_gender_and_every_tap_counts(kiosk, db):
+    for _ in range(2):
+        page = kiosk.get("/kiosk/")
+        kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23",
+                                    "activity": "none", "gender": "skip"})
+    assert [(v["gender"], v["activity_id"]) for v in visits(db)] == [(None, None)] * 2
+
+
+@pytest.mark.parametrize("data", [
+    {"day": "2026-11-23", "activity": "none", "gender": "robot"},
+    {"day": "2026-11-22", "activity": "none", "gender": "man"},
+    {"day": "2026-11-23", "activity": "99999", "gender": "man"},
+    {"activity": "none", "gender": "man"},
+])
+def test_bad_kiosk_input_is_refused_and_nothing_stored(kiosk, db, data):
+    page = kiosk.get("/kiosk/")
+    response = kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)), **data})
+    assert response.status_code == 400 and 'class="error" role="alert"' in text(response)
+    assert visits(db) == []
+
+
+def test_a_revoked_kiosk_checks_nobody_in(kiosk, app, db):
+    staff = app.test_client()
+    log_in(staff, "anna")
+    kiosk_id = db.execute("SELECT id FROM kiosk").fetchone()[0]
+    post_form(staff, f"/staff/mallis/kiosks/{kiosk_id}/revoke", {},
+              page_url="/staff/mallis/kiosks")
+    assert kiosk.get("/kiosk/").status_code == 401
+    assert kiosk.post("/kiosk/", data={"day": "2026-11-23", "gender": "man"}).status_code in (
+        400, 401)
+    assert visits(db) == []
+
+
+def test_staff_logging_out_elsewhere_does_not_break_the_kiosk(kiosk, app, db):
+    staff = app.test_client()
+    log_in(staff, "anna")
+    post_form(staff, "/staff/logout", {}, page_url="/staff/")
+    assert kiosk.get("/kiosk/").status_code == 200
+
+
+def test_a_device_without_the_kiosk_cookie_is_not_a_kiosk(client, mallis):
+    response = client.get("/kiosk/")
+    assert response.status_code == 401 and "ingen kiosk" in text(response)

@@ -1,0 +1,451 @@
+"""The staff side through the test client: every form's happy path and bad input."""
+
+import pytest
+
+from checkin import auth
+from tests.conftest import (
+    STAFF_PASSWORD,
+    activity_id,
+    audit_lines,
+    csrf_token,
+    log_in,
+    make_user,
+    post_form,
+    text,
+    venue_row,
+    visits,
+)
+
+
+def count(db, table):
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+# --- logging in and out ---------------------------------------------------------------------
+
+def test_staff_pages_send_you_to_the_login_first(client, mallis):
+    response = client.get("/staff/mallis/")
+    assert response.status_code == 302 and "/staff/login" in response.location
+
+
+def test_login_starts_a_new_session_and_logout_ends_it_on_the_server(client, db, mallis):
+    make_user(db, "anna")
+    response = log_in(client, "anna")
+    assert response.status_code == 302 and response.location.endswith("/staff/")
+    assert count(db, "staff_session") == 1
+    page = client.get("/staff/")
+    assert "Hej, anna" in text(page)
+    cookie = client.get_cookie("session").value
+    # Log in again on the same browser: the old session is gone, a new one replaces it.
+    log_in(client, "anna")
+    assert count(db, "staff_session") == 1
+    assert client.get_cookie("session").value != cookie
+    response = post_form(client, "/staff/logout", {}, page_url="/staff/")
+    assert response.status_code == 302 and count(db, "staff_session") == 0
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_stolen_cookie_is_useless_after_logout(app, client, db, mallis):
+    make_user(db, "anna")
+    log_in(client, "anna")
+    stolen = client.get_cookie("session").value
+    post_form(client, "/staff/logout", {}, page_url="/staff/")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_kindly(client, db, mallis):
+    make_user(db, "anna")
+    response = log_in(client, "anna", "wrong password here")
+    assert response.status_code == 401
+    assert "Fel användarnamn eller lösenord" in text(response)
+    assert count(db, "staff_session") == 0
+
+
+def test_an_empty_login_form_is_refused(client, db, mallis):
+    response = post_form(client, "/staff/login", {"username": "", "password": ""})
+    assert response.status_code == 400 and "Fyll i det här." in text(response)
+
+
+def test_repeated_failed_logins_are_slowed_then_refused(app, client, db, mallis):
+    make_user(db, "anna")
+    for _ in range(3):
+        assert log_in(client, "anna", "wrong password here").status_code == 401
+    response = log_in(client, "anna", STAFF_PASSWORD)  # even the right one must wait now
+    assert response.status_code == 429 and "Vänta" in text(response)
+    assert count(db, "staff_session") == 0
+    app.extensions["login_throttle"]._failures.clear()
+    assert log_in(client, "anna").status_code == 302
+
+
+def test_a_disabled_account_cannot_log_in(client, db, mallis):
+    user_id = make_user(db, "anna")
+    auth.set_active(db, user_id, False)
+    assert log_in(client, "anna").status_code == 401
+
+
+def test_staff_change_their_own_password(staff, db):
+    response = post_form(staff, "/staff/password", {
+        "current": STAFF_PASSWORD, "new": "a brand new passphrase", "repeat":
+        "a brand new passphrase"})
+    assert response.status_code == 302
+    assert auth.check_login(db, "anna", "a brand new passphrase")
+    assert staff.get("/staff/").status_code == 200  # this session goes on
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"current": "not my password", "new": "a brand new passphrase",
+      "repeat": "a brand new passphrase"}, "Det är inte ditt lösenord nu."),
+    ({"current": STAFF_PASSWORD, "new": "too short", "repeat": "too short"}, "minst 12 tecken"),
+    ({"current": STAFF_PASSWORD, "new": "qwerty123456", "repeat": "qwerty123456"},
+     "vanligaste"),
+    ({"current": STAFF_PASSWORD, "new": "a brand new passphrase", "repeat": "something else"},
+     "inte likadana"),
+])
+def test_a_bad_new_password_changes_nothing(staff, db, data, message):
+    response = post_form(staff, "/staff/password", data)
+    assert response.status_code == 400 and message in text(response)
+    assert auth.check_login(db, "anna", STAFF_PASSWORD)
+    assert not audit_lines(db)
+
+
+# --- accounts and roles ---------------------------------------------------------------------
+
+def test_admin_creates_an_account_limited_to_one_venue(admin, db, mallis, victor):
+    response = post_form(admin, "/staff/users/new", {
+        "username": "bert", "password": "bert has a long password", "role": "staff",
+        "venues": [str(victor["id"])]})
+    assert response.status_code == 302
+    bert = auth.user_by_name(db, "bert")
+    assert bert["role"] == "staff" and auth.user_venue_ids(db, bert["id"]) == {victor["id"]}
+    assert audit_lines(db)[-1]["action"] == "account created"
+    other = admin.application.test_client()
+    log_in(other, "bert", "bert has a long password")
+    assert other.get("/staff/victor/").status_code == 200
+    assert other.get("/staff/mallis/").status_code == 403
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"username": "bert", "password": "short", "role": "staff"}, "minst 12 tecken"),
+    ({"username": "bert", "password": "1qaz2wsx3edc", "role": "staff"}, "vanligaste"),
+    ({"username": "bert", "password": "x" * 129, "role": "staff"}, "högst 128"),
+    ({"username": "boss", "password": "bert has a long password", "role": "staff"}, "upptaget"),
+    ({"username": "bert bert", "password": "bert has a long password", "role": "staff"},
+     "bokstäver"),
+    ({"username": "bert", "password": "bert has a long password", "role": "king"}, "giltigt val"),
+    ({"username": "bert", "password": "bert has a long password", "role": "staff",
+      "venues": ["999"]}, "giltigt val"),
+])
+def test_bad_new_accounts_are_refused_and_nothing_is_stored(admin, db, data, message):
+    response = post_form(admin, "/staff/users/new", data)
+    assert response.status_code == 400 and message in text(response)
+    assert [u["username"] for u in auth.all_users(db)] == ["boss"]
+
+
+def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, app, db):
+    bert = make_user(db, "bert", "viewer")
+    bert_client = app.test_client()
+    log_in(bert_client, "bert")
+    post_form(admin, f"/staff/users/{bert}", {"role": "staff"})
+    assert auth.get_user(db, bert)["role"] == "staff"
+    response = post_form(admin, f"/staff/users/{bert}/password",
+                         {"new": "bert gets a new password"}, page_url=f"/staff/users/{bert}")
+    assert response.status_code == 302
+    assert auth.check_login(db, "bert", "bert gets a new password")
+    assert bert_client.get("/staff/").status_code == 302  # logged out by the reset
+    post_form(admin, f"/staff/users/{bert}/active", {}, page_url=f"/staff/users/{bert}")
+    assert not auth.get_user(db, bert)["active"]
+    actions = [a["action"] for a in audit_lines(db)]
+    assert actions == ["account changed", "password reset", "account turned off"]
+
+
+def test_a_bad_password_reset_changes_nothing(admin, db):
+    bert = make_user(db, "bert")
+    response = post_form(admin, f"/staff/users/{bert}/password", {"new": "short"},
+                         page_url=f"/staff/users/{bert}")
+    assert response.status_code == 400 and auth.check_login(db, "bert", STAFF_PASSWORD)
+
+
+def test_an_admin_cannot_lock_themselves_out(admin, db):
+    me = auth.user_by_name(db, "boss")["id"]
+    response = post_form(admin, f"/staff/users/{me}", {"role": "staff"})
+    assert response.status_code == 400 and auth.get_user(db, me)["role"] == "admin"
+    response = post_form(admin, f"/staff/users/{me}/active", {}, page_url=f"/staff/users/{me}")
+    assert response.status_code == 400 and auth.get_user(db, me)["active"]
+
+
+@pytest.mark.parametrize("role, url, status", [
+    ("viewer", "/staff/", 200), ("viewer", "/staff/mallis/", 403),
+    ("viewer", "/staff/mallis/poster", 403), ("staff", "/staff/mallis/", 200),
+    ("staff", "/staff/users", 403), ("staff", "/staff/venues", 403),
+    ("admin", "/staff/users", 200), ("admin", "/staff/mallis/settings", 200),
+])
+def test_each_role_opens_only_its_pages(client, db, mallis, role, url, status):
+    make_user(db, "someone", role)
+    log_in(client, "someone")
+    assert client.get(url).status_code == status
+
+
+# --- venues ---------------------------------------------------------------------------------
+
+def test_admin_creates_and_edits_a_venue(admin, db):
+    response = post_form(admin, "/staff/venues/new", {
+        "name": "Victor", "slug": "victor", "address": "Göteborg", "timezone": "Europe/Stockholm",
+        "opening_days": ["0", "2"]})
+    assert response.status_code == 302
+    victor = venue_row(db, "victor")
+    assert victor["opening_days"] == "0,2" and len(victor["door_key"]) == 8
+    post_form(admin, "/staff/victor/settings", {
+        "name": "Victor härbärge", "slug": "victor", "timezone": "Europe/Stockholm",
+        "opening_days": ["0"]})
+    assert venue_row(db, "victor")["name"] == "Victor härbärge"
+    assert [a["action"] for a in audit_lines(db)] == ["venue created", "venue changed"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": "X", "slug": "staff", "timezone": "Europe/Stockholm"}, "används av appen"),
+    ({"name": "X", "slug": "Bad Slug", "timezone": "Europe/Stockholm"}, "små bokstäver"),
+    ({"name": "X", "slug": "mallis", "timezone": "Europe/Stockholm"}, "använder redan"),
+    ({"name": "X", "slug": "x", "timezone": "Mars/Olympus"}, "Okänd tidszon"),
+    ({"name": "", "slug": "x", "timezone": "Europe/Stockholm"}, "Fyll i det här."),
+    ({"name": "X", "slug": "x", "timezone": "Europe/Stockholm", "opening_days": ["7"]},
+     "giltigt val"),
+])
+def test_bad_venues_are_refused(admin, db, data, message):
+    response = post_form(admin, "/staff/venues/new", data)
+    assert response.status_code == 400 and message in text(response)
+    assert count(db, "venue") == 1 and not audit_lines(db)
+
+
+# --- activities, weekly times, events, changes ----------------------------------------------
+
+def test_a_new_activity_shows_in_english_where_it_exists(staff, client, db, mallis):
+    response = post_form(staff, "/staff/mallis/activities/new", {
+        "name_sv": "Schack", "name_en": "Chess", "description_sv": "Vi spelar schack.",
+        "pictogram": "social", "place": "here", "counted": "y", "active": "y"})
+    assert response.status_code == 302
+    row = db.execute("SELECT * FROM activity WHERE name_sv = 'Schack'").fetchone()
+    assert row["name_en"] == "Chess" and row["counted"] == 1 and row["address"] == ""
+    assert audit_lines(db)[-1]["detail"] == "Schack"
+
+
+def test_an_activity_elsewhere_needs_an_address(staff, db):
+    response = post_form(staff, "/staff/mallis/activities/new", {
+        "name_sv": "Bad", "pictogram": "walk", "place": "elsewhere", "address": ""})
+    assert response.status_code == 400 and "Skriv adressen" in text(response)
+    assert not db.execute("SELECT 1 FROM activity WHERE name_sv = 'Bad'").fetchone()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name_sv": "", "pictogram": "walk", "place": "here"}, "Fyll i det här."),
+    ({"name_sv": "Yoga", "pictogram": "walk", "place": "here"}, "finns redan"),
+    ({"name_sv": "Ny", "pictogram": "rocket", "place": "here"}, "giltigt val"),
+])
+def test_bad_activities_are_refused(staff, db, data, message):
+    before = count(db, "activity")
+    response = post_form(staff, "/staff/mallis/activities/new", data)
+    assert response.status_code == 400 and message in text(response)
+    assert count(db, "activity") == before
+
+
+def test_a_weekly_time_shows_on_the_visitor_week(staff, db, mallis):
+    yoga = activity_id(db, "Yoga")
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": yoga, "weekday": "6", "start": "11:00", "end": "12:00",
+        "valid_from": "2026-01-01"})
+    assert response.status_code == 302
+    week = text(staff.get("/mallis/"))
+    assert "söndag" in week.split("Yoga")[-2] or week.count("Yoga") == 2
+    assert audit_lines(db)[-1]["action"] == "weekly time created"
+
+
+def test_an_overlapping_weekly_time_is_saved_with_a_warning(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "0", "start": "11:00", "end": "12:30",
+        "valid_from": "2026-01-01"})
+    assert response.status_code == 302
+    page = text(staff.get(response.location))
+    assert "krockar med Sygrupp" in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"weekday": "0", "start": "12:00", "end": "11:00"}, "Slutet måste vara senare"),
+    ({"weekday": "7", "start": "10:00", "end": "11:00"}, "giltigt val"),
+    ({"weekday": "0", "start": "25:00", "end": "26:00"}, "TT:MM"),
+    ({"weekday": "0", "start": "10", "end": "11:00"}, "TT:MM"),
+    ({"weekday": "0", "start": "10:00", "end": "11:00", "valid_until": "1999-01-01"},
+     "inte vara före"),
+])
+def test_bad_weekly_times_are_refused(staff, db, data, message):
+    before = count(db, "slot")
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "valid_from": "2026-01-01", **data})
+    assert response.status_code == 400 and message in text(response)
+    assert count(db, "slot") == before
+
+
+def test_an_activity_of_another_venue_cannot_be_scheduled(staff, db, victor):
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Gym", "victor"), "weekday": "0", "start": "10:00",
+        "end": "11:00", "valid_from": "2026-01-01"})
+    assert response.status_code == 400
+
+
+def test_a_one_off_event_shows_on_the_visitor_week_at_once(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "activity": activity_id(db, "Julfest"), "date": "2026-11-25", "start": "17:00",
+        "end": "20:00", "note_sv": "Ta med en vän.", "note_en": "Bring a friend."})
+    assert response.status_code == 302
+    week = text(staff.get("/mallis/"))
+    assert "Julfest" in week and "Ta med en vän." in week
+    assert audit_lines(db)[-1]["detail"] == "Julfest, 2026-11-25 17:00–20:00"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"date": "2026-11-25", "start": "17:00", "end": "16:00"}, "Slutet måste vara senare"),
+    ({"date": "25/11", "start": "17:00", "end": "18:00"}, "ÅÅÅÅ-MM-DD"),
+    ({"date": "2026-11-25", "start": "5 pm", "end": "18:00"}, "TT:MM"),
+])
+def test_bad_events_are_refused(staff, db, data, message):
+    before = count(db, "event")
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "activity": activity_id(db, "Julfest"), **data})
+    assert response.status_code == 400 and message in text(response)
+    assert count(db, "event") == before
+
+
+def sygrupp_slot(db):
+    return db.execute("SELECT id FROM slot WHERE activity_id = ?",
+                      [activity_id(db, "Sygrupp")]).fetchone()[0]
+
+
+def test_cancelling_one_occurrence_shows_visitors_the_note(staff, db, mallis):
+    url = f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23"
+    response = post_form(staff, url, {"what": "cancel", "start": "10:00", "end": "12:00",
+                                      "note_sv": "Vi ses nästa vecka!"})
+    assert response.status_code == 302
+    week = text(staff.get("/mallis/"))
+    assert "Inställt" in week and "Vi ses nästa vecka!" in week
+    # The next week is untouched until the change is copied.
+    assert "Inställt" not in text(staff.get("/mallis/?week=2026-W49"))
+    response = post_form(staff, "/staff/mallis/copy-week?week=2026-W48", {},
+                         page_url="/staff/mallis/")
+    assert response.status_code == 302
+    assert "Inställt" in text(staff.get("/mallis/?week=2026-W49"))
+    actions = [a["action"] for a in audit_lines(db)]
+    assert actions == ["occurrence changed", "week changes copied"]
+
+
+def test_moving_one_occurrence_and_moving_it_back(staff, db, mallis):
+    url = f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23"
+    post_form(staff, url, {"what": "move", "new_date": "2026-11-24", "start": "09:00",
+                           "end": "11:00"})
+    week = text(staff.get("/mallis/"))
+    assert "Flyttad från måndag 23 november" in week
+    post_form(staff, url + "/undo", {}, page_url=url)
+    assert count(db, "slot_change") == 0
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"what": "move", "start": "10:00", "end": "12:00"}, "ÅÅÅÅ-MM-DD"),
+    ({"what": "move", "new_date": "2026-12-24", "start": "10:00", "end": "12:00"}, "sex dagar"),
+    ({"what": "move", "new_date": "2026-11-24", "start": "12:00", "end": "10:00"}, "senare"),
+    ({"what": "burn", "start": "10:00", "end": "12:00"}, "giltigt val"),
+])
+def test_bad_changes_are_refused(staff, db, data, message):
+    response = post_form(staff, f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23", data)
+    assert response.status_code == 400 and message in text(response)
+    assert count(db, "slot_change") == 0
+
+
+def test_a_day_the_slot_does_not_run_is_not_found(staff, db):
+    assert staff.get(f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-24").status_code == 404
+
+
+def test_the_preview_is_the_visitor_week(staff, mallis):
+    preview = text(staff.get("/staff/mallis/preview?week=2026-W48"))
+    assert "exakt det som besökarna ser" in preview
+    visitor = text(staff.get("/mallis/?week=2026-W48"))
+    main = visitor[visitor.index('<main id="main">'):visitor.index("</main>")]
+    assert main in preview
+
+
+def test_a_post_without_csrf_changes_nothing(staff, db):
+    response = staff.post("/staff/mallis/events/new", data={
+        "activity": activity_id(db, "Julfest"), "date": "2026-11-25", "start": "17:00",
+        "end": "20:00"})
+    assert response.status_code == 400 and count(db, "event") == 2
+
+
+# --- poster and door key --------------------------------------------------------------------
+
+def test_the_poster_has_the_qr_code_and_the_address_written_out(staff, mallis):
+    page = text(staff.get("/staff/mallis/poster"))
+    assert "<svg" in page and "<?xml" not in page
+    assert f"127.0.0.1:5000/mallis/in/{mallis['door_key']}" in page
+    assert "Skanna för att checka in" in page and "Scan to check in" in page
+
+
+def test_replacing_the_door_key_makes_old_posters_count_nothing(staff, client, db, mallis):
+    old = mallis["door_key"]
+    response = post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
+    assert response.status_code == 302
+    new = venue_row(db, "mallis")["door_key"]
+    assert new != old
+    page = text(staff.get(response.location))
+    assert "skriv ut" in page.lower() and new in page
+    old_page = staff.get(f"/mallis/in/{old}")
+    assert old_page.status_code == 404 and "Den här koden är gammal" in text(old_page)
+    staff.post(f"/mallis/in/{old}", data={"csrf_token": csrf_token(text(staff.get("/staff/"))),
+                                          "day": "2026-11-23"})
+    assert visits(db) == []
+    assert staff.get(f"/mallis/in/{new}").status_code == 200
+    assert audit_lines(db)[-1]["action"] == "door key replaced"
+
+
+def test_the_door_key_is_not_replaced_without_the_tick(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/door-key", {})
+    assert response.status_code == 400 and "Kryssa i rutan" in text(response)
+    assert venue_row(db, "mallis")["door_key"] == mallis["door_key"]
+
+
+# --- tally ----------------------------------------------------------------------------------
+
+def test_tally_adds_and_removes_counts_apart_from_check_ins(staff, db, mallis):
+    sygrupp = activity_id(db, "Sygrupp")
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={sygrupp}"
+    page = text(staff.get(url))
+    assert "Sygrupp" in page
+    for gender in ("woman", "woman", "man"):
+        assert post_form(staff, url, {"gender": gender, "step": "1"}).status_code == 302
+    post_form(staff, url, {"gender": "woman", "step": "-1"})
+    rows = visits(db)
+    assert [(r["gender"], r["source"], r["hour"], r["activity_id"]) for r in rows] == [
+        ("woman", "tally", None, sygrupp), ("man", "tally", None, sygrupp)]
+    assert len(audit_lines(db)) == 4
+
+
+@pytest.mark.parametrize("data", [
+    {"gender": "robot", "step": "1"}, {"gender": "woman", "step": "5"},
+    {"gender": "woman", "step": "-1"},  # nothing to take away
+])
+def test_bad_tally_input_changes_nothing(staff, db, mallis, data):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    response = post_form(staff, url, data)
+    assert response.status_code == 400 and "Ingenting ändrades" in text(response)
+    assert visits(db) == []
+
+
+@pytest.mark.parametrize("query", ["day=2026-12-01", "day=soon", "activity=99999",
+                                   "activity=Stadsodling"])
+def test_tally_refuses_a_future_day_or_unknown_activity(staff, db, query):
+    response = post_form(staff, f"/staff/mallis/tally?{query}",
+                         {"gender": "man", "step": "1"}, page_url="/staff/mallis/tally")
+    assert response.status_code == 400 and visits(db) == []
+
+
+def test_the_audit_log_page_shows_who_changed_what(staff, db):
+    post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
+    page = text(staff.get("/staff/audit"))
+    assert "anna" in page and "door key replaced" in page
