@@ -76,6 +76,19 @@ def door_url_command(slug, qr_file):
         qr_file.write_text(qr_svg(url))
 
 
+@click.command("config")
+@with_appcontext
+def config_command():
+    """Print the effective settings and where each comes from; secrets are masked."""
+    from .config import SETTINGS, effective, masked
+
+    values = effective(current_app.instance_path)
+    width = max(len(name) for name in SETTINGS)
+    for name, (_default, _kind, what) in SETTINGS.items():
+        shown = masked(name, current_app.config.get(name))
+        click.echo(f"{name:<{width}}  {shown:<40}  {values[name][1]:<11}  {what}")
+
+
 @click.group("translate")
 def translate():
     """Extract, update, compile and check the Swedish and English catalogs."""
@@ -116,7 +129,8 @@ def translate_compile():
 
 
 def register(app):
-    for command in (init_db_command, serve_command, seed_demo_command, door_url_command, translate):
+    for command in (init_db_command, serve_command, config_command, seed_demo_command,
+                    door_url_command, translate):
         app.cli.add_command(command)
 if __name__ == "__main__":
     main()
