@@ -3,7 +3,9 @@
 import datetime as dt
 import re
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_RE = re.compile(r"([0-9]{4})-W([0-9]{2})", re.ASCII)
+# Weeks far from now are nobody's programme, and the week after 9999-W52 is no date at all.
+WEEK_YEARS = range(1900, 9000)
 
 
 def monday_of(day):
@@ -17,8 +19,8 @@ def week_label(day):
 
 def parse_week(label):
     """The Monday of an ISO week written `2026-W48`, or None if the label is not a real week."""
-    match = WEEK_RE.match(label or "")
-    if not match:
+    match = WEEK_RE.fullmatch(label or "")
+    if not match or int(match[1]) not in WEEK_YEARS:
         return None
     try:
         return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)

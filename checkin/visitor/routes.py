@@ -65,7 +65,9 @@ def _set_cookie(response, name, value):
 
 def _safe_next(default):
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Our own path only: browsers drop tabs and newlines, so "/\t/evil" would mean "//evil".
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):
         return target
     return default
 
