@@ -26,8 +26,9 @@ def main():
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int,
-              help="Worker threads; SQLite writes one at a time, so more rarely helps.")
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="Worker threads; SQLite writes one at a time and Python runs one thread "
+                   "at a time, so more only adds waiting (see bench/).")
 @click.option("--connection-limit", default=100, show_default=True, type=int)
 def serve_command(host, port, threads, connection_limit):
     """Run the production server (waitress)."""
@@ -44,6 +45,7 @@ def serve_command(host, port, threads, connection_limit):
             "Run `checkin init-db` first."
         )
     quiet_waitress()
+    current_app.config["KEEP_CONNECTIONS"] = True
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     waitress.serve(
         current_app._get_current_object(), host=host, port=port, threads=threads,

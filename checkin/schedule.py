@@ -35,6 +35,13 @@ def _dates(first, last):
         day += dt.timedelta(days=1)
 
 
+def _every_week(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=7)
+
+
 def occurrences(db, venue_id, first, last):
     """Everything on the venue's programme from `first` to `last`, in time order.
 
@@ -63,9 +70,12 @@ def occurrences(db, venue_id, first, last):
     items = []
     wide_first, wide_last = first - dt.timedelta(days=7), last + dt.timedelta(days=7)
     for slot in slots:
-        for day in _dates(wide_first, wide_last):
+        # Only the slot's own weekday in the range: every seventh day from the first one.
+        first_match = wide_first + dt.timedelta(
+            days=(slot["weekday"] - wide_first.weekday()) % 7)
+        for day in _every_week(first_match, wide_last):
             iso = day.isoformat()
-            if day.weekday() != slot["weekday"] or iso < slot["valid_from"]:
+            if iso < slot["valid_from"]:
                 continue
             if slot["valid_until"] and iso > slot["valid_until"]:
                 continue

@@ -32,7 +32,7 @@ def checkin(env, *args):
 class Server:
     """One server process; its output goes to a file the test can read afterwards."""
 
-    def __init__(self, instance, env=None, threads=8):
+    def __init__(self, instance, env=None, threads=4):
         self.instance = Path(instance)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

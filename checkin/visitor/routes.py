@@ -119,8 +119,8 @@ def check_in(slug, key):
     now = _now(venue)
     today = now.date()
     form = CheckInForm()
-    choices = schedule.check_in_choices(db, venue["id"], today)
     if request.method == "GET":
+        choices = schedule.check_in_choices(db, venue["id"], today)
         running = schedule.running_now(choices, now)
         form.day.data = today.isoformat()
         form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
@@ -144,6 +144,7 @@ def check_in(slug, key):
                         "Tap the button to check in today."))
     activity_id = None
     if form.activity.data != NO_ACTIVITY:
+        choices = schedule.check_in_choices(db, venue["id"], today)
         allowed = {str(c["activity"]["id"]): c["activity"]["id"] for c in choices}
         if form.activity.data not in allowed:
             return refuse(_("We do not know that activity today. Nothing was saved. "
