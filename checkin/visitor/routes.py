@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import LOCALES, schedule, venues
@@ -26,6 +27,8 @@ from .forms import NO_ACTIVITY, AnswerForm, CheckInForm
 PHONE_COOKIE = "checkin_phone"
 GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+# When the accessibility statement was last checked (axe-core run plus a manual check).
+ACCESSIBILITY_ASSESSED = dt.date(2026, 11, 23)
 
 
 def _now(venue):
@@ -242,7 +245,25 @@ def set_language(code):
 
 @blueprint.get("/privacy")
 def privacy():
-    return render_template("visitor/privacy.html")
+    config = current_app.config
+    return render_template(
+        "visitor/privacy.html", remembered=_remembered_phone() is not None,
+        retention_months=config["RETENTION_MONTHS"], responsible=config["RESPONSIBLE"],
+        contact_email=config["CONTACT_EMAIL"],
+    )
+
+
+@blueprint.get("/accessibility")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse) in DIGG's form."""
+    config = current_app.config
+    names = [v["name"] for v in venues.all_venues(get_db())]
+    return render_template(
+        "visitor/accessibility.html", service=config["SERVICE_NAME"],
+        organisation=config["ORGANISATION"], contact_email=config["CONTACT_EMAIL"],
+        assessed=format_date(ACCESSIBILITY_ASSESSED, format="long"),
+        venue_names=", ".join(names) or config["ORGANISATION"],
+    )
 
 
 @blueprint.get("/healthz")
