@@ -8,7 +8,7 @@ from flask import Flask, g, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from . import config, db, formatting
+from . import config, db, formatting, security
 
 LOCALES = ("sv", "en")
 csrf = CSRFProtect()
@@ -46,10 +46,17 @@ def _request_log(app):
         return response
 
 
+class CheckinFlask(Flask):
+    def log_exception(self, exc_info):
+        # Flask's own line names the path, which can hold a door key: name the route instead.
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        self.logger.error("Exception on %s [%s]", rule, request.method, exc_info=exc_info)
+
+
 def create_app(test_config=None):
     instance = config.instance_path()
     instance.mkdir(parents=True, exist_ok=True)
-    app = Flask(
+    app = CheckinFlask(
         __name__,
         instance_path=str(instance),
         template_folder=str(config.ROOT / "templates"),
@@ -59,11 +66,12 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
 
+    _request_log(app)  # first, so its timer starts before CSRF checks can refuse a request
     db.init_app(app)
     formatting.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
     Babel(app, locale_selector=select_locale, default_domain="messages")
-    _request_log(app)
 
     from . import errors
     from .auth import LoginThrottle

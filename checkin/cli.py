@@ -23,12 +23,18 @@ def main():
 
 @click.command("serve")
 @with_appcontext
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host, port, threads):
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="Worker threads; SQLite writes one at a time and Python runs one thread "
+                   "at a time, so more only adds waiting (see bench/).")
+@click.option("--connection-limit", default=100, show_default=True, type=int)
+def serve_command(host, port, threads, connection_limit):
     """Run the production server (waitress)."""
     import waitress
+
+    from .logs import quiet_waitress
 
     db = connect(current_app.config["DATABASE"])
     pending = pending_migrations(db)
@@ -38,10 +44,13 @@ def serve_command(host, port, threads):
             f"The database needs {len(pending)} migration(s): {', '.join(pending)}. "
             "Run `checkin init-db` first."
         )
-    click.echo(f"Serving on http://{host}:{port}/")
+    quiet_waitress()
+    current_app.config["KEEP_CONNECTIONS"] = True
+    click.echo(f"Serving on http://{host}:{port}/", err=True)
     waitress.serve(
         current_app._get_current_object(), host=host, port=port, threads=threads,
-        connection_limit=200, channel_timeout=30, ident="checkin",
+        connection_limit=connection_limit, channel_timeout=30, ident="checkin",
+        expose_tracebacks=False, _quiet=True,
     )
 
 
@@ -54,6 +63,41 @@ def seed_demo_command():
     db = connect(current_app.config["DATABASE"])
     for line in seed(db, current_app.config.get("FROZEN_NOW")):
         click.echo(line)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup_command(dest):
+    """Copy the database to DEST while the server runs (SQLite's online backup).
+
+    DEST may be a file or a folder; in a folder the copy is named checkin-YYYY-MM-DD-HHMM.db.
+    """
+    from .backup import BackupError, backup
+
+    try:
+        target, counts = backup(current_app.config["DATABASE"], dest)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written: {target}")
+    click.echo("  integrity: ok; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@click.command("db-status")
+@with_appcontext
+def db_status_command():
+    """Which migrations are applied, and which are pending."""
+    from .migrations import migrations
+
+    db = connect(current_app.config["DATABASE"])
+    click.echo(f"Database: {current_app.config['DATABASE']}")
+    for applied in migrations.applied(db):
+        click.echo(f"  applied  {applied.name}  ({applied.applied_at[:19]})")
+    pending = pending_migrations(db)
+    for name in pending:
+        click.echo(f"  pending  {name}")
+    click.echo(f"{len(pending)} pending" + (": run `checkin init-db`" if pending else ""))
+    db.conn.close()
 
 
 @click.command("door-url")
@@ -218,6 +262,19 @@ def create_user_command(username, role):
                f"{current_app.config['BASE_URL']}/staff/")
 
 
+@click.command("config")
+@with_appcontext
+def config_command():
+    """Print the effective settings and where each comes from; secrets are masked."""
+    from .config import SETTINGS, effective, masked
+
+    values = effective(current_app.instance_path)
+    width = max(len(name) for name in SETTINGS)
+    for name, (_default, _kind, what) in SETTINGS.items():
+        shown = masked(name, current_app.config.get(name))
+        click.echo(f"{name:<{width}}  {shown:<40}  {values[name][1]:<11}  {what}")
+
+
 @click.group("translate")
 def translate():
     """Extract, update, compile and check the Swedish and English catalogs."""
@@ -260,9 +317,9 @@ def translate_compile():
 def register(app):
     from .feedback_cli import COMMANDS as feedback_commands
 
-    for command in (init_db_command, serve_command, seed_demo_command, door_url_command,
-                    export_command, import_tallies_command, create_user_command, translate,
-                    *feedback_commands):
+    for command in (init_db_command, serve_command, config_command, seed_demo_command,
+                    door_url_command, backup_command, db_status_command, export_command,
+                    import_tallies_command, create_user_command, translate, *feedback_commands):
         app.cli.add_command(command)
 
 

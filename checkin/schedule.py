@@ -3,7 +3,9 @@
 import datetime as dt
 import re
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_RE = re.compile(r"([0-9]{4})-W([0-9]{2})", re.ASCII)
+# Weeks far from now are nobody's programme, and the week after 9999-W52 is no date at all.
+WEEK_YEARS = range(1900, 9000)
 
 
 def monday_of(day):
@@ -17,8 +19,8 @@ def week_label(day):
 
 def parse_week(label):
     """The Monday of an ISO week written `2026-W48`, or None if the label is not a real week."""
-    match = WEEK_RE.match(label or "")
-    if not match:
+    match = WEEK_RE.fullmatch(label or "")
+    if not match or int(match[1]) not in WEEK_YEARS:
         return None
     try:
         return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
@@ -31,6 +33,13 @@ def _dates(first, last):
     while day <= last:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _every_week(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=7)
 
 
 def occurrences(db, venue_id, first, last):
@@ -61,9 +70,12 @@ def occurrences(db, venue_id, first, last):
     items = []
     wide_first, wide_last = first - dt.timedelta(days=7), last + dt.timedelta(days=7)
     for slot in slots:
-        for day in _dates(wide_first, wide_last):
+        # Only the slot's own weekday in the range: every seventh day from the first one.
+        first_match = wide_first + dt.timedelta(
+            days=(slot["weekday"] - wide_first.weekday()) % 7)
+        for day in _every_week(first_match, wide_last):
             iso = day.isoformat()
-            if day.weekday() != slot["weekday"] or iso < slot["valid_from"]:
+            if iso < slot["valid_from"]:
                 continue
             if slot["valid_until"] and iso > slot["valid_until"]:
                 continue

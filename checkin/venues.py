@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 # No 0/O, 1/l/I: the key is also written out on the poster for people who type it.
 DOOR_KEY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 DOOR_KEY_LENGTH = 8
-RESERVED_SLUGS = {"static", "lang", "staff", "kiosk", "healthz", "privacy", "admin", "forget"}
+RESERVED_SLUGS = {"static", "lang", "staff", "kiosk", "healthz", "privacy", "admin", "forget",
+                  "accessibility"}
 
 
 def new_door_key():

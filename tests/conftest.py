@@ -1,6 +1,7 @@
 """Fresh app on a temporary instance folder for every test; helpers that read like the product."""
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -13,9 +14,9 @@ MONDAY_MORNING = "2026-11-23T10:15"  # Sygrupp runs 10–12 on Mondays in the de
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
+    for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
-    for name in ("CHECKIN_FROZEN_NOW", "CHECKIN_DATABASE", "CHECKIN_SECRET_KEY", "CHECKIN_HTTPS"):
-        monkeypatch.delenv(name, raising=False)
     app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
     db = connect(app.config["DATABASE"])
     migrate(db)

@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import LOCALES, schedule, venues
@@ -26,6 +27,8 @@ from .forms import NO_ACTIVITY, AnswerForm, CheckInForm
 PHONE_COOKIE = "checkin_phone"
 GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+# When the accessibility statement was last checked (axe-core run plus a manual check).
+ACCESSIBILITY_ASSESSED = dt.date(2026, 11, 23)
 
 
 def _now(venue):
@@ -65,7 +68,9 @@ def _set_cookie(response, name, value):
 
 def _safe_next(default):
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Our own path only: browsers drop tabs and newlines, so "/\t/evil" would mean "//evil".
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):
         return target
     return default
 
@@ -122,8 +127,8 @@ def check_in(slug, key):
     now = _now(venue)
     today = now.date()
     form = CheckInForm()
-    choices = schedule.check_in_choices(db, venue["id"], today)
     if request.method == "GET":
+        choices = schedule.check_in_choices(db, venue["id"], today)
         running = schedule.running_now(choices, now)
         form.day.data = today.isoformat()
         form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
@@ -147,6 +152,7 @@ def check_in(slug, key):
                         "Tap the button to check in today."))
     activity_id = None
     if form.activity.data != NO_ACTIVITY:
+        choices = schedule.check_in_choices(db, venue["id"], today)
         allowed = {str(c["activity"]["id"]): c["activity"]["id"] for c in choices}
         if form.activity.data not in allowed:
             return refuse(_("We do not know that activity today. Nothing was saved. "
@@ -244,7 +250,25 @@ def set_language(code):
 
 @blueprint.get("/privacy")
 def privacy():
-    return render_template("visitor/privacy.html")
+    config = current_app.config
+    return render_template(
+        "visitor/privacy.html", remembered=_remembered_phone() is not None,
+        retention_months=config["RETENTION_MONTHS"], responsible=config["RESPONSIBLE"],
+        contact_email=config["CONTACT_EMAIL"],
+    )
+
+
+@blueprint.get("/accessibility")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse) in DIGG's form."""
+    config = current_app.config
+    names = [v["name"] for v in venues.all_venues(get_db())]
+    return render_template(
+        "visitor/accessibility.html", service=config["SERVICE_NAME"],
+        organisation=config["ORGANISATION"], contact_email=config["CONTACT_EMAIL"],
+        assessed=format_date(ACCESSIBILITY_ASSESSED, format="long"),
+        venue_names=", ".join(names) or config["ORGANISATION"],
+    )
 
 
 @blueprint.get("/healthz")

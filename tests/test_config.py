@@ -1,0 +1,59 @@
+"""Configuration: safe defaults, instance/config.toml, CHECKIN_* variables that win."""
+
+import pytest
+
+from checkin import create_app
+from checkin.config import ConfigError, settings
+
+
+def write_config(folder, text):
+    (folder / "config.toml").write_text(text)
+
+
+def test_defaults_are_safe(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
+    values = settings(tmp_path)
+    assert values["HTTPS"] is False and values["PROXY_COUNT"] == 0
+    assert values["RETENTION_MONTHS"] == 12 and values["MIN_CELL"] == 3
+    assert values["DEFAULT_LOCALE"] == "sv" and values["TIMEZONE"] == "Europe/Stockholm"
+    assert len(values["SECRET_KEY"]) == 64  # generated on first run
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert settings(tmp_path)["SECRET_KEY"] == values["SECRET_KEY"]  # and kept
+
+
+def test_the_file_sets_values_and_the_environment_wins(tmp_path, monkeypatch):
+    write_config(tmp_path, 'base_url = "https://incheck.example.se/"\nhttps = true\n'
+                           'proxy_count = 1\nretention_months = 6\n'
+                           'organisation = "Stadsmissionen"\ncontact_email = "a@b.se"\n')
+    values = settings(tmp_path)
+    assert values["BASE_URL"] == "https://incheck.example.se"
+    assert values["HTTPS"] is True and values["SESSION_COOKIE_SECURE"] is True
+    assert values["PROXY_COUNT"] == 1 and values["RETENTION_MONTHS"] == 6
+    assert values["ORGANISATION"] == "Stadsmissionen" and values["CONTACT_EMAIL"] == "a@b.se"
+    monkeypatch.setenv("CHECKIN_RETENTION_MONTHS", "3")
+    monkeypatch.setenv("CHECKIN_HTTPS", "off")
+    values = settings(tmp_path)
+    assert values["RETENTION_MONTHS"] == 3 and values["HTTPS"] is False
+
+
+@pytest.mark.parametrize("line", [
+    'proxy_count = -1', 'default_locale = "de"', 'min_cell = 1', 'timezone = "Mars/Olympus"',
+    'https = "maybe"', 'retention_months = "many"', 'colour = "red"', 'base_url = "evil.example"',
+    'this is not toml',
+])
+def test_a_wrong_setting_stops_with_a_clear_message(tmp_path, line):
+    write_config(tmp_path, line + "\n")
+    with pytest.raises(ConfigError):
+        settings(tmp_path)
+
+
+def test_checkin_config_prints_every_setting_and_masks_the_secret(app, tmp_path):
+    write_config(tmp_path, 'service_name = "Incheckning"\n')
+    app = create_app({"TESTING": True})
+    result = app.test_cli_runner().invoke(args=["config"])
+    assert result.exit_code == 0
+    assert app.config["SECRET_KEY"] not in result.output and "******" in result.output
+    for name in ("BASE_URL", "HTTPS", "PROXY_COUNT", "RETENTION_MONTHS", "MIN_CELL",
+                 "ORGANISATION", "CONTACT_EMAIL"):
+        assert name in result.output
+    assert "Incheckning" in result.output and "config.toml" in result.output

@@ -1,0 +1,181 @@
+"""Running it for real: health check, logs without visitors, backups, migration status."""
+
+import logging
+import sqlite3
+import threading
+
+import pytest
+
+from checkin import create_app
+from checkin.db import connect, migrate
+from checkin.logs import NoVisitorDetails
+from checkin.migrations import migrations
+from tests.conftest import MONDAY_MORNING
+from tests.server import Server, Visitor, checkin, checkin_env
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+# --- health ----------------------------------------------------------------------------------
+
+def test_healthz_says_ok_when_the_database_answers(client, mallis):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "folder"])
+def test_healthz_answers_503_when_the_database_cannot_be_read(tmp_path, monkeypatch, damage):
+    broken = tmp_path / "broken.db"
+    if damage == "garbage":
+        broken.write_bytes(b"this is not a database, just bytes " * 200)
+    else:
+        broken.mkdir()
+    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "DATABASE": str(broken)})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_data(as_text=True) == "database unavailable\n"
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+def test_the_server_log_names_routes_and_never_the_visitor(tmp_path):
+    env = checkin_env(tmp_path)
+    checkin(env, "init-db")
+    checkin(env, "seed-demo")
+    door = checkin(env, "door-url", "mallis").strip().split("5000", 1)[1]
+    key = door.rsplit("/", 1)[1]
+    typed = "Kalle Anka 070-1234567"
+    with Server(tmp_path) as server:
+        # Another loopback address than the server's own, so any client address would show.
+        visitor = Visitor(server.url, source="127.0.0.2", headers={
+            "User-Agent": "HostileAgent/9.9 (Nokia 3310)",
+            "X-Forwarded-For": "203.0.113.77", "X-Real-IP": "198.51.100.5",
+        })
+        assert visitor.check_in(door + "?from=" + typed.replace(" ", "+")) == (302, door + "/done")
+        status, _h, _page = visitor.request("POST", door + "/done",
+                                            {"gender": "woman", "note": typed, "csrf_token": "x"})
+        assert status == 400
+        visitor.request("GET", "/mallis/?week=" + typed.replace(" ", "+"))
+        visitor.close()
+    output = server.output()
+    assert "POST /<slug>/in/<key> 302" in output and "GET /<slug>/ 404" in output
+    for secret in ("127.0.0.2", "203.0.113.77", "198.51.100.5", "HostileAgent", "Nokia",
+                   key, "?", "Kalle", "070", "woman"):
+        assert secret not in output, secret
+    print(output)
+
+
+def test_waitress_messages_lose_addresses_and_paths():
+    scrub = NoVisitorDetails()
+    for message, args in [
+        ("Client disconnected while serving %s", ("/mallis/in/k3y4b5c6?x=1",)),
+        ("uncaptured python exception, closing channel %s", ("<HTTPChannel 10.1.2.3:5512>",)),
+        ("peer %s", ("[2001:db8::1]:443",)),
+    ]:
+        record = logging.LogRecord("waitress", logging.ERROR, __file__, 1, message, args, None)
+        scrub.filter(record)
+        shown = record.getMessage()
+        assert "k3y4b5c6" not in shown and "10.1.2.3" not in shown and "2001:db8" not in shown
+
+
+# --- backups ---------------------------------------------------------------------------------
+
+def table_counts(path):
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("venue", "activity", "slot", "visit", "year_key")}
+
+
+def test_backup_while_visits_are_written_restores_whole(app, tmp_path):
+    assert run(app, "seed-demo").exit_code == 0
+    source = app.config["DATABASE"]
+    stop = threading.Event()
+
+    def keep_writing():
+        conn = sqlite3.connect(source, timeout=10)
+        while not stop.is_set():
+            with conn:
+                conn.execute("INSERT INTO visit (venue_id, date, hour, source) "
+                             "VALUES (1, '2026-11-23', 10, 'qr')")
+        conn.close()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        result = run(app, "backup", str(tmp_path / "copies"))  # not a folder yet: a file name
+        (tmp_path / "folder").mkdir()
+        in_folder = run(app, "backup", str(tmp_path / "folder"))
+    finally:
+        stop.set()
+        writer.join()
+    assert result.exit_code == 0 and "integrity: ok" in result.output, result.output
+    assert in_folder.exit_code == 0 and list((tmp_path / "folder").glob("checkin-*.db"))
+    copy = tmp_path / "copies"
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    restored, live = table_counts(copy), table_counts(source)
+    assert restored["visit"] > 1000 and restored["visit"] <= live["visit"]
+    assert {k: v for k, v in restored.items() if k != "visit"} == \
+        {k: v for k, v in live.items() if k != "visit"}
+    # The restored copy serves the week like the original.
+    restored_app = create_app({"TESTING": True, "DATABASE": str(copy),
+                               "FROZEN_NOW": MONDAY_MORNING})
+    assert "Sygrupp" in restored_app.test_client().get("/mallis/").get_data(as_text=True)
+
+
+def test_backup_of_a_missing_database_says_so(app, tmp_path):
+    app.config["DATABASE"] = str(tmp_path / "nothing.db")
+    result = run(app, "backup", str(tmp_path / "copy.db"))
+    assert result.exit_code != 0 and "no database" in result.output
+    assert not (tmp_path / "copy.db").exists() and not (tmp_path / "nothing.db").exists()
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+def test_db_status_lists_applied_and_pending(app, tmp_path):
+    result = run(app, "db-status")
+    assert result.exit_code == 0 and "applied  m001_initial" in result.output
+    assert "0 pending" in result.output
+    app.config["DATABASE"] = str(tmp_path / "empty.db")
+    result = run(app, "db-status")
+    assert "pending  m001_initial" in result.output and "checkin init-db" in result.output
+
+
+def test_every_row_made_at_the_first_migration_survives_all_later_ones(tmp_path):
+    names = [m.name for m in migrations._migrations]
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before=names[1:] or None)
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    rows = {
+        "venue": [(1, "mallis", "Mallis", "Street Minds", "", "Europe/Stockholm", "0,1,2,3,4",
+                   "abcdefgh")],
+        "activity": [(1, 1, "Sygrupp", "Sewing", "Sy", "Sew", "sewing", "", 1, 1),
+                     (2, 1, "Fredagsjam", "Jam", "", "", "music", "Münchenbryggeriet", 0, 1)],
+        "slot": [(1, 1, 1, 0, "10:00", "12:00", "2026-01-01", None)],
+        "slot_change": [(1, 1, "2026-11-30", 1, None, None, None, "Inställt", "Cancelled")],
+        "event": [(1, 1, 1, "2026-12-18", "17:00", "20:00", "Julfest", "Christmas")],
+        "visit": [(1, 1, 1, "2026-11-23", 10, "woman", "qr", "a" * 32),
+                  (2, 1, None, "2026-11-23", 11, None, "qr", None),
+                  (3, 1, 1, "2026-11-24", None, "man", "tally", None)],
+        "year_key": [(2026, "f" * 64)],
+    }
+    for table, values in rows.items():
+        marks = ",".join("?" * len(values[0]))
+        for row in values:
+            db.execute(f"INSERT INTO {table} VALUES ({marks})", row)
+    db.conn.commit()
+    columns = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in rows}
+
+    migrate(db)
+    assert migrations.pending(db) == []
+    for table, values in rows.items():
+        quoted = ", ".join('"' + c + '"' for c in columns[table])
+        kept = db.execute(f"SELECT {quoted} FROM {table} "
+                          "ORDER BY rowid").fetchall()
+        assert [tuple(r) for r in kept] == values, table
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.conn.close()

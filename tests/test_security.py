@@ -1,0 +1,123 @@
+"""Security headers on every kind of response, Secure cookies with HTTPS, no trust in Host."""
+
+import pytest
+
+from checkin import create_app
+from checkin.poster import door_url
+from checkin.security import CONTENT_SECURITY_POLICY
+from tests.conftest import MONDAY_MORNING, csrf_token, text
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def assert_safe_headers(response):
+    for name, value in EXPECTED.items():
+        assert response.headers[name] == value, name
+    csp = response.headers["Content-Security-Policy"]
+    for part in ("default-src 'self'", "img-src 'self' data:", "style-src 'self'",
+                 "script-src 'none'", "form-action 'self'", "base-uri 'none'",
+                 "frame-ancestors 'none'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp and "http" not in csp
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("path", [
+    "/mallis/", "/privacy", "/healthz", "/nowhere", "/mallis/in/oldoldold",
+    "/static/style.css", "/static/pictograms.svg",
+])
+def test_every_response_carries_the_security_headers(client, mallis, path):
+    with client.get(path) as response:
+        assert_safe_headers(response)
+        assert "Strict-Transport-Security" not in response.headers
+
+
+def test_the_door_page_and_a_refused_post_carry_them_too(client, mallis):
+    door = f"/mallis/in/{mallis['door_key']}"
+    assert_safe_headers(client.get(door))
+    refused = client.post(door, data={"day": "x"})
+    assert refused.status_code == 400
+    assert_safe_headers(refused)
+
+
+def test_no_template_uses_inline_script_or_style():
+    from pathlib import Path
+
+    for template in (Path(__file__).parent.parent / "templates").rglob("*.html"):
+        source = template.read_text()
+        assert "<script" not in source and "style=" not in source, template.name
+    # The favicon is a data: URL, which img-src allows.
+    assert "img-src 'self' data:" in CONTENT_SECURITY_POLICY
+
+
+@pytest.fixture
+def https_app(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKIN_HTTPS", "on")
+    monkeypatch.setenv("CHECKIN_DATABASE", app.config["DATABASE"])
+    return create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
+
+
+def test_with_https_every_cookie_is_secure_and_hsts_is_sent(https_app, mallis):
+    client = https_app.test_client()
+    door = f"/mallis/in/{mallis['door_key']}"
+    page = client.get(door, base_url="https://localhost")
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    checked_in = client.post(door, base_url="https://localhost",
+                             data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23"})
+    assert checked_in.status_code == 302
+    done = client.get(door + "/done", base_url="https://localhost")
+    remembered = client.post(door + "/done", base_url="https://localhost", data={
+        "csrf_token": csrf_token(text(done)), "gender": "man", "remember": "y"})
+    language = client.get("/lang/en", base_url="https://localhost")
+    cookies = (checked_in.headers.getlist("Set-Cookie") + remembered.headers.getlist("Set-Cookie")
+               + language.headers.getlist("Set-Cookie"))
+    names = {c.split("=", 1)[0] for c in cookies}
+    assert {"session", "checkin_phone", "checkin_gender", "lang"} <= names
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+
+
+def test_without_https_the_session_cookie_is_httponly_and_lax(client, mallis):
+    door = f"/mallis/in/{mallis['door_key']}"
+    page = client.get(door)
+    response = client.post(door, data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+FORGED = {
+    "Host": "evil.example",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-For": "203.0.113.9",
+    "X-Forwarded-Port": "666",
+}
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forged_host_and_forwarded_headers_change_no_address(app, mallis, monkeypatch, proxies):
+    monkeypatch.setenv("CHECKIN_DATABASE", app.config["DATABASE"])
+    monkeypatch.setenv("CHECKIN_BASE_URL", "https://checkin.example.org")
+    monkeypatch.setenv("CHECKIN_PROXY_COUNT", str(proxies))
+    forged_app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
+    expected = f"https://checkin.example.org/mallis/in/{mallis['door_key']}"
+    with forged_app.test_request_context("/", headers=FORGED):
+        assert door_url(mallis) == expected
+    with forged_app.app_context():
+        assert door_url(mallis) == expected
+
+    client = forged_app.test_client()
+    door = f"/mallis/in/{mallis['door_key']}"
+    page = client.get(door, headers=FORGED)
+    assert page.status_code == 200 and "evil.example" not in text(page)
+    response = client.post(door, headers=FORGED,
+                           data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == door + "/done"
+    language = client.get("/lang/en?next=/mallis/", headers=FORGED)
+    assert language.headers["Location"] == "/mallis/"
+    assert "evil.example" not in client.get("/", headers=FORGED).headers.get("Location", "")

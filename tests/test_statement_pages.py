@@ -1,0 +1,61 @@
+"""The accessibility statement and the privacy page: plain words, configured names, footer."""
+
+import pytest
+
+from checkin.visitor.routes import PHONE_COOKIE
+from tests.conftest import text
+
+DIGG = "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"
+
+
+@pytest.mark.parametrize("path", ["/mallis/", "/privacy", "/accessibility", "/nowhere/"])
+def test_every_page_links_both_pages_in_its_footer(client, mallis, path):
+    page = text(client.get(path))
+    footer = page[page.index('<footer'):]
+    assert 'href="/privacy"' in footer and 'href="/accessibility"' in footer
+    assert "Det här sparar vi" in footer and "Tillgänglighet" in footer
+
+
+def test_the_statement_in_swedish_names_the_organisation_and_how_to_report(app, client, mallis):
+    app.config.update(ORGANISATION="Street Minds", SERVICE_NAME="Mallis incheckning",
+                      CONTACT_EMAIL="tillganglighet@example.se")
+    page = text(client.get("/accessibility"))
+    assert "Tillgänglighet för Mallis incheckning" in page
+    assert "Street Minds driver den här tjänsten" in page
+    assert "delvis förenlig med lagen om tillgänglighet till digital offentlig service" in page
+    assert "Det här är inte tillgängligt än" in page and "QR-koden" in page
+    assert "Vi granskade tjänsten själva 23 november 2026" in page and "axe-core" in page
+    assert "Prata med personalen på Mallis." in page
+    assert 'href="mailto:tillganglighet@example.se"' in page
+    assert f'href="{DIGG}"' in page and "Anmäl bristande tillgänglighet till DIGG" in page
+
+
+def test_the_statement_in_english_and_without_an_email(app, client, mallis):
+    app.config.update(CONTACT_EMAIL="")
+    client.get("/lang/en")
+    page = text(client.get("/accessibility"))
+    assert "partly compliant" in page and "How we checked" in page
+    assert "Talk to the staff at Mallis." in page and "mailto:" not in page
+    assert "Report lacking accessibility to DIGG" in page
+
+
+def test_privacy_says_what_how_long_and_who_in_plain_words(app, client, mallis):
+    app.config.update(RESPONSIBLE="Stockholms stad", RETENTION_MONTHS=6, CONTACT_EMAIL="")
+    page = text(client.get("/privacy"))
+    assert "Vi sparar inte vem du är." in page and "timmen, aldrig minuten" in page
+    assert "IP-adress" in page and "Inte bland besöken och inte heller i serverns logg." in page
+    assert "raderas efter 6 månader" in page and "högst 400 dagar" in page
+    assert "Stockholms stad ansvarar för tjänsten" in page
+    assert "Få telefonen att glömma" in page and "Glöm den här telefonen" in page
+    assert '<button class="small secondary"' not in page  # no button: nothing to forget
+
+
+def test_a_remembered_phone_can_forget_itself_from_the_privacy_page(client, mallis):
+    client.set_cookie(PHONE_COOKIE, "a" * 32)
+    page = text(client.get("/privacy"))
+    assert "Telefonen är ihågkommen nu." in page
+    from tests.conftest import csrf_token
+
+    response = client.post("/forget?next=/privacy", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/privacy"
+    assert f"{PHONE_COOKIE}=;" in response.headers["Set-Cookie"]
