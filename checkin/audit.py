@@ -6,12 +6,17 @@ from .db import writing
 
 
 def record(db, user, action, detail="", venue_id=None):
-    """Write one line; call it inside the same request as the change it describes."""
+    """Write one line; call it inside the same request as the change it describes.
+
+    The time is kept to the hour only: a tally line ("Sygrupp: woman +1") with a time to the
+    second would say when one visitor came, which nothing else here is allowed to say.
+    """
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     with writing(db):
         db.execute(
             "INSERT INTO audit_log (at, user_id, username, venue_id, action, detail) "
             "VALUES (?,?,?,?,?,?)",
-            [dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), user["id"],
+            [hour.isoformat(timespec="minutes"), user["id"],
              user["username"], venue_id, action, detail],
         )
 

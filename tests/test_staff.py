@@ -449,3 +449,10 @@ def test_the_audit_log_page_shows_who_changed_what(staff, db):
     post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
     page = text(staff.get("/staff/audit"))
     assert "anna" in page and "door key replaced" in page
+
+
+def test_the_audit_log_keeps_the_hour_only(staff, db):
+    """A tally line with a time to the second would say when one visitor came."""
+    post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
+    at = db.execute("SELECT at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert at.endswith(":00+00:00") and at[14:16] == "00"
