@@ -38,6 +38,11 @@ def serve_command(host, port, threads):
             f"The database needs {len(pending)} migration(s): {', '.join(pending)}. "
             "Run `checkin init-db` first."
         )
+    from .yearclose import start_daily_thread
+
+    # The daily job (retention, the yearly close) runs in the server: no cron needed.
+    database = current_app.config["DATABASE"]
+    start_daily_thread(current_app.config, lambda: connect(database))
     click.echo(f"Serving on http://{host}:{port}/")
     waitress.serve(
         current_app._get_current_object(), host=host, port=port, threads=threads,
@@ -259,10 +264,11 @@ def translate_compile():
 
 def register(app):
     from .feedback_cli import COMMANDS as feedback_commands
+    from .yearclose_cli import COMMANDS as yearclose_commands
 
     for command in (init_db_command, serve_command, seed_demo_command, door_url_command,
                     export_command, import_tallies_command, create_user_command, translate,
-                    *feedback_commands):
+                    *feedback_commands, *yearclose_commands):
         app.cli.add_command(command)
 
 

@@ -52,4 +52,8 @@ def settings(folder):
         "MAX_CONTENT_LENGTH": 256 * 1024,
         # A staff session ends after this many hours without a request.
         "STAFF_IDLE_HOURS": _env("STAFF_IDLE_HOURS", 8, float),
+        # The yearly close: months after a year's end before it is closed (2: 1 March).
+        "CLOSE_AFTER_MONTHS": _env("CLOSE_AFTER_MONTHS", 2, int),
+        # The daily job in `checkin serve`: first run this long after start, then every 24 h.
+        "DAILY_FIRST_RUN_SECONDS": _env("DAILY_FIRST_RUN_SECONDS", 60, float),
     }
