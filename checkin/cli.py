@@ -46,6 +46,11 @@ def serve_command(host, port, threads, connection_limit):
         )
     quiet_waitress()
     current_app.config["KEEP_CONNECTIONS"] = True
+    from .yearclose import start_daily_thread
+
+    # The daily job (retention, the yearly close) runs in the server: no cron needed.
+    database = current_app.config["DATABASE"]
+    start_daily_thread(current_app.config, lambda: connect(database))
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     waitress.serve(
         current_app._get_current_object(), host=host, port=port, threads=threads,
@@ -316,10 +321,12 @@ def translate_compile():
 
 def register(app):
     from .feedback_cli import COMMANDS as feedback_commands
+    from .yearclose_cli import COMMANDS as yearclose_commands
 
     for command in (init_db_command, serve_command, config_command, seed_demo_command,
                     door_url_command, backup_command, db_status_command, export_command,
-                    import_tallies_command, create_user_command, translate, *feedback_commands):
+                    import_tallies_command, create_user_command, translate, *feedback_commands,
+                    *yearclose_commands):
         app.cli.add_command(command)
 
 

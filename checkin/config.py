@@ -25,6 +25,8 @@ SETTINGS = {
     "RESPONSIBLE": ("Street Minds och Stockholms stad", str, "who is responsible for the data"),
     "CONTACT_EMAIL": ("", str, "where people can write about the service"),
     "STAFF_IDLE_HOURS": (8, int, "hours without a request before a staff session ends"),
+    "CLOSE_AFTER_MONTHS": (2, int, "months after a year's end before its hashes are destroyed"),
+    "DAILY_FIRST_RUN_SECONDS": (60.0, float, "seconds from `checkin serve` to the first daily job"),
     # Only for tests and demos: pretend the clock shows this local time.
     "FROZEN_NOW": (None, str, "tests and demos only: the venue's clock shows this local time"),
 }
@@ -53,6 +55,11 @@ def _cast(name, value, kind):
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if kind is float and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a number, not {value!r}") from None
     if kind is str and isinstance(value, str):
         return value
     if kind is bool and isinstance(value, bool):
@@ -85,6 +92,10 @@ def _check(values):
         raise ConfigError("RETENTION_MONTHS must be 1 or more")
     if values["STAFF_IDLE_HOURS"] < 1:
         raise ConfigError("STAFF_IDLE_HOURS must be 1 or more")
+    if values["CLOSE_AFTER_MONTHS"] < 0:
+        raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
+    if values["DAILY_FIRST_RUN_SECONDS"] < 0:
+        raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
     if values["MIN_CELL"] < 2:
         raise ConfigError("MIN_CELL must be 2 or more")
     if not values["BASE_URL"].startswith(("http://", "https://")):

@@ -129,3 +129,16 @@ def purge_unpublished(db, before):
         return db.execute(
             "DELETE FROM idea WHERE published = 0 AND created_date < ?", [before.isoformat()]
         ).rowcount
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: votes on ideas from `year` or before keep their row (so the count
+    stays) but their stand-in becomes a random value that matches no phone.
+
+    The caller holds the write. Returns how many votes.
+    """
+    return db.execute(
+        "UPDATE idea_vote SET voter_hash = lower(hex(randomblob(16))) WHERE idea_id IN "
+        "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)",
+        [f"{year:04d}"],
+    ).rowcount

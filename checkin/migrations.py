@@ -251,3 +251,39 @@ def m005_feedback(db):
         )
         """
     )
+
+
+@migrations(name="m008_yearclose")
+def m008_yearclose(db):
+    _run(
+        db,
+        """
+        -- A year whose secret the yearly close deleted: no hash of it can be made again.
+        CREATE TABLE closed_year (
+            year INTEGER PRIMARY KEY,
+            closed_on TEXT NOT NULL                    -- local date of the close
+        );
+        -- Persons reached, counted at the close from the hashes it then set to NULL: per venue,
+        -- range of days, scope ('all' activities, 'none' = no activity, or one 'activity').
+        CREATE TABLE frozen_persons (
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('all', 'none', 'activity')),
+            activity_id INTEGER REFERENCES activity(id),
+            women INTEGER NOT NULL,
+            men INTEGER NOT NULL,
+            other INTEGER NOT NULL,
+            unstated INTEGER NOT NULL,
+            total INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX frozen_persons_range ON frozen_persons
+            (venue_id, first_day, last_day, scope, coalesce(activity_id, 0));
+        -- 1: the visit came from a remembered phone whose hash the yearly close removed, so
+        -- it still counts as linked (visits_unlinked stays what it was).
+        ALTER TABLE visit ADD COLUMN hash_removed INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX visit_figures;
+        CREATE INDEX visit_figures ON visit
+            (venue_id, date, activity_id, gender, source, person_hash, hour, hash_removed)
+        """
+    )

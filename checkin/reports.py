@@ -2,12 +2,14 @@
 small cells hidden, the dashboard's and the yearly report's numbers. No Flask."""
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
 from babel.support import Translations
 
+from .anonymity import closed_years
 from .config import ROOT
 from .db import writing
 from .schedule import occurrences, week_label
@@ -108,11 +110,10 @@ def _label_of(group):
 
 
 def _raw_counts(db, venue_id, first, last, group):
-    """Visits counted per (period label, activity id) and the persons behind them.
+    """Visits counted per (period label, activity id) and the hashed visits behind them.
 
-    Returns (visits, members, answer): visits[(label, activity)] is a Counter of visit
-    columns; members[(label, activity)] the set of hashes seen; answer[(label, hash)] the
-    person's most recent gender answer in the period (no key: never answered).
+    Returns (visits, linked): visits[(label, activity)] is a Counter of visit columns;
+    linked[label] the period's (hash, activity, gender answer) oldest first.
     """
     bucket, label_of = _BUCKET[group], _label_of(group)
     span = [bucket, venue_id, first.isoformat(), last.isoformat()]
@@ -122,8 +123,10 @@ def _raw_counts(db, venue_id, first, last, group):
     gender_column[None] = "visits_unstated"  # a skipped question is unstated for the visit
     source_column = {s: f"visits_{s}" for s in SOURCES}
     visits = defaultdict(Counter)
+    # A visit whose hash the yearly close removed still came from a remembered phone.
     for b, activity, gender, source, n, linked in cursor.execute(
-        "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), count(person_hash) "
+        "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), "
+        "count(person_hash) + sum(hash_removed) "
         "FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? GROUP BY 1, 2, 3, 4", span,
     ).fetchall():
         counts = visits[(label_of(b), activity)]
@@ -131,26 +134,149 @@ def _raw_counts(db, venue_id, first, last, group):
         counts[source_column[source]] += n
         counts["visits_total"] += n
         counts["visits_unlinked"] += n - linked
-    members, answer = defaultdict(set), {}
+    linked = defaultdict(list)
     for b, person, activity, gender in cursor.execute(
         "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
         "WHERE venue_id = ? AND date BETWEEN ? AND ? AND person_hash IS NOT NULL "
         "ORDER BY date, hour, id", span,
     ).fetchall():
-        label = label_of(b)
-        members[(label, activity)].add(person)
-        if gender is not None:  # a skip is no answer; the latest answer wins
-            answer[(label, person)] = gender
-    return visits, members, answer
+        linked[label_of(b)].append((person, activity, gender))
+    return visits, linked
 
 
-def _persons(label, hashes, answer):
-    counts = Counter({c: 0 for c in PERSON_COLUMNS})
-    for person in hashes:
-        gender = answer.get((label, person), "unstated")
-        counts[f"persons_{GENDER_COLUMNS[GENDERS.index(gender)]}"] += 1
-    counts["persons_total"] = len(hashes)
-    return counts
+ALL = "all"  # the scope of a period's total row: every activity and none
+
+
+def _no_persons():
+    return Counter({c: 0 for c in PERSON_COLUMNS})
+
+
+def count_persons(hashed_visits):
+    """Persons among one venue's visits of one period, by scope.
+
+    `hashed_visits`: (hash, activity id or None, gender answer or None), oldest first.
+    Returns {activity id, None (no activity) or ALL: Counter of PERSON_COLUMNS}. A person's
+    gender is their latest answer in the whole period (a skip is no answer), in every scope.
+    """
+    members, answer = defaultdict(set), {}
+    for person, activity, gender in hashed_visits:
+        members[activity].add(person)
+        members[ALL].add(person)
+        if gender is not None:
+            answer[person] = gender
+    out = {}
+    for scope, hashes in members.items():
+        counts = _no_persons()
+        for person in hashes:
+            gender = answer.get(person, "unstated")
+            counts[f"persons_{GENDER_COLUMNS[GENDERS.index(gender)]}"] += 1
+        counts["persons_total"] = len(hashes)
+        out[scope] = counts
+    return out
+
+
+# ---------------------------------------------------------------- persons of closed years
+
+
+def frozen_ranges(year):
+    """The ranges of days whose persons the yearly close keeps: every day; every ISO week,
+    cut at the year's ends and, where a month starts inside it, at that month's start;
+    every run of whole months (a month, a quarter, the year).
+
+    So an export whose --from is a month's first day and --to a month's last day (or any
+    export by day) finds every period it shows here."""
+    return _frozen_ranges(year)
+
+
+@lru_cache(maxsize=8)
+def _frozen_ranges(year):
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out, one = set(), dt.timedelta(days=1)
+    day = first
+    while day <= last:
+        out.add((day, day))
+        day += one
+    month_starts = [dt.date(year, m, 1) for m in range(1, 13)]
+    month_ends = [*(m - one for m in month_starts[1:]), last]
+    for i, start in enumerate(month_starts):
+        for end in month_ends[i:]:
+            out.add((start, end))
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        sunday = monday + dt.timedelta(days=6)
+        lo, hi = max(monday, first), min(sunday, last)
+        out.add((lo, hi))
+        for start in month_starts:
+            if lo < start <= hi:
+                out.update({(lo, start - one), (start, hi)})
+        monday += dt.timedelta(days=7)
+    return frozenset(out)
+
+
+def freeze_persons(db, year):
+    """Count the persons of every frozen range of `year`, every venue and scope, into
+    frozen_persons, from the hashes that are about to go. The caller holds the write.
+    Returns how many rows were stored."""
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    stored = 0
+    span = [f"{year:04d}-01-01", f"{year:04d}-12-31"]
+    venue_ids = [r[0] for r in cursor.execute(
+        "SELECT DISTINCT venue_id FROM visit WHERE date BETWEEN ? AND ? "
+        "AND person_hash IS NOT NULL", span).fetchall()]
+    ranges = sorted(frozen_ranges(year))
+    for venue_id in venue_ids:
+        rows = cursor.execute(
+            "SELECT date, person_hash, activity_id, gender FROM visit WHERE venue_id = ? "
+            "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL ORDER BY date, hour, id",
+            [venue_id, *span]).fetchall()
+        dates = [r[0] for r in rows]
+        out = []
+        for first, last in ranges:
+            lo = bisect_left(dates, first.isoformat())
+            hi = bisect_right(dates, last.isoformat())
+            if lo == hi:
+                continue  # no rows: no persons, which is what a missing row says
+            for scope, c in count_persons(r[1:] for r in rows[lo:hi]).items():
+                kind = "all" if scope == ALL else "none" if scope is None else "activity"
+                out.append((venue_id, first.isoformat(), last.isoformat(), kind,
+                            None if scope in (ALL, None) else scope,
+                            *(c[col] for col in PERSON_COLUMNS)))
+        cursor.executemany(
+            "INSERT INTO frozen_persons (venue_id, first_day, last_day, scope, activity_id, "
+            "women, men, other, unstated, total) VALUES (?,?,?,?,?,?,?,?,?,?)", out)
+        stored += len(out)
+    return stored
+
+
+def _frozen_persons(db, venue_id, first, last):
+    """{scope: Counter} kept at the close for exactly first..last (no row: no persons)."""
+    out = {}
+    for kind, activity, *numbers in db.execute(
+        "SELECT scope, activity_id, women, men, other, unstated, total FROM frozen_persons "
+        "WHERE venue_id = ? AND first_day = ? AND last_day = ?",
+        [venue_id, first.isoformat(), last.isoformat()],
+    ).fetchall():
+        scope = ALL if kind == "all" else None if kind == "none" else activity
+        out[scope] = Counter(dict(zip(PERSON_COLUMNS, numbers, strict=True)))
+    return out
+
+
+def persons_in_period(db, venue_id, period, linked, closed_years):
+    """Persons of one venue's period by scope, and why not if they cannot be counted.
+
+    The one place that decides: counted from the hashes while the year is open, read from
+    the figures frozen at the close once it is closed. Returns (persons, reason) where
+    persons is {scope: Counter} (a scope missing: nobody) or None with reason
+    "spans_years" or "closed_year_cut".
+    """
+    if period.spans_years:
+        return None, "spans_years"
+    if period.first.year in closed_years:
+        if (period.first, period.last) not in frozen_ranges(period.first.year):
+            return None, "closed_year_cut"
+        return _frozen_persons(db, venue_id, period.first, period.last), None
+    return count_persons(linked.get(period.label, ())), None
 
 
 def _activity_order(name):
@@ -197,21 +323,27 @@ class Table:
     hidden_protecting: int = 0
 
 
-def _venue_rows(db, venue, first, last, group, activities, note_text):
+def _venue_rows(db, venue, first, last, group, activities, notes, closed_years):
     """A venue's period rows and, for each, its activity rows: raw numbers."""
-    visits, members, answer = _raw_counts(db, venue["id"], first, last, group)
+    visits, linked = _raw_counts(db, venue["id"], first, last, group)
     by_period = defaultdict(list)
     for (label, activity) in visits:
         by_period[label].append(activity)
     out = []
     for period in periods(first, last, group):
+        persons, reason = persons_in_period(db, venue["id"], period, linked, closed_years)
         base = {
             "period": period.label, "venue": venue["slug"], "activity": "",
-            "note": note_text if period.spans_years else "",
+            "note": notes[reason] if reason else "",
             "first_day": period.first.isoformat(), "last_day": period.last.isoformat(),
         }
+
+        def persons_of(scope, persons=persons):
+            if persons is None:
+                return {c: None for c in PERSON_COLUMNS}
+            return persons.get(scope) or _no_persons()
+
         total = dict(base, **{c: 0 for c in VISIT_COLUMNS})
-        everyone = set()
         activity_rows = []
         present = sorted(
             by_period.get(period.label, []),
@@ -223,13 +355,9 @@ def _venue_rows(db, venue, first, last, group, activities, note_text):
             row.update({c: counts[c] for c in VISIT_COLUMNS})
             for c in VISIT_COLUMNS:
                 total[c] += counts[c]
-            hashes = members.get((period.label, activity), set())
-            everyone |= hashes
-            row.update({c: None for c in PERSON_COLUMNS} if period.spans_years
-                       else _persons(period.label, hashes, answer))
+            row.update(persons_of(activity))
             activity_rows.append(row)
-        total.update({c: None for c in PERSON_COLUMNS} if period.spans_years
-                     else _persons(period.label, everyone, answer))
+        total.update(persons_of(ALL))
         out.append((total, activity_rows))
     return out
 
@@ -265,7 +393,12 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         raise FiguresError("min-cell must be 2 or more")
     periods(first, last, group)  # checks the group and the range
     _ = translator(locale).gettext
-    note_text = _("Persons not counted: the period spans two calendar years.")
+    notes = {
+        "spans_years": _("Persons not counted: the period spans two calendar years."),
+        "closed_year_cut": _("Persons not counted: the year is closed, and its persons were "
+                             "kept only for whole days, weeks and months."),
+    }
+    closed = closed_years(db)
     if venue_id is None:
         venue_list = [dict(r) for r in db.execute("SELECT id, slug FROM venue ORDER BY slug")]
     else:
@@ -277,7 +410,7 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
     for venue in venue_list:
         activities = {row[0]: row[1] for row in db.execute(
             "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
-        blocks = _venue_rows(db, venue, first, last, group, activities, note_text)
+        blocks = _venue_rows(db, venue, first, last, group, activities, notes, closed)
         if min_cell:
             _hide(blocks, min_cell)
         for total, activity_rows in blocks:
@@ -385,7 +518,8 @@ def _year_figures(db, venue_id, year, min_cell, locale):
     }
 
 
-def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, locale):
+def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, locale,
+                closed=False):
     """The method paragraph: how visits and persons were counted, and what was hidden."""
     _ = translator(locale).gettext
     parts = [
@@ -403,6 +537,12 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
             "counts kept by hand or from phones not remembered, so they count as visits but "
             "not as persons: persons reached is a floor, not an estimate."
         ) % {"unlinked": unlinked, "visits": visits, "share": round(100 * unlinked / visits)})
+    if closed:
+        parts.append(_(
+            "This year is closed: its phone hashes and its key were deleted after the year. "
+            "Persons were counted just before that and kept for every day, week and month "
+            "and every run of whole months, so these numbers are the same as before; a "
+            "period cut at another day has no persons."))
     if min_cell:
         parts.append(_(
             "To keep anyone from being recognised, counts from 1 to %(below)s are shown as "
@@ -427,7 +567,7 @@ def yearly_report(db, venue_id, year, *, min_cell=3, locale="sv"):
         "method": method_text(
             min_cell=min_cell, visits=raw["visits_total"], unlinked=raw["visits_unlinked"],
             hidden_small=this["hidden_small"], hidden_protecting=this["hidden_protecting"],
-            locale=locale),
+            locale=locale, closed=year in closed_years(db)),
     }
 
 

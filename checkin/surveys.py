@@ -232,3 +232,15 @@ def results(db, survey_id, group=None):
                       "from_remembered_phones": sum(r for r, _ in rows),
                       "questions": questions})
     return table
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: responses to surveys opened in `year` or before lose their hash.
+
+    `from_remembered_phone` stays, so results do not change. The caller holds the write.
+    """
+    return db.execute(
+        "UPDATE survey_response SET respondent_hash = NULL WHERE respondent_hash IS NOT NULL "
+        "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
+        [f"{year:04d}"],
+    ).rowcount

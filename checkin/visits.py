@@ -103,3 +103,15 @@ def day_counts(db, venue_id, day, activity_id):
     ):
         counts[source][gender] += count
     return counts
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: every visit of `year` loses its hash but stays counted as linked.
+
+    The caller holds the write (the close is one transaction). Returns how many visits.
+    """
+    return db.execute(
+        "UPDATE visit SET person_hash = NULL, hash_removed = 1 "
+        "WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL",
+        [f"{year:04d}-01-01", f"{year:04d}-12-31"],
+    ).rowcount
