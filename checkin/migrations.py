@@ -251,3 +251,17 @@ def m005_feedback(db):
         )
         """
     )
+
+
+@migrations(name="m007_fbstaff")
+def m007_fbstaff(db):
+    _run(
+        db,
+        """
+        -- Settings staff change on the pages, e.g. retention_months; one value per key.
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """
+    )

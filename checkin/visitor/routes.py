@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import LOCALES, schedule, venues
+from .. import LOCALES, retention, schedule, venues
 from ..anonymity import is_device_key, new_device_key, person_hash
 from ..db import get_db
 from ..visits import GENDERS, answer_gender, change_visit, get_visit, link_phone, record_visit
@@ -244,7 +244,8 @@ def set_language(code):
 
 @blueprint.get("/privacy")
 def privacy():
-    return render_template("visitor/privacy.html")
+    months = retention.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
+    return render_template("visitor/privacy.html", months=months)
 
 
 @blueprint.get("/healthz")
