@@ -149,8 +149,21 @@ class IdeaForm(FlaskForm):
             raise ValidationError(_l("Say why it is not possible, in Swedish."))
 
 
+class MonthsField(IntegerField):
+    """A whole number of months, with our own plain message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(MONTHS_MESSAGE) from None
+
+
+MONTHS_MESSAGE = _l("Write a number of months.")
+
+
 class RetentionForm(FlaskForm):
-    months = IntegerField(_l("Delete free texts and ideas not shown after (months)"),
-                          validators=[InputRequired(_l("Write a number of months.")),
+    months = MonthsField(_l("Delete free texts and ideas not shown after (months)"),
+                          validators=[InputRequired(MONTHS_MESSAGE),
                                       NumberRange(retention.MONTHS_MIN, retention.MONTHS_MAX,
                                                   _l("Write 1 to 120 months."))])
