@@ -55,8 +55,10 @@ def ratings(slug):
                             form.group.data, bool(form.by_activity.data))
     chart = None
     if not form.by_activity.data and rows:
+        step = -(-len(rows) // 8)  # at most 8 labels under the bars, so they never overlap
+        labels = [r["period"] if i % step == 0 else "" for i, r in enumerate(rows)]
         chart = charts.bar_chart(
-            [[r["count"] for r in rows]], [r["period"] for r in rows], _("Ratings per period"),
+            [[r["count"] for r in rows]], labels, _("Ratings per period"),
             desc=_("How many ratings visitors gave in each period."))
     return render_template("feedback_staff/ratings.html", venue=venue, form=form, rows=rows,
                            chart=chart)
