@@ -175,16 +175,18 @@ def survey_results(survey_id, group):
 @click.command("purge")
 @with_appcontext
 @click.option("--months", type=int, default=None,
-              help="Retention in months (default: the RETENTION_MONTHS setting, 12).")
+              help="Retention in months (default: the staff page's setting, else "
+                   "RETENTION_MONTHS, 12).")
 def purge_command(months):
     """Delete free texts and unpublished ideas older than the retention period; figures stay."""
-    from .retention import purge
+    from . import retention
 
     db = _db()
-    months = months if months is not None else current_app.config.get("RETENTION_MONTHS", 12)
+    if months is None:
+        months = retention.months(db, current_app.config.get("RETENTION_MONTHS", 12))
     if months < 1:
         raise click.ClickException("The retention period is at least 1 month.")
-    result = purge(db, _today(db), months)
+    result = retention.purge(db, _today(db), months)
     click.echo(f"Deleted {result['texts']} free text(s) and {result['ideas']} unpublished "
                f"idea(s) from before {result['before']}; ratings and figures stay.")
 

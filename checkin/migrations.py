@@ -253,6 +253,20 @@ def m005_feedback(db):
     )
 
 
+@migrations(name="m007_fbstaff")
+def m007_fbstaff(db):
+    _run(
+        db,
+        """
+        -- Settings staff change on the pages, e.g. retention_months; one value per key.
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """
+    )
+
+
 @migrations(name="m008_yearclose")
 def m008_yearclose(db):
     _run(

@@ -63,22 +63,14 @@ def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en=
     questions: [{"text_sv", "text_en"?, "kind": "choice"|"scale", "options"?}], where a
     choice question without options gets yes / partly / no and a scale gets 1–5.
     """
-    if not title_sv or len(title_sv) > TEXT_MAX:
+    title_sv, title_en = (title_sv or "").strip(), (title_en or "").strip()
+    if not title_sv or len(title_sv) > TEXT_MAX or len(title_en) > TEXT_MAX:
         raise SurveyError("the survey needs a Swedish title (at most 300 characters)")
     if closes < opens:
         raise SurveyError("the survey closes before it opens")
     if not questions:
         raise SurveyError("a survey needs at least one question")
-    checked = []
-    for question in questions:
-        kind = question.get("kind", "choice")
-        options = question.get("options") or (YES_PARTLY_NO if kind == "choice"
-                                              else scale_options())
-        text_sv = (question.get("text_sv") or "").strip()
-        if not text_sv or len(text_sv) > TEXT_MAX:
-            raise SurveyError("every question needs a Swedish text (at most 300 characters)")
-        checked.append((text_sv, (question.get("text_en") or "").strip(), kind,
-                        _check_options(kind, options)))
+    checked = [check_question(question) for question in questions]
     with writing(db):
         survey_id = db.execute(
             "INSERT INTO survey (venue_id, title_sv, title_en, opens, closes) VALUES (?,?,?,?,?)",
@@ -244,3 +236,82 @@ def remove_year_hashes(db, year):
         "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
         [f"{year:04d}"],
     ).rowcount
+
+
+def response_count(db, survey_id):
+    return db.execute("SELECT count(*) FROM survey_response WHERE survey_id = ?",
+                      [survey_id]).fetchone()[0]
+
+
+def check_question(question):
+    """One question as create_survey takes it, checked; return (text_sv, text_en, kind, options)."""
+    kind = question.get("kind", "choice")
+    options = question.get("options") or (YES_PARTLY_NO if kind == "choice" else scale_options())
+    text_sv = (question.get("text_sv") or "").strip()
+    if not text_sv or len(text_sv) > TEXT_MAX:
+        raise SurveyError("every question needs a Swedish text (at most 300 characters)")
+    return text_sv, (question.get("text_en") or "").strip(), kind, _check_options(kind, options)
+
+
+def add_question(db, survey_id, question):
+    """Add a question at the end; only while nobody has answered, so results stay whole."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers: its questions cannot change")
+    text_sv, text_en, kind, options = check_question(question)
+    with writing(db):
+        position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM survey_question "
+                              "WHERE survey_id = ?", [survey_id]).fetchone()[0]
+        return db.execute(
+            "INSERT INTO survey_question (survey_id, position, text_sv, text_en, kind, options) "
+            "VALUES (?,?,?,?,?,?)",
+            [survey_id, position, text_sv, text_en, kind, json.dumps(options, ensure_ascii=False)],
+        ).lastrowid
+
+
+def delete_question(db, survey_id, question_id):
+    """Remove a question while nobody has answered; a survey keeps at least one."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers: its questions cannot change")
+    if db.execute("SELECT count(*) FROM survey_question WHERE survey_id = ?",
+                  [survey_id]).fetchone()[0] <= 1:
+        raise SurveyError("a survey needs at least one question")
+    with writing(db):
+        return db.execute("DELETE FROM survey_question WHERE id = ? AND survey_id = ?",
+                          [question_id, survey_id]).rowcount == 1
+
+
+def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
+    """Change the titles and dates (closing early is moving `closes` to yesterday)."""
+    title_sv = (title_sv or "").strip()
+    if not title_sv or len(title_sv) > TEXT_MAX or len(title_en or "") > TEXT_MAX:
+        raise SurveyError("the survey needs a Swedish title (at most 300 characters)")
+    if closes < opens:
+        raise SurveyError("the survey closes before it opens")
+    with writing(db):
+        db.execute("UPDATE survey SET title_sv = ?, title_en = ?, opens = ?, closes = ? "
+                   "WHERE id = ?", [title_sv, (title_en or "").strip(), opens.isoformat(),
+                                    closes.isoformat(), survey_id])
+
+
+def delete_survey(db, survey_id):
+    """Delete a survey nobody has answered (answers are figures and stay)."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers and cannot be deleted")
+    with writing(db):
+        return db.execute("DELETE FROM survey WHERE id = ?", [survey_id]).rowcount == 1
+
+
+def results_table(result):
+    """surveys.results as rows for exports.write: one row per period, question and answer."""
+    columns = ["period", "responses", "from_remembered_phones", "question", "answer", "count",
+               "share_percent"]
+    rows = []
+    for period in result:
+        for question in period["questions"]:
+            for option in question["options"]:
+                share = "" if option["share"] is None else round(option["share"] * 100, 1)
+                rows.append({"period": period["period"], "responses": period["responses"],
+                             "from_remembered_phones": period["from_remembered_phones"],
+                             "question": question["text_sv"], "answer": option["sv"],
+                             "count": option["count"], "share_percent": share})
+    return columns, rows

@@ -5,7 +5,7 @@ import secrets
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import feedback, ideas, schedule, surveys
+from .. import feedback, ideas, retention, schedule, surveys
 from ..db import get_db
 from ..posting_limits import PostingBudget
 from ..visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
@@ -95,9 +95,9 @@ def feedback_text(slug):
     form = TextForm()
 
     def page(status=200, error=None):
+        months = retention.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
         return render_template("visitor/feedback_text.html", venue=venue, form=form,
-                               limit=FEEDBACK_TEXT_MAX, error=error,
-                               months=current_app.config.get("RETENTION_MONTHS", 12)), status
+                               limit=FEEDBACK_TEXT_MAX, error=error, months=months), status
 
     if request.method == "GET":
         return page()

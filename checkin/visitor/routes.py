@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from .. import LOCALES, schedule, venues
+from .. import LOCALES, retention, schedule, venues
 from ..anonymity import is_device_key, new_device_key, person_hash
 from ..db import get_db
 from ..visits import GENDERS, answer_gender, change_visit, get_visit, link_phone, record_visit
@@ -253,7 +253,8 @@ def privacy():
     config = current_app.config
     return render_template(
         "visitor/privacy.html", remembered=_remembered_phone() is not None,
-        retention_months=config["RETENTION_MONTHS"], responsible=config["RESPONSIBLE"],
+        retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
+        responsible=config["RESPONSIBLE"],
         contact_email=config["CONTACT_EMAIL"],
     )
 

@@ -1,0 +1,422 @@
+"""The staff's feedback pages: ratings, free texts, surveys, ideas and the retention setting."""
+
+import datetime as dt
+
+import pytest
+
+from checkin import feedback, ideas, retention, settings, surveys
+from tests.conftest import (
+    activity_id,
+    audit_lines,
+    csrf_token,
+    log_in,
+    make_user,
+    post_form,
+    text,
+)
+
+TODAY = dt.date(2026, 11, 23)
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = "=HYPERLINK(\"http://evil\")"
+
+
+def rate(db, venue, day=TODAY, rating=4, words=None, activity=None):
+    feedback_id = feedback.record_rating(db, venue_id=venue["id"], day=day, rating=rating,
+                                         activity_id=activity)
+    if words:
+        feedback.add_text(db, feedback_id, words)
+    return feedback_id
+
+
+def row(db, table, row_id):
+    found = db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetchone()  # noqa: S608
+    return dict(found) if found else None
+
+
+def count(db, table):
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+def token(client, url):
+    return csrf_token(text(client.get(url)))
+
+
+# --- who may open the pages -------------------------------------------------------------------
+
+PAGES = ["/staff/mallis/feedback/", "/staff/mallis/feedback/texts", "/staff/mallis/ideas",
+         "/staff/mallis/surveys", "/staff/mallis/surveys/1", "/staff/mallis/surveys/1/results",
+         "/staff/mallis/surveys/1/results.csv", "/staff/retention"]
+
+
+def a_survey(db, venue, **changes):
+    data = {"venue_id": venue["id"], "title_sv": "Höstens enkät", "title_en": "Autumn survey",
+            "opens": TODAY - dt.timedelta(days=10), "closes": TODAY + dt.timedelta(days=10),
+            "questions": [{"text_sv": "Behöver du mer stöd med ensamhet?",
+                           "text_en": "Do you need more support with loneliness?"}]}
+    return surveys.create_survey(db, **{**data, **changes})
+
+
+def test_a_viewer_gets_403_on_every_feedback_page(app, db, client, mallis):
+    a_survey(db, mallis)
+    make_user(db, "vera", "viewer")
+    log_in(client, "vera")
+    for url in PAGES:
+        assert client.get(url).status_code == 403, url
+    form_token = token(client, "/staff/password")
+    rate_id = rate(db, mallis, words="hej")
+    response = client.post(f"/staff/mallis/feedback/texts/{rate_id}/delete",
+                           data={"csrf_token": form_token})
+    assert response.status_code == 403
+    assert row(db, "feedback", rate_id)["text"] == "hej"
+
+
+def test_staff_limited_to_another_venue_gets_403(app, db, client, mallis, victor):
+    a_survey(db, mallis)
+    make_user(db, "gbg", "staff", venue_ids=[victor["id"]])
+    log_in(client, "gbg")
+    for url in PAGES[:-1]:
+        assert client.get(url).status_code == 403, url
+    assert client.get("/staff/victor/ideas").status_code == 200
+    assert client.get("/staff/retention").status_code == 403  # admin only
+
+
+def test_staff_reach_the_pages_from_the_menu(staff):
+    start = text(staff.get("/staff/"))
+    assert "Omdömen och enkäter" in start and "Idéer från besökare" in start
+    menu = text(staff.get("/staff/mallis/"))
+    assert 'href="/staff/mallis/feedback/"' in menu and 'href="/staff/mallis/ideas"' in menu
+
+
+# --- ratings over time ------------------------------------------------------------------------
+
+def test_ratings_per_month_show_a_chart_and_a_table(staff, db, mallis):
+    rate(db, mallis, rating=5)
+    rate(db, mallis, rating=3)
+    rate(db, mallis, day=dt.date(2026, 10, 5), rating=1)
+    page = text(staff.get("/staff/mallis/feedback/?first=2026-10-01&last=2026-11-30&group=month"))
+    assert "Omdömen över tid" in page and "<svg" in page
+    assert '<td>2026-11</td><td class="num">2</td><td class="num">4.0</td>' in page
+    assert '<td>2026-10</td><td class="num">1</td><td class="num">1.0</td>' in page
+
+
+def test_ratings_per_week_and_activity_name_the_activity(staff, db, mallis):
+    rate(db, mallis, rating=5, activity=activity_id(db, "Sygrupp"))
+    rate(db, mallis, rating=2)
+    page = text(staff.get("/staff/mallis/feedback/?first=2026-11-01&last=2026-11-30"
+                          "&group=week&by_activity=y"))
+    assert "2026-W48" in page and "Sygrupp" in page and "Hela dagen" in page
+
+
+def test_ratings_page_in_english(staff, db, mallis):
+    staff.get("/lang/en")
+    page = text(staff.get("/staff/mallis/feedback/"))
+    assert "Ratings over time" in page and "Per activity" in page
+
+
+@pytest.mark.parametrize("query, message", [
+    ("first=yesterday&last=2026-11-30&group=month", "Skriv datumet som ÅÅÅÅ-MM-DD"),
+    ("first=2026-11-30&last=2026-11-01&group=month", "Sista datumet får inte vara före"),
+    ("first=2026-11-01&last=2026-11-30&group=decade", "Välj dag, vecka eller månad."),
+    ("first=2020-01-01&last=2026-11-30&group=day", "Välj högst tre år åt gången."),
+])
+def test_a_bad_period_gets_a_message_and_400(staff, mallis, query, message):
+    response = staff.get("/staff/mallis/feedback/?" + query)
+    assert response.status_code == 400
+    assert message in text(response)
+
+
+# --- free texts -------------------------------------------------------------------------------
+
+def test_free_texts_newest_first_and_escaped(staff, db, mallis):
+    rate(db, mallis, day=dt.date(2026, 11, 2), words="Gammal text")
+    rate(db, mallis, words=SCRIPT)
+    page = text(staff.get("/staff/mallis/feedback/texts"))
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.index("&lt;script&gt;") < page.index("Gammal text")
+    assert "Texter från besökare" in page
+
+
+def test_search_finds_part_of_a_text(staff, db, mallis):
+    rate(db, mallis, words="Maten var god")
+    rate(db, mallis, words="För kallt i lokalen")
+    page = text(staff.get("/staff/mallis/feedback/texts?q=kallt"))
+    assert "För kallt i lokalen" in page and "Maten var god" not in page
+    assert "1 texter innehåller ”kallt”" in page
+
+
+def test_a_too_long_search_gets_400(staff, db, mallis):
+    rate(db, mallis, words="Maten var god")
+    response = staff.get("/staff/mallis/feedback/texts?q=" + "x" * 101)
+    assert response.status_code == 400 and "Sök på högst 100 tecken." in text(response)
+
+
+def test_hide_show_and_delete_a_text_with_audit_lines_that_do_not_copy_it(staff, db, mallis):
+    secret = "Kalle Anka var dum idag"
+    feedback_id = rate(db, mallis, rating=2, words=secret)
+    url = f"/staff/mallis/feedback/texts/{feedback_id}"
+    form = {"csrf_token": token(staff, "/staff/mallis/feedback/texts")}
+    assert staff.post(url + "/hide", data=form).status_code == 302
+    assert row(db, "feedback", feedback_id)["hidden"] == 1
+    assert "dold" in text(staff.get("/staff/mallis/feedback/texts"))
+    visitor_side = feedback.free_texts(db, mallis["id"], include_hidden=False)
+    assert visitor_side == []
+    assert staff.post(url + "/show", data=form).status_code == 302
+    assert row(db, "feedback", feedback_id)["hidden"] == 0
+    response = staff.post(url + "/delete", data=form, follow_redirects=True)
+    assert "Texten är raderad. Omdömet finns kvar i siffrorna." in text(response)
+    kept = row(db, "feedback", feedback_id)
+    assert kept["text"] is None and kept["rating"] == 2
+    lines = audit_lines(db)
+    assert [line["action"] for line in lines] == [
+        "feedback text hidden", "feedback text shown", "feedback text deleted"]
+    assert all(line["detail"] == f"#{feedback_id}" for line in lines)
+    assert not any("Kalle" in str(line) for line in lines)
+
+
+def test_a_text_action_without_csrf_or_for_another_venue_changes_nothing(staff, db, mallis,
+                                                                          victor):
+    mine = rate(db, mallis, words="hej")
+    theirs = rate(db, victor, words="hallå")
+    assert staff.post(f"/staff/mallis/feedback/texts/{mine}/delete").status_code == 400
+    form = {"csrf_token": token(staff, "/staff/mallis/feedback/texts")}
+    assert staff.post(f"/staff/mallis/feedback/texts/{theirs}/delete",
+                      data=form).status_code == 404
+    assert staff.post(f"/staff/mallis/feedback/texts/{mine}/burn", data=form).status_code == 404
+    assert row(db, "feedback", mine)["text"] == "hej"
+    assert row(db, "feedback", theirs)["text"] == "hallå"
+    assert audit_lines(db) == []
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+NEW_SURVEY = {"title_sv": "Vårens enkät", "title_en": "Spring survey", "opens": "2026-12-01",
+              "closes": "2026-12-31", "text_sv": "Behöver du mer stöd med ensamhet?",
+              "text_en": "Do you need more support with loneliness?", "kind": "choice",
+              "options_sv": "Ja\nDelvis\nNej", "options_en": "Yes\nPartly\nNo"}
+
+
+def test_create_a_survey_with_the_usual_answers(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/surveys", NEW_SURVEY)
+    assert response.status_code == 302
+    [survey] = surveys.surveys(db, mallis["id"])
+    stored = surveys.get_survey(db, survey["id"])
+    assert (stored["title_sv"], stored["opens"], stored["closes"]) == (
+        "Vårens enkät", "2026-12-01", "2026-12-31")
+    assert stored["questions"][0]["options"] == surveys.YES_PARTLY_NO
+    assert audit_lines(db)[-1]["action"] == "survey created"
+    page = text(staff.get(response.location))
+    assert "Enkäten är sparad" in page and "Ja / Delvis / Nej" in page
+
+
+def test_add_own_answers_and_a_scale_question(staff, db, mallis):
+    survey_id = a_survey(db, mallis, opens=TODAY + dt.timedelta(days=1))
+    url = f"/staff/mallis/surveys/{survey_id}"
+    post_form(staff, url + "/questions", {
+        "text_sv": "Hur ofta kommer du?", "kind": "choice",
+        "options_sv": "Varje dag\nIbland\nSällan", "options_en": ""}, page_url=url)
+    post_form(staff, url + "/questions", {"text_sv": "Hur trivs du?", "kind": "scale",
+                                          "options_sv": "", "options_en": ""}, page_url=url)
+    questions = surveys.get_survey(db, survey_id)["questions"]
+    assert [o["sv"] for o in questions[1]["options"]] == ["Varje dag", "Ibland", "Sällan"]
+    assert [o["value"] for o in questions[2]["options"]] == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"closes": "2026-11-30"}, "Sista dagen får inte vara före den första."),
+    ({"title_sv": "  "}, "Fyll i det här."),
+    ({"text_sv": ""}, "Fyll i det här."),
+    ({"title_sv": "x" * 301}, "301"),
+    ({"opens": "1 december"}, "Skriv datumet som ÅÅÅÅ-MM-DD"),
+    ({"options_sv": "Ja"}, "Skriv 2 till 10 svar, ett per rad."),
+    ({"options_sv": "Ja\nja"}, "Två svar är likadana."),
+    ({"options_en": "Yes"}, "Skriv lika många svar på engelska som på svenska, eller inga."),
+    ({"kind": "essay"}, "Välj ett slags svar."),
+])
+def test_a_bad_survey_gets_a_message_400_and_nothing_stored(staff, db, mallis, changes,
+                                                            message):
+    response = post_form(staff, "/staff/mallis/surveys", {**NEW_SURVEY, **changes})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Ingenting sparades" in page
+    if message != "301":
+        assert message in page
+    assert count(db, "survey") == 0 and count(db, "survey_question") == 0
+
+
+def test_change_the_dates_and_close_a_survey(staff, db, mallis):
+    survey_id = a_survey(db, mallis)
+    url = f"/staff/mallis/surveys/{survey_id}"
+    response = post_form(staff, url, {"title_sv": "Ny rubrik", "title_en": "",
+                                      "opens": "2026-11-01", "closes": "2026-12-24"})
+    assert response.status_code == 302
+    assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-24"
+    bad = post_form(staff, url, {"title_sv": "Ny rubrik", "opens": "2026-11-01",
+                                 "closes": "2026-10-01"})
+    assert bad.status_code == 400
+    assert "Sista dagen får inte vara före den första." in text(bad)
+    assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-24"
+    post_form(staff, url + "/close", {}, page_url=url)
+    assert surveys.get_survey(db, survey_id)["closes"] == "2026-11-22"
+    assert surveys.open_survey(db, mallis["id"], TODAY) is None
+    again = post_form(staff, url + "/close", {}, page_url=url)
+    assert again.status_code == 400 and "Den är redan stängd." in text(again)
+    assert [line["action"] for line in audit_lines(db)] == ["survey changed", "survey closed"]
+
+
+def test_delete_a_survey_only_without_answers(staff, db, mallis):
+    empty = a_survey(db, mallis)
+    answered = a_survey(db, mallis)
+    survey = surveys.get_survey(db, answered)
+    surveys.record_response(db, survey, TODAY, {survey["questions"][0]["id"]: "yes"})
+    refused = post_form(staff, f"/staff/mallis/surveys/{answered}/delete", {},
+                        page_url=f"/staff/mallis/surveys/{answered}")
+    assert refused.status_code == 400 and "så den finns kvar" in text(refused)
+    assert surveys.get_survey(db, answered) is not None
+    extra = post_form(staff, f"/staff/mallis/surveys/{answered}/questions",
+                      {**NEW_SURVEY}, page_url=f"/staff/mallis/surveys/{answered}")
+    assert extra.status_code == 400
+    assert len(surveys.get_survey(db, answered)["questions"]) == 1
+    assert post_form(staff, f"/staff/mallis/surveys/{empty}/delete", {},
+                     page_url=f"/staff/mallis/surveys/{empty}").status_code == 302
+    assert surveys.get_survey(db, empty) is None
+
+
+def test_results_show_shares_and_remembered_phones_and_the_csv_is_inert(staff, db, mallis):
+    survey_id = a_survey(db, mallis, title_sv=SCRIPT, questions=[{
+        "text_sv": FORMULA, "options": [{"value": "a", "sv": "=1+1", "en": ""},
+                                        {"value": "b", "sv": SCRIPT, "en": ""}]}])
+    survey = surveys.get_survey(db, survey_id)
+    question = survey["questions"][0]["id"]
+    surveys.record_response(db, survey, TODAY, {question: "a"}, device_key="k" * 43)
+    surveys.record_response(db, survey, TODAY, {question: "a"})
+    surveys.record_response(db, survey, TODAY, {question: "b"})
+    page = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results"))
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+    assert "3 svar, 1 av dem från telefoner som kommer ihåg" in page
+    assert '<td class="num">2</td><td class="num">67 %</td>' in page
+    monthly = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=month"))
+    assert "2026-11" in monthly
+    assert staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=decade").status_code \
+        == 400
+    csv = staff.get(f"/staff/mallis/surveys/{survey_id}/results.csv")
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    body = csv.get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and ",'=1+1,2,66.7" in body
+    assert "\n=" not in body and ",=" not in body
+
+
+def test_survey_pages_in_english(staff, db, mallis):
+    survey_id = a_survey(db, mallis)
+    staff.get("/lang/en")
+    assert "New survey" in text(staff.get("/staff/mallis/surveys"))
+    assert "Add a question" in text(staff.get(f"/staff/mallis/surveys/{survey_id}"))
+    assert "Whole survey" in text(staff.get(f"/staff/mallis/surveys/{survey_id}/results"))
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+def idea_post(client, idea_id, **data):
+    form = {"csrf_token": token(client, "/staff/mallis/ideas"), "status": "new",
+            "answer_sv": "", "answer_en": "", "action": "save", **data}
+    return client.post(f"/staff/mallis/ideas/{idea_id}", data=form)
+
+
+def test_waiting_ideas_come_first_and_are_escaped(staff, db, mallis):
+    shown = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Mer yoga")
+    ideas.moderate(db, shown, publish=True)
+    ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text=SCRIPT)
+    page = text(staff.get("/staff/mallis/ideas"))
+    assert SCRIPT not in page
+    assert page.index("Väntar på dig (1)") < page.index("&lt;script&gt;") < page.index(
+        "Visade och avslagna") < page.index("Mer yoga")
+
+
+def test_approve_and_plan_an_idea_shows_it_to_visitors_at_once(staff, db, client, mallis):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Kan vi baka bröd?")
+    assert "Kan vi baka bröd?" not in text(client.get("/mallis/ideas"))
+    response = idea_post(staff, idea_id, status="planned", action="publish",
+                         answer_sv="Vi bakar i januari.", answer_en="We bake in January.")
+    assert response.status_code == 302
+    stored = ideas.get_idea(db, idea_id)
+    assert (stored["published"], stored["status"], stored["answer_sv"]) == (
+        1, "planned", "Vi bakar i januari.")
+    visitor = text(staff.get("/mallis/ideas"))
+    assert "Kan vi baka bröd?" in visitor and "Planerad" in visitor
+    assert "Vi bakar i januari." in visitor
+    [line] = audit_lines(db)
+    assert (line["action"], line["detail"]) == ("idea approved", f"#{idea_id} status planned")
+    assert "baka" not in str(line)
+
+
+def test_not_possible_needs_a_swedish_answer(staff, db, mallis):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Öppet på natten")
+    response = idea_post(staff, idea_id, status="not_possible", action="publish")
+    assert response.status_code == 400
+    assert "Skriv på svenska varför det inte går." in text(response)
+    stored = ideas.get_idea(db, idea_id)
+    assert (stored["published"], stored["status"]) == (0, "new")
+    assert audit_lines(db) == []
+    ok = idea_post(staff, idea_id, status="not_possible", action="publish",
+                   answer_sv="Lokalen är stängd då.")
+    assert ok.status_code == 302 and ideas.get_idea(db, idea_id)["status"] == "not_possible"
+
+
+@pytest.mark.parametrize("data", [{"status": "maybe"}, {"action": "burn"},
+                                  {"answer_sv": "x" * 301}])
+def test_bad_idea_input_changes_nothing(staff, db, mallis, data):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bio")
+    before = ideas.get_idea(db, idea_id)
+    assert idea_post(staff, idea_id, **data).status_code == 400
+    assert ideas.get_idea(db, idea_id) == before
+
+
+def test_reject_an_idea_and_ideas_of_another_venue_are_404(staff, db, mallis, victor):
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bio")
+    theirs = ideas.suggest(db, venue_id=victor["id"], day=TODAY, text="Våfflor")
+    assert idea_post(staff, idea_id, action="reject").status_code == 302
+    assert ideas.get_idea(db, idea_id)["rejected"] == 1
+    assert idea_post(staff, theirs, action="publish").status_code == 404
+    assert ideas.get_idea(db, theirs)["published"] == 0
+
+
+def test_ideas_page_in_english(staff, db, mallis):
+    ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bio")
+    staff.get("/lang/en")
+    page = text(staff.get("/staff/mallis/ideas"))
+    assert "Waiting for you (1)" in page and "Approve and show" in page
+
+
+# --- retention --------------------------------------------------------------------------------
+
+def test_admin_sets_the_retention_period_and_purge_follows_it(app, admin, db, mallis):
+    rate(db, mallis, day=dt.date(2026, 9, 1), words="Gammal")
+    page = text(admin.get("/staff/retention"))
+    assert 'value="12"' in page and "Städningen har inte körts än." in page
+    response = post_form(admin, "/staff/retention", {"months": "2"})
+    assert response.status_code == 302
+    assert settings.get(db, "retention_months") == "2"
+    assert "raderas efter 2 månader" in text(admin.get("/staff/retention"))
+    assert "efter 2 månader" in text(admin.get("/privacy"))
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert "Deleted 1 free text(s)" in result.output and "before 2026-09-23" in result.output
+    assert retention.last_purge(db) == "2026-11-23"
+    assert "Städningen kördes senast 2026-11-23." in text(admin.get("/staff/retention"))
+    assert audit_lines(db)[-1]["detail"] == "2 months"
+
+
+@pytest.mark.parametrize("months, message", [("0", "Skriv 1 till 120 månader."),
+                                             ("121", "Skriv 1 till 120 månader."),
+                                             ("", "Skriv ett antal månader."),
+                                             ("ett år", "Skriv ett antal månader.")])
+def test_a_bad_retention_period_changes_nothing(admin, db, mallis, months, message):
+    response = post_form(admin, "/staff/retention", {"months": months})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert settings.get(db, "retention_months") is None
+
+
+def test_staff_cannot_change_the_retention_period(staff, db, mallis):
+    response = staff.post("/staff/retention", data={
+        "csrf_token": token(staff, "/staff/mallis/ideas"), "months": "1"})
+    assert response.status_code == 403
+    assert settings.get(db, "retention_months") is None
