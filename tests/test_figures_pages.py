@@ -55,7 +55,8 @@ def test_dashboard_shows_today_week_month_months_and_busiest(viewer, worked):
     assert row(html, "december 2025") == ["4", "1", "0"]        # visits, women, a year before
     assert row(html, "januari 2026") == ["6", "2", "0"]
     assert row(html, "februari 2026") == ["1", "0", "0"]
-    busiest = re.findall(r"<li><strong>([^<]+)</strong>: (\d+) besök</li>", html)
+    busiest = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td></tr>',
+                         html.split('id="busiest"')[1].split("</table>")[0])
     assert busiest == [("Sygrupp", "5"), ("Matlagningskurs", "4"), ("Yoga", "3")]
     assert "8 av 12 besök (67 %) kom från ihågkomna telefoner, 4 gjorde det inte" in html
     assert "<svg" in html and "<script" not in html and "style=" not in html
@@ -113,7 +114,7 @@ def test_export_preview_shows_the_first_rows(viewer, worked):
                                                 "group": "month", "min_cell": "none"})
     html = text(response)
     assert response.status_code == 200 and response.mimetype == "text/html"
-    assert "De första raderna" in html and "3 rader totalt." in html
+    assert "De första raderna" in html and "Rader totalt: 3." in html
     assert "<td>2026-01</td><td>mallis</td><td></td><td>2</td><td>2</td><td>1</td>" in html
 
 

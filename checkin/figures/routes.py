@@ -82,7 +82,7 @@ def dashboard(slug):
         _("Visits per month, the last 12 months"),
         desc=_("Each month beside the same month a year before. The table below has the "
                "same numbers."),
-        series_names=(_("Last 12 months"), _("A year before")),
+        series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
     )
     return render_template("figures/dashboard.html", venue=venue, board=board, chart=chart,
                            is_staff=_is_staff())
@@ -206,7 +206,7 @@ def _report_page(venue, year, form, status=200):
         [_month_name(m["period"], short=True) for m in this["months"]],
         _("Visits per month in %(year)s and %(before)s", year=year, before=year - 1),
         desc=_("Hidden small numbers are drawn as 0. The table has the numbers."),
-        series_names=(str(year), str(year - 1)),
+        series_names=(str(year), str(year - 1)), width=480, height=250,
     )
     return render_template(
         "figures/report.html", venue=venue, year=year, report=report, this=this,
