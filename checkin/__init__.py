@@ -76,6 +76,7 @@ def create_app(test_config=None):
     from . import errors
     from .auth import LoginThrottle
     from .feedback_staff import blueprint as feedback_staff
+    from .figures import blueprint as figures
     from .kiosk import blueprint as kiosk
     from .staff import blueprint as staff
     from .visitor import blueprint as visitor
@@ -84,6 +85,7 @@ def create_app(test_config=None):
     app.register_blueprint(visitor)
     app.register_blueprint(staff, url_prefix="/staff")
     app.register_blueprint(feedback_staff, url_prefix="/staff")
+    app.register_blueprint(figures, url_prefix="/staff")
     app.register_blueprint(kiosk, url_prefix="/kiosk")
     app.extensions["login_throttle"] = LoginThrottle()
 

@@ -387,8 +387,12 @@ def _hide(blocks, min_cell):
 
 
 def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cell=None,
-            locale="sv"):
-    """The export table for first..last (dates), one row per period (and activity)."""
+            locale="sv", venue_ids=None):
+    """The export table for first..last (dates), one row per period (and activity).
+
+    One venue (`venue_id`), some (`venue_ids`, e.g. those a staff account may see) or,
+    with neither, every venue; several venues come in slug order, each hidden on its own.
+    """
     if min_cell is not None and min_cell < 2:
         raise FiguresError("min-cell must be 2 or more")
     periods(first, last, group)  # checks the group and the range
@@ -399,7 +403,12 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
                              "kept only for whole days, weeks and months."),
     }
     closed = closed_years(db)
-    if venue_id is None:
+    if venue_ids is not None:
+        venue_list = sorted((dict(r) for i in venue_ids for r in db.execute(
+            "SELECT id, slug FROM venue WHERE id = ?", [i])), key=lambda v: v["slug"])
+        if len(venue_list) != len(set(venue_ids)):
+            raise FiguresError("no venue with one of the ids asked for")
+    elif venue_id is None:
         venue_list = [dict(r) for r in db.execute("SELECT id, slug FROM venue ORDER BY slug")]
     else:
         venue_list = [dict(r) for r in db.execute(

@@ -1,0 +1,77 @@
+"""Forms of the figures pages: the export's choices, the report's narrative, the counts file."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from ..staff.forms import REQUIRED, PlainDateField, options
+
+NARRATIVE_MAX = 10000  # about four A4 pages of text
+NO_HIDING = "none"
+MIN_CELLS = range(2, 11)
+GROUP_PAIRS = [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month")),
+               ("year", _l("Year"))]
+FORMAT_PAIRS = [("csv", _l("CSV (opens in Excel, LibreOffice, R …)")),
+                ("xlsx", _l("Excel (.xlsx)"))]
+ALL_VENUES = "all"
+
+
+class ExportForm(FlaskForm):
+    """Sent with GET: choosing figures changes nothing, and the address can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    first = PlainDateField(_l("From (YYYY-MM-DD)"), validators=[InputRequired(REQUIRED)])
+    last = PlainDateField(_l("To, included (YYYY-MM-DD)"), validators=[InputRequired(REQUIRED)])
+    group = RadioField(_l("One row per"), default="month", validate_choice=False)
+    by_activity = BooleanField(_l("One row per activity too"))
+    venue = SelectField(_l("Venue"), validate_choice=False)
+    fmt = RadioField(_l("File type"), default="csv", validate_choice=False)
+    min_cell = SelectField(_l("Hide small numbers"), validate_choice=False)
+
+    def __init__(self, venue_pairs, min_cell_default, **kw):
+        super().__init__(**kw)
+        self.group.choices = options(GROUP_PAIRS)
+        self.fmt.choices = options(FORMAT_PAIRS)
+        self.venue.choices = options(venue_pairs)
+        self.min_cell.choices = options(
+            [(NO_HIDING, _l("No hiding (inside the organisation only)"))]
+            + [(str(n), _l("Show 1 to %(below)s as <%(n)s", below=n - 1, n=n)) for n in MIN_CELLS])
+        if not self.min_cell.data:
+            self.min_cell.data = str(min_cell_default) if min_cell_default else NO_HIDING
+
+    def validate_group(self, field):
+        if field.data not in {value for value, _label in GROUP_PAIRS}:
+            raise ValidationError(_l("Choose day, week, month or year."))
+
+    def validate_fmt(self, field):
+        if field.data not in {value for value, _label in FORMAT_PAIRS}:
+            raise ValidationError(_l("Choose CSV or Excel."))
+
+    def validate_min_cell(self, field):
+        if field.data != NO_HIDING and field.data not in {str(n) for n in MIN_CELLS}:
+            raise ValidationError(_l("Choose no hiding, or a number from 2 to 10."))
+
+    def validate_last(self, field):
+        if self.first.data and field.data and field.data < self.first.data:
+            raise ValidationError(_l("The last day comes before the first day. Swap them."))
+
+    @property
+    def min_cell_number(self):
+        return None if self.min_cell.data == NO_HIDING else int(self.min_cell.data)
+
+
+class NarrativeForm(FlaskForm):
+    text = TextAreaField(
+        _l("What happened this year, in your own words"),
+        validators=[Length(max=NARRATIVE_MAX, message=_l(
+            "The text can be at most %(max)d characters. Please shorten it."))])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File with the counts (CSV or Excel .xlsx, at most 256 KB)"),
+                     validators=[FileRequired(_l("Choose a file first."))])
+    again = BooleanField(_l("Import again, although this very file was imported before"))

@@ -1,0 +1,295 @@
+"""Figures pages: parse the choice, call checkin.reports / exports / tally_import, render. Thin."""
+
+import datetime as dt
+
+from babel.dates import format_date
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import audit, auth, feedback, reports, surveys, tally_import, venues
+from ..charts import bar_chart
+from ..db import get_db
+from ..exports import MEDIA_TYPES, write
+from ..staff.access import current_user, require_role
+from . import blueprint
+from .forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm
+
+BAD_INPUT = 400
+PREVIEW_ROWS = 20
+
+
+def _today(venue):
+    return venues.local_now(venue, current_app.config["FROZEN_NOW"]).date()
+
+
+def _locale():
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def _month_name(label, short=False):
+    """'2026-03' → 'mars' / 'March' (short, for chart labels: 'mars' / 'Mar')."""
+    return format_date(dt.date.fromisoformat(label + "-01"), "LLL" if short else "LLLL",
+                       locale=_locale())
+
+
+def _is_staff():
+    return auth.role_at_least(current_user()["role"], "staff")
+
+
+def _log(action, detail, venue):
+    audit.record(get_db(), current_user(), action, detail, venue["id"])
+
+
+def _seen_venues():
+    return [v for v in venues.all_venues(get_db())
+            if auth.may_use_venue(get_db(), current_user(), v["id"])]
+
+
+@blueprint.after_request
+def no_store(response):
+    # Shared computers: the back button must not show figures after logout.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.app_context_processor
+def figures_context():
+    return {"month_name": _month_name}
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+@blueprint.get("/<slug>/figures")
+@require_role("viewer")
+def dashboard(slug):
+    venue = g.venue
+    board = reports.dashboard(get_db(), venue["id"], _today(venue))
+    months = board["per_month"]
+    chart = bar_chart(
+        [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
+        [_month_name(m["month"], short=True) for m in months],
+        _("Visits per month, the last 12 months"),
+        desc=_("Each month beside the same month a year before. The table below has the "
+               "same numbers."),
+        series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
+    )
+    return render_template("figures/dashboard.html", venue=venue, board=board, chart=chart,
+                           is_staff=_is_staff())
+
+
+# --- the export -----------------------------------------------------------------------------
+
+def _export_venues(form, venue):
+    """The venue ids the form asks for, or an error message."""
+    choice = form.venue.data or venue["slug"]
+    seen = _seen_venues()
+    if choice == ALL_VENUES:
+        return [v["id"] for v in seen], None
+    chosen = venues.by_slug(get_db(), choice)
+    if chosen is None:
+        return None, _("There is no venue called %(name)s.", name=choice)
+    if chosen["id"] not in {v["id"] for v in seen}:
+        return None, _("Your account cannot see the figures of %(name)s.", name=chosen["name"])
+    return [chosen["id"]], None
+
+
+def _file_name(form, venue_ids, venue):
+    where = venue["slug"] if venue_ids == [venue["id"]] else form.venue.data
+    parts = ["checkin", where, form.first.data.isoformat(), form.last.data.isoformat(),
+             form.group.data] + (["by-activity"] if form.by_activity.data else [])
+    return "-".join(parts) + "." + form.fmt.data
+
+
+@blueprint.get("/<slug>/export")
+@require_role("viewer")
+def export(slug):
+    venue = g.venue
+    seen = _seen_venues()
+    pairs = [(venue["slug"], _("%(name)s only", name=venue["name"]))]
+    pairs += [(v["slug"], _("%(name)s only", name=v["name"])) for v in seen
+              if v["id"] != venue["id"]]
+    if len(seen) > 1:
+        pairs.append((ALL_VENUES, _("All venues you may see (%(n)s)", n=len(seen))))
+    form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), formdata=request.args
+                      if request.args else None)
+    page = {"venue": venue, "form": form, "table": None, "error": None}
+    if not request.args:
+        today = _today(venue)
+        form.first.data, form.last.data = dt.date(today.year, 1, 1), today
+        form.venue.data = venue["slug"]
+        return render_template("figures/export.html", **page)
+    if not form.validate():
+        return render_template("figures/export.html", **page), BAD_INPUT
+    venue_ids, error = _export_venues(form, venue)
+    if error:
+        form.venue.errors = [error]
+        return render_template("figures/export.html", **page), BAD_INPUT
+    try:
+        # The installation's language, as `checkin export` uses: one file for both doors.
+        table = reports.figures(
+            get_db(), form.first.data, form.last.data, form.group.data,
+            by_activity=form.by_activity.data, venue_ids=venue_ids,
+            min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"])
+    except reports.FiguresError as problem:
+        page["error"] = str(problem)
+        return render_template("figures/export.html", **page), BAD_INPUT
+    if request.args.get("download"):
+        name = _file_name(form, venue_ids, venue)
+        return Response(write(table, form.fmt.data), mimetype=MEDIA_TYPES[form.fmt.data],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    page["table"] = table
+    page["preview"] = table.rows[:PREVIEW_ROWS]
+    return render_template("figures/export.html", **page)
+
+
+# --- the yearly report ----------------------------------------------------------------------
+
+def _number(value):
+    return value if isinstance(value, int) else 0
+
+
+def _ratings(venue, year, min_cell):
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = feedback.ratings(get_db(), venue["id"], first, last, "month")
+    whole = feedback.ratings(get_db(), venue["id"], first, last, "year")[0]
+    if not whole["count"]:
+        return None
+
+    def shown(row):  # too few ratings: no mean that could be one person's answer
+        small = 0 < row["count"] < min_cell
+        return {"period": row["period"], "count": f"<{min_cell}" if small else row["count"],
+                "mean": None if small else row["mean"]}
+
+    return {"months": [shown(r) for r in rows], "year": shown(whole)}
+
+
+def _survey_results(venue, year, min_cell):
+    """Each survey open during the year, counts under min_cell hidden as in the exports."""
+    out = []
+    for survey in surveys.surveys(get_db(), venue["id"]):
+        if not (survey["opens"][:4] <= str(year) <= survey["closes"][:4]):
+            continue
+        result = surveys.results(get_db(), survey["id"])[0]
+        for question in result["questions"]:
+            values = {o["value"]: o["count"] for o in question["options"]}
+            values["answered"] = question["answered"]
+            hidden = reports.suppress_small_cells(
+                values, [([o["value"] for o in question["options"]], "answered")], min_cell)
+            question["answered_shown"] = hidden.get("answered", question["answered"])
+            for option in question["options"]:
+                option["shown"] = hidden.get(option["value"], option["count"])
+                if option["value"] in hidden:
+                    option["share"] = None
+        out.append({"survey": survey, "result": result})
+    return out
+
+
+def _report_page(venue, year, form, status=200):
+    locale = _locale()
+    report = reports.yearly_report(get_db(), venue["id"], year, locale=locale)
+    min_cell = report["min_cell"]
+    this, before = report["this_year"], report["year_before"]
+    chart = bar_chart(
+        [[_number(m["visits_total"]) for m in this["months"]],
+         [_number(m["visits_total"]) for m in before["months"]]],
+        [_month_name(m["period"], short=True) for m in this["months"]],
+        _("Visits per month in %(year)s and %(before)s", year=year, before=year - 1),
+        desc=_("Hidden small numbers are drawn as 0. The table has the numbers."),
+        series_names=(str(year), str(year - 1)), width=480, height=250,
+    )
+    return render_template(
+        "figures/report.html", venue=venue, year=year, report=report, this=this,
+        before=before, chart=chart, form=form, may_write=_is_staff(),
+        ratings=_ratings(venue, year, min_cell),
+        survey_results=_survey_results(venue, year, min_cell), locale_code=locale,
+    ), status
+
+
+@blueprint.get("/<slug>/report")
+@require_role("viewer")
+def report_now(slug):
+    return redirect(url_for(".report", slug=slug, year=_today(g.venue).year))
+
+
+@blueprint.get("/<slug>/report/<int:year>")
+@require_role("viewer")
+def report(slug, year):
+    venue = g.venue
+    form = NarrativeForm(text=reports.get_narrative(get_db(), venue["id"], year)["text"])
+    return _report_page(venue, year, form)
+
+
+@blueprint.post("/<slug>/report/<int:year>/narrative")
+@require_role("staff")
+def save_narrative(slug, year):
+    venue = g.venue
+    form = NarrativeForm()
+    if not form.validate():
+        return _report_page(venue, year, form, BAD_INPUT)
+    text = (form.text.data or "").strip()
+    reports.save_narrative(get_db(), venue["id"], year, text, current_user()["username"])
+    _log("report text saved", f"{year}: {len(text)} characters", venue)
+    flash(_("The text is saved."))
+    return redirect(url_for(".report", slug=slug, year=year) + "#narrative")
+
+
+# --- counts kept before ---------------------------------------------------------------------
+
+def _import_page(venue, form, status=200, problems=None, error=None):
+    return render_template("figures/import.html", venue=venue, form=form, problems=problems,
+                           error=error), status
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    # Raised while the body is read (the CSRF check), before require_role ran: check here.
+    user, venue = current_user(), venues.by_slug(get_db(), request.view_args.get("slug", ""))
+    if (request.endpoint == "figures.import_counts" and user and venue
+            and auth.role_at_least(user["role"], "staff")
+            and auth.may_use_venue(get_db(), user, venue["id"])):
+        return _import_page(venue, ImportForm(formdata=None), 413, error=_(
+            "The file is too big: at most %(kb)s KB. Nothing was imported. Split it into "
+            "smaller files, for example one per year.",
+            kb=current_app.config["MAX_CONTENT_LENGTH"] // 1024))
+    return render_template("error.html", title=_("That was too much text"),
+                           message=_("Nothing was saved. Please write less and try again.")), 413
+
+
+@blueprint.route("/<slug>/import", methods=["GET", "POST"])
+@require_role("staff")
+def import_counts(slug):
+    venue = g.venue
+    form = ImportForm()
+    if request.method == "GET":
+        return _import_page(venue, form)
+    if not form.validate():
+        return _import_page(venue, form, BAD_INPUT)
+    upload = form.file.data
+    data, name = upload.read(), (upload.filename or "upload")[:120]
+    try:
+        result = tally_import.import_file(get_db(), venue["id"], data, name,
+                                          again=form.again.data, today=_today(venue),
+                                          locale=_locale())
+    except tally_import.TallyFileError as error:
+        return _import_page(venue, form, BAD_INPUT, problems=error.problems)
+    except tally_import.AlreadyImported as error:
+        return _import_page(venue, form, 409, error=_(
+            "This file was already imported on %(when)s. Nothing was imported. Tick "
+            "\"Import again\" only if you really mean to add the same counts twice.",
+            when=error.earlier["imported_at"]))
+    _log("counts imported", f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
+    flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
+            lines=result["lines"], visits=result["visits"], first=result["first"] or "-",
+            last=result["last"] or "-"))
+    return redirect(url_for(".import_counts", slug=slug))

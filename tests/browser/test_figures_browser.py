@@ -1,0 +1,91 @@
+"""Figures in real Chromium: download the export, print the yearly report, look at both."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser.conftest import PHONE, screenshot
+
+PASSWORD = "a long figures test password"
+NARRATIVE = "Året då Framtidsverkstaden bestämde programmet."
+
+
+@pytest.fixture(scope="module")
+def reporter(live_server):
+    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "reporter",
+                    "--role", "staff"], input=PASSWORD + "\n", env=live_server.env, check=True,
+                   capture_output=True, text=True, timeout=60)
+    return "reporter"
+
+
+def log_in(page, live_server, account):
+    page.goto(live_server.url + "/staff/")
+    page.get_by_label("Användarnamn").fill(account)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    assert f"Hej, {account}" in page.locator("main").inner_text()
+
+
+def test_download_the_export_from_the_staff_page(live_server, browser, reporter, tmp_path):
+    page = browser.new_context(accept_downloads=True).new_page()
+    log_in(page, live_server, reporter)
+    page.get_by_role("link", name="Ladda ner siffror").first.click()
+    page.get_by_label("Månad").check()
+    page.get_by_label("En rad per aktivitet också").check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ner filen").click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    data = path.read_bytes()
+    print(f"export download: {download.suggested_filename}, {len(data)} bytes")
+    assert download.suggested_filename == (
+        "checkin-mallis-2026-01-01-2026-11-23-month-by-activity.csv")
+    header = data.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("period,venue,activity,visits_women,visits_men,visits_other")
+    assert data.decode("utf-8-sig").splitlines()[1].startswith("2026-01,mallis,")
+    page.context.close()
+
+
+def test_the_yearly_report_saves_its_text_and_prints_on_a4(live_server, browser, reporter,
+                                                           tmp_path):
+    page = browser.new_page()
+    log_in(page, live_server, reporter)
+    page.goto(live_server.url + "/staff/mallis/report/2026")
+    page.get_by_label("Vad som hände i år, med dina egna ord").fill(NARRATIVE)
+    page.get_by_role("button", name="Spara texten").click()
+    assert "Texten är sparad." in page.locator("main").inner_text()
+    assert NARRATIVE in page.locator(".narrative").inner_text()
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
+    print(f"printed yearly report: {pages} A4 page(s), {pdf.stat().st_size} bytes")
+    assert 1 <= pages <= 6
+    # What the PDF holds is what print media shows: the text, the tables, no menus or forms.
+    page.emulate_media(media="print")
+    assert page.locator(".narrative").is_visible()
+    assert NARRATIVE in page.locator(".narrative").inner_text()
+    for hidden in (".staff-nav", "#narrative-form", ".fig-nav", "header.top"):
+        assert not page.locator(hidden).is_visible(), hidden
+    widths = page.evaluate("Array.from(document.querySelectorAll('table.figures'))"
+                           ".map(t => t.getBoundingClientRect().right)")
+    assert max(widths) <= page.evaluate("document.documentElement.clientWidth") + 1
+    page.close()
+
+
+def test_phone_sized_dashboard_and_report(live_server, phone, reporter):
+    log_in(phone, live_server, reporter)
+    phone.goto(live_server.url + "/staff/mallis/figures")
+    assert "Siffror för Mallis" in phone.locator("h1").inner_text()
+    assert phone.locator("svg.chart rect.bar").count() == 24
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "staff-figures")
+    phone.goto(live_server.url + "/staff/mallis/report/2026")
+    assert "Årsrapport 2026" in phone.locator("h1").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "staff-report")
+    phone.get_by_role("link", name="English").click()
+    assert "Yearly report 2026" in phone.locator("h1").inner_text()
+    screenshot(phone, "staff-report-en")

@@ -1,0 +1,331 @@
+"""The staff figures pages: dashboard, export download, yearly report, import of counts."""
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from checkin import reports
+from tests.conftest import audit_lines, csrf_token, log_in, make_user, text, visits
+from tests.test_reports import WORKED, insert
+
+TODAY = ("2026-11-23", 10, "Sygrupp", "woman", "qr", "x26")  # the frozen clock's Monday
+EXPORT = "/staff/mallis/export"
+GOOD = {"first": "2025-12-01", "last": "2026-02-28", "group": "year", "venue": "mallis",
+        "min_cell": "3", "fmt": "csv", "download": "1"}
+
+
+@pytest.fixture
+def worked(db, mallis):
+    insert(db, mallis, [*WORKED, TODAY])
+    return mallis
+
+
+@pytest.fixture
+def viewer(app, db, client, mallis):
+    make_user(db, "vera", "viewer")
+    assert log_in(client, "vera").status_code == 302
+    return client
+
+
+def english(client):
+    client.set_cookie("lang", "en")
+    return client
+
+
+def row(html, label, table=None):
+    """The numbers of the table row headed `label` (in the table with id `table`)."""
+    if table:
+        html = html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]
+    match = re.search(rf'<th scope="row">{re.escape(label)}</th>((?:<td[^>]*>[^<]*</td>)+)', html)
+    assert match, f"no row {label!r}"
+    return re.findall(r"<td[^>]*>([^<]*)</td>", match[1])
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+def test_dashboard_shows_today_week_month_months_and_busiest(viewer, worked):
+    response = viewer.get("/staff/mallis/figures")
+    html = text(response)
+    assert response.status_code == 200
+    assert "Siffror för Mallis" in html
+    assert row(html, "Kvinnor")[:3] == ["1", "1", "1"]   # today, this week, this month
+    assert row(html, "Totalt")[:3] == ["1", "1", "1"]
+    assert row(html, "december 2025") == ["4", "1", "0"]        # visits, women, a year before
+    assert row(html, "januari 2026") == ["6", "2", "0"]
+    assert row(html, "februari 2026") == ["1", "0", "0"]
+    busiest = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td></tr>',
+                         html.split('id="busiest"')[1].split("</table>")[0])
+    assert busiest == [("Sygrupp", "5"), ("Matlagningskurs", "4"), ("Yoga", "3")]
+    assert "8 av 12 besök (67 %) kom från ihågkomna telefoner, 4 gjorde det inte" in html
+    assert "<svg" in html and "<script" not in html and "style=" not in html
+
+
+def test_dashboard_in_english(viewer, worked):
+    html = text(english(viewer).get("/staff/mallis/figures"))
+    assert "Figures for Mallis" in html and "Busiest activities" in html
+    assert row(html, "December 2025") == ["4", "1", "0"]
+    assert "8 of 12 visits (67 %) came from remembered phones" in html
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def test_export_page_download_is_the_same_file_as_the_command(app, viewer, worked):
+    response = viewer.get(EXPORT, query_string=GOOD)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert 'filename="checkin-mallis-2025-12-01-2026-02-28-year.csv"' in (
+        response.headers["Content-Disposition"])
+    cli = app.test_cli_runner().invoke(args=[
+        "export", "--from", "2025-12-01", "--to", "2026-02-28", "--group", "year",
+        "--venue", "mallis", "--min-cell", "3"])
+    assert cli.exit_code == 0
+    assert response.data == cli.stdout_bytes
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("2025,mallis,,<3,<3,0,<3,4,<3,<3,0,0,<3,")
+
+
+def test_export_by_activity_and_every_venue_match_the_command(app, viewer, worked, victor):
+    for extra, args in [({"by_activity": "y", "group": "month", "min_cell": "none"},
+                         ["--group", "month", "--by-activity"]),
+                        ({"venue": "all", "group": "week"},
+                         ["--group", "week", "--min-cell", "3"])]:
+        response = viewer.get(EXPORT, query_string={**GOOD, **extra})
+        command = ["export", "--from", "2025-12-01", "--to", "2026-02-28", *args]
+        if extra.get("venue") != "all":
+            command += ["--venue", "mallis"]
+        assert response.status_code == 200
+        assert response.data == app.test_cli_runner().invoke(args=command).stdout_bytes
+
+
+def test_export_xlsx_opens_in_openpyxl(viewer, worked):
+    response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "xlsx", "group": "month"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert [c.value for c in sheet[1]][:3] == ["period", "venue", "activity"]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["2025-12", "2026-01",
+                                                                     "2026-02"]
+    assert sheet.cell(row=2, column=8).value == 4          # visits_total, a number
+
+
+def test_export_preview_shows_the_first_rows(viewer, worked):
+    response = viewer.get(EXPORT, query_string={**GOOD, "download": "", "show": "1",
+                                                "group": "month", "min_cell": "none"})
+    html = text(response)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "De första raderna" in html and "Rader totalt: 3." in html
+    assert "<td>2026-01</td><td>mallis</td><td></td><td>2</td><td>2</td><td>1</td>" in html
+
+
+def test_export_page_opens_with_this_year_and_min_cell_three(viewer, mallis):
+    html = text(viewer.get(EXPORT))
+    assert 'value="2026-01-01"' in html and 'value="2026-11-23"' in html
+    assert re.search(r'<option selected value="3">|<option value="3" selected>', html)
+    assert "Ladda ner filen" in html
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"first": "2026-03-01", "last": "2026-01-01"}, "Sista dagen kommer före första dagen"),
+    ({"first": "1 mars"}, "Skriv datumet som ÅÅÅÅ-MM-DD"),
+    ({"last": "2026-02-30"}, "Skriv datumet som ÅÅÅÅ-MM-DD"),
+    ({"group": "quarter"}, "Välj dag, vecka, månad eller år."),
+    ({"min_cell": "1"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
+    ({"min_cell": "abc"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
+    ({"fmt": "pdf"}, "Välj CSV eller Excel."),
+    ({"venue": "nowhere"}, "Det finns ingen verksamhet som heter nowhere."),
+])
+def test_export_bad_input_shows_the_form_again_and_downloads_nothing(viewer, worked, change,
+                                                                     message):
+    response = viewer.get(EXPORT, query_string={**GOOD, **change})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    html = text(response)
+    assert "Inget laddades ner." in html
+    assert message in html.replace("&#34;", '"')
+
+
+def test_export_of_a_venue_the_account_may_not_see_is_refused(app, db, client, worked, victor):
+    make_user(db, "mona", "viewer", venue_ids=[worked["id"]])
+    log_in(client, "mona")
+    response = client.get(EXPORT, query_string={**GOOD, "venue": "victor"})
+    assert response.status_code == 400
+    assert "Ditt konto kan inte se siffrorna för Victor." in text(response)
+    assert "Content-Disposition" not in response.headers
+    assert client.get("/staff/victor/export").status_code == 403
+    assert client.get("/staff/victor/figures").status_code == 403
+    # "all venues" for her is Mallis alone
+    response = client.get(EXPORT, query_string={**GOOD, "venue": "all"})
+    assert response.status_code == 200
+    assert {line.split(",")[1] for line in response.data.decode("utf-8-sig").splitlines()[1:]} == {
+        "mallis"}
+
+
+# --- the yearly report ----------------------------------------------------------------------
+
+def test_report_shows_the_years_figures_in_swedish(viewer, worked):
+    response = viewer.get("/staff/mallis/report/2026")
+    html = text(response)
+    assert response.status_code == 200
+    assert "Årsrapport 2026" in html and "Så gick året" in html
+    assert row(html, "Besök") == ["8", "4"]               # 2026, 2025
+    assert row(html, "Personer som nåtts (minst)") == ["4", "&lt;3"]
+    assert row(html, "januari", "visits-by-month")[:5] == ["&lt;3", "&lt;3", "&lt;3", "&lt;3", "6"]
+    assert row(html, "november", "visits-by-month")[:5] == ["&lt;3", "0", "0", "0", "&lt;3"]
+    assert "inte en uppskattning" in html
+    assert "<svg" in html and "<script" not in html and "style=" not in html
+    assert 'id="narrative-form"' not in html               # a viewer reads, does not write
+
+
+def test_report_in_english(viewer, worked):
+    html = text(english(viewer).get("/staff/mallis/report/2026"))
+    assert "Yearly report 2026" in html and "How the year went" in html
+    assert "persons reached is a floor, not an estimate" in html
+    assert row(html, "Visits") == ["8", "4"]
+
+
+def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
+    page = staff.get("/staff/mallis/report/2026")
+    response = staff.post("/staff/mallis/report/2026/narrative", data={
+        "csrf_token": csrf_token(text(page)), "text": "Ett bra år.\n\nVi lagade mat."})
+    assert response.status_code == 302
+    saved = reports.get_narrative(db, worked["id"], 2026)
+    assert (saved["text"], saved["updated_by"]) == ("Ett bra år.\n\nVi lagade mat.", "anna")
+    assert audit_lines(db)[-1]["action"] == "report text saved"
+    html = text(staff.get("/staff/mallis/report/2026"))
+    assert "<p>Ett bra år.</p><p>Vi lagade mat.</p>" in html and "Texten är sparad." in html
+
+
+def test_a_too_long_narrative_is_refused_and_nothing_saved(db, staff, worked):
+    page = staff.get("/staff/mallis/report/2026")
+    response = staff.post("/staff/mallis/report/2026/narrative", data={
+        "csrf_token": csrf_token(text(page)), "text": "x" * 10001})
+    assert response.status_code == 400
+    assert "Texten får vara högst 10000 tecken." in text(response)
+    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+    assert not [a for a in audit_lines(db) if a["action"] == "report text saved"]
+
+
+def test_a_narrative_without_csrf_token_is_refused(db, staff, worked):
+    response = staff.post("/staff/mallis/report/2026/narrative", data={"text": "Hej"})
+    assert response.status_code == 400
+    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+
+
+def test_a_viewer_cannot_save_the_narrative(db, viewer, worked):
+    page = viewer.get(EXPORT)
+    token = csrf_token(text(viewer.get("/staff/password"))) if page else None
+    response = viewer.post("/staff/mallis/report/2026/narrative",
+                           data={"csrf_token": token, "text": "Hej"})
+    assert response.status_code == 403
+    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+
+
+def test_report_shows_ratings_and_survey_results(db, viewer, worked):
+    import datetime as dt
+
+    from checkin import feedback, surveys
+
+    for day, rating in [("2026-03-02", 5), ("2026-03-03", 4), ("2026-03-04", 3),
+                        ("2026-04-01", 1)]:
+        feedback.record_rating(db, venue_id=worked["id"], day=dt.date.fromisoformat(day),
+                               rating=rating)
+    survey_id = surveys.create_survey(
+        db, venue_id=worked["id"], title_sv="Enkäten", title_en="The survey",
+        opens=dt.date(2026, 10, 1), closes=dt.date(2026, 10, 31),
+        questions=[{"text_sv": "Behöver du mer stöd?", "text_en": "More support?",
+                    "kind": "choice"}])
+    survey = surveys.get_survey(db, survey_id)
+    question = survey["questions"][0]["id"]
+    for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:
+        surveys.record_response(db, survey, dt.date(2026, 10, 5), {question: value})
+    html = text(viewer.get("/staff/mallis/report/2026"))
+    assert row(html, "mars", "ratings") == ["3", "4.0"]
+    assert row(html, "april", "ratings") == ["&lt;3", "–"]             # one rating: no mean
+    assert row(html, "Hela året", "ratings")[-2:] == ["4", "3.2"]
+    assert "Enkät: Enkäten" in html and "Behöver du mer stöd?" in html
+    assert "10 svarade" in html
+    assert row(html, "Nej") == ["5", "50 %"]
+    assert row(html, "Delvis") == ["&lt;3", ""]           # small: hidden
+    assert row(html, "Ja") == ["..", ""]                  # hidden so 10 − 5 − 4 gives nothing
+
+
+# --- import of counts kept before -----------------------------------------------------------
+
+CSV = "date,activity,women,men,other,unstated\n2025-03-03,Sygrupp,2,3,0,1\n2025-03-04,,1,0,0,0\n"
+
+
+def upload(client, data, again=False, name="2025.csv"):
+    page = client.get("/staff/mallis/import")
+    form = {"csrf_token": csrf_token(text(page)), "file": (io.BytesIO(data), name)}
+    if again:
+        form["again"] = "y"
+    return client.post("/staff/mallis/import", data=form, content_type="multipart/form-data")
+
+
+def test_import_adds_the_counts_once_with_an_audit_line(db, staff, mallis):
+    response = upload(staff, CSV.encode())
+    assert response.status_code == 302
+    assert len(visits(db)) == 7 and {v["source"] for v in visits(db)} == {"tally"}
+    assert audit_lines(db)[-1]["action"] == "counts imported"
+    html = text(staff.get("/staff/mallis/import"))
+    assert "Importerade 2 rader som 7 räknade besök (2025-03-03 till 2025-03-04)." in html
+    again = upload(staff, CSV.encode())
+    assert again.status_code == 409
+    assert "Den här filen importerades redan" in text(again)
+    assert len(visits(db)) == 7
+    assert upload(staff, CSV.encode(), again=True).status_code == 302
+    assert len(visits(db)) == 14
+
+
+def test_import_lists_each_bad_line_and_adds_nothing(db, staff, mallis):
+    bad = CSV + "2025-13-01,Sygrupp,1,0,0,0\n2025-03-05,Bowling,1,0,0,0\n2025-03-06,,-1,0,0,0\n"
+    response = upload(staff, bad.encode())
+    html = text(response)
+    assert response.status_code == 400
+    assert "Inget importerades." in html
+    assert re.findall(r"<li>Rad (\d+):", html) == ["4", "5", "6"]
+    assert visits(db) == [] and db.execute("SELECT count(*) FROM tally_import").fetchone()[0] == 0
+
+
+def test_import_without_a_file_is_refused(db, staff, mallis):
+    page = staff.get("/staff/mallis/import")
+    response = staff.post("/staff/mallis/import", data={"csrf_token": csrf_token(text(page))},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400 and "Välj en fil först." in text(response)
+    assert visits(db) == []
+
+
+def test_a_too_big_file_gets_a_clear_message(app, db, staff, mallis):
+    big = CSV.encode() + b"2025-03-07,,1,0,0,0\n" * 20000
+    response = upload(staff, big)
+    assert response.status_code == 413
+    assert "Filen är för stor: högst 256 kB. Inget importerades." in text(response)
+    assert visits(db) == []
+
+
+def test_a_viewer_cannot_import(db, viewer, mallis):
+    token = csrf_token(text(viewer.get("/staff/password")))
+    assert viewer.get("/staff/mallis/import").status_code == 403
+    response = viewer.post("/staff/mallis/import", data={
+        "csrf_token": token, "file": (io.BytesIO(CSV.encode()), "x.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 403 and visits(db) == []
+
+
+def test_staff_limited_to_another_venue_gets_403(db, client, mallis, victor):
+    make_user(db, "gbg", "staff", venue_ids=[victor["id"]])
+    log_in(client, "gbg")
+    for url in ["/staff/mallis/figures", "/staff/mallis/export", "/staff/mallis/report/2026",
+                "/staff/mallis/import"]:
+        assert client.get(url).status_code == 403, url
+    assert client.get("/staff/victor/figures").status_code == 200
+
+
+def test_start_page_and_menu_link_to_the_figures(viewer, mallis):
+    html = text(viewer.get("/staff/"))
+    assert "/staff/mallis/figures" in html and "/staff/mallis/export" in html
+    assert "/staff/mallis/import" not in html
+    menu = text(viewer.get("/staff/mallis/figures"))
+    assert "/staff/mallis/week" not in menu.split("<main")[0]
