@@ -54,11 +54,14 @@ demo)
     ;;
 test)
     venv "[test]"
-    if ! command -v chromium >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1; then
-        echo "== installing Chromium and zbar-tools for the browser tests"
-        apt_install chromium zbar-tools || echo "Could not install Chromium: browser tests will be skipped."
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1 ||
+        ! [ -x /usr/sbin/nginx ]; then
+        echo "== installing Chromium, zbar-tools and nginx-light for the browser and nginx tests"
+        apt_install chromium zbar-tools nginx-light ||
+            echo "Could not install them: browser and nginx tests will be skipped."
     fi
     if command -v chromium >/dev/null 2>&1; then export CHECKIN_REQUIRE_BROWSER=1; fi
+    if [ -x /usr/sbin/nginx ]; then export CHECKIN_REQUIRE_NGINX=1; fi
     echo "== ruff"
     .venv/bin/ruff check checkin tests
     echo "== bandit"
