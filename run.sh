@@ -55,9 +55,9 @@ demo)
 test)
     venv "[test]"
     if ! command -v chromium >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1 ||
-        ! [ -x /usr/sbin/nginx ]; then
-        echo "== installing Chromium, zbar-tools and nginx-light for the browser and nginx tests"
-        apt_install chromium zbar-tools nginx-light ||
+        ! [ -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null 2>&1; then
+        echo "== installing Chromium, zbar-tools, nginx-light and openssl for the browser and nginx tests"
+        apt_install chromium zbar-tools nginx-light openssl ||
             echo "Could not install them: browser and nginx tests will be skipped."
     fi
     if command -v chromium >/dev/null 2>&1; then export CHECKIN_REQUIRE_BROWSER=1; fi
