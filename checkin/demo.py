@@ -230,6 +230,33 @@ def _demo_ideas(db, venue_id, today):
     return len(DEMO_IDEAS) + 1
 
 
+DEMO_TEXTS = [
+    "Jättegod lunch i dag, tack!",
+    "Skönt att få prata med någon.",
+    "Kan vi ha yoga två gånger i veckan?",
+    "Det var lite trångt men trevligt.",
+    "Bra hjälp med BankID.",
+]
+
+
+def _demo_ratings(db, venue_id, rng):
+    """About one smiley for every four visits, most of them happy, and a few short texts."""
+    if db.execute("SELECT 1 FROM feedback WHERE venue_id = ? LIMIT 1", [venue_id]).fetchone():
+        return None
+    visits = db.execute("SELECT date, activity_id FROM visit WHERE venue_id = ? ORDER BY date",
+                        [venue_id]).fetchall()
+    rows = [(venue_id, activity, day, rng.choices([1, 2, 3, 4, 5], [5, 8, 20, 37, 30])[0])
+            for day, activity in visits if rng.random() < 0.25]
+    with writing(db):
+        db.conn.executemany("INSERT INTO feedback (venue_id, activity_id, date, rating) "
+                            "VALUES (?, ?, ?, ?)", rows)
+        recent = db.execute("SELECT id FROM feedback WHERE venue_id = ? ORDER BY date DESC, id "
+                            "LIMIT ?", [venue_id, len(DEMO_TEXTS)]).fetchall()
+        for (feedback_id,), text in zip(recent, DEMO_TEXTS, strict=False):
+            db.execute("UPDATE feedback SET text = ? WHERE id = ?", [text, feedback_id])
+    return len(rows)
+
+
 def seed(db, frozen_now=None):
     """Create what is missing; running it again changes nothing. Yields lines to print."""
     migrate(db)
@@ -256,6 +283,9 @@ def seed(db, frozen_now=None):
             count = _demo_ideas(db, venue["id"], today)
             if count:
                 yield f"  added {count} ideas to the idea box (one waiting for staff)"
+            count = _demo_ratings(db, venue["id"], rng)
+            if count:
+                yield f"  added {count} smiley ratings, a few with a short text"
     if auth.user_by_name(db, DEMO_ADMIN) is None:
         password = secrets.token_urlsafe(12)
         auth.create_user(db, DEMO_ADMIN, password, "admin")

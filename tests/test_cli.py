@@ -90,3 +90,14 @@ def test_seed_demo_prints_a_staff_login_once(app, db):
     first = run(app, "seed-demo")
     assert "Staff login: admin / " in first.output
     assert "Staff login" not in run(app, "seed-demo").output
+
+
+def test_seed_demo_gives_the_ratings_page_something_to_show(app, db):
+    run(app, "seed-demo")
+    count, texts, mean = db.execute(
+        "SELECT count(*), count(text), avg(rating) FROM feedback").fetchone()
+    visits_ = db.execute("SELECT count(*) FROM visit JOIN venue ON venue.id = visit.venue_id "
+                         "WHERE slug = 'mallis'").fetchone()[0]
+    assert 0.15 * visits_ <= count <= 0.35 * visits_ and texts == 5 and 3.3 <= mean <= 4.3
+    run(app, "seed-demo")
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == count
