@@ -177,7 +177,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 second per line (a smoke run)")
     parser.add_argument("--seconds", type=int, default=5, help="seconds per line (wrk)")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="waitress threads (1, as `checkin serve` by default)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args(argv)
     seconds = 1 if args.quick else args.seconds
