@@ -228,9 +228,10 @@ def main(argv=None):
         finally:
             server.stop()
 
-    print(f"checkin benchmark: waitress with {args.threads} threads; {client} as the client "
+    threads = f"{args.threads} thread" + ("s" if args.threads != 1 else "")
+    print(f"checkin benchmark: waitress with {threads}; {client} as the client "
           f"({seconds} s per line)" if client == "wrk" else
-          f"checkin benchmark: waitress with {args.threads} threads; the Python client")
+          f"checkin benchmark: waitress with {threads}; the Python client")
     print(f"{multiprocessing.cpu_count()} CPUs, client and server on one machine; "
           f"load average {load_before} before, {_load()} after")
     print()
