@@ -1,66 +1,110 @@
 """Benchmark: check-in, the week page and /healthz on the production server, 1/10/50 clients.
 
-    .venv/bin/python -m bench.checkin_bench [--quick]
+    .venv/bin/python -m bench.checkin_bench [--quick] [--seconds 5] [--client wrk|python]
 
 Starts `checkin serve` (waitress) on 127.0.0.1 with a fresh demo database in a temporary
-folder, loads it from separate client processes with a fixed number of requests, prints a table
-and stops everything it started. /healthz (one tiny query) is the ceiling: every line also
-shows its throughput as a share of the ceiling measured at the same concurrency in this run.
+folder, loads it for a fixed time per line from a second process — `wrk` (Debian package
+`wrk`, with bench/wrk_checkin.lua) or, if wrk is missing, a small Python client — prints a
+table and stops everything it started. /healthz (one tiny query) is the ceiling: every line also
+shows its throughput as a share of /healthz measured at the same concurrency in this run.
+
+Check-in is the POST a phone sends: the session cookie, CSRF token, day and activity come from
+one GET of the door page, made once by the bench. "check-in, same phone" sends one remembered
+phone's key every time (the one-a-day path: the first counts a visit, the rest change it);
+"check-in, new phone" sends a new key every time (a new visit and a new hash per request). The
+database is counted after each line, so the table shows what the check-ins really stored.
 """
 
 import argparse
 import multiprocessing
+import os
 import re
 import secrets
+import shutil
+import sqlite3
 import statistics
+import string
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.server import Server, Visitor, checkin, checkin_env  # noqa: E402
 
 LEVELS = (1, 10, 50)
+KINDS = ("healthz", "check-in, same phone", "check-in, new phone", "week")
+WRK_SCRIPT = Path(__file__).with_name("wrk_checkin.lua")
+PYTHON_REQUESTS = {1: 300, 10: 1000, 50: 2000}  # the Python client's fixed request counts
 MAX_PROCESSES = 4
+GOAL_SHARE, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 50, 10
 
 
-def _door(url):
-    return "/" + url.split("/", 3)[3]
-
-
-def _client(server_url, kind, door, count, client_no, results):
-    """One client: `count` timed requests of one kind, over one keep-alive connection."""
+def prepare(server_url, door):
+    """What a phone holds after opening the door page: session cookie and the form to send."""
     visitor = Visitor(server_url)
+    status, _headers, page = visitor.request("GET", door)
+    visitor.close()
+    if status != 200:
+        raise RuntimeError(f"the door page answered {status}")
+    running = re.search(r'name="activity" value="([^"]+)" checked', page)
+    form = {
+        "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1],
+        "day": re.search(r'name="day"[^>]*value="([^"]+)"', page)[1],
+        "activity": running[1] if running else "none",
+    }
+    return {"session": visitor.cookies["session"], "body": urlencode(form), "form": form,
+            "phone": secrets.token_urlsafe(24)}
+
+
+def _nonce():
+    """14 letters that start every new phone's key in one run: no key is ever sent twice."""
+    return "".join(secrets.choice(string.ascii_letters) for _ in range(14))
+
+
+def _target(server_url, door, kind, prepared):
+    """(URL, wrk script arguments) for one kind of request."""
+    if kind == "healthz":
+        return server_url + "/healthz", ["get"]
+    if kind == "week":
+        return server_url + "/mallis/", ["get"]
+    mode, extra = ("repeat", prepared["phone"]) if "same" in kind else ("new", _nonce())
+    return server_url + door, [mode, prepared["session"], prepared["body"], extra]
+
+
+def run_wrk(url, args, clients, seconds):
+    """One wrk run: `clients` keep-alive connections for `seconds`; the figures it reports."""
+    command = ["wrk", f"-t{1 if clients == 1 else 2}", f"-c{clients}", f"-d{seconds}s",
+               "--timeout", "5s", "--latency", "-s", str(WRK_SCRIPT), url, "--", *args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True,  # noqa: S603
+                            timeout=seconds + 60).stdout
+    line = next(x for x in output.splitlines() if x.startswith("BENCH "))
+    figures = {k: int(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
+    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return {"requests": figures["requests"], "errors": errors,
+            "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+            "p50": figures["p50_us"] / 1000, "p99": figures["p99_us"] / 1000}
+
+
+def _python_client(server_url, path, kind, prepared, count, client_no, results):
+    """One client thread of the fallback: `count` timed requests over one keep-alive connection."""
+    visitor = Visitor(server_url)
+    nonce = _nonce()[:10]
     latencies, errors = [], 0
-    remembered = client_no % 2 == 0  # half are remembered phones: the one-a-day path
-    form = {}
-
-    def fresh_session():
-        visitor.cookies.clear()
-        if remembered:
-            visitor.cookies["checkin_phone"] = secrets.token_urlsafe(24)
-        _status, _headers, page = visitor.request("GET", door)
-        # What a browser sends: the token, the day and the activity running now (pre-chosen).
-        form["csrf_token"] = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-        form["day"] = re.search(r'name="day"[^>]*value="([^"]+)"', page)[1]
-        running = re.search(r'name="activity" value="([^"]+)" checked', page)
-        form["activity"] = running[1] if running else "none"
-
     for i in range(count):
         try:
-            if kind == "check-in":
-                # A new phone or session every 5th check-in: new visits as well as repeats.
-                if i % 5 == 0:
-                    fresh_session()
-                started = time.perf_counter()
-                status, _h, _b = visitor.request("POST", door, form)
+            started = time.perf_counter()
+            if kind.startswith("check-in"):
+                key = prepared["phone"] if "same" in kind else (
+                    f"{nonce}{client_no:04d}{i:018d}")
+                visitor.cookies = {"session": prepared["session"], "checkin_phone": key}
+                status, _h, _b = visitor.request("POST", path, prepared["form"])
                 ok = status == 302
             else:
-                path = {"week": "/mallis/", "healthz": "/healthz"}[kind]
-                started = time.perf_counter()
                 status, _h, _b = visitor.request("GET", path)
                 ok = status == 200
             latencies.append(time.perf_counter() - started)
@@ -73,11 +117,11 @@ def _client(server_url, kind, door, count, client_no, results):
     results.append((latencies, errors))
 
 
-def _process(server_url, kind, door, clients, per_client, first_client, queue):
+def _python_process(server_url, path, kind, prepared, clients, per_client, first, queue):
     results = []
-    threads = [threading.Thread(target=_client, args=(server_url, kind, door, per_client,
-                                                      first_client + n, results))
-               for n in range(clients)]
+    threads = [threading.Thread(target=_python_client, args=(
+        server_url, path, kind, prepared, per_client, first + n, results))
+        for n in range(clients)]
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -86,16 +130,18 @@ def _process(server_url, kind, door, clients, per_client, first_client, queue):
     queue.put((started, time.monotonic(), results))
 
 
-def measure(server_url, kind, door, clients, total):
-    """Run `total` requests from `clients` concurrent clients; return the figures."""
+def run_python(url, kind, prepared, clients, total):
+    """The fallback: `total` requests from `clients` threads spread over up to 4 processes."""
+    scheme, _, host, rest = url.split("/", 3)
+    server_url, path = f"{scheme}//{host}", "/" + rest
     processes = min(clients, MAX_PROCESSES)
     per_client = max(1, total // clients)
     queue = multiprocessing.Queue()
     workers, first = [], 0
     for p in range(processes):
         share = clients // processes + (p < clients % processes)
-        workers.append(multiprocessing.Process(
-            target=_process, args=(server_url, kind, door, share, per_client, first, queue)))
+        workers.append(multiprocessing.Process(target=_python_process, args=(
+            server_url, path, kind, prepared, share, per_client, first, queue)))
         first += share
     for w in workers:
         w.start()
@@ -103,51 +149,105 @@ def measure(server_url, kind, door, clients, total):
     for w in workers:
         w.join()
     latencies = sorted(x for _s, _e, rs in outcomes for lat, _err in rs for x in lat)
-    errors = sum(err for _s, _e, rs in outcomes for _lat, err in rs)
     wall = max(e for _s, e, _r in outcomes) - min(s for s, _e, _r in outcomes)
-    return {
-        "kind": kind, "clients": clients, "requests": len(latencies), "errors": errors,
-        "rps": len(latencies) / wall,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-    }
+    return {"requests": len(latencies),
+            "errors": sum(err for _s, _e, rs in outcomes for _lat, err in rs),
+            "rps": len(latencies) / wall, "p50": statistics.median(latencies) * 1000,
+            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000}
+
+
+def count_visits(database, day):
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        return db.execute("SELECT count(*) FROM visit WHERE date = ?", [day]).fetchone()[0]
+
+
+def stored_correctly(kind, row, added):
+    """The database agrees with the load: one visit per new phone, one a day for the same."""
+    if kind == "check-in, same phone":
+        return added <= 1
+    # wrk stops its clock with up to one request per connection still on its way.
+    return row["requests"] <= added <= row["requests"] + row["clients"]
+
+
+def _load():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument("--quick", action="store_true", help="1 second per line (a smoke run)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per line (wrk)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="waitress threads (1, as `checkin serve` by default)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args(argv)
-    totals = {1: 200, 10: 1000, 50: 2000} if not args.quick else {1: 30, 10: 100, 50: 200}
+    seconds = 1 if args.quick else args.seconds
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+        if client == "python":
+            print("wrk is not installed (Debian: apt-get install wrk); using the Python client, "
+                  "which shares the CPUs with the server and understates the ceiling.")
+    elif client == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
+    load_before = _load()
+    rows = []
     with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
         env = checkin_env(folder)
         checkin(env, "init-db")
         checkin(env, "seed-demo")
         server = Server(folder, threads=args.threads)
         server.env = {**env, "CHECKIN_BASE_URL": server.url}
-        door = _door(checkin(server.env, "door-url", "mallis").strip())
+        door = "/" + checkin(server.env, "door-url", "mallis").strip().split("/", 3)[3]
+        database = str(Path(folder) / "checkin.db")
         server.start()
         try:
-            for kind in ("healthz", "week", "check-in"):  # warm up every path once
-                measure(server.url, kind, door, 2, 20)
-            rows = []
-            for clients in LEVELS:
-                ceiling = measure(server.url, "healthz", door, clients, totals[clients])
-                rows.append({**ceiling, "ratio": 1.0})
-                for kind in ("check-in", "week"):
-                    row = measure(server.url, kind, door, clients, totals[clients])
-                    rows.append({**row, "ratio": row["rps"] / ceiling["rps"]})
+            prepared = prepare(server.url, door)
+            day = prepared["form"]["day"]
+            for clients in (2, *LEVELS):
+                ceiling = None
+                for kind in KINDS:
+                    url, wrk_args = _target(server.url, door, kind, prepared)
+                    before = count_visits(database, day)
+                    if client == "wrk":
+                        row = run_wrk(url, wrk_args, clients, 1 if clients == 2 else seconds)
+                    else:
+                        total = PYTHON_REQUESTS.get(clients, 100) // (5 if args.quick else 1)
+                        row = run_python(url, kind, prepared, clients, total)
+                    row.update(kind=kind, clients=clients,
+                               added=count_visits(database, day) - before)
+                    if kind.startswith("check-in") and not stored_correctly(kind, row,
+                                                                             row["added"]):
+                        row["errors"] += 1
+                        row["kind"] += " (visits stored wrongly!)"
+                    ceiling = ceiling or row["rps"]
+                    row["share"] = row["rps"] / ceiling
+                    if clients != 2:  # 2 clients for one second each: the warm-up
+                        rows.append(row)
         finally:
             server.stop()
-    print(f"checkin benchmark: waitress with {args.threads} threads, "
-          f"{multiprocessing.cpu_count()} CPUs, client and server on one machine")
+
+    threads = f"{args.threads} thread" + ("s" if args.threads != 1 else "")
+    print(f"checkin benchmark: waitress with {threads}; {client} as the client "
+          f"({seconds} s per line)" if client == "wrk" else
+          f"checkin benchmark: waitress with {threads}; the Python client")
+    print(f"{multiprocessing.cpu_count()} CPUs, client and server on one machine; "
+          f"load average {load_before} before, {_load()} after")
     print()
-    print("| what | clients | requests | req/s | share of /healthz | p50 ms | p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| what | clients | requests | req/s | share of /healthz | p50 ms | p99 ms | errors "
+          "| visits added |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        added = r["added"] if r["kind"].startswith("check-in") else ""
         print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
-              f"{r['ratio']:.2f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+              f"{r['share']:.2f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {added} |")
+    print()
+    for r in rows:
+        if r["kind"].startswith("check-in") and r["clients"] == GOAL_CLIENTS:
+            met = (r["share"] >= GOAL_SHARE and r["p99"] < GOAL_P99_MS and r["errors"] == 0)
+            print(f"goal for {r['kind']} at {GOAL_CLIENTS} clients (share >= {GOAL_SHARE}, "
+                  f"p99 < {GOAL_P99_MS} ms, no errors): {'met' if met else 'NOT met'}")
     return 0 if all(r["errors"] == 0 for r in rows) else 1
 
 

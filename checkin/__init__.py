@@ -1,12 +1,16 @@
 """checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
 
+import functools
 import logging
 import sys
 import time
 
-from flask import Flask, g, request
-from flask_babel import Babel
+from babel.support import Translations
+from flask import Flask, Request, g, request
+from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 from . import config, db, formatting, security
 
@@ -46,7 +50,22 @@ def _request_log(app):
         return response
 
 
+@functools.lru_cache(maxsize=len(LOCALES) + 1)
+def _wtforms_catalog(locale):
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class CheckinRequest(Request):
+    @cached_property
+    def wtforms_translations(self):
+        """WTForms' own messages, which Flask-WTF looks for here first: read from disk once per
+        language and process, not once per form (that parse was a sixth of a check-in)."""
+        return _wtforms_catalog(str(get_locale()))
+
+
 class CheckinFlask(Flask):
+    request_class = CheckinRequest
+
     def log_exception(self, exc_info):
         # Flask's own line names the path, which can hold a door key: name the route instead.
         rule = request.url_rule.rule if request.url_rule else "(no route)"

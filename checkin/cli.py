@@ -26,9 +26,10 @@ def main():
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int,
-              help="Worker threads; SQLite writes one at a time and Python runs one thread "
-                   "at a time, so more only adds waiting (see bench/).")
+@click.option("--threads", default=1, show_default=True, type=int,
+              help="Worker threads. Python runs one thread at a time: with more, they queue "
+                   "for it and a check-in at 10 clients waits longer (see bench/). More "
+                   "only helps when slow staff pages must not hold up check-ins.")
 @click.option("--connection-limit", default=100, show_default=True, type=int)
 def serve_command(host, port, threads, connection_limit):
     """Run the production server (waitress)."""

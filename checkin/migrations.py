@@ -301,3 +301,48 @@ def m008_yearclose(db):
             (venue_id, date, activity_id, gender, source, person_hash, hour, hash_removed)
         """
     )
+
+
+
+@migrations(name="m009_bench")
+def m009_bench(db):
+    # The schedule's version: every write to activity, slot, slot_change or event bumps n,
+    # whoever makes it (a staff edit, an import, another process), so check_in_choices can
+    # keep today's choices in memory and still never show a stale programme. token tells
+    # databases apart. A later migration that rebuilds one of these tables must create its
+    # triggers again (tests/test_schedule.py checks that all twelve are there).
+    _run(
+        db,
+        """
+        CREATE TABLE schedule_version (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            token TEXT NOT NULL,
+            n INTEGER NOT NULL
+        );
+        INSERT INTO schedule_version (id, token, n) VALUES (1, lower(hex(randomblob(16))), 0);
+        CREATE TRIGGER activity_insert_bumps_schedule AFTER INSERT ON activity
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER activity_update_bumps_schedule AFTER UPDATE ON activity
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER activity_delete_bumps_schedule AFTER DELETE ON activity
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_insert_bumps_schedule AFTER INSERT ON slot
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_update_bumps_schedule AFTER UPDATE ON slot
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_delete_bumps_schedule AFTER DELETE ON slot
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_change_insert_bumps_schedule AFTER INSERT ON slot_change
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_change_update_bumps_schedule AFTER UPDATE ON slot_change
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER slot_change_delete_bumps_schedule AFTER DELETE ON slot_change
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER event_insert_bumps_schedule AFTER INSERT ON event
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER event_update_bumps_schedule AFTER UPDATE ON event
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        CREATE TRIGGER event_delete_bumps_schedule AFTER DELETE ON event
+            BEGIN UPDATE schedule_version SET n = n + 1; END;
+        """,
+    )

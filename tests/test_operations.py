@@ -8,7 +8,7 @@ import pytest
 
 from checkin import create_app
 from checkin.db import connect, migrate
-from checkin.logs import NoVisitorDetails
+from checkin.logs import NoVisitorDetails, quiet_waitress
 from checkin.migrations import migrations
 from tests.conftest import MONDAY_MORNING
 from tests.server import Server, Visitor, checkin, checkin_env
@@ -79,6 +79,22 @@ def test_waitress_messages_lose_addresses_and_paths():
         scrub.filter(record)
         shown = record.getMessage()
         assert "k3y4b5c6" not in shown and "10.1.2.3" not in shown and "2001:db8" not in shown
+
+
+def test_a_busy_moment_writes_no_warning_but_real_waitress_warnings_still_show():
+    loggers = [logging.getLogger("waitress"), logging.getLogger("waitress.queue")]
+    saved = [(x.handlers, x.level, x.propagate) for x in loggers]
+    try:
+        quiet_waitress()
+        waitress, queue = loggers
+        # One "Task queue depth" line per waiting request took most of the server's main thread.
+        assert not queue.isEnabledFor(logging.WARNING)
+        assert waitress.isEnabledFor(logging.WARNING) and not waitress.isEnabledFor(logging.INFO)
+        assert queue.isEnabledFor(logging.ERROR)
+    finally:
+        for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers, logger.propagate = handlers, propagate
+            logger.setLevel(level)
 
 
 # --- backups ---------------------------------------------------------------------------------

@@ -2,10 +2,12 @@ import datetime as dt
 
 import pytest
 
-from checkin import schedule
+from checkin import programme, schedule
+from checkin.db import connect
 from tests.conftest import activity_id
 
 MONDAY = dt.date(2026, 11, 23)
+SCHEDULE_TABLES = ("activity", "slot", "slot_change", "event")
 
 
 def names(items):
@@ -69,6 +71,50 @@ def test_the_activity_running_now_is_chosen(db, mallis, clock, expected):
     moment = dt.datetime.fromisoformat(f"2026-11-23T{clock}")
     running = schedule.running_now(choices, moment)
     assert (running["activity"]["name_sv"] if running else None) == expected
+
+
+def test_check_in_choices_follow_every_edit_at_once_even_from_another_connection(
+        app, db, mallis):
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == [
+        "Sygrupp", "Peer support"]  # now kept in memory
+    slot = db.execute("SELECT id FROM slot WHERE activity_id = ?",
+                      [activity_id(db, "Sygrupp")]).fetchone()[0]
+    programme.save_change(db, slot, MONDAY, {
+        "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
+        "note_sv": "", "note_en": ""})
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Peer support"]
+    other = connect(app.config["DATABASE"])  # another server thread, or the command line
+    other.execute("UPDATE activity SET counted = 0 WHERE name_sv = 'Peer support'")
+    other.conn.commit()
+    other.conn.close()
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == []
+    programme.delete_change(db, slot, MONDAY)
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Sygrupp"]
+
+
+def test_kept_choices_are_read_only_and_unchanged_by_a_rolled_back_edit(db, mallis):
+    choices = schedule.check_in_choices(db, mallis["id"], MONDAY)
+    with pytest.raises(TypeError):
+        choices[0]["activity"]["name_sv"] = "Något annat"
+    db.conn.execute("BEGIN")  # a staff edit that will fail half-way
+    db.execute("UPDATE activity SET counted = 0 WHERE name_sv = 'Sygrupp'")
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Peer support"]
+    db.conn.rollback()
+    assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == [
+        "Sygrupp", "Peer support"]
+
+
+def test_every_write_to_the_schedule_tables_bumps_the_schedule_version(db, mallis):
+    triggers = {row[0] for row in db.execute(
+        "SELECT tbl_name || ' ' || sql FROM sqlite_master WHERE type = 'trigger'")}
+    for table in SCHEDULE_TABLES:
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            assert any(t.startswith(f"{table} ") and f"AFTER {action} ON {table}" in t
+                       and "schedule_version" in t for t in triggers), (table, action)
+    before = schedule.schedule_version(db)
+    db.execute("UPDATE event SET note_sv = 'Ny' WHERE venue_id = ?", [mallis["id"]])
+    db.conn.commit()
+    assert schedule.schedule_version(db)[1] > before[1]
 
 
 def test_iso_weeks_across_new_year():
