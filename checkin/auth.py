@@ -38,6 +38,12 @@ def _iso(moment):
     return moment.isoformat(timespec="seconds")
 
 
+def _hour(moment):
+    """Session times are kept to the hour: a staff member's last click, to the second, could
+    date the visitor they had just counted on the tally page."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 @lru_cache(maxsize=1)
 def common_passwords():
     with open(COMMON_PASSWORDS, encoding="utf-8") as f:
@@ -167,7 +173,7 @@ def _token_hash(token):
 def start_session(db, user_id, replaces=None):
     """A new session for the account (ending `replaces`, the old token); returns the token."""
     token = secrets.token_urlsafe(32)
-    now = _iso(_utcnow())
+    now = _iso(_hour(_utcnow()))
     with writing(db):
         if replaces:
             db.execute("DELETE FROM staff_session WHERE id = ?", [_token_hash(replaces)])
@@ -188,14 +194,16 @@ def session_user(db, token, idle_hours, now=None):
     ).fetchone()
     if row is None or not row["active"]:
         return None
-    if now - dt.datetime.fromisoformat(row["last_seen"]) > dt.timedelta(hours=idle_hours):
+    last_seen = dt.datetime.fromisoformat(row["last_seen"])
+    # last_seen is the start of the hour of the last request: idle for `idle_hours` at least.
+    if now - last_seen > dt.timedelta(hours=idle_hours + 1):
         end_session(db, token)
         return None
-    # Write at most once a minute: reading pages should not queue behind the write lock.
-    if now - dt.datetime.fromisoformat(row["last_seen"]) > dt.timedelta(minutes=1):
+    # Written once an hour at most: reading pages does not queue behind the write lock.
+    if _hour(now) > last_seen:
         with writing(db):
             db.execute("UPDATE staff_session SET last_seen = ? WHERE id = ?",
-                       [_iso(now), _token_hash(token)])
+                       [_iso(_hour(now)), _token_hash(token)])
     user = dict(row)
     user.pop("last_seen")
     return user

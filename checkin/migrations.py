@@ -346,3 +346,18 @@ def m009_bench(db):
             BEGIN UPDATE schedule_version SET n = n + 1; END;
         """,
     )
+
+
+@migrations(name="m010_hours_only")
+def m010_hours_only(db):
+    # Staff times written before they were kept to the hour: a tally line or a session's last
+    # click to the second could date the visitor who had just been counted.
+    _run(
+        db,
+        """
+        UPDATE audit_log SET at = substr(at, 1, 13) || ':00+00:00'
+            WHERE length(at) > 13 AND substr(at, 15, 2) != '00';
+        UPDATE staff_session SET created_at = substr(created_at, 1, 13) || ':00:00+00:00',
+            last_seen = substr(last_seen, 1, 13) || ':00:00+00:00'
+        """,
+    )

@@ -33,7 +33,9 @@ def test_a_session_ends_after_inactivity_and_on_logout(db):
     user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
     token = auth.start_session(db, user_id)
     assert auth.session_user(db, token, idle_hours=8)["username"] == "anna"
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=9)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)
+    assert auth.session_user(db, token, idle_hours=8, now=soon)["username"] == "anna"
+    later = soon + dt.timedelta(hours=10)
     assert auth.session_user(db, token, idle_hours=8, now=later) is None
     assert db.execute("SELECT count(*) FROM staff_session").fetchone()[0] == 0
     token = auth.start_session(db, user_id)
@@ -94,3 +96,14 @@ def test_the_throttle_keeps_no_client_address():
     throttle = auth.LoginThrottle()
     throttle.failed("anna", "192.0.2.77")
     assert "192.0.2.77" not in repr(throttle._failures)
+
+
+def test_session_times_are_kept_to_the_hour(db):
+    """A last click to the second could date the visitor a staff member just tallied."""
+    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    token = auth.start_session(db, user_id)
+    auth.session_user(db, token, idle_hours=8,
+                      now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2, minutes=17))
+    for created, seen in db.execute("SELECT created_at, last_seen FROM staff_session"):
+        for stamp in (created, seen):
+            assert dt.datetime.fromisoformat(stamp).strftime("%M:%S") == "00:00"

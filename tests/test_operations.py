@@ -195,3 +195,23 @@ def test_every_row_made_at_the_first_migration_survives_all_later_ones(tmp_path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.conn.close()
+
+
+def test_staff_times_written_to_the_second_are_cut_to_the_hour_by_a_migration(tmp_path):
+    from checkin.db import connect
+    from checkin.migrations import migrations
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m010_hours_only")
+    db.execute("INSERT INTO staff_user (username, password_hash, role, created_at) "
+               "VALUES ('anna', 'x', 'staff', '2026-11-23T10:17:33+00:00')")
+    db.execute("INSERT INTO audit_log (at, user_id, username, action, detail) VALUES "
+               "('2026-11-23T10:17:33+00:00', 1, 'anna', 'tally', 'Sygrupp: woman +1')")
+    db.execute("INSERT INTO staff_session (id, user_id, created_at, last_seen) VALUES "
+               "('h', 1, '2026-11-23T09:05:01+00:00', '2026-11-23T10:17:40+00:00')")
+    db.conn.commit()
+    migrations.apply(db)
+    assert db.execute("SELECT at FROM audit_log").fetchone()[0] == "2026-11-23T10:00+00:00"
+    assert tuple(db.execute("SELECT created_at, last_seen FROM staff_session").fetchone()) == (
+        "2026-11-23T09:00:00+00:00", "2026-11-23T10:00:00+00:00")
+    db.conn.close()
