@@ -90,3 +90,20 @@ def screenshot(page, name):
 
 def has_zbar():
     return shutil.which("zbarimg") is not None
+
+
+def create_staff_account(live_server, username, role, password):
+    """A staff account in the live server's database, made the way an operator makes one."""
+    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", username, "--role", role],
+                   input=password + "\n", env=live_server.env, check=True, capture_output=True,
+                   text=True, timeout=60)
+    return username
+
+
+def log_in(page, live_server, username, password):
+    """Log in through the Swedish login form and land on the staff start page."""
+    page.goto(live_server.url + "/staff/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    assert f"Hej, {username}" in page.locator("main").inner_text()

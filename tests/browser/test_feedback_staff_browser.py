@@ -1,11 +1,9 @@
 """Staff answer an idea in real Chromium and the visitor sees it; phone shots of the pages."""
 
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, create_staff_account, log_in, screenshot
 
 PASSWORD = "a long idea moderator password"
 IDEA = "Kan vi ha en filmkväll med popcorn?"
@@ -13,18 +11,7 @@ IDEA = "Kan vi ha en filmkväll med popcorn?"
 
 @pytest.fixture(scope="module")
 def moderator(live_server):
-    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "moderator",
-                    "--role", "admin"], input=PASSWORD + "\n", env=live_server.env, check=True,
-                   capture_output=True, text=True, timeout=60)
-    return "moderator"
-
-
-def log_in(page, live_server, account):
-    page.goto(live_server.url + "/staff/")
-    page.get_by_label("Användarnamn").fill(account)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    assert f"Hej, {account}" in page.locator("main").inner_text()
+    return create_staff_account(live_server, "moderator", "admin", PASSWORD)
 
 
 def fits(page):
@@ -39,7 +26,7 @@ def test_a_visitor_idea_is_approved_planned_and_answered(live_server, browser, p
 
     context = browser.new_context(viewport=PHONE, device_scale_factor=2)
     staff = context.new_page()
-    log_in(staff, live_server, moderator)
+    log_in(staff, live_server, moderator, PASSWORD)
     staff.get_by_role("link", name="Idéer från besökare").first.click()
     card = staff.locator("li.idea-card", has_text=IDEA)
     card.get_by_label("Status").select_option(label="Planerad")
@@ -59,7 +46,7 @@ def test_a_visitor_idea_is_approved_planned_and_answered(live_server, browser, p
 def test_the_staff_feedback_pages_fit_a_phone(live_server, browser, moderator):
     context = browser.new_context(viewport=PHONE, device_scale_factor=2)
     page = context.new_page()
-    log_in(page, live_server, moderator)
+    log_in(page, live_server, moderator, PASSWORD)
     for name, path in [("fbstaff-ratings", "/staff/mallis/feedback/"),
                        ("fbstaff-texts", "/staff/mallis/feedback/texts"),
                        ("fbstaff-surveys", "/staff/mallis/surveys"),

@@ -1,12 +1,10 @@
 """Figures in real Chromium: download the export, print the yearly report, look at both."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, create_staff_account, log_in, screenshot
 
 PASSWORD = "a long figures test password"
 NARRATIVE = "Året då Framtidsverkstaden bestämde programmet."
@@ -14,23 +12,12 @@ NARRATIVE = "Året då Framtidsverkstaden bestämde programmet."
 
 @pytest.fixture(scope="module")
 def reporter(live_server):
-    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "reporter",
-                    "--role", "staff"], input=PASSWORD + "\n", env=live_server.env, check=True,
-                   capture_output=True, text=True, timeout=60)
-    return "reporter"
-
-
-def log_in(page, live_server, account):
-    page.goto(live_server.url + "/staff/")
-    page.get_by_label("Användarnamn").fill(account)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    assert f"Hej, {account}" in page.locator("main").inner_text()
+    return create_staff_account(live_server, "reporter", "staff", PASSWORD)
 
 
 def test_download_the_export_from_the_staff_page(live_server, browser, reporter, tmp_path):
     page = browser.new_context(accept_downloads=True).new_page()
-    log_in(page, live_server, reporter)
+    log_in(page, live_server, reporter, PASSWORD)
     page.get_by_role("link", name="Ladda ner siffror").first.click()
     page.get_by_label("Månad").check()
     page.get_by_label("En rad per aktivitet också").check()
@@ -52,7 +39,7 @@ def test_download_the_export_from_the_staff_page(live_server, browser, reporter,
 def test_the_yearly_report_saves_its_text_and_prints_on_a4(live_server, browser, reporter,
                                                            tmp_path):
     page = browser.new_page()
-    log_in(page, live_server, reporter)
+    log_in(page, live_server, reporter, PASSWORD)
     page.goto(live_server.url + "/staff/mallis/report/2026")
     page.get_by_label("Vad som hände i år, med dina egna ord").fill(NARRATIVE)
     page.get_by_role("button", name="Spara texten").click()
@@ -76,7 +63,7 @@ def test_the_yearly_report_saves_its_text_and_prints_on_a4(live_server, browser,
 
 
 def test_phone_sized_dashboard_and_report(live_server, phone, reporter):
-    log_in(phone, live_server, reporter)
+    log_in(phone, live_server, reporter, PASSWORD)
     phone.goto(live_server.url + "/staff/mallis/figures")
     assert "Siffror för Mallis" in phone.locator("h1").inner_text()
     assert phone.locator("svg.chart rect.bar").count() == 24

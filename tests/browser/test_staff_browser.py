@@ -3,29 +3,17 @@
 import re
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import PHONE, has_zbar, screenshot
+from tests.browser.conftest import PHONE, create_staff_account, has_zbar, log_in, screenshot
 
 PASSWORD = "a long browser test password"
 
 
 @pytest.fixture(scope="module")
 def account(live_server):
-    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "coordinator",
-                    "--role", "staff"], input=PASSWORD + "\n", env=live_server.env, check=True,
-                   capture_output=True, text=True, timeout=60)
-    return "coordinator"
-
-
-def log_in(page, live_server, account):
-    page.goto(live_server.url + "/staff/")
-    page.get_by_label("Användarnamn").fill(account)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    assert "Hej, coordinator" in page.locator("main").inner_text()
+    return create_staff_account(live_server, "coordinator", "staff", PASSWORD)
 
 
 def count_visits(live_server, source):
@@ -34,7 +22,7 @@ def count_visits(live_server, source):
 
 
 def test_log_in_add_a_one_off_event_and_see_it_on_the_visitor_week(live_server, phone, account):
-    log_in(phone, live_server, account)
+    log_in(phone, live_server, account, PASSWORD)
     screenshot(phone, "staff-start")
     phone.get_by_role("link", name="Ändra veckan").first.click()
     screenshot(phone, "staff-week")
@@ -55,7 +43,7 @@ def test_log_in_add_a_one_off_event_and_see_it_on_the_visitor_week(live_server, 
 
 def test_the_poster_prints_on_one_a4_page(live_server, browser, account, tmp_path):
     page = browser.new_page()
-    log_in(page, live_server, account)
+    log_in(page, live_server, account, PASSWORD)
     page.goto(live_server.url + "/staff/mallis/poster")
     assert "Skanna för att checka in" in page.locator(".poster").inner_text()
     pdf = tmp_path / "poster.pdf"
@@ -70,7 +58,7 @@ def test_the_poster_prints_on_one_a4_page(live_server, browser, account, tmp_pat
 def test_the_posters_qr_code_scans_and_checks_a_visitor_in(live_server, browser, account,
                                                            tmp_path):
     page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
-    log_in(page, live_server, account)
+    log_in(page, live_server, account, PASSWORD)
     page.goto(live_server.url + "/staff/mallis/poster")
     page.emulate_media(media="print")
     png = tmp_path / "poster.png"
@@ -91,7 +79,7 @@ def test_the_posters_qr_code_scans_and_checks_a_visitor_in(live_server, browser,
 def test_the_kiosk_on_a_tablet(live_server, browser, account):
     context = browser.new_context(viewport={"width": 800, "height": 1280})
     tablet = context.new_page()
-    log_in(tablet, live_server, account)
+    log_in(tablet, live_server, account, PASSWORD)
     tablet.goto(live_server.url + "/staff/mallis/kiosks")
     tablet.get_by_label("Namn på surfplattan (om du vill)").fill("Surfplattan vid dörren")
     tablet.get_by_role("button", name="Gör den här enheten till en kiosk").click()
