@@ -1,5 +1,6 @@
 """Security headers on every response, and the proxy set-up: one place, no per-route choices."""
 
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Everything from our own host; no inline script, no script at all, nothing framed.
@@ -15,6 +16,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000"
+# Shared computers and the door tablet: the back button must not show a staff page after logout.
+NOT_CACHED = ("/staff", "/kiosk")
 
 
 def headers(https):
@@ -39,6 +42,8 @@ def init_app(app):
     def add_headers(response):
         for name, value in fixed.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith(NOT_CACHED):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     count = app.config["PROXY_COUNT"]

@@ -121,3 +121,11 @@ def test_forged_host_and_forwarded_headers_change_no_address(app, mallis, monkey
     language = client.get("/lang/en?next=/mallis/", headers=FORGED)
     assert language.headers["Location"] == "/mallis/"
     assert "evil.example" not in client.get("/", headers=FORGED).headers.get("Location", "")
+
+
+def test_no_staff_or_kiosk_page_is_kept_in_the_browser_cache(app, client):
+    """Shared computers: after logout the back button must not show figures or free texts."""
+    for path in ("/staff/login", "/staff/mallis/feedback/texts", "/staff/mallis/figures",
+                 "/kiosk/"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    assert client.get("/privacy").headers.get("Cache-Control") != "no-store"

@@ -56,13 +56,6 @@ def _seen_venues():
             if auth.may_use_venue(get_db(), current_user(), v["id"])]
 
 
-@blueprint.after_request
-def no_store(response):
-    # Shared computers: the back button must not show figures after logout.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blueprint.app_context_processor
 def figures_context():
     return {"month_name": _month_name}

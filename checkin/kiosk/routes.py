@@ -26,12 +26,6 @@ def _now(venue):
     return venues.local_now(venue, current_app.config["FROZEN_NOW"])
 
 
-@blueprint.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _page(venue, form, status=200, error=None):
     now = _now(venue)
     choices = schedule.check_in_choices(get_db(), venue["id"], now.date())

@@ -80,13 +80,6 @@ def _activity_choices(venue, only_counted=False):
             if a["active"] and (a["counted"] or not only_counted)]
 
 
-@blueprint.after_request
-def no_store(response):
-    # Shared computers: the back button must not show a staff page after logout.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blueprint.app_context_processor
 def staff_context():
     return {"staff_user": g.get("staff_user")}
