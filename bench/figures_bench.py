@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checkin import reports  # noqa: E402
 from checkin.db import connect, migrate  # noqa: E402
 from checkin.demo import MALLIS, _create_venue  # noqa: E402
-from checkin.exports import to_csv  # noqa: E402
+from checkin.figures import dashboard_figures, tables
+from checkin.figures.exports import to_csv  # noqa: E402
 
 GENDERS = ["woman", "man", "other", "unstated", None]
 GENDER_WEIGHTS = [26, 64, 2, 3, 5]
@@ -97,17 +97,18 @@ def measure(db, today, runs):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     everything = db.execute("SELECT min(date), max(date) FROM visit").fetchone()
     return [
-        ("dashboard, one venue", median_ms(lambda: reports.dashboard(db, venue_id, today), runs)),
+        ("dashboard, one venue", median_ms(
+            lambda: dashboard_figures.dashboard(db, venue_id, today), runs)),
         (f"{year} by activity with persons, one venue, CSV", median_ms(
-            lambda: to_csv(reports.figures(db, first, last, "year", by_activity=True,
+            lambda: to_csv(tables.figures(db, first, last, "year", by_activity=True,
                                            venue_id=venue_id, min_cell=3)), runs)),
         (f"{year} by activity with persons, every venue, CSV", median_ms(
-            lambda: to_csv(reports.figures(db, first, last, "year", by_activity=True,
+            lambda: to_csv(tables.figures(db, first, last, "year", by_activity=True,
                                            min_cell=3)), runs)),
         (f"{year} by month, one venue (report page)", median_ms(
-            lambda: reports.figures(db, first, last, "month", venue_id=venue_id), runs)),
+            lambda: tables.figures(db, first, last, "month", venue_id=venue_id), runs)),
         (f"full range {everything[0]}..{everything[1]} by month, every venue, CSV", median_ms(
-            lambda: to_csv(reports.figures(db, dt.date.fromisoformat(everything[0]),
+            lambda: to_csv(tables.figures(db, dt.date.fromisoformat(everything[0]),
                                            dt.date.fromisoformat(everything[1]), "month")),
             max(1, runs // 3))),
     ]

@@ -1,66 +1,17 @@
 """checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
 
-import functools
 import logging
-import sys
-import time
 
-from babel.support import Translations
-from flask import Flask, Request, g, request
-from flask_babel import Babel, get_locale
+from flask import Flask, request
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.utils import cached_property
-from wtforms.i18n import messages_path
 
-from . import config, db, formatting, security
+from checkin import config, db, i18n
+from checkin.resources import folder
+from checkin.web import formatting, request_log, security
+from checkin.web.locale import CheckinRequest, select_locale
 
-LOCALES = ("sv", "en")
 csrf = CSRFProtect()
-log = logging.getLogger("checkin.requests")
-
-
-def select_locale():
-    choice = request.cookies.get("lang")
-    if choice in LOCALES:
-        return choice
-    from flask import current_app
-
-    return current_app.config["DEFAULT_LOCALE"]
-
-
-def _request_log(app):
-    """One line per request: method, route template, status, duration. No address, agent,
-    query string, door key or clock time — so nothing here can point at a visitor."""
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-
-    @app.before_request
-    def start_timer():
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def log_request(response):
-        rule = request.url_rule.rule if request.url_rule else "(no route)"
-        took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info("%s %s %s %.1fms", request.method, rule, response.status_code, took)
-        return response
-
-
-@functools.lru_cache(maxsize=len(LOCALES) + 1)
-def _wtforms_catalog(locale):
-    return Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class CheckinRequest(Request):
-    @cached_property
-    def wtforms_translations(self):
-        """WTForms' own messages, which Flask-WTF looks for here first: read from disk once per
-        language and process, not once per form (that parse was a sixth of a check-in)."""
-        return _wtforms_catalog(str(get_locale()))
 
 
 class CheckinFlask(Flask):
@@ -78,37 +29,40 @@ def create_app(test_config=None):
     app = CheckinFlask(
         __name__,
         instance_path=str(instance),
-        template_folder=str(config.ROOT / "templates"),
-        static_folder=str(config.ROOT / "static"),
+        template_folder=str(folder("templates")),
+        static_folder=str(folder("static")),
     )
     app.config.update(config.settings(instance))
     if test_config:
         app.config.update(test_config)
 
-    _request_log(app)  # first, so its timer starts before CSRF checks can refuse a request
+    request_log.init_app(app)  # first, so its timer starts before CSRF checks can refuse one
     db.init_app(app)
     formatting.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     Babel(app, locale_selector=select_locale, default_domain="messages")
+    missing = i18n.missing_catalogs()
+    if missing:
+        logging.getLogger("checkin").warning(
+            "No compiled translations for %s: pages will be in English. "
+            "Run `checkin translate compile`.", ", ".join(missing))
 
-    from . import errors
-    from .auth import LoginThrottle
-    from .feedback_staff import blueprint as feedback_staff
-    from .figures import blueprint as figures
-    from .kiosk import blueprint as kiosk
-    from .staff import blueprint as staff
-    from .visitor import blueprint as visitor
+    from checkin.accounts import routes as accounts
+    from checkin.accounts.auth import LoginThrottle
+    from checkin.feedback import routes as feedback
+    from checkin.figures import routes as figures
+    from checkin.visits import routes as visits
+    from checkin.web import errors
+    from checkin.web import routes as web
+    from checkin.week import routes as week
 
     errors.init_app(app)
-    app.register_blueprint(visitor)
-    app.register_blueprint(staff, url_prefix="/staff")
-    app.register_blueprint(feedback_staff, url_prefix="/staff")
-    app.register_blueprint(figures, url_prefix="/staff")
-    app.register_blueprint(kiosk, url_prefix="/kiosk")
+    for feature in (web, week, visits, feedback, figures, accounts):
+        app.register_blueprint(feature.blueprint)
     app.extensions["login_throttle"] = LoginThrottle()
 
-    from .cli import register
+    from checkin.cli import register
 
     register(app)
     return app

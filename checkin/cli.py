@@ -6,12 +6,12 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .config import ROOT
-from .db import connect, init_db_command, migrate, pending_migrations
+from checkin.config import ROOT
+from checkin.db import connect, init_db_command, migrate, pending_migrations
 
 
 def _create_app():
-    from . import create_app
+    from checkin import create_app
 
     return create_app()
 
@@ -35,7 +35,7 @@ def serve_command(host, port, threads, connection_limit):
     """Run the production server (waitress)."""
     import waitress
 
-    from .logs import quiet_waitress
+    from checkin.web.server_log import quiet_waitress
 
     db = connect(current_app.config["DATABASE"])
     pending = pending_migrations(db)
@@ -47,7 +47,7 @@ def serve_command(host, port, threads, connection_limit):
         )
     quiet_waitress()
     current_app.config["KEEP_CONNECTIONS"] = True
-    from .yearclose import start_daily_thread
+    from checkin.visits.yearclose import start_daily_thread
 
     # The daily job (retention, the yearly close) runs in the server: no cron needed.
     database = current_app.config["DATABASE"]
@@ -64,7 +64,7 @@ def serve_command(host, port, threads, connection_limit):
 @with_appcontext
 def seed_demo_command():
     """Create the demo venues, their week and a year of synthetic visits (idempotent)."""
-    from .demo import seed
+    from checkin.demo import seed
 
     db = connect(current_app.config["DATABASE"])
     for line in seed(db, current_app.config.get("FROZEN_NOW")):
@@ -79,7 +79,7 @@ def backup_command(dest):
 
     DEST may be a file or a folder; in a folder the copy is named checkin-YYYY-MM-DD-HHMM.db.
     """
-    from .backup import BackupError, backup
+    from checkin.backup import BackupError, backup
 
     try:
         target, counts = backup(current_app.config["DATABASE"], dest)
@@ -93,7 +93,7 @@ def backup_command(dest):
 @with_appcontext
 def db_status_command():
     """Which migrations are applied, and which are pending."""
-    from .migrations import migrations
+    from checkin.migrations import migrations
 
     db = connect(current_app.config["DATABASE"])
     click.echo(f"Database: {current_app.config['DATABASE']}")
@@ -113,8 +113,8 @@ def db_status_command():
               help="Also write the QR code as SVG to this file.")
 def door_url_command(slug, qr_file):
     """Print a venue's check-in address (the one in the door poster's QR code)."""
-    from . import venues
-    from .poster import door_url, qr_svg
+    from checkin.visits.door import door_url, qr_svg
+    from checkin.week import venues
 
     db = connect(current_app.config["DATABASE"])
     venue = venues.by_slug(db, slug)
@@ -141,7 +141,7 @@ def _day(value, name):
 
 
 def _venue_id(db, slug):
-    from . import venues
+    from checkin.week import venues
 
     if slug is None:
         return None
@@ -166,8 +166,9 @@ def _venue_id(db, slug):
               help="Write to this file (CSV goes to standard output without it).")
 def export_command(first, last, group, by_activity, slug, fmt, min_cell, output):
     """Anonymous figures by period (and activity), as FIGURES.md defines them."""
-    from .exports import write
-    from .reports import FiguresError, figures
+    from checkin.figures.exports import write
+    from checkin.figures.periods import FiguresError
+    from checkin.figures.tables import figures
 
     first, last = _day(first, "--from"), _day(last, "--to")
     if min_cell is not None and min_cell < 2:
@@ -200,7 +201,8 @@ def import_tallies_command(file, slug, again):
     """Add counts kept before (CSV or xlsx: date,activity,women,men,other,unstated) as tallies."""
     import datetime as dt
 
-    from . import tally_import, venues
+    from checkin.figures import imports as tally_import
+    from checkin.week import venues
 
     db = connect(current_app.config["DATABASE"])
     try:
@@ -241,7 +243,7 @@ def create_user_command(username, role):
     """Create a staff account; the password comes from a hidden prompt or standard input."""
     import sys
 
-    from . import auth
+    from checkin.accounts import auth
 
     if auth.username_problem(username):
         raise click.ClickException("Use 1 to 40 letters, digits, dots, dashes or underscores.")
@@ -272,7 +274,7 @@ def create_user_command(username, role):
 @with_appcontext
 def config_command():
     """Print the effective settings and where each comes from; secrets are masked."""
-    from .config import SETTINGS, effective, masked
+    from checkin.config import SETTINGS, effective, masked
 
     values = effective(current_app.instance_path)
     width = max(len(name) for name in SETTINGS)
@@ -321,8 +323,8 @@ def translate_compile():
 
 
 def register(app):
-    from .feedback_cli import COMMANDS as feedback_commands
-    from .yearclose_cli import COMMANDS as yearclose_commands
+    from checkin.feedback.commands import COMMANDS as feedback_commands
+    from checkin.visits.commands import COMMANDS as yearclose_commands
 
     for command in (init_db_command, serve_command, config_command, seed_demo_command,
                     door_url_command, backup_command, db_status_command, export_command,

@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from checkin import resources
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = "config.toml"
 
@@ -142,7 +144,7 @@ def settings(folder):
     https = values["HTTPS"]
     return {
         **values,
-        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(resources.folder("translations")),
         "WTF_CSRF_TIME_LIMIT": None,
         # Pages send no Referer (Referrer-Policy: no-referrer), so the token and the SameSite
         # session cookie protect forms over HTTPS, not a referrer check that would refuse all.

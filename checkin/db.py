@@ -9,7 +9,7 @@ import sqlite_utils
 from flask import current_app, g
 from flask.cli import with_appcontext
 
-from .migrations import migrations
+from checkin.migrations import migrations
 
 BUSY_TIMEOUT_SECONDS = 10
 

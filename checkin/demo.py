@@ -4,10 +4,12 @@ import datetime as dt
 import random
 import secrets
 
-from . import auth, ideas, surveys, venues
-from .anonymity import person_hash
-from .db import migrate, writing
-from .schedule import check_in_choices
+from checkin.accounts import auth
+from checkin.db import migrate, writing
+from checkin.feedback import ideas, surveys
+from checkin.visits.phones import person_hash
+from checkin.week import venues
+from checkin.week.schedule import check_in_choices
 
 # (name_sv, name_en, description_sv, description_en, pictogram, address, counted, slots)
 # slots: (weekday 0=Monday, start, end)

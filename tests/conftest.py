@@ -84,7 +84,7 @@ STAFF_PASSWORD = "a long staff password 42"
 
 
 def make_user(db, username, role="staff", venue_ids=()):
-    from checkin import auth
+    from checkin.accounts import auth
 
     user_id = auth.create_user(db, username, STAFF_PASSWORD, role)
     if venue_ids:

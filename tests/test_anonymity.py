@@ -1,4 +1,4 @@
-from checkin.anonymity import is_device_key, new_device_key, person_hash, year_secret
+from checkin.visits.phones import is_device_key, new_device_key, person_hash, year_secret
 
 
 def test_same_phone_same_year_gives_the_same_hash(db, mallis):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from checkin import auth
+from checkin.accounts import auth
 
 
 def test_passwords_are_stored_as_scrypt_hashes(db):

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checkin.charts import bar_chart
+from checkin.figures.charts import bar_chart
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

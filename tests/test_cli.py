@@ -67,7 +67,7 @@ def test_serve_refuses_a_database_that_needs_migrations(tmp_path):
 
 
 def test_create_user_reads_the_password_from_standard_input(app, db):
-    from checkin import auth
+    from checkin.accounts import auth
 
     result = app.test_cli_runner().invoke(args=["create-user", "anna", "--role", "admin"],
                                           input="a long admin password\n")

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from checkin import reports
+from checkin.figures import dashboard_figures, yearly_report
 from tests.conftest import activity_id
 from tests.test_reports import MALLIS_MARCH, insert
 
@@ -10,7 +10,7 @@ from tests.test_reports import MALLIS_MARCH, insert
 def test_dashboard_today_week_month_months_and_busiest(db, mallis):
     insert(db, mallis, MALLIS_MARCH)
     insert(db, mallis, [("2025-03-12", 10, "Yoga", "woman", "kiosk", None)] * 4)
-    board = reports.dashboard(db, mallis["id"], dt.date(2026, 3, 10))
+    board = dashboard_figures.dashboard(db, mallis["id"], dt.date(2026, 3, 10))
     now = board["now"]
     assert now["today"]["visits"] == {"women": 2, "men": 10, "other": 0, "unstated": 1,
                                       "total": 13}
@@ -31,7 +31,7 @@ def test_dashboard_today_week_month_months_and_busiest(db, mallis):
 
 
 def test_dashboard_week_across_new_year_has_no_persons(db, mallis):
-    board = reports.dashboard(db, mallis["id"], dt.date(2026, 1, 2))
+    board = dashboard_figures.dashboard(db, mallis["id"], dt.date(2026, 1, 2))
     assert board["now"]["week"]["persons"] is None
     assert board["now"]["week"]["visits"]["total"] == 0
 
@@ -44,7 +44,7 @@ def test_yearly_report_activities_figures_comparison_and_method(db, mallis):
     with db.conn:
         db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
                         "VALUES (?, '2026-03-02', 1)", [slot])
-    report = reports.yearly_report(db, mallis["id"], 2026, min_cell=3, locale="en")
+    report = yearly_report.yearly_report(db, mallis["id"], 2026, min_cell=3, locale="en")
     held = {a["activity"]: (a["times"], a["counted"]) for a in report["activities_held"]}
     assert held["Sygrupp"] == (51, True)           # 52 Mondays, one cancelled
     assert held["Yoga"] == (52, True)
@@ -65,19 +65,19 @@ def test_yearly_report_activities_figures_comparison_and_method(db, mallis):
     assert "20 of 29 visits (69 %)" in method
     assert "persons reached is a floor, not an estimate" in method
     assert f"counts from 1 to 2 are shown as <3 ({this['hidden_small']} cells" in method
-    swedish = reports.yearly_report(db, mallis["id"], 2026, locale="sv")["method"]
+    swedish = yearly_report.yearly_report(db, mallis["id"], 2026, locale="sv")["method"]
     assert "20 av 29 besök (69 %)" in swedish and "inte en uppskattning" in swedish
 
 
 def test_narrative_is_saved_and_replaced(db, mallis):
-    assert reports.get_narrative(db, mallis["id"], 2026)["text"] == ""
-    reports.save_narrative(db, mallis["id"], 2026, "Ett bra år.", "anna",
+    assert yearly_report.get_narrative(db, mallis["id"], 2026)["text"] == ""
+    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett bra år.", "anna",
                            now=dt.datetime(2026, 12, 1, 10, 0))
-    reports.save_narrative(db, mallis["id"], 2026, "Ett mycket bra år.", "ben",
+    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett mycket bra år.", "ben",
                            now=dt.datetime(2026, 12, 2, 9, 0))
-    saved = reports.get_narrative(db, mallis["id"], 2026)
+    saved = yearly_report.get_narrative(db, mallis["id"], 2026)
     assert (saved["text"], saved["updated_by"], saved["updated_at"]) == (
         "Ett mycket bra år.", "ben", "2026-12-02 09:00:00")
     assert db.execute("SELECT count(*) FROM report_narrative").fetchone()[0] == 1
-    assert reports.yearly_report(db, mallis["id"], 2026)["narrative"]["text"] == (
+    assert yearly_report.yearly_report(db, mallis["id"], 2026)["narrative"]["text"] == (
         "Ett mycket bra år.")

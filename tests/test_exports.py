@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from checkin.reports import COLUMNS
+from checkin.figures.columns import COLUMNS
 from tests.test_reports import WORKED, insert
 
 

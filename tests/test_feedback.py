@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from checkin import feedback
+from checkin.feedback import smileys as feedback
 from tests.conftest import activity_id, csrf_token, text
 from tests.test_visitor import check_in, door
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from checkin import feedback, ideas, retention, settings, surveys
+from checkin.feedback import ideas, retention, settings, surveys
+from checkin.feedback import smileys as feedback
 from tests.conftest import (
     activity_id,
     audit_lines,

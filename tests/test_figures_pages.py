@@ -6,7 +6,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from checkin import reports
+from checkin.figures import yearly_report
 from tests.conftest import audit_lines, csrf_token, log_in, make_user, text, visits
 from tests.test_reports import WORKED, insert
 
@@ -190,7 +190,7 @@ def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     response = staff.post("/staff/mallis/report/2026/narrative", data={
         "csrf_token": csrf_token(text(page)), "text": "Ett bra år.\n\nVi lagade mat."})
     assert response.status_code == 302
-    saved = reports.get_narrative(db, worked["id"], 2026)
+    saved = yearly_report.get_narrative(db, worked["id"], 2026)
     assert (saved["text"], saved["updated_by"]) == ("Ett bra år.\n\nVi lagade mat.", "anna")
     assert audit_lines(db)[-1]["action"] == "report text saved"
     html = text(staff.get("/staff/mallis/report/2026"))
@@ -203,14 +203,14 @@ def test_a_too_long_narrative_is_refused_and_nothing_saved(db, staff, worked):
         "csrf_token": csrf_token(text(page)), "text": "x" * 10001})
     assert response.status_code == 400
     assert "Texten får vara högst 10000 tecken." in text(response)
-    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+    assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == ""
     assert not [a for a in audit_lines(db) if a["action"] == "report text saved"]
 
 
 def test_a_narrative_without_csrf_token_is_refused(db, staff, worked):
     response = staff.post("/staff/mallis/report/2026/narrative", data={"text": "Hej"})
     assert response.status_code == 400
-    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+    assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == ""
 
 
 def test_a_viewer_cannot_save_the_narrative(db, viewer, worked):
@@ -219,13 +219,14 @@ def test_a_viewer_cannot_save_the_narrative(db, viewer, worked):
     response = viewer.post("/staff/mallis/report/2026/narrative",
                            data={"csrf_token": token, "text": "Hej"})
     assert response.status_code == 403
-    assert reports.get_narrative(db, worked["id"], 2026)["text"] == ""
+    assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == ""
 
 
 def test_report_shows_ratings_and_survey_results(db, viewer, worked):
     import datetime as dt
 
-    from checkin import feedback, surveys
+    from checkin.feedback import smileys as feedback
+    from checkin.feedback import surveys
 
     for day, rating in [("2026-03-02", 5), ("2026-03-03", 4), ("2026-03-04", 3),
                         ("2026-04-01", 1)]:

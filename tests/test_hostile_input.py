@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkin.visits import GENDERS
+from checkin.visits.recording import GENDERS
 from tests.conftest import csrf_token, text, visits
 
 HOSTILE = [

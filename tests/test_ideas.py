@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from checkin import ideas
-from checkin.visitor.routes import PHONE_COOKIE
+from checkin.feedback import ideas
+from checkin.visits.routes import PHONE_COOKIE
 from tests.conftest import csrf_token, text
 from tests.test_cli import run
 
@@ -145,7 +145,7 @@ def test_voting_for_another_venues_idea_is_not_found(client, db, mallis, victor)
 
 
 def test_the_vote_hash_cannot_be_joined_to_visits(db, mallis, bingo):
-    from checkin.anonymity import person_hash
+    from checkin.visits.phones import person_hash
 
     ideas.vote(db, bingo, PHONE)
     stored = db.execute("SELECT voter_hash FROM idea_vote").fetchone()[0]

@@ -8,8 +8,8 @@ import pytest
 
 from checkin import create_app
 from checkin.db import connect, migrate
-from checkin.logs import NoVisitorDetails, quiet_waitress
 from checkin.migrations import migrations
+from checkin.web.server_log import NoVisitorDetails, quiet_waitress
 from tests.conftest import MONDAY_MORNING
 from tests.server import Server, Visitor, checkin, checkin_env
 

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 
-from checkin import reports
-from checkin.reports import FiguresError, figures, suppress_small_cells
+from checkin.figures import columns
+from checkin.figures.periods import FiguresError
+from checkin.figures.small_cells import suppress_small_cells
+from checkin.figures.tables import figures
 from tests.conftest import activity_id
 
 D = dt.date.fromisoformat
@@ -53,11 +55,11 @@ def table(db, first, last, group, **kw):
 
 
 def test_columns_come_first_in_the_agreed_order():
-    assert reports.COLUMNS[:13] == [
+    assert columns.COLUMNS[:13] == [
         "period", "venue", "activity", "visits_women", "visits_men", "visits_other",
         "visits_unstated", "visits_total", "persons_women", "persons_men", "persons_other",
         "persons_unstated", "persons_total"]
-    assert reports.COLUMNS[13:18] == ["visits_unlinked", "visits_qr", "visits_kiosk",
+    assert columns.COLUMNS[13:18] == ["visits_unlinked", "visits_qr", "visits_kiosk",
                                       "visits_tally", "note"]
 
 

@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from checkin import feedback, ideas
-from checkin.periods import months_before
-from checkin.retention import purge
+from checkin.feedback import ideas
+from checkin.feedback import smileys as feedback
+from checkin.feedback.retention import purge
+from checkin.figures.periods import months_before
 from tests.test_cli import run
 
 

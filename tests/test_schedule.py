@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from checkin import programme, schedule
 from checkin.db import connect
+from checkin.week import operations as programme
+from checkin.week import schedule
 from tests.conftest import activity_id
 
 MONDAY = dt.date(2026, 11, 23)

@@ -3,8 +3,8 @@
 import pytest
 
 from checkin import create_app
-from checkin.poster import door_url
-from checkin.security import CONTENT_SECURITY_POLICY
+from checkin.visits.door import door_url
+from checkin.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import MONDAY_MORNING, csrf_token, text
 
 EXPECTED = {

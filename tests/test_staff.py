@@ -2,7 +2,7 @@
 
 import pytest
 
-from checkin import auth
+from checkin.accounts import auth
 from tests.conftest import (
     STAFF_PASSWORD,
     activity_id,

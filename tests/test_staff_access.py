@@ -48,7 +48,7 @@ def test_every_staff_and_kiosk_route_refuses_a_stranger(app, client, mallis):
 
 def test_every_staff_view_is_guarded_by_require_role(app):
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/staff") and rule.endpoint != "staff.login":
+        if rule.rule.startswith("/staff") and rule.endpoint != "accounts.login":
             view = app.view_functions[rule.endpoint]
             assert getattr(view, "required_role", None), rule.rule
 

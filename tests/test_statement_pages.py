@@ -2,7 +2,7 @@
 
 import pytest
 
-from checkin.visitor.routes import PHONE_COOKIE
+from checkin.visits.routes import PHONE_COOKIE
 from tests.conftest import text
 
 DIGG = "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from checkin import surveys
-from checkin.visitor.routes import PHONE_COOKIE
+from checkin.feedback import surveys
+from checkin.visits.routes import PHONE_COOKIE
 from tests.conftest import csrf_token, text
 from tests.test_cli import run
 

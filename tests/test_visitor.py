@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from checkin.visitor.routes import GENDER_COOKIE, PHONE_COOKIE
+from checkin.visits.routes import GENDER_COOKIE, PHONE_COOKIE
 from tests.conftest import activity_id, csrf_token, text, visits
 
 

@@ -8,11 +8,14 @@ import time
 
 import pytest
 
-from checkin import anonymity, ideas, reports, surveys, yearclose
 from checkin.db import connect
-from checkin.exports import write
-from checkin.reports import figures
-from checkin.yearclose import CloseRefused, close_year, closes_on, daily
+from checkin.feedback import ideas, surveys
+from checkin.figures import periods, persons, yearly_report
+from checkin.figures.exports import write
+from checkin.figures.tables import figures
+from checkin.visits import phones as anonymity
+from checkin.visits import yearclose
+from checkin.visits.yearclose import CloseRefused, close_year, closes_on, daily
 from tests.test_reports import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert
 
 D = dt.date.fromisoformat
@@ -44,7 +47,7 @@ def two_years(db, mallis, victor):
 
 RANGES = [("2025-01-01", "2026-12-31"), ("2025-12-01", "2026-02-28"),
           ("2025-03-01", "2025-07-31")]
-GROUPINGS = [(group, by_activity, min_cell) for group in reports.GROUPS
+GROUPINGS = [(group, by_activity, min_cell) for group in periods.GROUPS
              for by_activity in (False, True) for min_cell in (None, 3)]
 
 
@@ -107,11 +110,11 @@ def test_a_period_cut_inside_a_month_of_a_closed_year_says_why_it_has_no_persons
 
 def test_the_yearly_report_of_a_closed_year_is_unchanged(db, two_years):
     mallis, _ = two_years
-    before = reports.yearly_report(db, mallis["id"], 2026)
-    before_2025 = reports.yearly_report(db, mallis["id"], 2025, locale="en")
+    before = yearly_report.yearly_report(db, mallis["id"], 2026)
+    before_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en")
     close_year(db, 2025, AFTER_GRACE)
-    assert reports.yearly_report(db, mallis["id"], 2026) == before
-    after_2025 = reports.yearly_report(db, mallis["id"], 2025, locale="en")
+    assert yearly_report.yearly_report(db, mallis["id"], 2026) == before
+    after_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en")
     assert "This year is closed" in after_2025.pop("method")
     before_2025.pop("method")
     assert after_2025 == before_2025
@@ -258,7 +261,7 @@ def test_the_server_runs_the_daily_job_by_itself(app, db, two_years, tmp_path):
 
 
 def test_frozen_ranges_cover_whole_months_and_cut_weeks():
-    ranges = reports.frozen_ranges(2025)
+    ranges = persons.frozen_ranges(2025)
     assert (D("2025-01-01"), D("2025-12-31")) in ranges          # the year
     assert (D("2025-04-01"), D("2025-06-30")) in ranges          # a quarter
     assert (D("2025-12-29"), D("2025-12-31")) in ranges          # 2026-W01 cut at New Year

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..staff.forms import REQUIRED, PlainDateField, options
+from checkin.accounts.staff_forms import REQUIRED, PlainDateField, options
 
 NARRATIVE_MAX = 10000  # about four A4 pages of text
 NO_HIDING = "none"

@@ -4,6 +4,7 @@ import datetime as dt
 
 from babel.dates import format_date
 from flask import (
+    Blueprint,
     Response,
     current_app,
     flash,
@@ -17,20 +18,25 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import audit, auth, feedback, reports, surveys, tally_import, venues
-from ..charts import bar_chart
-from ..db import get_db
-from ..exports import MEDIA_TYPES, write
-from ..staff.access import current_user, require_role
-from . import blueprint
-from .forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm
+from checkin.accounts import auth
+from checkin.accounts.access import audit_line, current_user, require_role
+from checkin.db import get_db
+from checkin.feedback import smileys as feedback
+from checkin.feedback import surveys
+from checkin.figures import dashboard_figures, periods, small_cells, tables, yearly_report
+from checkin.figures import imports as tally_import
+from checkin.figures.charts import bar_chart
+from checkin.figures.exports import MEDIA_TYPES, write
+from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm
+from checkin.web.pages import venue_now
+from checkin.week import venues
 
 BAD_INPUT = 400
+
+blueprint = Blueprint("figures", __name__)
 PREVIEW_ROWS = 20
 
 
-def _today(venue):
-    return venues.local_now(venue, current_app.config["FROZEN_NOW"]).date()
 
 
 def _locale():
@@ -47,8 +53,6 @@ def _is_staff():
     return auth.role_at_least(current_user()["role"], "staff")
 
 
-def _log(action, detail, venue):
-    audit.record(get_db(), current_user(), action, detail, venue["id"])
 
 
 def _seen_venues():
@@ -63,11 +67,11 @@ def figures_context():
 
 # --- the dashboard --------------------------------------------------------------------------
 
-@blueprint.get("/<slug>/figures")
+@blueprint.get("/staff/<slug>/figures")
 @require_role("viewer")
 def dashboard(slug):
     venue = g.venue
-    board = reports.dashboard(get_db(), venue["id"], _today(venue))
+    board = dashboard_figures.dashboard(get_db(), venue["id"], venue_now(venue).date())
     months = board["per_month"]
     chart = bar_chart(
         [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
@@ -104,7 +108,7 @@ def _file_name(form, venue_ids, venue):
     return "-".join(parts) + "." + form.fmt.data
 
 
-@blueprint.get("/<slug>/export")
+@blueprint.get("/staff/<slug>/export")
 @require_role("viewer")
 def export(slug):
     venue = g.venue
@@ -118,7 +122,7 @@ def export(slug):
                       if request.args else None)
     page = {"venue": venue, "form": form, "table": None, "error": None}
     if not request.args:
-        today = _today(venue)
+        today = venue_now(venue).date()
         form.first.data, form.last.data = dt.date(today.year, 1, 1), today
         form.venue.data = venue["slug"]
         return render_template("figures/export.html", **page)
@@ -130,11 +134,11 @@ def export(slug):
         return render_template("figures/export.html", **page), BAD_INPUT
     try:
         # The installation's language, as `checkin export` uses: one file for both doors.
-        table = reports.figures(
+        table = tables.figures(
             get_db(), form.first.data, form.last.data, form.group.data,
             by_activity=form.by_activity.data, venue_ids=venue_ids,
             min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"])
-    except reports.FiguresError as problem:
+    except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
     if request.args.get("download"):
@@ -177,7 +181,7 @@ def _survey_results(venue, year, min_cell):
         for question in result["questions"]:
             values = {o["value"]: o["count"] for o in question["options"]}
             values["answered"] = question["answered"]
-            hidden = reports.suppress_small_cells(
+            hidden = small_cells.suppress_small_cells(
                 values, [([o["value"] for o in question["options"]], "answered")], min_cell)
             question["answered_shown"] = hidden.get("answered", question["answered"])
             for option in question["options"]:
@@ -190,7 +194,7 @@ def _survey_results(venue, year, min_cell):
 
 def _report_page(venue, year, form, status=200):
     locale = _locale()
-    report = reports.yearly_report(get_db(), venue["id"], year, locale=locale)
+    report = yearly_report.yearly_report(get_db(), venue["id"], year, locale=locale)
     min_cell = report["min_cell"]
     this, before = report["this_year"], report["year_before"]
     chart = bar_chart(
@@ -209,21 +213,21 @@ def _report_page(venue, year, form, status=200):
     ), status
 
 
-@blueprint.get("/<slug>/report")
+@blueprint.get("/staff/<slug>/report")
 @require_role("viewer")
 def report_now(slug):
-    return redirect(url_for(".report", slug=slug, year=_today(g.venue).year))
+    return redirect(url_for("figures.report", slug=slug, year=venue_now(g.venue).year))
 
 
-@blueprint.get("/<slug>/report/<int:year>")
+@blueprint.get("/staff/<slug>/report/<int:year>")
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
-    form = NarrativeForm(text=reports.get_narrative(get_db(), venue["id"], year)["text"])
+    form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
     return _report_page(venue, year, form)
 
 
-@blueprint.post("/<slug>/report/<int:year>/narrative")
+@blueprint.post("/staff/<slug>/report/<int:year>/narrative")
 @require_role("staff")
 def save_narrative(slug, year):
     venue = g.venue
@@ -231,10 +235,10 @@ def save_narrative(slug, year):
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)
     text = (form.text.data or "").strip()
-    reports.save_narrative(get_db(), venue["id"], year, text, current_user()["username"])
-    _log("report text saved", f"{year}: {len(text)} characters", venue)
+    yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"])
+    audit_line("report text saved", f"{year}: {len(text)} characters", venue)
     flash(_("The text is saved."))
-    return redirect(url_for(".report", slug=slug, year=year) + "#narrative")
+    return redirect(url_for("figures.report", slug=slug, year=year) + "#narrative")
 
 
 # --- counts kept before ---------------------------------------------------------------------
@@ -259,7 +263,7 @@ def too_large(_error):
                            message=_("Nothing was saved. Please write less and try again.")), 413
 
 
-@blueprint.route("/<slug>/import", methods=["GET", "POST"])
+@blueprint.route("/staff/<slug>/import", methods=["GET", "POST"])
 @require_role("staff")
 def import_counts(slug):
     venue = g.venue
@@ -272,7 +276,7 @@ def import_counts(slug):
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
         result = tally_import.import_file(get_db(), venue["id"], data, name,
-                                          again=form.again.data, today=_today(venue),
+                                          again=form.again.data, today=venue_now(venue).date(),
                                           locale=_locale())
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
@@ -281,8 +285,9 @@ def import_counts(slug):
             "This file was already imported on %(when)s. Nothing was imported. Tick "
             "\"Import again\" only if you really mean to add the same counts twice.",
             when=error.earlier["imported_at"]))
-    _log("counts imported", f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
+    audit_line("counts imported",
+               f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
     flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
             lines=result["lines"], visits=result["visits"], first=result["first"] or "-",
             last=result["last"] or "-"))
-    return redirect(url_for(".import_counts", slug=slug))
+    return redirect(url_for("figures.import_counts", slug=slug))

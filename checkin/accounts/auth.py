@@ -1,0 +1,269 @@
+"""Staff accounts: roles, passwords, server-side sessions and login throttling. No Flask.
+
+Roles are ordered viewer < staff < admin. A staff account may be limited to some venues
+(rows in user_venue); an account without rows may use every venue.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from checkin.db import writing
+
+ROLES = ("viewer", "staff", "admin")
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+USERNAME_MAX = 40
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+# Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password, only for timing", method="scrypt")
+
+
+def role_at_least(role, minimum):
+    return ROLES.index(role) >= ROLES.index(minimum)
+
+
+def _utcnow():
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _iso(moment):
+    return moment.isoformat(timespec="seconds")
+
+
+def _hour(moment):
+    """Session times are kept to the hour: a staff member's last click, to the second, could
+    date the visitor they had just counted on the tally page."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=1)
+def common_passwords():
+    with open(COMMON_PASSWORDS, encoding="utf-8") as f:
+        return frozenset(line.strip().lower() for line in f if line.strip())
+
+
+def password_problem(password, username=""):
+    """Why this password cannot be used (a short English sentence to translate), or None."""
+    if len(password) < PASSWORD_MIN:
+        return "too_short"
+    if len(password) > PASSWORD_MAX:
+        return "too_long"
+    if password.lower() in common_passwords():
+        return "common"
+    if username and password.lower() == username.lower():
+        return "username"
+    return None
+
+
+def username_problem(username):
+    if not username or len(username) > USERNAME_MAX:
+        return "length"
+    if not all(c.isalnum() or c in "._-" for c in username):
+        return "characters"
+    return None
+
+
+def hash_password(password):
+    return generate_password_hash(password, method="scrypt")
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def create_user(db, username, password, role):
+    """Create an account and return its id; raises ValueError for a taken name or bad role."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    with writing(db):
+        if db.execute("SELECT 1 FROM staff_user WHERE username = ?", [username]).fetchone():
+            raise ValueError("taken")
+        return db.execute(
+            "INSERT INTO staff_user (username, password_hash, role, created_at) VALUES (?,?,?,?)",
+            [username, hash_password(password), role, _iso(_utcnow())],
+        ).lastrowid
+
+
+def get_user(db, user_id):
+    row = db.execute("SELECT * FROM staff_user WHERE id = ?", [user_id]).fetchone()
+    return dict(row) if row else None
+
+
+def user_by_name(db, username):
+    row = db.execute("SELECT * FROM staff_user WHERE username = ?", [username]).fetchone()
+    return dict(row) if row else None
+
+
+def all_users(db):
+    return [dict(r) for r in db.execute("SELECT * FROM staff_user ORDER BY username")]
+
+
+def check_login(db, username, password):
+    """The active account with this name and password, else None (same work either way)."""
+    user = user_by_name(db, username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user["password_hash"], password) or not user["active"]:
+        return None
+    return user
+
+
+def check_password(user, password):
+    return check_password_hash(user["password_hash"], password)
+
+
+def set_password(db, user_id, password, keep_session=None):
+    """New password; every session of the account ends except `keep_session` (a token)."""
+    with writing(db):
+        db.execute("UPDATE staff_user SET password_hash = ? WHERE id = ?",
+                   [hash_password(password), user_id])
+        keep = _token_hash(keep_session) if keep_session else ""
+        db.execute("DELETE FROM staff_session WHERE user_id = ? AND id != ?", [user_id, keep])
+
+
+def set_role(db, user_id, role):
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    with writing(db):
+        db.execute("UPDATE staff_user SET role = ? WHERE id = ?", [role, user_id])
+
+
+def set_active(db, user_id, active):
+    """Disable or enable an account; disabling ends its sessions at once."""
+    with writing(db):
+        db.execute("UPDATE staff_user SET active = ? WHERE id = ?", [int(bool(active)), user_id])
+        if not active:
+            db.execute("DELETE FROM staff_session WHERE user_id = ?", [user_id])
+
+
+def user_venue_ids(db, user_id):
+    """The venue ids the account is limited to; an empty set means every venue."""
+    return {r[0] for r in db.execute("SELECT venue_id FROM user_venue WHERE user_id = ?",
+                                     [user_id])}
+
+
+def set_user_venues(db, user_id, venue_ids):
+    with writing(db):
+        db.execute("DELETE FROM user_venue WHERE user_id = ?", [user_id])
+        for venue_id in sorted(set(venue_ids)):
+            db.execute("INSERT INTO user_venue (user_id, venue_id) VALUES (?, ?)",
+                       [user_id, venue_id])
+
+
+def may_use_venue(db, user, venue_id):
+    if user["role"] == "admin":
+        return True
+    limited = user_venue_ids(db, user["id"])
+    return not limited or venue_id in limited
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db, user_id, replaces=None):
+    """A new session for the account (ending `replaces`, the old token); returns the token."""
+    token = secrets.token_urlsafe(32)
+    now = _iso(_hour(_utcnow()))
+    with writing(db):
+        if replaces:
+            db.execute("DELETE FROM staff_session WHERE id = ?", [_token_hash(replaces)])
+        db.execute("INSERT INTO staff_session (id, user_id, created_at, last_seen) "
+                   "VALUES (?,?,?,?)", [_token_hash(token), user_id, now, now])
+    return token
+
+
+def session_user(db, token, idle_hours, now=None):
+    """The active account behind a session token, or None if it ended or sat idle too long."""
+    if not token or not isinstance(token, str):
+        return None
+    now = now or _utcnow()
+    row = db.execute(
+        "SELECT staff_session.last_seen, staff_user.* FROM staff_session "
+        "JOIN staff_user ON staff_user.id = staff_session.user_id WHERE staff_session.id = ?",
+        [_token_hash(token)],
+    ).fetchone()
+    if row is None or not row["active"]:
+        return None
+    last_seen = dt.datetime.fromisoformat(row["last_seen"])
+    # last_seen is the start of the hour of the last request: idle for `idle_hours` at least.
+    if now - last_seen > dt.timedelta(hours=idle_hours + 1):
+        end_session(db, token)
+        return None
+    # Written once an hour at most: reading pages does not queue behind the write lock.
+    if _hour(now) > last_seen:
+        with writing(db):
+            db.execute("UPDATE staff_session SET last_seen = ? WHERE id = ?",
+                       [_iso(_hour(now)), _token_hash(token)])
+    user = dict(row)
+    user.pop("last_seen")
+    return user
+
+
+def end_session(db, token):
+    if token:
+        with writing(db):
+            db.execute("DELETE FROM staff_session WHERE id = ?", [_token_hash(token)])
+
+
+# --- throttling -----------------------------------------------------------------------------
+
+class LoginThrottle:
+    """Failed logins per account and per client, in this process's memory only.
+
+    After `free` failures each new try must wait twice as long as the one before
+    (1 s, 2 s, 4 s …); after `lock_after` failures the key is refused for `lock_seconds`.
+    Client addresses are kept only as a keyed hash with a key that dies with the process.
+    """
+
+    def __init__(self, free=3, lock_after=10, lock_seconds=15 * 60, client_factor=3,
+                 clock=time.monotonic):
+        self.free, self.lock_after, self.lock_seconds = free, lock_after, lock_seconds
+        self.client_factor = client_factor
+        self.clock = clock
+        self._failures = {}  # key -> (count, time of last failure)
+        self._salt = secrets.token_bytes(16)
+        self._lock = threading.Lock()
+
+    def _keys(self, username, client):
+        client_key = hmac.new(self._salt, (client or "").encode(), hashlib.sha256).hexdigest()
+        return [("account", (username or "").lower()), ("client", client_key)]
+
+    def _wait_for(self, key):
+        count, last = self._failures.get(key, (0, 0.0))
+        factor = self.client_factor if key[0] == "client" else 1
+        free, lock_after = self.free * factor, self.lock_after * factor
+        elapsed = self.clock() - last
+        if count >= lock_after:
+            if elapsed >= self.lock_seconds:
+                del self._failures[key]
+                return 0
+            return self.lock_seconds - elapsed
+        if count >= free:
+            delay = 2 ** (count - free)
+            return max(0, delay - elapsed)
+        return 0
+
+    def seconds_to_wait(self, username, client):
+        """0 when a try may go ahead now, else how many seconds to wait first."""
+        with self._lock:
+            return max(self._wait_for(key) for key in self._keys(username, client))
+
+    def failed(self, username, client):
+        with self._lock:
+            for key in self._keys(username, client):
+                count, _ = self._failures.get(key, (0, 0.0))
+                self._failures[key] = (count + 1, self.clock())
+
+    def succeeded(self, username, client):
+        with self._lock:
+            self._failures.pop(self._keys(username, client)[0], None)

@@ -1,0 +1,235 @@
+"""Staff forms: every field checked here or in the domain, every message plain and kind."""
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+try:  # wtforms 3.3 wants SelectChoice objects; older versions take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover
+    SelectChoice = None
+
+from checkin.accounts import auth
+from checkin.visits.recording import TALLY_GENDERS
+from checkin.week import operations as programme
+
+PASSWORD_MESSAGES = {
+    "too_short": _l("The password must be at least 12 characters. A few words in a row is fine."),
+    "too_long": _l("The password can be at most 128 characters."),
+    "common": _l("That password is one of the most common ones. Choose another."),
+    "username": _l("The password must not be the same as the username."),
+}
+WEEKDAY_PAIRS = [
+    (0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
+    (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday")),
+]
+ROLE_PAIRS = [
+    ("viewer", _l("Viewer: figures only")),
+    ("staff", _l("Staff: schedule, posters, kiosk, tally, figures")),
+    ("admin", _l("Admin: everything, also accounts and venues")),
+]
+REQUIRED = _l("Please fill this in.")
+TIME_MESSAGE = _l("Write the time as HH:MM, for example 13:00.")
+DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2026-12-18.")
+
+
+def options(pairs):
+    """(value, label) pairs as the installed wtforms wants its choices."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PlainDateField(DateField):
+    """A date written YYYY-MM-DD, with our own plain message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
+
+
+def check_new_password(form, field):
+    username = getattr(form, "username", None)
+    problem = auth.password_problem(field.data or "", username.data if username else "")
+    if problem:
+        raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+def check_time(_form, field):
+    if not programme.is_time(field.data):
+        raise ValidationError(TIME_MESSAGE)
+
+
+def check_end_after_start(form, field):
+    if programme.is_time(form.start.data) and programme.is_time(field.data):
+        if field.data <= form.start.data:
+            raise ValidationError(_l("The end must be later than the start."))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED),
+                                                         Length(max=auth.PASSWORD_MAX)])
+
+
+class OwnPasswordForm(FlaskForm):
+    current = PasswordField(_l("Your password now"), validators=[DataRequired(REQUIRED)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED),
+                                                        check_new_password])
+    repeat = PasswordField(_l("New password again"), validators=[DataRequired(REQUIRED)])
+
+    def validate_repeat(self, field):
+        if field.data != self.new.data:
+            raise ValidationError(_l("The two new passwords are not the same."))
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED),
+                                                        check_new_password])
+
+
+class UserForm(FlaskForm):
+    role = RadioField(_l("Role"), choices=options(ROLE_PAIRS), default="staff",
+                      validators=[InputRequired(_l("Choose a role."))])
+    venues = CheckboxesField(_l("Venues (none ticked: every venue)"), coerce=int,
+                             validate_choice=True)
+
+
+class NewUserForm(UserForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED),
+                                                         check_new_password])
+
+    def validate_username(self, field):
+        if auth.username_problem(field.data):
+            raise ValidationError(_l("Use 1 to 40 letters, digits, dots, dashes or underscores."))
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    slug = StringField(_l("Short name in the address"), validators=[DataRequired(REQUIRED)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), default="Europe/Stockholm",
+                           validators=[DataRequired(REQUIRED)])
+    opening_days = CheckboxesField(_l("Open on"), choices=options(WEEKDAY_PAIRS), coerce=int)
+
+    def validate_slug(self, field):
+        problem = programme.slug_problem(field.data)
+        if problem == "reserved":
+            raise ValidationError(_l("That word is used by the app itself. Choose another."))
+        if problem:
+            raise ValidationError(_l("Use small letters a–z, digits and dashes, for example "
+                                     "mallis."))
+
+    def validate_timezone(self, field):
+        if not programme.is_time_zone(field.data):
+            raise ValidationError(_l("Unknown time zone. Write it like Europe/Stockholm."))
+
+
+class ActivityForm(FlaskForm):
+    name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(REQUIRED),
+                                                             Length(max=80)])
+    name_en = StringField(_l("Name in English (optional)"), validators=[Length(max=80)])
+    description_sv = StringField(_l("One line in Swedish"), validators=[Length(max=160)])
+    description_en = StringField(_l("One line in English (optional)"),
+                                 validators=[Length(max=160)])
+    pictogram = RadioField(_l("Picture"), choices=options((p, p) for p in programme.PICTOGRAMS),
+                           default="people",
+                           validators=[InputRequired(_l("Choose a picture."))])
+    place = RadioField(_l("Where"), choices=options([
+        ("here", _l("Here, on site")), ("elsewhere", _l("At another address"))]),
+        default="here", validators=[InputRequired(_l("Choose where."))])
+    address = StringField(_l("Address, if elsewhere"), validators=[Length(max=200)])
+    counted = BooleanField(_l("Count visits (untick for activities open to everyone in the "
+                              "city)"), default=True)
+    active = BooleanField(_l("In use"), default=True)
+
+    def validate_address(self, field):
+        if self.place.data == "elsewhere" and not (field.data or "").strip():
+            raise ValidationError(_l("Write the address where it is held."))
+
+
+class SlotForm(FlaskForm):
+    activity = SelectField(_l("Activity"), coerce=int,
+                           validators=[InputRequired(_l("Choose an activity."))])
+    weekday = SelectField(_l("Weekday"), choices=options(WEEKDAY_PAIRS), coerce=int,
+                          validators=[InputRequired(_l("Choose a weekday."))])
+    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
+    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    valid_from = PlainDateField(_l("From date"), default=dt.date(2000, 1, 1),
+                           validators=[InputRequired(DATE_MESSAGE)])
+    valid_until = PlainDateField(_l("Until date (optional)"), validators=[Optional()])
+    overlap_ok = HiddenField()
+
+    def validate_valid_until(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("The last date must not be before the first."))
+
+
+class EventForm(FlaskForm):
+    activity = SelectField(_l("Activity"), coerce=int,
+                           validators=[InputRequired(_l("Choose an activity."))])
+    date = PlainDateField(_l("Date"), validators=[InputRequired(DATE_MESSAGE)])
+    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
+    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    note_sv = StringField(_l("Note in Swedish (optional)"), validators=[Length(max=200)])
+    note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
+
+
+class ChangeForm(FlaskForm):
+    what = RadioField(_l("What happens"), choices=options([
+        ("cancel", _l("Cancelled this time")), ("move", _l("Moved this time"))]),
+        default="cancel", validators=[AnyOf(("cancel", "move"), _l("Choose what happens."))])
+    new_date = PlainDateField(_l("New date"), validators=[Optional()])
+    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
+    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    note_sv = StringField(_l("Note visitors see, in Swedish"), validators=[Length(max=200)])
+    note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.what.data == "move" and not self.new_date.data:
+            if not self.new_date.errors:
+                self.new_date.errors = [*self.new_date.errors, DATE_MESSAGE]
+            return False
+        return valid
+
+
+class DoorKeyForm(FlaskForm):
+    confirm = BooleanField(_l("Yes, the old posters will stop working. I will print new ones."),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class KioskForm(FlaskForm):
+    label = StringField(_l("Name of this tablet (optional)"), validators=[Length(max=60)])
+
+
+class TallyForm(FlaskForm):
+    gender = HiddenField(validators=[AnyOf(TALLY_GENDERS)])
+    step = HiddenField(validators=[AnyOf(("1", "-1"))])

@@ -1,0 +1,1 @@
+"""Feedback: smiley ratings and their texts, surveys, the idea box, and how long texts are kept."""

@@ -1,0 +1,144 @@
+"""The idea box: anyone suggests, staff approve and answer, remembered phones vote. No Flask."""
+
+from checkin.db import writing
+from checkin.feedback.visitor_text import IDEA_TEXT_MAX, clean_text
+from checkin.visits.phones import purpose_hash
+
+STATUSES = ("new", "considering", "planned", "done", "not_possible")
+
+
+class IdeaError(ValueError):
+    """A moderation change that does not make sense; nothing was changed."""
+
+
+def suggest(db, *, venue_id, day, text):
+    """Store a suggestion, unpublished until staff approve it; return its id (None if empty)."""
+    text = clean_text(text, IDEA_TEXT_MAX, one_line=True)
+    if text is None:
+        return None
+    with writing(db):
+        return db.execute(
+            "INSERT INTO idea (venue_id, text, created_date) VALUES (?, ?, ?)",
+            [venue_id, text, day.isoformat()],
+        ).lastrowid
+
+
+def get_idea(db, idea_id):
+    row = db.execute("SELECT * FROM idea WHERE id = ?", [idea_id]).fetchone()
+    return dict(row) if row else None
+
+
+def voter_hash(db, idea, device_key):
+    """The phone's stand-in for votes on this idea only, with the secret of the idea's year."""
+    year = int(idea["created_date"][:4])
+    return purpose_hash(db, f"idea:{idea['id']}", device_key, year)
+
+
+def published(db, venue_id, device_key=None):
+    """Ideas everyone sees, most votes first; with `voted` for this phone if it is remembered."""
+    rows = [dict(r) for r in db.execute(
+        "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id) AS votes "
+        "FROM idea WHERE venue_id = ? AND published = 1 AND rejected = 0 "
+        "ORDER BY status IN ('done', 'not_possible'), votes DESC, created_date DESC, id DESC",
+        [venue_id],
+    )]
+    for idea in rows:
+        idea["voted"] = bool(device_key) and db.execute(
+            "SELECT 1 FROM idea_vote WHERE idea_id = ? AND voter_hash = ?",
+            [idea["id"], voter_hash(db, idea, device_key)],
+        ).fetchone() is not None
+    return rows
+
+
+def vote(db, idea_id, device_key):
+    """One vote per idea and remembered phone; True if counted, False if it voted before."""
+    idea = get_idea(db, idea_id)
+    if idea is None or not idea["published"] or idea["rejected"]:
+        raise IdeaError("no such published idea")
+    stand_in = voter_hash(db, idea, device_key)  # may create the year's secret: outside the write
+    with writing(db):
+        return db.execute(
+            "INSERT OR IGNORE INTO idea_vote (idea_id, voter_hash) VALUES (?, ?)",
+            [idea_id, stand_in],
+        ).rowcount == 1
+
+
+def waiting(db, venue_id=None):
+    """Suggestions staff have not approved or rejected yet, oldest first."""
+    sql = "SELECT * FROM idea WHERE published = 0 AND rejected = 0"
+    params = []
+    if venue_id is not None:
+        sql += " AND venue_id = ?"
+        params.append(venue_id)
+    return [dict(r) for r in db.execute(sql + " ORDER BY created_date, id", params)]
+
+
+def all_ideas(db, venue_id=None):
+    """Every idea with its vote count, newest first: for staff."""
+    sql = ("SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id) AS votes "
+           "FROM idea")
+    params = []
+    if venue_id is not None:
+        sql += " WHERE venue_id = ?"
+        params.append(venue_id)
+    return [dict(r) for r in db.execute(sql + " ORDER BY created_date DESC, id DESC", params)]
+
+
+def moderate(db, idea_id, *, status=None, answer_sv=None, answer_en=None, publish=None,
+             reject=None):
+    """Staff's change to one idea; return the idea as it is now.
+
+    Approving publishes it (and undoes a rejection), rejecting hides it. "Not possible"
+    needs an answer that says why, in Swedish at least.
+    """
+    idea = get_idea(db, idea_id)
+    if idea is None:
+        raise IdeaError(f"no idea {idea_id}")
+    if publish and reject:
+        raise IdeaError("an idea cannot be both published and rejected")
+    if status is not None and status not in STATUSES:
+        raise IdeaError(f"status must be one of {', '.join(STATUSES)}")
+    changed = dict(idea)
+    if status is not None:
+        changed["status"] = status
+    if answer_sv is not None:
+        changed["answer_sv"] = " ".join(answer_sv.split())
+    if answer_en is not None:
+        changed["answer_en"] = " ".join(answer_en.split())
+    if publish:
+        changed["published"], changed["rejected"] = 1, 0
+    if reject:
+        changed["published"], changed["rejected"] = 0, 1
+    if publish is False:
+        changed["published"] = 0
+    if changed["status"] == "not_possible" and not changed["answer_sv"]:
+        raise IdeaError("say why it is not possible (answer in Swedish)")
+    with writing(db):
+        db.execute(
+            "UPDATE idea SET status = ?, answer_sv = ?, answer_en = ?, published = ?, "
+            "rejected = ? WHERE id = ?",
+            [changed["status"], changed["answer_sv"], changed["answer_en"],
+             changed["published"], changed["rejected"], idea_id],
+        )
+    return get_idea(db, idea_id)
+
+
+def purge_unpublished(db, before):
+    """Delete suggestions never published that were written before `before`; return how many."""
+    with writing(db):
+        return db.execute(
+            "DELETE FROM idea WHERE published = 0 AND created_date < ?", [before.isoformat()]
+        ).rowcount
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: votes on ideas from `year` or before keep their row (so the count
+    stays) but their stand-in becomes a random value that matches no phone.
+
+    The caller holds the write. Returns how many votes.
+    """
+    return db.execute(
+        "UPDATE idea_vote SET voter_hash = lower(hex(randomblob(16))) WHERE idea_id IN "
+        "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)",
+        [f"{year:04d}"],
+    ).rowcount

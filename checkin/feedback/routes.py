@@ -1,0 +1,261 @@
+"""Feedback, the survey and the idea box for visitors: anonymous, thin, nothing logged."""
+
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from checkin.db import get_db
+from checkin.feedback import ideas, retention, surveys
+from checkin.feedback import smileys as feedback
+from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
+from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
+from checkin.web.pages import remembered_phone, venue_now, venue_or_404
+from checkin.web.posting_budget import PostingBudget
+from checkin.week import schedule
+
+blueprint = Blueprint("feedback", __name__)
+
+
+def _budget():
+    """The process's posting budget, made on first use from the app's settings."""
+    budget = current_app.extensions.get("posting_budget")
+    if budget is None:
+        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10),
+                               current_app.config.get("POSTS_PER_MINUTE_VENUE", 60))
+        current_app.extensions["posting_budget"] = budget
+    return budget
+
+
+def _may_post(venue):
+    token = session.get("poster")
+    if not token:
+        token = session["poster"] = secrets.token_urlsafe(12)
+    return _budget().allow(token, venue["id"])
+
+
+def _too_busy(venue):
+    return render_template(
+        "error.html", venue=venue, title=_("Many people are writing right now"),
+        message=_("Nothing was saved. Please wait a minute and try again."),
+    ), 429
+
+
+def _today_choices(venue):
+    return schedule.check_in_choices(get_db(), venue["id"], venue_now(venue).date())
+
+
+# --- feedback: a smiley, then an optional text -------------------------------------------------
+
+def _rating_page(venue, form, status=200, error=None):
+    return render_template(
+        "feedback/feedback.html", venue=venue, form=form, choices=_today_choices(venue),
+        error=error,
+    ), status
+
+
+@blueprint.route("/<slug>/feedback", methods=["GET", "POST"])
+def feedback_page(slug):
+    venue = venue_or_404(slug)
+    form = RatingForm()
+    choices = {str(c["activity"]["id"]): c["activity"]["id"] for c in _today_choices(venue)}
+    if request.method == "GET":
+        wanted = request.args.get("activity", "none")
+        form.activity.data = wanted if wanted in choices else "none"
+        return _rating_page(venue, form)
+    if not form.validate():
+        return _rating_page(venue, form, 400, _("Please tap one of the faces. Nothing was saved."))
+    activity = form.activity.data or "none"
+    if activity != "none" and activity not in choices:
+        form.activity.data = "none"
+        return _rating_page(venue, form, 400, _("We do not know that activity today. "
+                                                "Nothing was saved."))
+    if not _may_post(venue):
+        return _too_busy(venue)
+    today = venue_now(venue).date()
+    feedback_id = feedback.record_rating(
+        get_db(), venue_id=venue["id"], day=today, rating=int(form.rating.data),
+        activity_id=choices.get(activity),
+    )
+    session["feedback"] = {"id": feedback_id, "venue": venue["id"], "date": today.isoformat()}
+    return redirect(url_for("feedback.feedback_text", slug=slug))
+
+
+def _my_rating(venue):
+    mine = session.get("feedback") or {}
+    today = venue_now(venue).date().isoformat()
+    if mine.get("venue") == venue["id"] and mine.get("date") == today and not mine.get("text"):
+        return mine["id"]
+    return None
+
+
+@blueprint.route("/<slug>/feedback/text", methods=["GET", "POST"])
+def feedback_text(slug):
+    venue = venue_or_404(slug)
+    feedback_id = _my_rating(venue)
+    if feedback_id is None:
+        return redirect(url_for("feedback.feedback_thanks", slug=slug))
+    form = TextForm()
+
+    def page(status=200, error=None):
+        months = retention.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
+        return render_template("feedback/feedback_text.html", venue=venue, form=form,
+                               limit=FEEDBACK_TEXT_MAX, error=error, months=months), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate():
+        return page(400, _("Something was missing. Nothing was saved. Please try again."))
+    try:
+        text = clean_text(form.text.data, FEEDBACK_TEXT_MAX)
+    except TooLong:
+        return page(400, _("That is more than %(limit)s characters. Nothing was saved. "
+                           "Please make it shorter.", limit=FEEDBACK_TEXT_MAX))
+    if text is not None:
+        if not _may_post(venue):
+            return _too_busy(venue)
+        feedback.add_text(get_db(), feedback_id, text)
+    session["feedback"] = {**session["feedback"], "text": True}
+    return redirect(url_for("feedback.feedback_thanks", slug=slug))
+
+
+@blueprint.get("/<slug>/feedback/thanks")
+def feedback_thanks(slug):
+    venue = venue_or_404(slug)
+    return render_template("feedback/feedback_thanks.html", venue=venue)
+
+
+# --- the survey: one tap skips it ---------------------------------------------------------------
+
+def _survey_page(venue, survey, form, status=200, error=None, answered=False, chosen=None):
+    return render_template(
+        "feedback/survey.html", venue=venue, survey=survey, form=form, error=error,
+        answered=answered, chosen=chosen or {},
+    ), status
+
+
+def _posted_answers():
+    """{question id: value} from fields named q<id>; empty choices are skipped questions."""
+    answers = {}
+    for name, value in request.form.items():
+        if name.startswith("q") and value:
+            if not name[1:].isdigit():
+                return None
+            answers[int(name[1:])] = value
+    return answers
+
+
+@blueprint.route("/<slug>/survey", methods=["GET", "POST"])
+def survey_page(slug):
+    venue = venue_or_404(slug)
+    db = get_db()
+    today = venue_now(venue).date()
+    phone = remembered_phone()
+    form = SurveyForm()
+    if request.method == "GET":
+        survey = surveys.open_survey(db, venue["id"], today)
+        if survey:
+            form.survey.data = str(survey["id"])
+        answered = bool(survey and phone and surveys.has_answered(db, survey, phone[0]))
+        return _survey_page(venue, survey, form, answered=answered)
+    survey_id = form.survey.data or ""
+    survey = surveys.get_survey(db, int(survey_id)) if survey_id.isdigit() else None
+    if survey is None or survey["venue_id"] != venue["id"]:
+        return _survey_page(venue, None, form, 404, _("We could not find that survey. "
+                                                      "Nothing was saved."))
+    if not form.validate():
+        return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
+                                                         "saved. Please try again."))
+    if not surveys.is_open(survey, today):
+        return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
+                                                      "saved. Thank you anyway!"))
+    answers = _posted_answers()
+    allowed = {q["id"]: {o["value"] for o in q["options"]} for q in survey["questions"]}
+    if answers is None or any(q not in allowed or v not in allowed[q] for q, v in answers.items()):
+        return _survey_page(venue, survey, form, 400, _("Please choose among the answers shown. "
+                                                        "Nothing was saved."))
+    if not answers:
+        return _survey_page(venue, survey, form, 400, _("You did not choose any answer. Nothing "
+                                                        "was saved. Choose one, or tap Skip."))
+    if not _may_post(venue):
+        return _too_busy(venue)
+    try:
+        surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
+    except surveys.AlreadyAnswered:
+        return _survey_page(venue, survey, form, 409, answered=True)
+    flash(_("Thank you for your answers!"))
+    return redirect(url_for("feedback.feedback_thanks", slug=slug))
+
+
+# --- the idea box ---------------------------------------------------------------------------------
+
+def _ideas_page(venue, form, status=200, error=None):
+    phone = remembered_phone()
+    return render_template(
+        "feedback/ideas.html", venue=venue, form=form, limit=IDEA_TEXT_MAX, error=error,
+        ideas=ideas.published(get_db(), venue["id"], phone[0] if phone else None),
+        phone=phone, vote_form=VoteForm(formdata=None),
+    ), status
+
+
+@blueprint.route("/<slug>/ideas", methods=["GET", "POST"])
+def ideas_page(slug):
+    venue = venue_or_404(slug)
+    form = IdeaForm()
+    if request.method == "GET":
+        return _ideas_page(venue, form)
+    if not form.validate():
+        return _ideas_page(venue, form, 400, _("Something was missing. Nothing was saved. "
+                                               "Please try again."))
+    try:
+        text = clean_text(form.text.data, IDEA_TEXT_MAX, one_line=True)
+    except TooLong:
+        return _ideas_page(venue, form, 400, _("That is more than %(limit)s characters. Nothing "
+                                               "was saved. Please make it shorter.",
+                                               limit=IDEA_TEXT_MAX))
+    if text is None:
+        return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
+    if not _may_post(venue):
+        return _too_busy(venue)
+    ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
+    flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
+    return redirect(url_for("feedback.ideas_page", slug=slug))
+
+
+@blueprint.post("/<slug>/ideas/<int:idea_id>/vote")
+def vote(slug, idea_id):
+    venue = venue_or_404(slug)
+    db = get_db()
+    idea = ideas.get_idea(db, idea_id)
+    if (idea is None or idea["venue_id"] != venue["id"] or not idea["published"]
+            or idea["rejected"]):
+        abort(404)
+    form = VoteForm()
+    if not form.validate():
+        return _ideas_page(venue, IdeaForm(formdata=None), 400,
+                           _("Something was missing. Nothing was saved. Please try again."))
+    phone = remembered_phone()
+    if phone is None:
+        return _ideas_page(venue, IdeaForm(formdata=None), 400,
+                           _("Only a remembered phone can vote, so that every vote counts "
+                             "once. Nothing was saved."))
+    if not _may_post(venue):
+        return _too_busy(venue)
+    if ideas.vote(db, idea_id, phone[0]):
+        flash(_("Thank you for your vote!"))
+    else:
+        flash(_("You have already voted for this idea. It counts once."))
+    return redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
+
+
+from checkin.feedback import staff_routes  # noqa: E402,F401  (its pages join this blueprint)

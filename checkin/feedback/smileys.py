@@ -1,0 +1,115 @@
+"""Smiley feedback: one rating a tap, an optional short text. Never linked to a visit. No Flask."""
+
+import datetime as dt
+
+from checkin.db import writing
+from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
+from checkin.figures.periods import GROUPS, period_of, periods_between
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def record_rating(db, *, venue_id, day, rating, activity_id=None):
+    """Store one smiley tap; return its id (kept only in the visitor's session for the text)."""
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1 to 5, not {rating!r}")
+    with writing(db):
+        return db.execute(
+            "INSERT INTO feedback (venue_id, activity_id, date, rating) VALUES (?, ?, ?, ?)",
+            [venue_id, activity_id, day.isoformat(), rating],
+        ).lastrowid
+
+
+def add_text(db, feedback_id, text):
+    """Attach the optional text to a rating that has none yet; True if it was stored."""
+    text = clean_text(text, FEEDBACK_TEXT_MAX)
+    if text is None:
+        return False
+    with writing(db):
+        cursor = db.execute(
+            "UPDATE feedback SET text = ? WHERE id = ? AND text IS NULL", [text, feedback_id]
+        )
+    return cursor.rowcount == 1
+
+
+def ratings(db, venue_id, first, last, group="month", by_activity=False):
+    """Ratings from first to last (dates, inclusive) per period, optionally per activity.
+
+    Without by_activity every period in the range gets a row (zeros where nobody answered);
+    with it, one row per period and activity that had a rating, activities in name order,
+    ratings without an activity in a row whose activity is None. Each row: period,
+    activity_id, activity (Swedish name or None), count, mean (None if count is 0) and
+    levels {1: n, ..., 5: n}.
+    """
+    if group not in GROUPS:
+        raise ValueError(f"unknown grouping {group!r}")
+    rows = db.execute(
+        "SELECT feedback.date, feedback.rating, feedback.activity_id, activity.name_sv "
+        "FROM feedback LEFT JOIN activity ON activity.id = feedback.activity_id "
+        "WHERE feedback.venue_id = ? AND feedback.date BETWEEN ? AND ?",
+        [venue_id, first.isoformat(), last.isoformat()],
+    ).fetchall()
+    table = {}
+
+    def row_for(period, activity_id=None, name=None):
+        key = (period, activity_id)
+        if key not in table:
+            table[key] = {"period": period, "activity_id": activity_id, "activity": name,
+                          "count": 0, "mean": None, "levels": dict.fromkeys(RATINGS, 0)}
+        return table[key]
+
+    if not by_activity:
+        for period in periods_between(first, last, group):
+            row_for(period)
+    for date, rating, activity_id, name in rows:
+        period = period_of(dt.date.fromisoformat(date), group)
+        row = row_for(period, activity_id, name) if by_activity else row_for(period)
+        row["count"] += 1
+        row["levels"][rating] += 1
+    result = []
+    for row in table.values():
+        if row["count"]:
+            total = sum(level * n for level, n in row["levels"].items())
+            row["mean"] = round(total / row["count"], 2)
+        result.append(row)
+    result.sort(key=lambda r: (r["period"], r["activity"] is None, r["activity"] or ""))
+    return result
+
+
+def free_texts(db, venue_id, search=None, limit=200, include_hidden=True):
+    """Ratings that carry a text, newest first; `search` matches part of the text."""
+    sql = ("SELECT feedback.*, activity.name_sv AS activity FROM feedback "
+           "LEFT JOIN activity ON activity.id = feedback.activity_id "
+           "WHERE feedback.venue_id = ? AND feedback.text IS NOT NULL")
+    params = [venue_id]
+    if search:
+        sql += " AND feedback.text LIKE ? ESCAPE '\\'"
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{escaped}%")
+    if not include_hidden:
+        sql += " AND feedback.hidden = 0"
+    sql += " ORDER BY feedback.date DESC, feedback.id DESC LIMIT ?"
+    params.append(limit)
+    return [dict(r) for r in db.execute(sql, params)]
+
+
+def set_hidden(db, feedback_id, hidden=True):
+    with writing(db):
+        return db.execute("UPDATE feedback SET hidden = ? WHERE id = ?",
+                          [1 if hidden else 0, feedback_id]).rowcount == 1
+
+
+def delete_text(db, feedback_id):
+    """Staff delete a text; the rating stays so the figures stay."""
+    with writing(db):
+        return db.execute("UPDATE feedback SET text = NULL, hidden = 0 WHERE id = ?",
+                          [feedback_id]).rowcount == 1
+
+
+def purge_texts(db, before):
+    """Remove every text written before the date `before`; return how many went."""
+    with writing(db):
+        return db.execute(
+            "UPDATE feedback SET text = NULL WHERE text IS NOT NULL AND date < ?",
+            [before.isoformat()],
+        ).rowcount

@@ -1,0 +1,352 @@
+"""Staff pages for feedback: parse the form, call the domain, write the audit line, render.
+
+Audit lines name the row (#id) and the action, never what a visitor wrote.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from checkin.accounts.access import audit_line, require_role
+from checkin.accounts.staff_forms import ConfirmForm
+from checkin.db import get_db
+from checkin.feedback import ideas, retention, surveys
+from checkin.feedback import smileys as feedback
+from checkin.feedback.routes import blueprint
+from checkin.feedback.staff_forms import (
+    IdeaForm,
+    NewSurveyForm,
+    QuestionForm,
+    RatingsForm,
+    RetentionForm,
+    SearchForm,
+    SurveyDetailsForm,
+)
+from checkin.figures import charts, exports
+from checkin.web.pages import venue_now
+
+BAD_INPUT = 400
+RESULT_GROUPS = ("week", "month")
+
+
+
+
+
+
+# --- ratings over time ----------------------------------------------------------------------
+
+@blueprint.get("/staff/<slug>/feedback/")
+@require_role("staff")
+def ratings(slug):
+    venue = g.venue
+    today = venue_now(venue).date()
+    args = request.args or MultiDict({
+        "first": (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1).isoformat(),
+        "last": today.isoformat(), "group": "month"})
+    form = RatingsForm(formdata=args)
+    if not form.validate():
+        return render_template("feedback/staff/ratings.html", venue=venue, form=form,
+                               rows=[], chart=None), BAD_INPUT
+    rows = feedback.ratings(get_db(), venue["id"], form.first.data, form.last.data,
+                            form.group.data, bool(form.by_activity.data))
+    chart = None
+    if not form.by_activity.data and rows:
+        step = -(-len(rows) // 8)  # at most 8 labels under the bars, so they never overlap
+        labels = [r["period"] if i % step == 0 else "" for i, r in enumerate(rows)]
+        chart = charts.bar_chart(
+            [[r["count"] for r in rows]], labels, _("Ratings per period"),
+            desc=_("How many ratings visitors gave in each period."))
+    return render_template("feedback/staff/ratings.html", venue=venue, form=form, rows=rows,
+                           chart=chart)
+
+
+# --- free texts -----------------------------------------------------------------------------
+
+def _texts_page(venue, form, status=200):
+    search = (form.q.data or "").strip() if not form.errors else None
+    rows = feedback.free_texts(get_db(), venue["id"], search=search or None)
+    return render_template("feedback/staff/texts.html", venue=venue, form=form, rows=rows,
+                           confirm=ConfirmForm()), status
+
+
+@blueprint.get("/staff/<slug>/feedback/texts")
+@require_role("staff")
+def texts(slug):
+    form = SearchForm(formdata=request.args)
+    if not form.validate():
+        return _texts_page(g.venue, form, BAD_INPUT)
+    return _texts_page(g.venue, form)
+
+
+def _own_feedback(venue, feedback_id):
+    row = get_db().execute("SELECT id, venue_id FROM feedback WHERE id = ?",
+                           [feedback_id]).fetchone()
+    if row is None or row["venue_id"] != venue["id"]:
+        abort(404)
+
+
+@blueprint.post("/staff/<slug>/feedback/texts/<int:feedback_id>/<action>")
+@require_role("staff")
+def text_action(slug, feedback_id, action):
+    venue = g.venue
+    if action not in ("hide", "show", "delete"):
+        abort(404)
+    _own_feedback(venue, feedback_id)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    if action == "delete":
+        feedback.delete_text(get_db(), feedback_id)
+        flash(_("The text is deleted. The rating stays in the figures."))
+    else:
+        feedback.set_hidden(get_db(), feedback_id, action == "hide")
+        flash(_("The text is hidden.") if action == "hide" else _("The text is shown again."))
+    audit_line({"hide": "feedback text hidden", "show": "feedback text shown",
+          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue)
+    return redirect(url_for("feedback.texts", slug=slug, q=request.args.get("q") or None))
+
+
+# --- surveys --------------------------------------------------------------------------------
+
+def _own_survey(venue, survey_id):
+    survey = surveys.get_survey(get_db(), survey_id)
+    if survey is None or survey["venue_id"] != venue["id"]:
+        abort(404)
+    survey["responses"] = surveys.response_count(get_db(), survey_id)
+    return survey
+
+
+@blueprint.route("/staff/<slug>/surveys", methods=["GET", "POST"])
+@require_role("staff")
+def survey_list(slug):
+    venue = g.venue
+    form = NewSurveyForm()
+    today = venue_now(venue).date()
+    rows = surveys.surveys(get_db(), venue["id"])
+    for row in rows:
+        row["responses"] = surveys.response_count(get_db(), row["id"])
+    page = {"venue": venue, "form": form, "surveys": rows, "today": today.isoformat()}
+    if request.method == "GET":
+        form.opens.data = today
+        form.closes.data = today + dt.timedelta(days=30)
+        return render_template("feedback/staff/surveys.html", **page)
+    if not form.validate():
+        return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
+    try:
+        survey_id = surveys.create_survey(
+            get_db(), venue_id=venue["id"], title_sv=form.title_sv.data,
+            title_en=form.title_en.data or "", opens=form.opens.data, closes=form.closes.data,
+            questions=[form.question()])
+    except surveys.SurveyError:
+        page["error"] = _("Nothing was saved. Please check the survey and its question.")
+        return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
+    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue)
+    flash(_("The survey is saved. Add more questions below."))
+    return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+def _survey_page(venue, survey, details=None, question=None, status=200, error=None):
+    if details is None:
+        details = SurveyDetailsForm(data={
+            **survey, "opens": dt.date.fromisoformat(survey["opens"]),
+            "closes": dt.date.fromisoformat(survey["closes"])})
+    return render_template(
+        "feedback/staff/survey.html", venue=venue, survey=survey, details=details,
+        question=question or QuestionForm(), confirm=ConfirmForm(), error=error,
+        is_open=surveys.is_open(survey, venue_now(venue).date()),
+    ), status
+
+
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>", methods=["GET", "POST"])
+@require_role("staff")
+def survey(slug, survey_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    if request.method == "GET":
+        return _survey_page(venue, found)
+    details = SurveyDetailsForm()
+    if not details.validate():
+        return _survey_page(venue, found, details=details, status=BAD_INPUT)
+    surveys.set_details(get_db(), survey_id, title_sv=details.title_sv.data,
+                        title_en=details.title_en.data or "", opens=details.opens.data,
+                        closes=details.closes.data)
+    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue)
+    flash(_("Saved. Visitors see it at once."))
+    return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/close")
+@require_role("staff")
+def close_survey(slug, survey_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    yesterday = venue_now(venue).date() - dt.timedelta(days=1)
+    if found["closes"] <= yesterday.isoformat():
+        return _survey_page(venue, found, status=BAD_INPUT, error=_("It is closed already."))
+    if found["opens"] > yesterday.isoformat():
+        return _survey_page(venue, found, status=BAD_INPUT, error=_(
+            "It has not opened yet. Change its dates, or delete it."))
+    surveys.set_details(get_db(), survey_id, title_sv=found["title_sv"],
+                        title_en=found["title_en"], opens=dt.date.fromisoformat(found["opens"]),
+                        closes=yesterday)
+    audit_line("survey closed", f"#{survey_id}", venue)
+    flash(_("The survey is closed. Visitors no longer see it."))
+    return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/questions")
+@require_role("staff")
+def add_question(slug, survey_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    form = QuestionForm()
+    if not form.validate():
+        return _survey_page(venue, found, question=form, status=BAD_INPUT)
+    if found["responses"]:
+        return _survey_page(venue, found, question=form, status=BAD_INPUT, error=_(
+            "People have answered already, so the questions cannot change. Make a new survey."))
+    question_id = surveys.add_question(get_db(), survey_id, form.question())
+    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue)
+    flash(_("The question is added."))
+    return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete")
+@require_role("staff")
+def delete_question(slug, survey_id, question_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    if question_id not in [q["id"] for q in found["questions"]]:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    try:
+        surveys.delete_question(get_db(), survey_id, question_id)
+    except surveys.SurveyError:
+        return _survey_page(venue, found, status=BAD_INPUT, error=_(
+            "This question cannot be removed: people have answered, or it is the only one."))
+    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue)
+    flash(_("The question is removed."))
+    return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/delete")
+@require_role("staff")
+def delete_survey(slug, survey_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    if found["responses"]:
+        return _survey_page(venue, found, status=BAD_INPUT, error=_(
+            "People have answered this survey, so it stays. You can close it."))
+    surveys.delete_survey(get_db(), survey_id)
+    audit_line("survey deleted", f"#{survey_id}", venue)
+    flash(_("The survey is deleted."))
+    return redirect(url_for("feedback.survey_list", slug=slug))
+
+
+def _result_group():
+    group = request.args.get("group") or None
+    if group is not None and group not in RESULT_GROUPS:
+        abort(BAD_INPUT)
+    return group
+
+
+@blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results")
+@require_role("staff")
+def survey_results(slug, survey_id):
+    venue = g.venue
+    found = _own_survey(venue, survey_id)
+    group = _result_group()
+    return render_template("feedback/staff/results.html", venue=venue, survey=found,
+                           group=group, periods=surveys.results(get_db(), survey_id, group))
+
+
+@blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results.csv")
+@require_role("staff")
+def survey_results_csv(slug, survey_id):
+    venue = g.venue
+    _own_survey(venue, survey_id)
+    group = _result_group()
+    columns, rows = surveys.results_table(surveys.results(get_db(), survey_id, group))
+    body = exports.write(SimpleNamespace(columns=columns, rows=rows), "csv")
+    name = f"survey-{survey_id}-{group or 'all'}.csv"
+    return body, 200, {"Content-Type": exports.MEDIA_TYPES["csv"],
+                       "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+# --- ideas ----------------------------------------------------------------------------------
+
+@blueprint.get("/staff/<slug>/ideas")
+@require_role("staff")
+def idea_list(slug):
+    return _ideas_page(g.venue)
+
+
+def _ideas_page(venue, failed=None, status=200):
+    """Waiting ideas first (oldest first), then the rest (newest first); `failed` keeps the
+    form that was refused, with its messages, in its idea's place."""
+    everything = ideas.all_ideas(get_db(), venue["id"])
+    waiting = [i for i in everything if not i["published"] and not i["rejected"]]
+    waiting.sort(key=lambda i: (i["created_date"], i["id"]))
+    others = [i for i in everything if i["published"] or i["rejected"]]
+    for idea in everything:
+        if failed and failed[0] == idea["id"]:
+            idea["form"] = failed[1]
+        else:
+            idea["form"] = IdeaForm(data=idea, formdata=None)
+    return render_template("feedback/staff/ideas.html", venue=venue, waiting=waiting,
+                           others=others), status
+
+
+@blueprint.post("/staff/<slug>/ideas/<int:idea_id>")
+@require_role("staff")
+def moderate_idea(slug, idea_id):
+    venue = g.venue
+    idea = ideas.get_idea(get_db(), idea_id)
+    if idea is None or idea["venue_id"] != venue["id"]:
+        abort(404)
+    form = IdeaForm()
+    if not form.validate():
+        return _ideas_page(venue, (idea_id, form), BAD_INPUT)
+    action = form.action.data
+    try:
+        ideas.moderate(get_db(), idea_id, status=form.status.data,
+                       answer_sv=form.answer_sv.data or "", answer_en=form.answer_en.data or "",
+                       publish=True if action == "publish" else None,
+                       reject=action == "reject")
+    except ideas.IdeaError:
+        form.answer_sv.errors.append(_("Say why it is not possible, in Swedish."))
+        return _ideas_page(venue, (idea_id, form), BAD_INPUT)
+    audit_line({"publish": "idea approved", "reject": "idea rejected",
+                "save": "idea answered"}[action],
+         f"#{idea_id} status {form.status.data}", venue)
+    flash({"publish": _("The idea is shown in the idea box now."),
+           "reject": _("The idea is rejected. Visitors do not see it."),
+           "save": _("Saved. Visitors see it at once.")}[action])
+    return redirect(url_for("feedback.idea_list", slug=slug) + f"#idea-{idea_id}")
+
+
+# --- retention (admin) ----------------------------------------------------------------------
+
+@blueprint.route("/staff/retention", methods=["GET", "POST"])
+@require_role("admin")
+def retention_setting():
+    default = current_app.config.get("RETENTION_MONTHS", 12)
+    form = RetentionForm()
+    page = {"form": form, "last_purge": retention.last_purge(get_db())}
+    if request.method == "GET":
+        form.months.data = retention.months(get_db(), default)
+        return render_template("feedback/staff/retention.html", **page)
+    if not form.validate():
+        return render_template("feedback/staff/retention.html", **page), BAD_INPUT
+    retention.set_months(get_db(), form.months.data)
+    audit_line("retention changed", f"{form.months.data} months")
+    flash(_("Saved. Texts and ideas not shown are deleted after %(n)s months.",
+            n=form.months.data))
+    return redirect(url_for("feedback.retention_setting"))

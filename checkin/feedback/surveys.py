@@ -1,0 +1,317 @@
+"""Short surveys staff define: single-choice or 1–5 questions, open for a period. No Flask.
+
+A remembered phone answers a survey at most once: the response keeps
+HMAC(year secret, "survey:<id>:<phone key>"), a hash for this survey only. Other
+answers keep no hash and may come more than once; results say how many came from
+remembered phones.
+"""
+
+import datetime as dt
+import json
+
+from checkin.db import writing
+from checkin.figures.periods import period_of
+from checkin.visits.phones import purpose_hash
+
+KINDS = ("choice", "scale")
+TEXT_MAX = 300
+YES_PARTLY_NO = [
+    {"value": "yes", "sv": "Ja", "en": "Yes"},
+    {"value": "partly", "sv": "Delvis", "en": "Partly"},
+    {"value": "no", "sv": "Nej", "en": "No"},
+]
+
+
+class SurveyError(ValueError):
+    """A survey definition or an answer that does not fit; nothing was stored."""
+
+
+class AlreadyAnswered(SurveyError):
+    """This remembered phone has answered this survey before."""
+
+
+def scale_options(low_sv="", low_en="", high_sv="", high_en=""):
+    """1 to 5, the ends optionally with words ("1 – inte alls")."""
+    options = [{"value": str(n), "sv": str(n), "en": str(n)} for n in range(1, 6)]
+    for option, sv, en in ((options[0], low_sv, low_en), (options[-1], high_sv, high_en)):
+        if sv:
+            option["sv"] = f"{option['value']} – {sv}"
+        if en:
+            option["en"] = f"{option['value']} – {en}"
+    return options
+
+
+def _check_options(kind, options):
+    if kind not in KINDS:
+        raise SurveyError(f"kind must be one of {', '.join(KINDS)}")
+    if not options or not isinstance(options, list) or len(options) > 10:
+        raise SurveyError("a question needs 1 to 10 options")
+    values = []
+    for option in options:
+        if not isinstance(option, dict) or not option.get("value") or not option.get("sv"):
+            raise SurveyError("every option needs a value and a Swedish label")
+        values.append(str(option["value"]))
+    if len(set(values)) != len(values):
+        raise SurveyError("two options have the same value")
+    return [{"value": str(o["value"]), "sv": str(o["sv"]), "en": str(o.get("en") or "")}
+            for o in options]
+
+
+def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en=""):
+    """Store a survey with its questions; return its id.
+
+    questions: [{"text_sv", "text_en"?, "kind": "choice"|"scale", "options"?}], where a
+    choice question without options gets yes / partly / no and a scale gets 1–5.
+    """
+    title_sv, title_en = (title_sv or "").strip(), (title_en or "").strip()
+    if not title_sv or len(title_sv) > TEXT_MAX or len(title_en) > TEXT_MAX:
+        raise SurveyError("the survey needs a Swedish title (at most 300 characters)")
+    if closes < opens:
+        raise SurveyError("the survey closes before it opens")
+    if not questions:
+        raise SurveyError("a survey needs at least one question")
+    checked = [check_question(question) for question in questions]
+    with writing(db):
+        survey_id = db.execute(
+            "INSERT INTO survey (venue_id, title_sv, title_en, opens, closes) VALUES (?,?,?,?,?)",
+            [venue_id, title_sv.strip(), title_en.strip(), opens.isoformat(), closes.isoformat()],
+        ).lastrowid
+        for position, (text_sv, text_en, kind, options) in enumerate(checked, start=1):
+            db.execute(
+                "INSERT INTO survey_question (survey_id, position, text_sv, text_en, kind, "
+                "options) VALUES (?,?,?,?,?,?)",
+                [survey_id, position, text_sv, text_en, kind,
+                 json.dumps(options, ensure_ascii=False)],
+            )
+    return survey_id
+
+
+def load_file(db, venue_id, data):
+    """Create a survey from parsed JSON or TOML: title_sv, title_en, opens, closes, questions."""
+    try:
+        opens = dt.date.fromisoformat(str(data["opens"]))
+        closes = dt.date.fromisoformat(str(data["closes"]))
+    except (KeyError, ValueError) as error:
+        raise SurveyError("opens and closes must be dates like 2026-03-01") from error
+    return create_survey(
+        db, venue_id=venue_id, title_sv=data.get("title_sv", ""),
+        title_en=data.get("title_en", ""), opens=opens, closes=closes,
+        questions=data.get("questions") or [],
+    )
+
+
+def get_survey(db, survey_id):
+    row = db.execute("SELECT * FROM survey WHERE id = ?", [survey_id]).fetchone()
+    if row is None:
+        return None
+    survey = dict(row)
+    survey["questions"] = [
+        {**dict(q), "options": json.loads(q["options"])}
+        for q in db.execute(
+            "SELECT * FROM survey_question WHERE survey_id = ? ORDER BY position", [survey_id])
+    ]
+    return survey
+
+
+def is_open(survey, day):
+    return survey["opens"] <= day.isoformat() <= survey["closes"]
+
+
+def open_survey(db, venue_id, day):
+    """The survey open at the venue on `day` (the one opened last if several), else None."""
+    row = db.execute(
+        "SELECT id FROM survey WHERE venue_id = ? AND opens <= ? AND closes >= ? "
+        "ORDER BY opens DESC, id DESC LIMIT 1",
+        [venue_id, day.isoformat(), day.isoformat()],
+    ).fetchone()
+    return get_survey(db, row[0]) if row else None
+
+
+def surveys(db, venue_id=None):
+    sql, params = "SELECT * FROM survey", []
+    if venue_id is not None:
+        sql, params = sql + " WHERE venue_id = ?", [venue_id]
+    return [dict(r) for r in db.execute(sql + " ORDER BY opens DESC, id DESC", params)]
+
+
+def respondent_hash(db, survey, device_key):
+    """The phone's stand-in for this survey only, with the secret of the year it opened."""
+    return purpose_hash(db, f"survey:{survey['id']}", device_key, int(survey["opens"][:4]))
+
+
+def has_answered(db, survey, device_key):
+    return db.execute(
+        "SELECT 1 FROM survey_response WHERE survey_id = ? AND respondent_hash = ?",
+        [survey["id"], respondent_hash(db, survey, device_key)],
+    ).fetchone() is not None
+
+
+def record_response(db, survey, day, answers, device_key=None):
+    """Store one response; answers maps question id to an option value. Return its id.
+
+    Unanswered questions are left out; at least one answer is needed. Raises SurveyError
+    for a closed survey or an unknown question or value, AlreadyAnswered for a phone that
+    answered before: nothing is stored then.
+    """
+    if not is_open(survey, day):
+        raise SurveyError("the survey is not open")
+    allowed = {q["id"]: {o["value"] for o in q["options"]} for q in survey["questions"]}
+    for question_id, value in answers.items():
+        if question_id not in allowed or value not in allowed[question_id]:
+            raise SurveyError("an answer that is not one of the options")
+    if not answers:
+        raise SurveyError("no answer")
+    phone_hash = respondent_hash(db, survey, device_key) if device_key else None
+    with writing(db):
+        if phone_hash and db.execute(
+            "SELECT 1 FROM survey_response WHERE survey_id = ? AND respondent_hash = ?",
+            [survey["id"], phone_hash],
+        ).fetchone():
+            raise AlreadyAnswered("this phone has answered this survey")
+        response_id = db.execute(
+            "INSERT INTO survey_response (survey_id, date, from_remembered_phone, "
+            "respondent_hash) VALUES (?, ?, ?, ?)",
+            [survey["id"], day.isoformat(), 1 if phone_hash else 0, phone_hash],
+        ).lastrowid
+        db.conn.executemany(
+            "INSERT INTO survey_answer (response_id, question_id, value) VALUES (?, ?, ?)",
+            [(response_id, q, v) for q, v in answers.items()],
+        )
+    return response_id
+
+
+def results(db, survey_id, group=None):
+    """Counts and shares per answer, for the whole survey (group None) or per period.
+
+    Returns [{period, responses, from_remembered_phones, questions: [{id, text_sv,
+    text_en, answered, options: [{value, sv, en, count, share}]}]}]; share is of the
+    responses that answered that question (None when nobody did), rounded to 3 decimals.
+    """
+    survey = get_survey(db, survey_id)
+    if survey is None:
+        raise SurveyError(f"no survey {survey_id}")
+    responses = db.execute(
+        "SELECT id, date, from_remembered_phone FROM survey_response WHERE survey_id = ? "
+        "ORDER BY date", [survey_id]).fetchall()
+    answers = {}
+    for response_id, question_id, value in db.execute(
+        "SELECT survey_answer.response_id, question_id, value FROM survey_answer "
+        "JOIN survey_response ON survey_response.id = survey_answer.response_id "
+        "WHERE survey_response.survey_id = ?", [survey_id]
+    ):
+        answers.setdefault(response_id, {})[question_id] = value
+    periods = {}
+    for response_id, date, remembered in responses:
+        label = (f"{survey['opens']}–{survey['closes']}" if group is None
+                 else period_of(dt.date.fromisoformat(date), group))
+        periods.setdefault(label, []).append((remembered, answers.get(response_id, {})))
+    if not periods and group is None:
+        periods[f"{survey['opens']}–{survey['closes']}"] = []
+    table = []
+    for label, rows in periods.items():
+        questions = []
+        for question in survey["questions"]:
+            given = [a[question["id"]] for _, a in rows if question["id"] in a]
+            options = []
+            for option in question["options"]:
+                count = given.count(option["value"])
+                share = round(count / len(given), 3) if given else None
+                options.append({**option, "count": count, "share": share})
+            questions.append({"id": question["id"], "text_sv": question["text_sv"],
+                              "text_en": question["text_en"], "answered": len(given),
+                              "options": options})
+        table.append({"period": label, "responses": len(rows),
+                      "from_remembered_phones": sum(r for r, _ in rows),
+                      "questions": questions})
+    return table
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: responses to surveys opened in `year` or before lose their hash.
+
+    `from_remembered_phone` stays, so results do not change. The caller holds the write.
+    """
+    return db.execute(
+        "UPDATE survey_response SET respondent_hash = NULL WHERE respondent_hash IS NOT NULL "
+        "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
+        [f"{year:04d}"],
+    ).rowcount
+
+
+def response_count(db, survey_id):
+    return db.execute("SELECT count(*) FROM survey_response WHERE survey_id = ?",
+                      [survey_id]).fetchone()[0]
+
+
+def check_question(question):
+    """One question as create_survey takes it, checked; return (text_sv, text_en, kind, options)."""
+    kind = question.get("kind", "choice")
+    options = question.get("options") or (YES_PARTLY_NO if kind == "choice" else scale_options())
+    text_sv = (question.get("text_sv") or "").strip()
+    if not text_sv or len(text_sv) > TEXT_MAX:
+        raise SurveyError("every question needs a Swedish text (at most 300 characters)")
+    return text_sv, (question.get("text_en") or "").strip(), kind, _check_options(kind, options)
+
+
+def add_question(db, survey_id, question):
+    """Add a question at the end; only while nobody has answered, so results stay whole."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers: its questions cannot change")
+    text_sv, text_en, kind, options = check_question(question)
+    with writing(db):
+        position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM survey_question "
+                              "WHERE survey_id = ?", [survey_id]).fetchone()[0]
+        return db.execute(
+            "INSERT INTO survey_question (survey_id, position, text_sv, text_en, kind, options) "
+            "VALUES (?,?,?,?,?,?)",
+            [survey_id, position, text_sv, text_en, kind, json.dumps(options, ensure_ascii=False)],
+        ).lastrowid
+
+
+def delete_question(db, survey_id, question_id):
+    """Remove a question while nobody has answered; a survey keeps at least one."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers: its questions cannot change")
+    if db.execute("SELECT count(*) FROM survey_question WHERE survey_id = ?",
+                  [survey_id]).fetchone()[0] <= 1:
+        raise SurveyError("a survey needs at least one question")
+    with writing(db):
+        return db.execute("DELETE FROM survey_question WHERE id = ? AND survey_id = ?",
+                          [question_id, survey_id]).rowcount == 1
+
+
+def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
+    """Change the titles and dates (closing early is moving `closes` to yesterday)."""
+    title_sv = (title_sv or "").strip()
+    if not title_sv or len(title_sv) > TEXT_MAX or len(title_en or "") > TEXT_MAX:
+        raise SurveyError("the survey needs a Swedish title (at most 300 characters)")
+    if closes < opens:
+        raise SurveyError("the survey closes before it opens")
+    with writing(db):
+        db.execute("UPDATE survey SET title_sv = ?, title_en = ?, opens = ?, closes = ? "
+                   "WHERE id = ?", [title_sv, (title_en or "").strip(), opens.isoformat(),
+                                    closes.isoformat(), survey_id])
+
+
+def delete_survey(db, survey_id):
+    """Delete a survey nobody has answered (answers are figures and stay)."""
+    if response_count(db, survey_id):
+        raise SurveyError("the survey has answers and cannot be deleted")
+    with writing(db):
+        return db.execute("DELETE FROM survey WHERE id = ?", [survey_id]).rowcount == 1
+
+
+def results_table(result):
+    """surveys.results as rows for exports.write: one row per period, question and answer."""
+    columns = ["period", "responses", "from_remembered_phones", "question", "answer", "count",
+               "share_percent"]
+    rows = []
+    for period in result:
+        for question in period["questions"]:
+            for option in question["options"]:
+                share = "" if option["share"] is None else round(option["share"] * 100, 1)
+                rows.append({"period": period["period"], "responses": period["responses"],
+                             "from_remembered_phones": period["from_remembered_phones"],
+                             "question": question["text_sv"], "answer": option["sv"],
+                             "count": option["count"], "share_percent": share})
+    return columns, rows

@@ -1,0 +1,28 @@
+"""The columns of every figures table, and the marks of hidden cells, as docs/figures.md names them.
+No Flask."""
+
+from checkin.visits.recording import GENDERS, SOURCES  # noqa: F401  (one list, used here too)
+
+GENDER_COLUMNS = ("women", "men", "other", "unstated")
+
+VISIT_GENDER_COLUMNS = [f"visits_{g}" for g in GENDER_COLUMNS]
+PERSON_GENDER_COLUMNS = [f"persons_{g}" for g in GENDER_COLUMNS]
+SOURCE_COLUMNS = [f"visits_{s}" for s in SOURCES]
+VISIT_COLUMNS = [*VISIT_GENDER_COLUMNS, "visits_total", "visits_unlinked", *SOURCE_COLUMNS]
+PERSON_COLUMNS = [*PERSON_GENDER_COLUMNS, "persons_total"]
+COUNT_COLUMNS = VISIT_COLUMNS + PERSON_COLUMNS
+COLUMNS = [
+    "period", "venue", "activity",
+    *VISIT_GENDER_COLUMNS, "visits_total", *PERSON_GENDER_COLUMNS, "persons_total",
+    "visits_unlinked", *SOURCE_COLUMNS, "note", "first_day", "last_day",
+]
+SMALL = "<"      # a hidden mark that starts with this is a small count (primary)
+PROTECTED = ".."  # a cell hidden so that a small one cannot be worked out (secondary)
+
+# In a row, these cells add up to the total: a hidden one could be recovered by subtraction.
+ROW_GROUPS = [
+    (VISIT_GENDER_COLUMNS, "visits_total"),
+    (SOURCE_COLUMNS, "visits_total"),
+    (PERSON_GENDER_COLUMNS, "persons_total"),
+]
+

@@ -1,0 +1,83 @@
+"""Periods as docs/figures.md names them: day 2026-01-05, week 2026-W02, month 2026-01, year 2026.
+No Flask."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from checkin.week.schedule import week_label
+
+GROUPS = ("day", "week", "month", "year")
+
+
+class FiguresError(ValueError):
+    """Input the figures cannot be made from; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    first: dt.date  # clipped to the range asked for
+    last: dt.date
+
+    @property
+    def spans_years(self):
+        return self.first.year != self.last.year
+
+
+def _whole_period(day, group):
+    """(label, first day, last day) of the period that holds `day`."""
+    if group == "day":
+        return day.isoformat(), day, day
+    if group == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return week_label(day), monday, monday + dt.timedelta(days=6)
+    if group == "month":
+        first = day.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return first.strftime("%Y-%m"), first, following - dt.timedelta(days=1)
+    if group == "year":
+        return str(day.year), dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    raise FiguresError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+
+
+def periods(first, last, group):
+    """Every period that overlaps first..last, clipped to it, in order."""
+    if group not in GROUPS:
+        raise FiguresError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+    if first > last:
+        raise FiguresError(f"the range is reversed: {first} is after {last}")
+    out, day = [], first
+    while day <= last:
+        label, start, end = _whole_period(day, group)
+        out.append(Period(label, max(start, first), min(end, last)))
+        day = end + dt.timedelta(days=1)
+    return out
+
+
+
+def period_of(day, group):
+    """The label of the period that holds `day`."""
+    return _whole_period(day, group)[0]
+
+
+def periods_between(first, last, group):
+    """The labels of every period that overlaps first..last, in order."""
+    return [period.label for period in periods(first, last, group)]
+
+
+def month_start(day, back=0):
+    """The first day of the month `back` months before the one that holds `day`."""
+    month = day.year * 12 + day.month - 1 - back
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+def months_before(day, months):
+    """The same day `months` months earlier (the month's last day if it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

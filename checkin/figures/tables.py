@@ -1,0 +1,184 @@
+"""The figures table: visits and persons by period, gender and activity, for one venue, some or
+all. No Flask."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from checkin.figures.columns import (
+    COLUMNS,
+    COUNT_COLUMNS,
+    GENDER_COLUMNS,
+    GENDERS,
+    PERSON_COLUMNS,
+    PROTECTED,
+    SOURCES,
+    VISIT_COLUMNS,
+)
+from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
+from checkin.figures.persons import ALL, no_persons, persons_in_period
+from checkin.figures.small_cells import hide_small_cells
+from checkin.i18n import translator
+from checkin.visits.phones import closed_years
+from checkin.week.schedule import week_label
+
+_BUCKET = {"day": 10, "week": 10, "month": 7, "year": 4}
+
+
+def _label_of(group):
+    if group == "week":
+        cache = {}
+
+        def label(bucket):
+            if bucket not in cache:
+                cache[bucket] = week_label(dt.date.fromisoformat(bucket))
+            return cache[bucket]
+
+        return label
+    return lambda bucket: bucket
+
+
+def _raw_counts(db, venue_id, first, last, group):
+    """Visits counted per (period label, activity id) and the hashed visits behind them.
+
+    Returns (visits, linked): visits[(label, activity)] is a Counter of visit columns;
+    linked[label] the period's (hash, activity, gender answer) oldest first.
+    """
+    bucket, label_of = _BUCKET[group], _label_of(group)
+    span = [bucket, venue_id, first.isoformat(), last.isoformat()]
+    cursor = db.conn.cursor()
+    cursor.row_factory = None  # plain tuples: many rows, no need for names
+    gender_column = {g: f"visits_{c}" for g, c in zip(GENDERS, GENDER_COLUMNS, strict=True)}
+    gender_column[None] = "visits_unstated"  # a skipped question is unstated for the visit
+    source_column = {s: f"visits_{s}" for s in SOURCES}
+    visits = defaultdict(Counter)
+    # A visit whose hash the yearly close removed still came from a remembered phone.
+    for b, activity, gender, source, n, linked in cursor.execute(
+        "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), "
+        "count(person_hash) + sum(hash_removed) "
+        "FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? GROUP BY 1, 2, 3, 4", span,
+    ).fetchall():
+        counts = visits[(label_of(b), activity)]
+        counts[gender_column[gender]] += n
+        counts[source_column[source]] += n
+        counts["visits_total"] += n
+        counts["visits_unlinked"] += n - linked
+    linked = defaultdict(list)
+    for b, person, activity, gender in cursor.execute(
+        "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
+        "WHERE venue_id = ? AND date BETWEEN ? AND ? AND person_hash IS NOT NULL "
+        "ORDER BY date, hour, id", span,
+    ).fetchall():
+        linked[label_of(b)].append((person, activity, gender))
+    return visits, linked
+
+
+
+def activity_order(name):
+    # Swedish alphabet: å, ä, ö come after z, in that order.
+    return name.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
+
+
+
+@dataclass
+class Table:
+    """One export: the columns, the rows (numbers, hidden marks, '' for empty, text) and
+    how many cells were hidden as small and how many to protect them."""
+
+    columns: list
+    rows: list
+    min_cell: int | None = None
+    hidden_small: int = 0
+    hidden_protecting: int = 0
+
+
+def _venue_rows(db, venue, first, last, group, activities, notes, closed_years):
+    """A venue's period rows and, for each, its activity rows: raw numbers."""
+    visits, linked = _raw_counts(db, venue["id"], first, last, group)
+    by_period = defaultdict(list)
+    for (label, activity) in visits:
+        by_period[label].append(activity)
+    out = []
+    for period in periods(first, last, group):
+        persons, reason = persons_in_period(db, venue["id"], period, linked, closed_years)
+        base = {
+            "period": period.label, "venue": venue["slug"], "activity": "",
+            "note": notes[reason] if reason else "",
+            "first_day": period.first.isoformat(), "last_day": period.last.isoformat(),
+        }
+
+        def persons_of(scope, persons=persons):
+            if persons is None:
+                return {c: None for c in PERSON_COLUMNS}
+            return persons.get(scope) or no_persons()
+
+        total = dict(base, **{c: 0 for c in VISIT_COLUMNS})
+        activity_rows = []
+        present = sorted(
+            by_period.get(period.label, []),
+            key=lambda a: (a is None, activity_order(activities.get(a, ""))),
+        )
+        for activity in present:
+            counts = visits[(period.label, activity)]
+            row = dict(base, activity=activities.get(activity, ""))
+            row.update({c: counts[c] for c in VISIT_COLUMNS})
+            for c in VISIT_COLUMNS:
+                total[c] += counts[c]
+            row.update(persons_of(activity))
+            activity_rows.append(row)
+        total.update(persons_of(ALL))
+        out.append((total, activity_rows))
+    return out
+
+
+
+def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cell=None,
+            locale="sv", venue_ids=None):
+    """The export table for first..last (dates), one row per period (and activity).
+
+    One venue (`venue_id`), some (`venue_ids`, e.g. those a staff account may see) or,
+    with neither, every venue; several venues come in slug order, each hidden on its own.
+    """
+    if min_cell is not None and min_cell < 2:
+        raise FiguresError("min-cell must be 2 or more")
+    periods(first, last, group)  # checks the group and the range
+    _ = translator(locale).gettext
+    notes = {
+        "spans_years": _("Persons not counted: the period spans two calendar years."),
+        "closed_year_cut": _("Persons not counted: the year is closed, and its persons were "
+                             "kept only for whole days, weeks and months."),
+    }
+    closed = closed_years(db)
+    if venue_ids is not None:
+        venue_list = sorted((dict(r) for i in venue_ids for r in db.execute(
+            "SELECT id, slug FROM venue WHERE id = ?", [i])), key=lambda v: v["slug"])
+        if len(venue_list) != len(set(venue_ids)):
+            raise FiguresError("no venue with one of the ids asked for")
+    elif venue_id is None:
+        venue_list = [dict(r) for r in db.execute("SELECT id, slug FROM venue ORDER BY slug")]
+    else:
+        venue_list = [dict(r) for r in db.execute(
+            "SELECT id, slug FROM venue WHERE id = ?", [venue_id])]
+        if not venue_list:
+            raise FiguresError(f"no venue with id {venue_id}")
+    table = Table(columns=list(COLUMNS), rows=[], min_cell=min_cell)
+    for venue in venue_list:
+        activities = {row[0]: row[1] for row in db.execute(
+            "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
+        blocks = _venue_rows(db, venue, first, last, group, activities, notes, closed)
+        if min_cell:
+            hide_small_cells(blocks, min_cell)
+        for total, activity_rows in blocks:
+            table.rows.extend(activity_rows if by_activity else [total])
+    for row in table.rows:
+        for c in COUNT_COLUMNS:
+            if row[c] is None:
+                row[c] = ""
+            elif isinstance(row[c], str):
+                if row[c] == PROTECTED:
+                    table.hidden_protecting += 1
+                else:
+                    table.hidden_small += 1
+    return table
+
+

@@ -1,0 +1,52 @@
+"""The `checkin daily` and `checkin close-year` commands (the yearly close by hand)."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from checkin.db import connect
+
+
+def _db():
+    return connect(current_app.config["DATABASE"])
+
+
+@click.command("daily")
+@with_appcontext
+def daily_command():
+    """Run the daily job once: retention purge, and close every year past its grace period."""
+    from checkin.visits.yearclose import daily, describe, local_today
+
+    config = current_app.config
+    click.echo(describe(daily(_db(), local_today(config), config)))
+
+
+@click.command("close-year")
+@with_appcontext
+@click.argument("year", type=int)
+@click.option("--force", is_flag=True,
+              help="Close before the grace period (CLOSE_AFTER_MONTHS) is over.")
+def close_year_command(year, force):
+    """Freeze YEAR's persons into figures, then delete its hashes and its secret."""
+    from checkin.visits.yearclose import (
+        DEFAULT_CLOSE_AFTER_MONTHS,
+        CloseRefused,
+        close_year,
+        local_today,
+    )
+
+    config = current_app.config
+    try:
+        done = close_year(_db(), year, local_today(config), force=force,
+                          months=config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS))
+    except CloseRefused as error:
+        raise click.ClickException(str(error)) from error
+    if done is None:
+        click.echo(f"{year} was closed already; nothing changed.")
+        return
+    click.echo(f"Closed {year}: persons frozen in {done['frozen']} row(s); hashes removed "
+               f"from {done['visits']} visit(s) and {done['responses']} survey response(s); "
+               f"{done['votes']} idea vote(s) kept as counts; the {year} secret is deleted.")
+
+
+COMMANDS = (daily_command, close_year_command)

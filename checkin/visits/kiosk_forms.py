@@ -1,0 +1,16 @@
+"""The kiosk's one form: which activity, and an optional gender answer, in one tap."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, DataRequired, Optional
+
+from checkin.visits.recording import GENDERS
+
+SKIP = "skip"
+
+
+class KioskCheckInForm(FlaskForm):
+    day = HiddenField(validators=[DataRequired()])
+    # Checked in the route against today's activities.
+    activity = StringField(default="none")
+    gender = StringField(validators=[Optional(), AnyOf((*GENDERS, SKIP))])

@@ -1,0 +1,48 @@
+"""Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from checkin.db import writing
+
+KIOSK_COOKIE = "checkin_kiosk"  # path /kiosk only: the tablet's token
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_kiosk(db, venue_id, label, user_id):
+    """A new kiosk for the venue; returns (kiosk id, the token for the tablet's cookie)."""
+    token = secrets.token_urlsafe(32)
+    with writing(db):
+        kiosk_id = db.execute(
+            "INSERT INTO kiosk (venue_id, token_hash, label, created_by, created_at) "
+            "VALUES (?,?,?,?,?)",
+            [venue_id, _hash(token), label, user_id,
+             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
+        ).lastrowid
+    return kiosk_id, token
+
+
+def kiosk_by_token(db, token):
+    """The kiosk this token belongs to, if it has not been revoked."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    row = db.execute("SELECT * FROM kiosk WHERE token_hash = ? AND revoked_at IS NULL",
+                     [_hash(token)]).fetchone()
+    return dict(row) if row else None
+
+
+def venue_kiosks(db, venue_id):
+    return [dict(r) for r in db.execute(
+        "SELECT kiosk.*, staff_user.username AS created_by_name FROM kiosk "
+        "LEFT JOIN staff_user ON staff_user.id = kiosk.created_by "
+        "WHERE venue_id = ? ORDER BY revoked_at IS NOT NULL, id DESC", [venue_id])]
+
+
+def revoke_kiosk(db, kiosk_id):
+    with writing(db):
+        db.execute("UPDATE kiosk SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                   [dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), kiosk_id])

@@ -1,0 +1,91 @@
+"""Anonymity in one place: the phone's random key, its yearly keyed hash, and hour rounding.
+
+The phone keeps a random key (only after the visitor agrees). The server stores only
+HMAC(secret of the year, venue + key): the secret changes every calendar year, so a
+phone can be counted as one person within a year and never followed across years.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from checkin.db import writing
+
+DEVICE_KEY_BYTES = 24
+
+
+def new_device_key():
+    return secrets.token_urlsafe(DEVICE_KEY_BYTES)
+
+
+def is_device_key(value):
+    """A key we could have made: url-safe base64 of the right length, nothing else."""
+    if not isinstance(value, str) or len(value) != 32:
+        return False
+    return all(c.isalnum() or c in "-_" for c in value)
+
+
+class YearClosed(ValueError):
+    """The year's secret was deleted at the yearly close; no hash of that year can be made."""
+
+
+def year_secret(db, year):
+    """The secret for a calendar year, created the first time that year needs one."""
+    row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
+    if row:
+        return row[0]
+    with writing(db):
+        # Never make a closed year's secret again: checked in the same write as the insert.
+        db.execute(
+            "INSERT OR IGNORE INTO year_key (year, secret) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM closed_year WHERE year = ?)",
+            [year, secrets.token_hex(32), year],
+        )
+    row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
+    if row is None:
+        raise YearClosed(f"the secret of {year} was deleted at the yearly close")
+    return row[0]
+
+
+def closed_years(db):
+    """The years whose secret the yearly close deleted."""
+    return {row[0] for row in db.execute("SELECT year FROM closed_year")}
+
+
+def first_open_year(db, year):
+    """`year`, or the first later year that is not closed."""
+    closed = closed_years(db)
+    while year in closed:
+        year += 1
+    return year
+
+
+def forget_year(db, year, today):
+    """Delete the year's secret and mark the year closed; the caller holds the write."""
+    db.execute("DELETE FROM year_key WHERE year = ?", [year])
+    db.execute("INSERT INTO closed_year (year, closed_on) VALUES (?, ?)",
+               [year, today.isoformat()])
+
+
+def person_hash(db, venue_id, device_key, year):
+    """The stored stand-in for a remembered phone: valid for one venue and one year."""
+    secret = bytes.fromhex(year_secret(db, year))
+    message = f"{venue_id}:{device_key}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def visit_hour(moment):
+    """The only part of the time we keep."""
+    return moment.hour
+
+
+def purpose_hash(db, purpose, device_key, year):
+    """A remembered phone's stand-in for one purpose only ("survey:7", "idea:12").
+
+    The purpose goes into the message, so these hashes can never be joined to visits'
+    person hashes nor to each other. An idea or survey of a closed year takes the next
+    open year's secret: the phone may then vote or answer once more (see the yearly close).
+    """
+    secret = bytes.fromhex(year_secret(db, first_open_year(db, year)))
+    message = f"{purpose}:{device_key}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,117 @@
+"""Recording visits: one a day per remembered phone, nothing that identifies anyone. No Flask."""
+
+from checkin.db import writing
+
+GENDERS = ("woman", "man", "other", "unstated")
+SOURCES = ("qr", "kiosk", "tally")
+
+
+def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=None,
+                 person_hash=None):
+    """Store one visit; return (visit id, True if this phone was already counted that day).
+
+    A remembered phone that checks in again the same day changes that day's visit
+    (activity, and the gender answer if one is given) and never adds a second one.
+    """
+    if gender is not None and gender not in GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    with writing(db):
+        if person_hash:
+            row = db.execute(
+                "SELECT id FROM visit WHERE venue_id = ? AND date = ? AND person_hash = ?",
+                [venue_id, day.isoformat(), person_hash],
+            ).fetchone()
+            if row:
+                db.execute(
+                    "UPDATE visit SET activity_id = ?, gender = coalesce(?, gender) WHERE id = ?",
+                    [activity_id, gender, row[0]],
+                )
+                return row[0], True
+        cursor = db.execute(
+            "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, person_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash],
+        )
+        return cursor.lastrowid, False
+
+
+def change_visit(db, visit_id, *, activity_id):
+    """A visitor corrects which activity today's visit was for."""
+    with writing(db):
+        db.execute("UPDATE visit SET activity_id = ? WHERE id = ?", [activity_id, visit_id])
+
+
+def answer_gender(db, visit_id, gender):
+    """Set the visit's gender answer; None means the visitor skipped the question."""
+    if gender is not None and gender not in GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
+    with writing(db):
+        db.execute("UPDATE visit SET gender = ? WHERE id = ?", [gender, visit_id])
+
+
+def link_phone(db, visit_id, person_hash):
+    """Attach a newly remembered phone's hash to the visit it made today."""
+    with writing(db):
+        db.execute(
+            "UPDATE visit SET person_hash = ? WHERE id = ? AND person_hash IS NULL",
+            [person_hash, visit_id],
+        )
+
+
+def get_visit(db, visit_id):
+    row = db.execute("SELECT * FROM visit WHERE id = ?", [visit_id]).fetchone()
+    return dict(row) if row else None
+
+
+TALLY_GENDERS = ("woman", "man", "other", "unstated")
+
+
+def add_tally(db, *, venue_id, day, activity_id, gender, step):
+    """Staff count one person more (step 1) or one less (step -1); never below zero.
+
+    Tallied visits have source 'tally' and no hour, kept apart from check-ins.
+    Returns False when there was nothing to take away.
+    """
+    if gender not in TALLY_GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
+    with writing(db):
+        if step > 0:
+            db.execute(
+                "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source) "
+                "VALUES (?, ?, ?, NULL, ?, 'tally')",
+                [venue_id, activity_id, day.isoformat(), gender])
+            return True
+        row = db.execute(
+            "SELECT id FROM visit WHERE venue_id = ? AND activity_id IS ? AND date = ? "
+            "AND gender = ? AND source = 'tally' ORDER BY id DESC LIMIT 1",
+            [venue_id, activity_id, day.isoformat(), gender]).fetchone()
+        if row is None:
+            return False
+        db.execute("DELETE FROM visit WHERE id = ?", [row[0]])
+        return True
+
+
+def day_counts(db, venue_id, day, activity_id):
+    """{source: {gender: count}} for one activity on one day; a skipped answer is 'unstated'."""
+    counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
+    for source, gender, count in db.execute(
+        "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
+        "WHERE venue_id = ? AND date = ? AND activity_id IS ? GROUP BY 1, 2",
+        [venue_id, day.isoformat(), activity_id],
+    ):
+        counts[source][gender] += count
+    return counts
+
+
+def remove_year_hashes(db, year):
+    """The yearly close: every visit of `year` loses its hash but stays counted as linked.
+
+    The caller holds the write (the close is one transaction). Returns how many visits.
+    """
+    return db.execute(
+        "UPDATE visit SET person_hash = NULL, hash_removed = 1 "
+        "WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL",
+        [f"{year:04d}-01-01", f"{year:04d}-12-31"],
+    ).rowcount

@@ -1,0 +1,198 @@
+"""Staff pages of the door: the poster and its key, kiosks, and the tally of people counted
+by hand."""
+
+import datetime as dt
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from checkin.accounts.access import (
+    audit_line,
+    current_user,
+    log_out,
+    require_role,
+)
+from checkin.accounts.staff_forms import (
+    ConfirmForm,
+    DoorKeyForm,
+    KioskForm,
+    TallyForm,
+)
+from checkin.db import get_db
+from checkin.visits import kiosk_tokens as kiosks
+from checkin.visits.door import door_url, qr_svg
+from checkin.visits.kiosk_tokens import KIOSK_COOKIE
+from checkin.visits.recording import TALLY_GENDERS, add_tally, day_counts
+from checkin.visits.routes import blueprint
+from checkin.web.pages import venue_now
+from checkin.week import operations as programme
+from checkin.week import schedule
+
+KIOSK_SECONDS = 400 * 24 * 3600
+
+
+BAD_INPUT = 400
+
+
+def _db():
+    return get_db()
+# --- door poster and door key ---------------------------------------------------------------
+
+def _poster_words():
+    words = {}
+    for lang in ("sv", "en"):
+        with force_locale(lang):
+            words[lang] = {
+                "scan": _("Scan to check in"),
+                "no_phone": _("No phone? Ask the staff, or use the tablet."),
+                "anonymous": _("We do not store who you are."),
+                "type": _("Or type this address:"),
+            }
+    return words
+
+
+@blueprint.get("/staff/<slug>/poster")
+@require_role("staff")
+def poster(slug):
+    venue = g.venue
+    url = door_url(venue)
+    svg = qr_svg(url)
+    svg = svg[svg.index("<svg"):]  # inline: drop the XML declaration
+    pictograms = [a["pictogram"] for a in programme.activities(_db(), venue["id"])
+                  if a["active"] and a["counted"] and not a["address"]]
+    return render_template(
+        "visits/staff/poster.html", venue=venue, qr=svg, url=url,
+        short_url=url.split("://", 1)[-1], words=_poster_words(),
+        pictograms=list(dict.fromkeys(pictograms))[:6],
+    )
+
+
+@blueprint.route("/staff/<slug>/door-key", methods=["GET", "POST"])
+@require_role("staff")
+def door_key(slug):
+    venue = g.venue
+    form = DoorKeyForm()
+    if request.method == "GET":
+        return render_template("visits/staff/door_key.html", venue=venue, form=form)
+    if not form.validate():
+        return render_template("visits/staff/door_key.html", venue=venue, form=form), BAD_INPUT
+    programme.replace_door_key(_db(), venue["id"])
+    audit_line("door key replaced", "", venue)
+    flash(_("The door key is new. Old posters now say the code is old and count nothing. "
+            "Print this poster and put it up now."), "warning")
+    return redirect(url_for("visits.poster", slug=slug))
+
+
+# --- kiosks ---------------------------------------------------------------------------------
+
+@blueprint.route("/staff/<slug>/kiosks", methods=["GET", "POST"])
+@require_role("staff")
+def kiosk_list(slug):
+    venue = g.venue
+    form = KioskForm()
+    page = {"venue": venue, "form": form, "revoke": ConfirmForm(),
+            "kiosks": kiosks.venue_kiosks(_db(), venue["id"])}
+    if request.method == "GET":
+        return render_template("visits/staff/kiosks.html", **page)
+    if not form.validate():
+        return render_template("visits/staff/kiosks.html", **page), BAD_INPUT
+    label = (form.label.data or "").strip()
+    _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user()["id"])
+    audit_line("kiosk created", label, venue)
+    # This tablet is now a kiosk: the staff member is logged out on it.
+    log_out()
+    response = make_response(redirect(url_for("visits.kiosk_home")))
+    response.set_cookie(KIOSK_COOKIE, token, max_age=KIOSK_SECONDS, path="/kiosk",
+                        httponly=True, samesite="Strict", secure=current_app.config["HTTPS"])
+    return response
+
+
+@blueprint.post("/staff/<slug>/kiosks/<int:kiosk_id>/revoke")
+@require_role("staff")
+def revoke_kiosk(slug, kiosk_id):
+    venue = g.venue
+    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"]) if k["id"] == kiosk_id]
+    if not found:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    kiosks.revoke_kiosk(_db(), kiosk_id)
+    audit_line("kiosk turned off", found[0]["label"], venue)
+    flash(_("The kiosk is turned off. That tablet can no longer check anyone in."))
+    return redirect(url_for("visits.kiosk_list", slug=slug))
+
+
+# --- tally ----------------------------------------------------------------------------------
+
+NO_ACTIVITY = "none"
+
+
+def _tally_target(venue):
+    """(day, activity id or None, error) from ?day=&activity=."""
+    today = venue_now(venue).date()
+    choices = dict(programme.activity_choices(_db(), venue["id"], only_counted=True))
+    try:
+        day = dt.date.fromisoformat(request.args.get("day", today.isoformat()))
+    except ValueError:
+        return today, None, _("Write the date as YYYY-MM-DD, for example 2026-12-18.")
+    if day > today:
+        return today, None, _("You can only count a day that has come.")
+    raw = request.args.get("activity")
+    if raw is None:
+        running = schedule.running_now(
+            schedule.check_in_choices(_db(), venue["id"], today), venue_now(venue))
+        return day, running["activity"]["id"] if running and day == today else None, None
+    if raw == NO_ACTIVITY:
+        return day, None, None
+    if not raw.isdigit() or int(raw) not in choices:
+        return day, None, _("Choose an activity from the list.")
+    return day, int(raw), None
+
+
+def _tally_page(venue, day, activity_id, status=200, error=None):
+    counts = day_counts(_db(), venue["id"], day, activity_id)
+    rows = [(g_, counts["qr"][g_] + counts["kiosk"][g_], counts["tally"][g_])
+            for g_ in TALLY_GENDERS]
+    return render_template(
+        "visits/staff/tally.html", venue=venue, day=day, activity_id=activity_id,
+        choices=programme.activity_choices(_db(), venue["id"], only_counted=True), rows=rows,
+        form=TallyForm(),
+        total_checked=sum(r[1] for r in rows), total_tally=sum(r[2] for r in rows),
+        error=error, today=venue_now(venue).date(),
+    ), status
+
+
+@blueprint.route("/staff/<slug>/tally", methods=["GET", "POST"])
+@require_role("staff")
+def tally(slug):
+    venue = g.venue
+    day, activity_id, error = _tally_target(venue)
+    if error:
+        return _tally_page(venue, venue_now(venue).date(), None, BAD_INPUT, error)
+    if request.method == "GET":
+        return _tally_page(venue, day, activity_id)
+    form = TallyForm()
+    if not form.validate():
+        return _tally_page(venue, day, activity_id, BAD_INPUT,
+                           _("Something was missing. Nothing was changed. Tap + or − again."))
+    step = int(form.step.data)
+    changed = add_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
+                        gender=form.gender.data, step=step)
+    if not changed:
+        return _tally_page(venue, day, activity_id, BAD_INPUT,
+                           _("There is nothing to take away. Nothing was changed."))
+    name = dict(programme.activity_choices(_db(), venue["id"])).get(activity_id, "-")
+    audit_line("tally", f"{day.isoformat()} {name}: {form.gender.data} {step:+d}", venue)
+    return redirect(url_for("visits.tally", slug=slug, day=day.isoformat(),
+                            activity=activity_id or NO_ACTIVITY))

@@ -1,0 +1,128 @@
+"""The yearly close and the daily job: after a grace period a calendar year's persons are
+frozen into figures, then its hashes and its secret are deleted, all in one write. No Flask.
+
+Before the close a phone's hash could be recomputed by anyone holding the database and the
+phone key; after it nobody can, and the figures stay exactly what they were.
+"""
+
+import datetime as dt
+import logging
+import sys
+import threading
+
+from checkin.db import writing
+from checkin.feedback import ideas, retention, surveys
+from checkin.figures import persons
+from checkin.visits import phones as anonymity
+from checkin.visits import recording as visits
+from checkin.week import venues
+
+log = logging.getLogger("checkin.daily")
+DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
+DEFAULT_RETENTION_MONTHS = 12
+
+
+class CloseRefused(ValueError):
+    """A year that may not be closed (yet); the message says why."""
+
+
+def closes_on(year, months):
+    """The first day the year may be closed: `months` whole months after it ended."""
+    index = (year + 1) * 12 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=False):
+    """Close `year`; return what was done, or None if it was closed already.
+
+    Refuses the current (or a later) year always, and a year still in its grace period
+    unless `force`. One write transaction: a crash leaves the year open and untouched.
+    """
+    if year in anonymity.closed_years(db):
+        return None
+    if year >= today.year:
+        raise CloseRefused(f"{year} is not over yet: only a past year can be closed")
+    if today < closes_on(year, months) and not force:
+        raise CloseRefused(f"{year} may be closed from {closes_on(year, months)} "
+                           f"(CLOSE_AFTER_MONTHS = {months}); use --force to close it now")
+    with writing(db):
+        # Checked inside the write: two servers running the daily job close a year once.
+        if db.execute("SELECT 1 FROM closed_year WHERE year = ?", [year]).fetchone():
+            return None
+        done = {"year": year, "frozen": persons.freeze_persons(db, year)}
+        done["visits"] = visits.remove_year_hashes(db, year)
+        done["responses"] = surveys.remove_year_hashes(db, year)
+        done["votes"] = ideas.remove_year_hashes(db, year)
+        anonymity.forget_year(db, year, today)
+    return done
+
+
+def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
+    """Open years with a secret or a hashed visit whose grace period is over, oldest first."""
+    years = {row[0] for row in db.execute("SELECT year FROM year_key")}
+    years |= {int(row[0]) for row in db.execute(
+        "SELECT DISTINCT substr(date, 1, 4) FROM visit WHERE person_hash IS NOT NULL")}
+    closed = anonymity.closed_years(db)
+    return sorted(y for y in years - closed
+                  if y < today.year and today >= closes_on(y, months))
+
+
+def daily(db, today, config):
+    """The daily job: retention's purge, then close every year past its grace period."""
+    months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
+    result = {"purged": retention.purge(db, today, config.get("RETENTION_MONTHS",
+                                                              DEFAULT_RETENTION_MONTHS)),
+              "closed": []}
+    for year in years_to_close(db, today, months):
+        done = close_year(db, year, today, months=months)
+        if done:
+            result["closed"].append(done)
+    return result
+
+
+def describe(result):
+    """One line for the log or the terminal: counts only, nothing about anyone."""
+    purged = result["purged"]
+    closed = ", ".join(
+        f"{c['year']} ({c['visits']} visit hashes, {c['responses']} survey hashes, "
+        f"{c['votes']} votes made anonymous, {c['frozen']} frozen rows)"
+        for c in result["closed"]) or "none"
+    return (f"daily: deleted {purged['texts']} free text(s) and {purged['ideas']} unpublished "
+            f"idea(s) from before {purged['before']}; closed years: {closed}")
+
+
+def local_today(config):
+    """Today at the installation's time zone (CHECKIN_FROZEN_NOW pins it for tests)."""
+    zone = {"timezone": config.get("TIMEZONE", "Europe/Stockholm")}
+    return venues.local_now(zone, config.get("FROZEN_NOW")).date()
+
+
+def start_daily_thread(config, connect):
+    """Run the daily job in the server process: first after DAILY_FIRST_RUN_SECONDS (60),
+    then every DAILY_EVERY_HOURS (24). Returns (thread, stop event)."""
+    first = float(config.get("DAILY_FIRST_RUN_SECONDS", 60))
+    every = float(config.get("DAILY_EVERY_HOURS", 24)) * 3600
+    stop = threading.Event()
+    if not log.handlers:  # one line a day on standard output, beside the request log
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    def run():
+        wait = first
+        while not stop.wait(wait):
+            wait = every
+            try:
+                db = connect()
+                try:
+                    log.info(describe(daily(db, local_today(config), config)))
+                finally:
+                    db.conn.close()
+            except Exception:  # the server keeps serving; tomorrow's run tries again
+                log.exception("daily: failed")
+
+    thread = threading.Thread(target=run, name="checkin-daily", daemon=True)
+    thread.start()
+    return thread, stop

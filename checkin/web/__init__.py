@@ -1,0 +1,1 @@
+"""Web plumbing only: security headers, error pages, formatting, logs, shared page helpers."""

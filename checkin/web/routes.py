@@ -1,0 +1,55 @@
+"""Pages every visitor may open whatever the venue: language, the accessibility statement,
+health."""
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import format_date
+
+from checkin.db import get_db
+from checkin.i18n import LOCALES
+from checkin.web.pages import keep_cookie, safe_next
+from checkin.week import venues
+
+# When the accessibility statement was last checked (axe-core run plus a manual check).
+ACCESSIBILITY_ASSESSED = dt.date(2026, 11, 23)
+
+blueprint = Blueprint("web", __name__)
+
+
+@blueprint.get("/lang/<code>")
+def set_language(code):
+    if code not in LOCALES:
+        abort(404)
+    response = redirect(safe_next(url_for("week.home")))
+    keep_cookie(response, "lang", code)
+    return response
+
+
+@blueprint.get("/accessibility")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse) in DIGG's form."""
+    config = current_app.config
+    names = [v["name"] for v in venues.all_venues(get_db())]
+    return render_template(
+        "web/accessibility.html", service=config["SERVICE_NAME"],
+        organisation=config["ORGANISATION"], contact_email=config["CONTACT_EMAIL"],
+        assessed=format_date(ACCESSIBILITY_ASSESSED, format="long"),
+        venue_names=", ".join(names) or config["ORGANISATION"],
+    )
+
+
+@blueprint.get("/healthz")
+def healthz():
+    try:
+        get_db().execute("SELECT count(*) FROM venue").fetchone()
+    except Exception:  # noqa: BLE001 - any failure to read means not healthy
+        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
+    return "ok\n", 200, {"Content-Type": "text/plain"}

@@ -1,0 +1,66 @@
+"""The visitors' week: the programme of one week, today first. No login, no JavaScript."""
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from checkin.db import get_db
+from checkin.web.pages import venue_now, venue_or_404
+from checkin.week import schedule, venues
+
+blueprint = Blueprint("week", __name__)
+
+
+@blueprint.get("/")
+def home():
+    all_venues = venues.all_venues(get_db())
+    if len(all_venues) == 1:
+        return redirect(url_for("week.week", slug=all_venues[0]["slug"]))
+    return render_template("week/home.html", venues=all_venues)
+
+
+def week_asked(venue):
+    """(today, the Monday of the week asked for by ?week=2026-W49, else this week); 404 if odd."""
+    today = venue_now(venue).date()
+    monday = schedule.monday_of(today)
+    if "week" in request.args:
+        monday = schedule.parse_week(request.args["week"])
+        if monday is None:
+            abort(404)
+    return today, monday
+
+
+@blueprint.get("/<slug>/")
+def week(slug):
+    venue = venue_or_404(slug)
+    today, monday = week_asked(venue)
+    return render_template("week/week.html", **week_page(venue, today, monday))
+
+
+def week_page(venue, today, monday):
+    """What the visitor week template needs; the staff preview renders the very same."""
+    days = schedule.week(get_db(), venue["id"], monday)
+    # Today first; the days already past this week go last.
+    upcoming = [d for d in days if d[0] >= today]
+    past = [d for d in days if d[0] < today]
+    return dict(
+        venue=venue, today=today, monday=monday,
+        upcoming=upcoming, past=past if upcoming else [], all_past=past if not upcoming else [],
+        week_label=schedule.week_label(monday),
+        prev_week=schedule.week_label(monday - dt.timedelta(days=7)),
+        next_week=schedule.week_label(monday + dt.timedelta(days=7)),
+        this_week=schedule.monday_of(today) == monday,
+        open_days=venues.opening_days(venue),
+    )
+
+
+
+
+from checkin.week import staff_routes  # noqa: E402,F401  (its pages join this blueprint)

@@ -1,0 +1,389 @@
+"""The week editor for staff: the week, activities, weekly times, one-off events, cancelled
+or moved occurrences, venues (admin)."""
+
+import datetime as dt
+
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from checkin.accounts.access import (
+    audit_line,
+    require_role,
+)
+from checkin.accounts.staff_forms import (
+    ActivityForm,
+    ChangeForm,
+    ConfirmForm,
+    EventForm,
+    SlotForm,
+    VenueForm,
+    options,
+)
+from checkin.db import get_db
+from checkin.web.pages import venue_now
+from checkin.week import operations as programme
+from checkin.week import schedule, venues
+from checkin.week.routes import blueprint, week_asked
+
+BAD_INPUT = 400
+
+
+def _db():
+    return get_db()
+# --- the week editor ------------------------------------------------------------------------
+
+@blueprint.get("/staff/<slug>/")
+@require_role("staff")
+def staff_week(slug):
+    venue = g.venue
+    today, monday = week_asked(venue)
+    return render_template(
+        "week/staff/week.html", venue=venue, today=today, monday=monday,
+        days=schedule.week(_db(), venue["id"], monday), confirm=ConfirmForm(),
+        week_label=schedule.week_label(monday),
+        prev_week=schedule.week_label(monday - dt.timedelta(days=7)),
+        next_week=schedule.week_label(monday + dt.timedelta(days=7)),
+    )
+
+
+@blueprint.get("/staff/<slug>/preview")
+@require_role("staff")
+def preview(slug):
+    from checkin.week.routes import week_page
+
+    venue = g.venue
+    today, monday = week_asked(venue)
+    return render_template("week/staff/preview.html", **week_page(venue, today, monday))
+
+
+@blueprint.post("/staff/<slug>/copy-week")
+@require_role("staff")
+def copy_week(slug):
+    venue = g.venue
+    monday = week_asked(venue)[1]
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    copied = programme.copy_week_changes(_db(), venue["id"], monday)
+    next_week = schedule.week_label(monday + dt.timedelta(days=7))
+    audit_line("week changes copied",
+               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue)
+    flash(_("%(n)s changes copied to the next week.", n=copied))
+    return redirect(url_for("week.staff_week", slug=slug, week=next_week))
+
+
+# --- activities and weekly times ------------------------------------------------------------
+
+@blueprint.get("/staff/<slug>/activities")
+@require_role("staff")
+def activities(slug):
+    venue = g.venue
+    return render_template("week/staff/activities.html", venue=venue,
+                           activities=programme.activities(_db(), venue["id"]),
+                           slots=programme.slots(_db(), venue["id"]))
+
+
+def _activity_data(form):
+    elsewhere = form.place.data == "elsewhere"
+    return {
+        "name_sv": form.name_sv.data.strip(), "name_en": (form.name_en.data or "").strip(),
+        "description_sv": (form.description_sv.data or "").strip(),
+        "description_en": (form.description_en.data or "").strip(),
+        "pictogram": form.pictogram.data,
+        "address": form.address.data.strip() if elsewhere else "",
+        "counted": int(bool(form.counted.data)), "active": int(bool(form.active.data)),
+    }
+
+
+@blueprint.route("/staff/<slug>/activities/new", methods=["GET", "POST"])
+@blueprint.route("/staff/<slug>/activities/<int:activity_id>", methods=["GET", "POST"])
+@require_role("staff")
+def activity(slug, activity_id=None):
+    venue = g.venue
+    existing = None
+    if activity_id is not None:
+        existing = programme.get_activity(_db(), venue["id"], activity_id)
+        if existing is None:
+            abort(404)
+    if request.method == "GET":
+        form = ActivityForm()
+        if existing:
+            form = ActivityForm(data={**existing, "counted": bool(existing["counted"]),
+                                      "active": bool(existing["active"]),
+                                      "place": "elsewhere" if existing["address"] else "here"})
+        return render_template("week/staff/activity.html", venue=venue, form=form,
+                               activity=existing)
+    form = ActivityForm()
+    if form.validate():
+        data = _activity_data(form)
+        if programme.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
+            form.name_sv.errors.append(_("There is already an activity with that name."))
+        else:
+            programme.save_activity(_db(), venue["id"], data, activity_id)
+            audit_line("activity created" if existing is None else "activity changed",
+                 data["name_sv"], venue)
+            flash(_("Saved. Visitors see it at once."))
+            return redirect(url_for("week.activities", slug=slug))
+    return render_template("week/staff/activity.html", venue=venue, form=form,
+                           activity=existing), BAD_INPUT
+
+
+def _slot_text(slot, activity_name):
+    until = slot["valid_until"] or "…"
+    return (f"{activity_name}, weekday {slot['weekday']} {slot['start']}–{slot['end']}, "
+            f"{slot['valid_from']} – {until}")
+
+
+@blueprint.route("/staff/<slug>/slots/new", methods=["GET", "POST"])
+@blueprint.route("/staff/<slug>/slots/<int:slot_id>", methods=["GET", "POST"])
+@require_role("staff")
+def slot(slug, slot_id=None):
+    venue = g.venue
+    existing = None
+    if slot_id is not None:
+        existing = programme.get_slot(_db(), venue["id"], slot_id)
+        if existing is None:
+            abort(404)
+    if request.method == "GET" and existing:
+        form = SlotForm(data={
+            **existing, "activity": existing["activity_id"],
+            "valid_from": dt.date.fromisoformat(existing["valid_from"]),
+            "valid_until": existing["valid_until"] and dt.date.fromisoformat(
+                existing["valid_until"])})
+    else:
+        form = SlotForm()
+    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    page = {"venue": venue, "form": form, "slot": existing, "delete": ConfirmForm()}
+    if request.method == "GET":
+        if not existing and request.args.get("weekday", "").isdigit():
+            form.weekday.data = int(request.args["weekday"])
+        return render_template("week/staff/slot.html", **page)
+    if not form.validate():
+        return render_template("week/staff/slot.html", **page), BAD_INPUT
+    data = {
+        "activity_id": form.activity.data, "weekday": form.weekday.data,
+        "start": form.start.data, "end": form.end.data,
+        "valid_from": form.valid_from.data.isoformat(),
+        "valid_until": form.valid_until.data.isoformat() if form.valid_until.data else None,
+    }
+    programme.save_slot(_db(), venue["id"], data, slot_id)
+    name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
+    audit_line("weekly time created" if existing is None else "weekly time changed",
+         _slot_text(data, name), venue)
+    overlaps = programme.overlapping_slots(_db(), venue["id"], data, slot_id)
+    flash(_("Saved. Visitors see it at once."))
+    for other in overlaps:
+        flash(_("Note: this overlaps with %(name)s at %(start)s–%(end)s the same weekday.",
+                name=other["name_sv"], start=other["start"], end=other["end"]), "warning")
+    return redirect(url_for("week.activities", slug=slug))
+
+
+@blueprint.post("/staff/<slug>/slots/<int:slot_id>/delete")
+@require_role("staff")
+def delete_slot(slug, slot_id):
+    venue = g.venue
+    existing = programme.get_slot(_db(), venue["id"], slot_id)
+    if existing is None:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    name = programme.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
+    programme.delete_slot(_db(), venue["id"], slot_id)
+    audit_line("weekly time removed", _slot_text(existing, name), venue)
+    flash(_("The weekly time is removed."))
+    return redirect(url_for("week.activities", slug=slug))
+
+
+# --- one-off events -------------------------------------------------------------------------
+
+@blueprint.route("/staff/<slug>/events/new", methods=["GET", "POST"])
+@blueprint.route("/staff/<slug>/events/<int:event_id>", methods=["GET", "POST"])
+@require_role("staff")
+def event(slug, event_id=None):
+    venue = g.venue
+    existing = None
+    if event_id is not None:
+        existing = programme.get_event(_db(), venue["id"], event_id)
+        if existing is None:
+            abort(404)
+    if request.method == "GET" and existing:
+        form = EventForm(data={**existing, "activity": existing["activity_id"],
+                               "date": dt.date.fromisoformat(existing["date"])})
+    else:
+        form = EventForm()
+    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm()}
+    if request.method == "GET":
+        if not existing:
+            try:
+                form.date.data = dt.date.fromisoformat(request.args.get("date", ""))
+            except ValueError:
+                form.date.data = venue_now(venue).date()
+        return render_template("week/staff/event.html", **page)
+    if not form.validate():
+        return render_template("week/staff/event.html", **page), BAD_INPUT
+    data = {"activity_id": form.activity.data, "date": form.date.data.isoformat(),
+            "start": form.start.data, "end": form.end.data,
+            "note_sv": (form.note_sv.data or "").strip(),
+            "note_en": (form.note_en.data or "").strip()}
+    programme.save_event(_db(), venue["id"], data, event_id)
+    name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
+    audit_line("event created" if existing is None else "event changed",
+         f"{name}, {data['date']} {data['start']}–{data['end']}", venue)
+    flash(_("Saved. Visitors see it at once."))
+    return redirect(url_for("week.staff_week", slug=slug,
+                            week=schedule.week_label(form.date.data)))
+
+
+@blueprint.post("/staff/<slug>/events/<int:event_id>/delete")
+@require_role("staff")
+def delete_event(slug, event_id):
+    venue = g.venue
+    existing = programme.get_event(_db(), venue["id"], event_id)
+    if existing is None:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    programme.delete_event(_db(), venue["id"], event_id)
+    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue)
+    flash(_("The event is removed."))
+    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(
+        dt.date.fromisoformat(existing["date"]))))
+
+
+# --- one occurrence cancelled or moved ------------------------------------------------------
+
+def _occurrence(venue, slot_id, day):
+    slot = programme.get_slot(_db(), venue["id"], slot_id)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if slot is None or not programme.slot_runs_on(slot, date):
+        abort(404)
+    return slot, date
+
+
+@blueprint.route("/staff/<slug>/change/<int:slot_id>/<day>", methods=["GET", "POST"])
+@require_role("staff")
+def change(slug, slot_id, day):
+    venue = g.venue
+    slot, date = _occurrence(venue, slot_id, day)
+    activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
+    existing = programme.get_change(_db(), slot_id, date)
+    if request.method == "GET":
+        form = ChangeForm(data={"start": slot["start"], "end": slot["end"], "new_date": date})
+        if existing:
+            form = ChangeForm(data={
+                "what": "cancel" if existing["cancelled"] else "move",
+                "new_date": dt.date.fromisoformat(existing["new_date"] or date.isoformat()),
+                "start": existing["new_start"] or slot["start"],
+                "end": existing["new_end"] or slot["end"],
+                "note_sv": existing["note_sv"], "note_en": existing["note_en"]})
+    else:
+        form = ChangeForm()
+    page = {"venue": venue, "form": form, "slot": slot, "date": date, "activity": activity,
+            "existing": existing, "undo": ConfirmForm()}
+    if request.method == "GET":
+        return render_template("week/staff/change.html", **page)
+    if not form.validate():
+        return render_template("week/staff/change.html", **page), BAD_INPUT
+    cancelled = form.what.data == "cancel"
+    data = {"cancelled": cancelled,
+            "new_date": None if cancelled else form.new_date.data.isoformat(),
+            "new_start": None if cancelled else form.start.data,
+            "new_end": None if cancelled else form.end.data,
+            "note_sv": (form.note_sv.data or "").strip(),
+            "note_en": (form.note_en.data or "").strip()}
+    if not cancelled and abs((form.new_date.data - date).days) > 6:
+        form.new_date.errors.append(_("Move it at most six days, or add a one-off event."))
+        return render_template("week/staff/change.html", **page), BAD_INPUT
+    programme.save_change(_db(), slot_id, date, data)
+    what = "cancelled" if cancelled else (
+        f"moved to {data['new_date']} {data['new_start']}–{data['new_end']}")
+    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue)
+    flash(_("Saved. Visitors see it at once."))
+    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
+
+
+@blueprint.post("/staff/<slug>/change/<int:slot_id>/<day>/undo")
+@require_role("staff")
+def undo_change(slug, slot_id, day):
+    venue = g.venue
+    slot, date = _occurrence(venue, slot_id, day)
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    programme.delete_change(_db(), slot_id, date)
+    activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
+    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue)
+    flash(_("It is back to the usual time."))
+    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
+
+
+# --- venues (admin) -------------------------------------------------------------------------
+
+@blueprint.get("/staff/venues")
+@require_role("admin")
+def venue_list():
+    return render_template("week/staff/venues.html", venues=venues.all_venues(_db()))
+
+
+def _venue_form_page(form, venue=None, status=200):
+    return render_template("week/staff/venue_form.html", form=form, venue=venue), status
+
+
+def _save_venue(form, venue=None):
+    slug = form.slug.data.strip()
+    if programme.slug_taken(_db(), slug, venue["id"] if venue else None):
+        form.slug.errors.append(_("Another venue already uses that short name."))
+        return None
+    data = {
+        "slug": slug, "name": form.name.data.strip(),
+        "organisation": (form.organisation.data or "").strip(),
+        "address": (form.address.data or "").strip(), "timezone": form.timezone.data.strip(),
+        "opening_days": ",".join(str(d) for d in sorted(form.opening_days.data or [])),
+    }
+    venue_id = programme.save_venue(_db(), data, venue["id"] if venue else None)
+    return venues.by_slug(_db(), slug) | {"id": venue_id}
+
+
+@blueprint.route("/staff/venues/new", methods=["GET", "POST"])
+@require_role("admin")
+def new_venue():
+    form = VenueForm()
+    if request.method == "GET":
+        form.opening_days.data = [0, 1, 2, 3, 4]
+        return _venue_form_page(form)
+    if form.validate():
+        venue = _save_venue(form)
+        if venue:
+            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue)
+            flash(_("Venue %(name)s created.", name=venue["name"]))
+            return redirect(url_for("week.staff_week", slug=venue["slug"]))
+    return _venue_form_page(form, status=BAD_INPUT)
+
+
+@blueprint.route("/staff/<slug>/settings", methods=["GET", "POST"])
+@require_role("admin")
+def edit_venue(slug):
+    venue = g.venue
+    form = VenueForm()
+    if request.method == "GET":
+        form = VenueForm(data={**venue, "opening_days": sorted(venues.opening_days(venue))})
+        return _venue_form_page(form, venue)
+    if form.validate():
+        saved = _save_venue(form, venue)
+        if saved:
+            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved)
+            flash(_("Saved."))
+            return redirect(url_for("week.venue_list"))
+    return _venue_form_page(form, venue, BAD_INPUT)
+
+
