@@ -7,6 +7,7 @@ import secrets
 from checkin.accounts import auth
 from checkin.db import migrate, writing
 from checkin.feedback import ideas, surveys
+from checkin.row_ids import new_row_ids
 from checkin.visits.phones import person_hash
 from checkin.week import venues
 from checkin.week.schedule import check_in_choices
@@ -155,9 +156,10 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
     with writing(db):
         # A phone counts once a day: the unique index drops a second visit that day.
         db.conn.executemany(
-            "INSERT OR IGNORE INTO visit (venue_id, activity_id, date, hour, gender, source, "
-            "person_hash) VALUES (?,?,?,?,?,?,?)",
-            [(v, a, d.isoformat(), h, g, s, p) for v, a, d, h, g, s, p in rows],
+            "INSERT OR IGNORE INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+            "person_hash) VALUES (?,?,?,?,?,?,?,?)",
+            [(i, v, a, d.isoformat(), h, g, s, p) for i, (v, a, d, h, g, s, p)
+             in zip(new_row_ids(db, "visit", len(rows)), rows, strict=True)],
         )
     return db.execute("SELECT count(*) FROM visit WHERE venue_id = ?", [venue_id]).fetchone()[0]
 
@@ -245,15 +247,19 @@ def _demo_ratings(db, venue_id, rng):
     """About one smiley for every four visits, most of them happy, and a few short texts."""
     if db.execute("SELECT 1 FROM feedback WHERE venue_id = ? LIMIT 1", [venue_id]).fetchone():
         return None
-    visits = db.execute("SELECT date, activity_id FROM visit WHERE venue_id = ? ORDER BY date",
-                        [venue_id]).fetchall()
+    # Ordered by what is used, never by id (random): the same demo every time.
+    visits = db.execute("SELECT date, activity_id FROM visit WHERE venue_id = ? "
+                        "ORDER BY date, activity_id", [venue_id]).fetchall()
     rows = [(venue_id, activity, day, rng.choices([1, 2, 3, 4, 5], [5, 8, 20, 37, 30])[0])
             for day, activity in visits if rng.random() < 0.25]
     with writing(db):
-        db.conn.executemany("INSERT INTO feedback (venue_id, activity_id, date, rating) "
-                            "VALUES (?, ?, ?, ?)", rows)
-        recent = db.execute("SELECT id FROM feedback WHERE venue_id = ? ORDER BY date DESC, id "
-                            "LIMIT ?", [venue_id, len(DEMO_TEXTS)]).fetchall()
+        db.conn.executemany("INSERT INTO feedback (id, venue_id, activity_id, date, rating) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            [(i, *row) for i, row
+                             in zip(new_row_ids(db, "feedback", len(rows)), rows, strict=True)])
+        recent = db.execute("SELECT id FROM feedback WHERE venue_id = ? "
+                            "ORDER BY date DESC, activity_id, rating LIMIT ?",
+                            [venue_id, len(DEMO_TEXTS)]).fetchall()
         for (feedback_id,), text in zip(recent, DEMO_TEXTS, strict=False):
             db.execute("UPDATE feedback SET text = ? WHERE id = ?", [text, feedback_id])
     return len(rows)

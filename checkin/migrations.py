@@ -1,6 +1,10 @@
 """Numbered, append-only migrations: never edit one that has shipped, add the next."""
 
+import secrets
+
 from sqlite_utils.migrations import Migrations
+
+from checkin.row_ids import ROW_ID_MAX
 
 migrations = Migrations("checkin")
 
@@ -359,5 +363,73 @@ def m010_hours_only(db):
             WHERE length(at) > 13 AND substr(at, 15, 2) != '00';
         UPDATE staff_session SET created_at = substr(created_at, 1, 13) || ':00:00+00:00',
             last_seen = substr(last_seen, 1, 13) || ':00:00+00:00'
+        """,
+    )
+
+
+# m014: for each table, how to read its ids and how to move one id (children first).
+_RENUMBER = {
+    "visit": ("SELECT id FROM visit", ["UPDATE visit SET id = ? WHERE id = ?"]),
+    "feedback": ("SELECT id FROM feedback", ["UPDATE feedback SET id = ? WHERE id = ?"]),
+    "survey_response": ("SELECT id FROM survey_response", [
+        "UPDATE survey_answer SET response_id = ? WHERE response_id = ?",
+        "UPDATE survey_response SET id = ? WHERE id = ?"]),
+}
+_REFERENCES = {("survey_answer", "response_id", "survey_response")}
+
+
+def _renumber(db, table):
+    """Give every row of `table` a random id (row_ids.py), in every column that points to it;
+    the caller has deferred foreign keys to the commit."""
+    select, updates = _RENUMBER[table]
+    old = [row[0] for row in db.execute(select)]
+    fresh, taken = [], set(old)
+    while len(fresh) < len(old):
+        candidate = secrets.randbelow(ROW_ID_MAX) + 1
+        if candidate not in taken:  # never an id still in use: the updates cannot collide
+            taken.add(candidate)
+            fresh.append(candidate)
+    pairs = list(zip(fresh, old, strict=True))
+    for update in updates:
+        db.conn.executemany(update, pairs)
+
+
+@migrations(name="m014_random_row_ids")
+def m014_random_row_ids(db):
+    # Ids counted up kept the order visitors came in: ids 2200–2203 were four visits of hour 19,
+    # in order, and feedback and survey rows likewise. Every visit, smiley (and its text) and
+    # survey response gets a random id, and so does every new row from now on (row_ids.py).
+    # Ideas keep theirs: a phone's vote is stored as a hash of "idea:<id>", and a new id would
+    # let every phone vote again; new ideas get random ids. Survey answers and idea votes had
+    # a hidden rowid in arrival order: they are rebuilt WITHOUT ROWID, kept in key order.
+    references = {(name, fk.column, fk.other_table) for name in db.table_names()
+                  for fk in db[name].foreign_keys if fk.other_table in _RENUMBER}
+    if references != _REFERENCES:  # a column this migration would leave pointing nowhere
+        raise RuntimeError(f"m014 does not know how to renumber {references - _REFERENCES}")
+    db.execute("PRAGMA defer_foreign_keys = ON")  # parents and children agree again at commit
+    for table in _RENUMBER:
+        _renumber(db, table)
+    _run(
+        db,
+        """
+        CREATE TABLE survey_answer_keyed (
+            response_id INTEGER NOT NULL REFERENCES survey_response(id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES survey_question(id) ON DELETE CASCADE,
+            value TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        ) WITHOUT ROWID;
+        INSERT INTO survey_answer_keyed (response_id, question_id, value)
+            SELECT response_id, question_id, value FROM survey_answer;
+        DROP TABLE survey_answer;
+        ALTER TABLE survey_answer_keyed RENAME TO survey_answer;
+        -- voter_hash: HMAC(year secret, "idea:<id>:<phone key>"), one vote per idea and phone.
+        CREATE TABLE idea_vote_keyed (
+            idea_id INTEGER NOT NULL REFERENCES idea(id) ON DELETE CASCADE,
+            voter_hash TEXT NOT NULL,
+            PRIMARY KEY (idea_id, voter_hash)
+        ) WITHOUT ROWID;
+        INSERT INTO idea_vote_keyed (idea_id, voter_hash) SELECT idea_id, voter_hash FROM idea_vote;
+        DROP TABLE idea_vote;
+        ALTER TABLE idea_vote_keyed RENAME TO idea_vote
         """,
     )

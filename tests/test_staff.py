@@ -422,7 +422,7 @@ def test_tally_adds_and_removes_counts_apart_from_check_ins(staff, db, mallis):
     post_form(staff, url, {"gender": "woman", "step": "-1"})
     rows = visits(db)
     assert [(r["gender"], r["source"], r["hour"], r["activity_id"]) for r in rows] == [
-        ("woman", "tally", None, sygrupp), ("man", "tally", None, sygrupp)]
+        ("man", "tally", None, sygrupp), ("woman", "tally", None, sygrupp)]
     assert len(audit_lines(db)) == 4
 
 

@@ -2,6 +2,7 @@
 
 from checkin.db import writing
 from checkin.feedback.visitor_text import IDEA_TEXT_MAX, clean_text
+from checkin.row_ids import new_row_id
 from checkin.visits.phones import purpose_hash
 
 STATUSES = ("new", "considering", "planned", "done", "not_possible")
@@ -17,10 +18,12 @@ def suggest(db, *, venue_id, day, text):
     if text is None:
         return None
     with writing(db):
-        return db.execute(
-            "INSERT INTO idea (venue_id, text, created_date) VALUES (?, ?, ?)",
-            [venue_id, text, day.isoformat()],
-        ).lastrowid
+        idea_id = new_row_id(db, "idea")
+        db.execute(
+            "INSERT INTO idea (id, venue_id, text, created_date) VALUES (?, ?, ?, ?)",
+            [idea_id, venue_id, text, day.isoformat()],
+        )
+    return idea_id
 
 
 def get_idea(db, idea_id):

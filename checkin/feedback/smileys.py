@@ -5,6 +5,7 @@ import datetime as dt
 from checkin.db import writing
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
 from checkin.figures.periods import GROUPS, period_of, periods_between
+from checkin.row_ids import new_row_id
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -14,10 +15,12 @@ def record_rating(db, *, venue_id, day, rating, activity_id=None):
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1 to 5, not {rating!r}")
     with writing(db):
-        return db.execute(
-            "INSERT INTO feedback (venue_id, activity_id, date, rating) VALUES (?, ?, ?, ?)",
-            [venue_id, activity_id, day.isoformat(), rating],
-        ).lastrowid
+        feedback_id = new_row_id(db, "feedback")
+        db.execute(
+            "INSERT INTO feedback (id, venue_id, activity_id, date, rating) VALUES (?, ?, ?, ?, ?)",
+            [feedback_id, venue_id, activity_id, day.isoformat(), rating],
+        )
+    return feedback_id
 
 
 def add_text(db, feedback_id, text):

@@ -11,6 +11,7 @@ import json
 
 from checkin.db import writing
 from checkin.figures.periods import period_of
+from checkin.row_ids import new_row_id
 from checkin.visits.phones import purpose_hash
 
 KINDS = ("choice", "scale")
@@ -168,11 +169,12 @@ def record_response(db, survey, day, answers, device_key=None):
             [survey["id"], phone_hash],
         ).fetchone():
             raise AlreadyAnswered("this phone has answered this survey")
-        response_id = db.execute(
-            "INSERT INTO survey_response (survey_id, date, from_remembered_phone, "
-            "respondent_hash) VALUES (?, ?, ?, ?)",
-            [survey["id"], day.isoformat(), 1 if phone_hash else 0, phone_hash],
-        ).lastrowid
+        response_id = new_row_id(db, "survey_response")
+        db.execute(
+            "INSERT INTO survey_response (id, survey_id, date, from_remembered_phone, "
+            "respondent_hash) VALUES (?, ?, ?, ?, ?)",
+            [response_id, survey["id"], day.isoformat(), 1 if phone_hash else 0, phone_hash],
+        )
         db.conn.executemany(
             "INSERT INTO survey_answer (response_id, question_id, value) VALUES (?, ?, ?)",
             [(response_id, q, v) for q, v in answers.items()],

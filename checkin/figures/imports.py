@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from checkin.db import writing
 from checkin.i18n import translator
+from checkin.row_ids import new_row_ids
 
 COLUMNS = ("date", "activity", "women", "men", "other", "unstated")
 GENDER_OF = {"women": "woman", "men": "man", "other": "other", "unstated": "unstated"}
@@ -187,8 +188,10 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
         if earlier and not again:
             raise AlreadyImported(earlier)
         db.conn.executemany(
-            "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, person_hash) "
-            "VALUES (?, ?, ?, NULL, ?, 'tally', NULL)", visits)
+            "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+            "person_hash) VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL)",
+            [(visit_id, *visit) for visit_id, visit
+             in zip(new_row_ids(db, "visit", len(visits)), visits, strict=True)])
         db.execute(
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -19,9 +19,13 @@ def no_persons():
 def count_persons(hashed_visits):
     """Persons among one venue's visits of one period, by scope.
 
-    `hashed_visits`: (hash, activity id or None, gender answer or None), oldest first.
+    `hashed_visits`: (hash, activity id or None, gender answer or None), oldest day first.
     Returns {activity id, None (no activity) or ALL: Counter of PERSON_COLUMNS}. A person's
     gender is their latest answer in the whole period (a skip is no answer), in every scope.
+
+    "Latest" is decided by the day alone: a phone has at most one visit a day at a venue
+    (the unique index visit_one_a_day), and checking in again that day changes that same
+    visit. Nothing orders rows within a day: ids are random (row_ids.py), by design.
     """
     members, answer = defaultdict(set), {}
     for person, activity, gender in hashed_visits:
@@ -94,7 +98,7 @@ def freeze_persons(db, year):
     for venue_id in venue_ids:
         rows = cursor.execute(
             "SELECT date, person_hash, activity_id, gender FROM visit WHERE venue_id = ? "
-            "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL ORDER BY date, hour, id",
+            "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL ORDER BY date",
             [venue_id, *span]).fetchall()
         dates = [r[0] for r in rows]
         out = []

@@ -67,7 +67,7 @@ def _raw_counts(db, venue_id, first, last, group):
     for b, person, activity, gender in cursor.execute(
         "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
         "WHERE venue_id = ? AND date BETWEEN ? AND ? AND person_hash IS NOT NULL "
-        "ORDER BY date, hour, id", span,
+        "ORDER BY date", span,  # the day decides a person's latest answer (count_persons)
     ).fetchall():
         linked[label_of(b)].append((person, activity, gender))
     return visits, linked

@@ -1,6 +1,7 @@
 """Recording visits: one a day per remembered phone, nothing that identifies anyone. No Flask."""
 
 from checkin.db import writing
+from checkin.row_ids import new_row_id
 
 GENDERS = ("woman", "man", "other", "unstated")
 SOURCES = ("qr", "kiosk", "tally")
@@ -29,12 +30,13 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
                     [activity_id, gender, row[0]],
                 )
                 return row[0], True
-        cursor = db.execute(
-            "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, person_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash],
+        visit_id = new_row_id(db, "visit")
+        db.execute(
+            "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+            "person_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash],
         )
-        return cursor.lastrowid, False
+        return visit_id, False
 
 
 def change_visit(db, visit_id, *, activity_id):
@@ -79,13 +81,14 @@ def add_tally(db, *, venue_id, day, activity_id, gender, step):
     with writing(db):
         if step > 0:
             db.execute(
-                "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source) "
-                "VALUES (?, ?, ?, NULL, ?, 'tally')",
-                [venue_id, activity_id, day.isoformat(), gender])
+                "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source) "
+                "VALUES (?, ?, ?, ?, NULL, ?, 'tally')",
+                [new_row_id(db, "visit"), venue_id, activity_id, day.isoformat(), gender])
             return True
+        # Tallied visits of one activity, day and gender are alike: any one of them goes.
         row = db.execute(
             "SELECT id FROM visit WHERE venue_id = ? AND activity_id IS ? AND date = ? "
-            "AND gender = ? AND source = 'tally' ORDER BY id DESC LIMIT 1",
+            "AND gender = ? AND source = 'tally' LIMIT 1",
             [venue_id, activity_id, day.isoformat(), gender]).fetchone()
         if row is None:
             return False
