@@ -6,6 +6,10 @@ import sqlite3
 from pathlib import Path
 
 COUNTED_TABLES = ("venue", "activity", "slot", "visit")
+# Named by the day (and minute) it was made: copies made before a yearly close, here or
+# elsewhere, can be found by their name.
+NAME = "checkin-{:%Y-%m-%d-%H%M}.db"
+PATTERN = "checkin-*.db"
 
 
 class BackupError(RuntimeError):
@@ -20,7 +24,7 @@ def backup(source, dest):
     """
     dest = Path(dest)
     if dest.is_dir():
-        dest = dest / f"checkin-{dt.datetime.now():%Y-%m-%d-%H%M}.db"
+        dest = dest / NAME.format(dt.datetime.now())
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     if not Path(source).is_file():
@@ -46,3 +50,33 @@ def backup(source, dest):
 def _has_table(conn, name):
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                         [name]).fetchone() is not None
+
+
+def holding_year(folder, year):
+    """The backups in `folder` that still hold `year`: its secret or a phone hash of it.
+
+    Those are the copies made before the year was closed. A file that cannot be read as a
+    database is listed too: nobody can say it does not hold the year.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.glob(PATTERN)) if _holds_year(path, year)]
+
+
+def _holds_year(path, year):
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return True
+    try:
+        if _has_table(conn, "year_key") and conn.execute(
+                "SELECT 1 FROM year_key WHERE year = ?", [year]).fetchone():
+            return True
+        return _has_table(conn, "visit") and conn.execute(
+            "SELECT 1 FROM visit WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL LIMIT 1",
+            [f"{year:04d}-01-01", f"{year:04d}-12-31"]).fetchone() is not None
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()

@@ -73,14 +73,18 @@ def seed_demo_command():
 
 @click.command("backup")
 @with_appcontext
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest", type=click.Path(path_type=Path), required=False)
 def backup_command(dest):
     """Copy the database to DEST while the server runs (SQLite's online backup).
 
     DEST may be a file or a folder; in a folder the copy is named checkin-YYYY-MM-DD-HHMM.db.
+    Without DEST: into BACKUP_DIR (default instance/backups), where the yearly close looks.
     """
     from checkin.backup import BackupError, backup
 
+    if dest is None:
+        dest = Path(current_app.config["BACKUP_DIR"])
+        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         target, counts = backup(current_app.config["DATABASE"], dest)
     except BackupError as error:

@@ -15,6 +15,8 @@ CONFIG_FILE = "config.toml"
 SETTINGS = {
     "SECRET_KEY": (None, str, "signs sessions; generated into instance/secret_key when unset"),
     "DATABASE": (None, str, "the SQLite file; default instance/checkin.db"),
+    "BACKUP_DIR": (None, str, "`checkin backup`'s folder, checked at the yearly close; "
+                              "default instance/backups"),
     "BASE_URL": ("http://127.0.0.1:5000", str, "public address used in QR codes and door URLs"),
     "HTTPS": (False, bool, "served over HTTPS: HSTS and Secure cookies"),
     "PROXY_COUNT": (0, int, "how many reverse proxies in front to trust for X-Forwarded-*"),
@@ -140,6 +142,7 @@ def settings(folder):
     values["BASE_URL"] = values["BASE_URL"].rstrip("/")
     values["SECRET_KEY"] = values["SECRET_KEY"] or load_secret_key(folder)
     values["DATABASE"] = values["DATABASE"] or str(Path(folder) / "checkin.db")
+    values["BACKUP_DIR"] = values["BACKUP_DIR"] or str(Path(folder) / "backups")
     _check(values)
     https = values["HTTPS"]
     return {

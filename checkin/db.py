@@ -1,4 +1,5 @@
-"""The SQLite database: one connection per request, pragmas, migrations, write transactions."""
+"""The SQLite database: one connection per request, pragmas, migrations, write transactions,
+and scrubbing what was deleted out of the file."""
 
 import sqlite3
 import threading
@@ -25,6 +26,9 @@ def connect(path):
     # cut can lose the last commits, never corrupt the file. FULL costs an fsync per check-in.
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
+    # A deleted row is overwritten with zeros, not left in a freed page for anyone with the
+    # file to read back; some builds have it on by default, ours must not depend on that.
+    db.execute("PRAGMA secure_delete=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     return db
 
@@ -77,13 +81,40 @@ def writing(db):
         db.conn.commit()
 
 
+def scrub(db, *, vacuum=False):
+    """Leave nothing deleted in the database file or its -wal; True if that was done.
+
+    secure_delete zeroes deleted rows in their pages, but the -wal still holds the pages as
+    they were before, and other connections (a running server) keep it from being emptied
+    by itself. A TRUNCATE checkpoint copies the -wal into the file and empties it; VACUUM
+    first writes the file anew, so no freed page or old page image is left in it. Call it
+    outside a transaction. False: another connection held a read longer than the busy
+    timeout (or a writer the lock); the next checkpoint finishes the job.
+    """
+    try:
+        if vacuum:
+            db.execute("VACUUM")
+        busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # database is locked: a writer kept it past the timeout
+        return False
+    return busy == 0
+
+
 def pending_migrations(db):
     return [m.name for m in migrations.pending(db)]
 
 
 def migrate(db):
-    """Apply every migration not yet applied, in order; each one is recorded in the database."""
-    migrations.apply(db)
+    """Apply every migration not yet applied, in order; each one is recorded in the database.
+
+    An existing database is then written anew: a migration that rebuilt or renumbered a
+    table leaves no image of the old rows (and their order) behind.
+    """
+    pending, upgrade = migrations.pending(db), bool(migrations.applied(db))
+    if pending:
+        migrations.apply(db)
+    if pending and upgrade:
+        scrub(db, vacuum=True)
 
 
 def init_app(app):

@@ -30,12 +30,14 @@ def seed(db, venue_id):
 def test_purge_removes_old_texts_keeps_ratings_and_new_texts(db, mallis):
     seed(db, mallis["id"])
     result = purge(db, day("2026-11-23"), 12)
-    assert result == {"before": "2025-11-23", "texts": 1, "ideas": 2}
+    assert result == {"before": "2025-11-23", "texts": 1, "ideas": 2, "scrubbed": True}
     assert [(r["date"], r["rating"], r["text"]) for r in db.execute(
         "SELECT date, rating, text FROM feedback ORDER BY date")] == [
         ("2025-11-22", 4, None), ("2025-11-23", 4, "Precis ett år"), ("2026-11-01", 4, "Ny text")]
-    assert [r[0] for r in db.execute("SELECT text FROM idea ORDER BY id")] == ["Bingo", "Ny idé"]
-    assert purge(db, day("2026-11-23"), 12) == {"before": "2025-11-23", "texts": 0, "ideas": 0}
+    assert [r[0] for r in db.execute("SELECT text FROM idea ORDER BY created_date")] == [
+        "Bingo", "Ny idé"]
+    assert purge(db, day("2026-11-23"), 12) == {"before": "2025-11-23", "texts": 0, "ideas": 0,
+                                                 "scrubbed": True}
 
 
 def test_a_shorter_period_removes_more(db, mallis):

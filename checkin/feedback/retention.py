@@ -4,6 +4,7 @@ Ratings, survey answers, vote counts and published ideas stay: they are the figu
 The period is the `retention_months` setting staff set, else the app's RETENTION_MONTHS.
 """
 
+from checkin.db import scrub
 from checkin.feedback import ideas, settings
 from checkin.feedback import smileys as feedback
 from checkin.figures.periods import months_before
@@ -29,9 +30,14 @@ def last_purge(db):
 
 
 def purge(db, today, months):
-    """Delete what was written more than `months` months before `today`; say how much."""
+    """Delete what was written more than `months` months before `today`; say how much.
+
+    Then the -wal is emptied into the file (scrub), so the texts are not still there in
+    the pages as they were before. `scrubbed` is False if a long read kept that from happening.
+    """
     before = months_before(today, months)
     result = {"before": before.isoformat(), "texts": feedback.purge_texts(db, before),
               "ideas": ideas.purge_unpublished(db, before)}
     settings.put(db, "last_purge", today.isoformat())
+    result["scrubbed"] = scrub(db)
     return result

@@ -31,6 +31,7 @@ def close_year_command(year, force):
     from checkin.visits.yearclose import (
         DEFAULT_CLOSE_AFTER_MONTHS,
         CloseRefused,
+        after_close,
         close_year,
         local_today,
     )
@@ -38,7 +39,8 @@ def close_year_command(year, force):
     config = current_app.config
     try:
         done = close_year(_db(), year, local_today(config), force=force,
-                          months=config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS))
+                          months=config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS),
+                          backup_dir=config.get("BACKUP_DIR"))
     except CloseRefused as error:
         raise click.ClickException(str(error)) from error
     if done is None:
@@ -47,6 +49,8 @@ def close_year_command(year, force):
     click.echo(f"Closed {year}: persons frozen in {done['frozen']} row(s); hashes removed "
                f"from {done['visits']} visit(s) and {done['responses']} survey response(s); "
                f"{done['votes']} idea vote(s) kept as counts; the {year} secret is deleted.")
+    todo = after_close(done)
+    click.echo(todo[:1].upper() + todo[1:] + ".")
 
 
 COMMANDS = (daily_command, close_year_command)

@@ -2,7 +2,9 @@
 frozen into figures, then its hashes and its secret are deleted, all in one write. No Flask.
 
 Before the close a phone's hash could be recomputed by anyone holding the database and the
-phone key; after it nobody can, and the figures stay exactly what they were.
+phone key; after it nobody can, and the figures stay exactly what they were. The file is
+then written anew (db.scrub), so the deleted secret and hashes are not left in freed pages
+or the -wal; backups made before the close still hold them, and the close names them.
 """
 
 import datetime as dt
@@ -10,7 +12,8 @@ import logging
 import sys
 import threading
 
-from checkin.db import writing
+from checkin import backup
+from checkin.db import scrub, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
 from checkin.visits import phones as anonymity
@@ -32,11 +35,14 @@ def closes_on(year, months):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=False):
+def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=False,
+               backup_dir=None):
     """Close `year`; return what was done, or None if it was closed already.
 
     Refuses the current (or a later) year always, and a year still in its grace period
     unless `force`. One write transaction: a crash leaves the year open and untouched.
+    Then the file is scrubbed (`scrubbed`: False if another connection kept the -wal from
+    being emptied), and `backups` lists the copies in `backup_dir` that still hold the year.
     """
     if year in anonymity.closed_years(db):
         return None
@@ -54,6 +60,9 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
         done["responses"] = surveys.remove_year_hashes(db, year)
         done["votes"] = ideas.remove_year_hashes(db, year)
         anonymity.forget_year(db, year, today)
+    done["scrubbed"] = scrub(db, vacuum=True)
+    done["closed_on"], done["backup_dir"] = today.isoformat(), backup_dir
+    done["backups"] = backup.holding_year(backup_dir, year) if backup_dir else []
     return done
 
 
@@ -74,21 +83,45 @@ def daily(db, today, config):
                                                               DEFAULT_RETENTION_MONTHS)),
               "closed": []}
     for year in years_to_close(db, today, months):
-        done = close_year(db, year, today, months=months)
+        done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"))
         if done:
             result["closed"].append(done)
     return result
 
 
 def describe(result):
-    """One line for the log or the terminal: counts only, nothing about anyone."""
+    """One line for the log or the terminal: counts and file names only, nothing about anyone."""
     purged = result["purged"]
     closed = ", ".join(
         f"{c['year']} ({c['visits']} visit hashes, {c['responses']} survey hashes, "
         f"{c['votes']} votes made anonymous, {c['frozen']} frozen rows)"
         for c in result["closed"]) or "none"
-    return (f"daily: deleted {purged['texts']} free text(s) and {purged['ideas']} unpublished "
+    line = (f"daily: deleted {purged['texts']} free text(s) and {purged['ideas']} unpublished "
             f"idea(s) from before {purged['before']}; closed years: {closed}")
+    for c in result["closed"]:
+        line += "; " + after_close(c)
+    if not purged["scrubbed"]:
+        line += "; " + NOT_SCRUBBED
+    return line
+
+
+NOT_SCRUBBED = ("another connection kept the -wal from being emptied: deleted data stays in "
+                "it until the next checkpoint (restart the server to force one)")
+
+
+def after_close(done):
+    """What the operator must still do after a close: delete the backups that hold the year."""
+    year, folder = done["year"], done["backup_dir"]
+    parts = [NOT_SCRUBBED] if not done["scrubbed"] else []
+    if done["backups"]:
+        names = ", ".join(path.name for path in done["backups"])
+        parts.append(f"backups that still hold {year}'s secret and hashes: {names} in {folder}; "
+                     "delete them")
+    else:
+        parts.append(f"no backup in {folder or 'BACKUP_DIR'} holds {year}")
+    parts.append(f"delete every copy kept elsewhere of a backup made before {done['closed_on']} "
+                 "(docs/operations.md, \"The yearly close\")")
+    return "; ".join(parts)
 
 
 def local_today(config):
@@ -103,8 +136,10 @@ def start_daily_thread(config, connect):
     first = float(config.get("DAILY_FIRST_RUN_SECONDS", 60))
     every = float(config.get("DAILY_EVERY_HOURS", 24)) * 3600
     stop = threading.Event()
-    if not log.handlers:  # one line a day on standard output, beside the request log
-        handler = logging.StreamHandler(sys.stdout)
+    if not log.handlers:
+        # One line a day on standard error: under systemd standard output (the request log)
+        # is not kept, and this line is what tells the operator which backups to delete.
+        handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
