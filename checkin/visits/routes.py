@@ -185,6 +185,7 @@ def privacy():
     return render_template(
         "visits/privacy.html", remembered=remembered_phone() is not None,
         retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
+        close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],
         contact_email=config["CONTACT_EMAIL"],
     )

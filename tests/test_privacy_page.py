@@ -1,0 +1,33 @@
+"""The privacy page says exactly what is kept, what the scrambled codes are and when each thing
+goes, in Swedish and English (issue 13, item 5)."""
+
+from checkin.feedback import retention
+from tests.conftest import text
+
+
+def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_things_go(
+        app, client, db, mallis):
+    app.config.update(CLOSE_AFTER_MONTHS=3)
+    retention.set_months(db, 6)
+    page = " ".join(text(client.get("/privacy")).split())
+    # The survey and idea-box codes: what they are for, and that they link nothing.
+    assert ("När en ihågkommen telefon svarar på en enkät eller röstar på en idé sparar vi en "
+            "förvrängd kod till, gjord bara för den enkäten eller den idén.") in page
+    assert "Utan din telefon kan ingen koppla den till dina besök eller dina andra svar." in page
+    # When each thing goes: texts and hidden ideas after retention, shown ideas stay.
+    assert "Texter som besökare skriver raderas efter 6 månader." in page
+    assert "Idéer som personalen inte har visat i idélådan raderas efter 6 månader." in page
+    assert "Idéer som visas i idélådan ligger kvar där." in page
+    assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
+    # A closed year is anonymous.
+    assert ("De förvrängda koderna från ett år raderas 3 månader efter att året har slutat, "
+            "tillsammans med nyckeln vi gjorde dem med. Sedan är det året anonymt") in page
+
+    client.get("/lang/en")
+    page = " ".join(text(client.get("/privacy")).split())
+    assert "we save one more scrambled code, made for that survey or that idea only" in page
+    assert "Without your phone, nobody can match it with your visits" in page
+    assert "Ideas that staff have not shown in the idea box are deleted after 6 months." in page
+    assert "Ideas shown in the idea box stay there." in page
+    assert ("The scrambled codes of a year are deleted 3 months after the year has ended, "
+            "together with the key we made them with. Then that year is anonymous") in page
