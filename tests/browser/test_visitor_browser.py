@@ -14,15 +14,22 @@ def count_visits(live_server):
         return conn.execute("SELECT count(*) FROM visit").fetchone()[0]
 
 
-def last_visit(live_server):
+def visit_ids(live_server):
+    with sqlite3.connect(live_server.database) as conn:
+        return {row[0] for row in conn.execute("SELECT id FROM visit")}
+
+
+def new_visit(live_server, ids_before):
+    """The one visit made since `ids_before` (ids are random: the newest is not the highest)."""
+    (made,) = visit_ids(live_server) - ids_before
     with sqlite3.connect(live_server.database) as conn:
         conn.row_factory = sqlite3.Row
-        return dict(conn.execute("SELECT * FROM visit ORDER BY id DESC LIMIT 1").fetchone())
+        return dict(conn.execute("SELECT * FROM visit WHERE id = ?", [made]).fetchone())
 
 
 def test_scan_check_in_answer_and_be_remembered(live_server, phone):
     door = checkin_command(live_server.env, "door-url", "mallis").strip()
-    before = count_visits(live_server)
+    before, ids_before = count_visits(live_server), visit_ids(live_server)
 
     phone.goto(door)
     assert phone.locator("h1").inner_text().strip() == "Checka in"
@@ -35,7 +42,7 @@ def test_scan_check_in_answer_and_be_remembered(live_server, phone):
     phone.get_by_text("Kom ihåg den här telefonen nästa gång.").click()
     phone.get_by_role("button", name="Kvinna").click()
     assert "Telefonen kommer ihåg dig" in phone.locator("main").inner_text()
-    visit = last_visit(live_server)
+    visit = new_visit(live_server, ids_before)
     assert visit["gender"] == "woman" and visit["person_hash"] and visit["source"] == "qr"
 
     phone.goto(door)  # the next scan: the phone is remembered, one tap is enough
