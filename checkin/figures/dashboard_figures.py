@@ -2,7 +2,8 @@
 No Flask."""
 
 import datetime as dt
-from collections import Counter
+import math
+from collections import Counter, defaultdict
 
 from checkin.figures.columns import GENDER_COLUMNS
 from checkin.figures.periods import FiguresError, Period, month_start, periods  # noqa: F401
@@ -13,6 +14,62 @@ def _by_gender(row, measure):
     if row[f"{measure}_total"] == "":
         return None
     return {g: row[f"{measure}_{g}"] for g in (*GENDER_COLUMNS, "total")}
+
+
+# A flood: more QR and kiosk check-ins in one day, or in one hour, than FLOOD_FACTOR times a
+# normal busy day. A normal busy day is the NORMAL_PERCENTILE-th percentile of the days with
+# check-ins in the NORMAL_DAYS days before today, so one flood (or a few, up to a tenth of the
+# days) does not raise the bar it is measured against; never less than NORMAL_FLOOR, so a new
+# venue with a short history does not see every special occasion marked.
+NORMAL_DAYS = 90
+NORMAL_PERCENTILE = 90
+NORMAL_FLOOR = 10
+FLOOD_FACTOR = 3
+
+
+def percentile(values, p):
+    """The nearest-rank p-th percentile of `values` (0 for none)."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0
+    return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
+
+
+def _check_ins_by_hour(db, venue_id, first, last):
+    """{date: {hour: n}} of the QR and kiosk check-ins that still count."""
+    out = defaultdict(Counter)
+    for day, hour, n in db.execute(
+        "SELECT date, hour, count(*) FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? "
+        "AND source IN ('qr', 'kiosk') AND set_aside_id IS NULL GROUP BY 1, 2",
+        [venue_id, first.isoformat(), last.isoformat()],
+    ):
+        out[day][hour] += n
+    return out
+
+
+def unusual_check_ins(db, venue_id, today):
+    """Days (from NORMAL_DAYS before today up to today) and hours far above the venue's usual.
+
+    Returns {'normal', 'limit', 'since', 'days': [{'date', 'visits', 'hours': [{'hour',
+    'visits', 'unusual'}]}]}, newest day first; every hour of a marked day is listed so an
+    admin can choose between the hour and the whole day.
+    """
+    since = today - dt.timedelta(days=NORMAL_DAYS)
+    counts = _check_ins_by_hour(db, venue_id, since, today)
+    before = [sum(hours.values()) for day, hours in counts.items() if day < today.isoformat()]
+    normal = max(percentile(before, NORMAL_PERCENTILE), NORMAL_FLOOR)
+    limit = FLOOD_FACTOR * normal
+    days = []
+    for day in sorted(counts, reverse=True):
+        hours = counts[day]
+        if sum(hours.values()) <= limit:
+            continue  # an hour above the limit makes its day above it too
+        days.append({
+            "date": dt.date.fromisoformat(day), "visits": sum(hours.values()),
+            "hours": [{"hour": h, "visits": n, "unusual": n > limit}
+                      for h, n in sorted(hours.items(), key=lambda kv: (kv[0] is None, kv[0]))],
+        })
+    return {"normal": normal, "limit": limit, "since": since, "days": days}
 
 
 def dashboard(db, venue_id, today):
@@ -46,6 +103,7 @@ def dashboard(db, venue_id, today):
     unlinked = sum(r["visits_unlinked"] for r in last_12)
     return {
         "today": today, "now": now, "per_month": per_month,
+        "unusual": unusual_check_ins(db, venue_id, today),
         "busiest": sorted(busiest.items(), key=lambda kv: (-kv[1], activity_order(kv[0])))[:5],
         "remembered": {"since": year_ago, "visits": total, "linked": total - unlinked,
                        "unlinked": unlinked,

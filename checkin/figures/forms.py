@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from checkin.accounts.staff_forms import REQUIRED, PlainDateField, options
@@ -75,3 +75,27 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File with the counts (CSV or Excel .xlsx, at most 256 KB)"),
                      validators=[FileRequired(_l("Choose a file first."))])
     again = BooleanField(_l("Import again, although this very file was imported before"))
+
+
+class SetAsideForm(FlaskForm):
+    """An admin sets aside the check-ins of one day, or of one hour of it (empty: the day)."""
+
+    date = PlainDateField(_l("Day"), validators=[InputRequired(REQUIRED)])
+    hour = SelectField(_l("Hour"), validate_choice=False, default="")
+    reason = StringField(
+        _l("Why these check-ins did not come from a real door"),
+        validators=[InputRequired(REQUIRED), Length(max=200, message=_l(
+            "The reason can be at most %(max)d characters."))])
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.hour.choices = options([("", _l("The whole day"))] + [
+            (str(h), f"{h:02d}:00–{h + 1:02d}:00") for h in range(24)])
+
+    def validate_hour(self, field):
+        if field.data not in ("", *(str(h) for h in range(24))):
+            raise ValidationError(_l("Choose an hour, or the whole day."))
+
+    @property
+    def hour_number(self):
+        return int(self.hour.data) if self.hour.data else None

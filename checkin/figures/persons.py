@@ -91,14 +91,16 @@ def freeze_persons(db, year):
     cursor.row_factory = None
     stored = 0
     span = [f"{year:04d}-01-01", f"{year:04d}-12-31"]
+    # Set-aside check-ins are left out here as in every figure (visits/set_aside.py).
     venue_ids = [r[0] for r in cursor.execute(
         "SELECT DISTINCT venue_id FROM visit WHERE date BETWEEN ? AND ? "
-        "AND person_hash IS NOT NULL", span).fetchall()]
+        "AND person_hash IS NOT NULL AND set_aside_id IS NULL", span).fetchall()]
     ranges = sorted(frozen_ranges(year))
     for venue_id in venue_ids:
         rows = cursor.execute(
             "SELECT date, person_hash, activity_id, gender FROM visit WHERE venue_id = ? "
-            "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL ORDER BY date",
+            "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL AND set_aside_id IS NULL "
+            "ORDER BY date",
             [venue_id, *span]).fetchall()
         dates = [r[0] for r in rows]
         out = []

@@ -53,10 +53,12 @@ def _raw_counts(db, venue_id, first, last, group):
     source_column = {s: f"visits_{s}" for s in SOURCES}
     visits = defaultdict(Counter)
     # A visit whose hash the yearly close removed still came from a remembered phone.
+    # Set-aside check-ins (a flood, visits/set_aside.py) leave every figure.
     for b, activity, gender, source, n, linked in cursor.execute(
         "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), "
-        "count(person_hash) + sum(hash_removed) "
-        "FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? GROUP BY 1, 2, 3, 4", span,
+        "count(person_hash) + sum(hash_removed) FROM visit "
+        "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+        "GROUP BY 1, 2, 3, 4", span,
     ).fetchall():
         counts = visits[(label_of(b), activity)]
         counts[gender_column[gender]] += n
@@ -67,6 +69,7 @@ def _raw_counts(db, venue_id, first, last, group):
     for b, person, activity, gender in cursor.execute(
         "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
         "WHERE venue_id = ? AND date BETWEEN ? AND ? AND person_hash IS NOT NULL "
+        "AND set_aside_id IS NULL "
         "ORDER BY date", span,  # the day decides a person's latest answer (count_persons)
     ).fetchall():
         linked[label_of(b)].append((person, activity, gender))

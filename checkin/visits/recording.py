@@ -97,11 +97,13 @@ def add_tally(db, *, venue_id, day, activity_id, gender, step):
 
 
 def day_counts(db, venue_id, day, activity_id):
-    """{source: {gender: count}} for one activity on one day; a skipped answer is 'unstated'."""
+    """{source: {gender: count}} for one activity on one day; a skipped answer is 'unstated'.
+    Set-aside check-ins (a flood) are not counted, as in every figure."""
     counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
     for source, gender, count in db.execute(
         "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
-        "WHERE venue_id = ? AND date = ? AND activity_id IS ? GROUP BY 1, 2",
+        "WHERE venue_id = ? AND date = ? AND activity_id IS ? AND set_aside_id IS NULL "
+        "GROUP BY 1, 2",
         [venue_id, day.isoformat(), activity_id],
     ):
         counts[source][gender] += count
