@@ -44,7 +44,8 @@ def test_yearly_report_activities_figures_comparison_and_method(db, mallis):
     with db.conn:
         db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
                         "VALUES (?, '2026-03-02', 1)", [slot])
-    report = yearly_report.yearly_report(db, mallis["id"], 2026, min_cell=3, locale="en")
+    report = yearly_report.yearly_report(db, mallis["id"], 2026, min_cell=3, locale="en",
+                                         today=dt.date(2027, 1, 10))
     held = {a["activity"]: (a["times"], a["counted"]) for a in report["activities_held"]}
     assert held["Sygrupp"] == (51, True)           # 52 Mondays, one cancelled
     assert held["Yoga"] == (52, True)
@@ -65,7 +66,8 @@ def test_yearly_report_activities_figures_comparison_and_method(db, mallis):
     assert "20 of 29 visits (69 %)" in method
     assert "persons reached is a floor, not an estimate" in method
     assert f"counts from 1 to 2 are shown as <3 ({this['hidden_small']} cells" in method
-    swedish = yearly_report.yearly_report(db, mallis["id"], 2026, locale="sv")["method"]
+    swedish = yearly_report.yearly_report(db, mallis["id"], 2026, locale="sv",
+                                          today=dt.date(2027, 1, 10))["method"]
     assert "20 av 29 besök (69 %)" in swedish and "inte en uppskattning" in swedish
 
 
@@ -79,5 +81,6 @@ def test_narrative_is_saved_and_replaced(db, mallis):
     assert (saved["text"], saved["updated_by"], saved["updated_at"]) == (
         "Ett mycket bra år.", "ben", "2026-12-02 09:00:00")
     assert db.execute("SELECT count(*) FROM report_narrative").fetchone()[0] == 1
-    assert yearly_report.yearly_report(db, mallis["id"], 2026)["narrative"]["text"] == (
+    assert yearly_report.yearly_report(
+        db, mallis["id"], 2026, today=dt.date(2026, 12, 2))["narrative"]["text"] == (
         "Ett mycket bra år.")

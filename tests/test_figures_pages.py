@@ -172,7 +172,11 @@ def test_report_shows_the_years_figures_in_swedish(viewer, worked):
     assert row(html, "Besök") == ["8", "4"]               # 2026, 2025
     assert row(html, "Personer som nåtts (minst)") == ["4", "&lt;3"]
     assert row(html, "januari", "visits-by-month")[:5] == ["&lt;3", "&lt;3", "&lt;3", "&lt;3", "6"]
-    assert row(html, "november", "visits-by-month")[:5] == ["&lt;3", "0", "0", "0", "&lt;3"]
+    # The frozen clock's 23 November: November has not ended, December has not begun.
+    assert row(html, "november*", "visits-by-month")[:5] == ["&lt;3", "0", "0", "0", "&lt;3"]
+    assert row(html, "december", "visits-by-month") == ["–"] * 5
+    assert "Uppgifterna gäller till och med 23 november 2026." in html
+    assert "*: november är inte slut: det här är siffrorna till och med 23 november." in html
     assert "inte en uppskattning" in html
     assert "<svg" in html and "<script" not in html and "style=" not in html
     assert 'id="narrative-form"' not in html               # a viewer reads, does not write

@@ -110,11 +110,13 @@ def test_a_period_cut_inside_a_month_of_a_closed_year_says_why_it_has_no_persons
 
 def test_the_yearly_report_of_a_closed_year_is_unchanged(db, two_years):
     mallis, _ = two_years
-    before = yearly_report.yearly_report(db, mallis["id"], 2026)
-    before_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en")
+    before = yearly_report.yearly_report(db, mallis["id"], 2026, today=AFTER_GRACE)
+    before_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en",
+                                              today=AFTER_GRACE)
     close_year(db, 2025, AFTER_GRACE)
-    assert yearly_report.yearly_report(db, mallis["id"], 2026) == before
-    after_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en")
+    assert yearly_report.yearly_report(db, mallis["id"], 2026, today=AFTER_GRACE) == before
+    after_2025 = yearly_report.yearly_report(db, mallis["id"], 2025, locale="en",
+                                             today=AFTER_GRACE)
     assert "This year is closed" in after_2025.pop("method")
     before_2025.pop("method")
     assert after_2025 == before_2025

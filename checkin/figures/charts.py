@@ -19,11 +19,14 @@ def _nice_top(value):
     return int(10 * power)
 
 
-def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, height=260):
+def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, height=260,
+              incomplete=None, incomplete_note=""):
     """One or two series of counts side by side per label, as accessible SVG markup.
 
     `series` is a list of lists of numbers (one list per series, one number per label).
     Every text is escaped; each bar carries its value in a <title> for screen readers.
+    `incomplete`: the index of a label whose first series is not over yet (this month): its
+    label gets a '*', its bar is drawn hollow and says `incomplete_note`.
     """
     if not series or any(len(s) != len(labels) for s in series):
         raise ValueError("each series needs one number per label")
@@ -52,14 +55,21 @@ def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, hei
             h = plot_h * value / top_value
             name = series_names[k] if k < len(series_names) else ""
             tip = f"{label}, {name}: {value}" if name else f"{label}: {value}"
+            fill, more = FILLS[k % len(FILLS)], ""
+            if i == incomplete and k == 0:
+                tip = f"{tip} ({incomplete_note})" if incomplete_note else tip
+                more = (f' stroke="{fill}" stroke-width="2" stroke-dasharray="4 3" '
+                        f'fill-opacity="0.35"')
             parts.append(
-                f'<rect class="bar series-{k}" x="{x0 + k * bar_w:.1f}" '
+                f'<rect class="bar series-{k}{" incomplete" if more else ""}" '
+                f'x="{x0 + k * bar_w:.1f}" '
                 f'y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{FILLS[k % len(FILLS)]}" data-value="{value}">'
+                f'fill="{fill}"{more} data-value="{value}">'
                 f'<title>{escape(tip)}</title></rect>')
+        shown = f"{label}*" if i == incomplete else label
         parts.append(f'<text class="label" x="{left + (i + 0.5) * group_w:.1f}" '
                      f'y="{height - bottom + 20}" text-anchor="middle" font-size="14">'
-                     f'{escape(label)}</text>')
+                     f'{escape(shown)}</text>')
     for k, name in enumerate(series_names):
         x = left + k * 160
         parts.append(f'<rect class="legend series-{k}" x="{x}" y="6" width="12" height="12" '

@@ -6,6 +6,7 @@ from babel.dates import format_date
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -20,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from checkin.accounts import auth
 from checkin.accounts.access import audit_line, current_user, require_role
+from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
@@ -27,7 +29,9 @@ from checkin.figures import dashboard_figures, periods, small_cells, tables, yea
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
 from checkin.figures.exports import MEDIA_TYPES, write
-from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm
+from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
+from checkin.visits import set_aside
+from checkin.web.formatting import long_date
 from checkin.web.pages import venue_now
 from checkin.week import venues
 
@@ -49,6 +53,11 @@ def _month_name(label, short=False):
                        locale=_locale())
 
 
+def _short_day(day):
+    """'1 december' / '1 December'."""
+    return format_date(day, "d MMMM", locale=_locale())
+
+
 def _is_staff():
     return auth.role_at_least(current_user()["role"], "staff")
 
@@ -60,9 +69,19 @@ def _seen_venues():
             if auth.may_use_venue(get_db(), current_user(), v["id"])]
 
 
+def _set_aside_when(decision):
+    """'tisdag 3 mars 2026, 14:00–15:00' or 'tisdag 3 mars 2026, the whole day'."""
+    day = dt.date.fromisoformat(decision["date"])
+    shown = f"{long_date(day)} {day.year}"
+    if decision["hour"] is None:
+        return _("%(day)s, the whole day", day=shown)
+    return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=f"{decision['hour']:02d}",
+             next=f"{decision['hour'] + 1:02d}")
+
+
 @blueprint.app_context_processor
 def figures_context():
-    return {"month_name": _month_name}
+    return {"month_name": _month_name, "set_aside_when": _set_aside_when}
 
 
 # --- the dashboard --------------------------------------------------------------------------
@@ -73,16 +92,108 @@ def dashboard(slug):
     venue = g.venue
     board = dashboard_figures.dashboard(get_db(), venue["id"], venue_now(venue).date())
     months = board["per_month"]
+    so_far = _("up to and including %(day)s", day=_short_day(board["today"]))
     chart = bar_chart(
         [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
         [_month_name(m["month"], short=True) for m in months],
         _("Visits per month, the last 12 months"),
         desc=_("Each month beside the same month a year before. The table below has the "
-               "same numbers."),
+               "same numbers. *: this month is not over, %(so_far)s.", so_far=so_far),
         series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
+        incomplete=len(months) - 1, incomplete_note=so_far,
     )
     return render_template("figures/dashboard.html", venue=venue, board=board, chart=chart,
-                           is_staff=_is_staff())
+                           is_staff=_is_staff(), is_admin=_is_admin(), so_far=so_far)
+
+
+# --- check-ins set aside (a flood) ----------------------------------------------------------
+
+def _is_admin():
+    return auth.role_at_least(current_user()["role"], "admin")
+
+
+def _refusal(reason):
+    return {
+        "reason": _("Write why these check-ins did not come from a real door."),
+        "closed_year": _("That year is closed: its persons were counted at the close, so its "
+                         "check-ins can no longer be set aside or brought back."),
+        "nothing": _("There are no QR or kiosk check-ins left to set aside then."),
+        "unknown": _("There is no such decision at this venue."),
+        "brought_back": _("These check-ins were brought back already."),
+    }[reason]
+
+
+@blueprint.get("/staff/<slug>/set-aside")
+@require_role("staff")
+def set_asides(slug):
+    venue = g.venue
+    today = venue_now(venue).date()
+    return render_template(
+        "figures/set_asides.html", venue=venue, is_admin=_is_admin(), is_staff=True,
+        unusual=dashboard_figures.unusual_check_ins(get_db(), venue["id"], today),
+        history=set_aside.history(get_db(), venue["id"]))
+
+
+def _set_aside_page(venue, form, status=200, error=None):
+    counts = None
+    if form.date.data and not form.hour.errors:
+        counts = set_aside.check_ins(get_db(), venue["id"], form.date.data, form.hour_number)
+    return render_template("figures/set_aside.html", venue=venue, form=form, counts=counts,
+                           error=error), status
+
+
+@blueprint.route("/staff/<slug>/set-aside/new", methods=["GET", "POST"])
+@require_role("admin")
+def set_aside_new(slug):
+    """A confirm page: what would be set aside, and the reason; nothing changes on GET."""
+    venue = g.venue
+    if request.method == "GET":
+        form = SetAsideForm(formdata=None)
+        try:
+            form.date.data = dt.date.fromisoformat(request.args.get("date", ""))
+        except ValueError:
+            abort(404)
+        hour = request.args.get("hour", "")
+        if hour not in ("", *(str(h) for h in range(24))):
+            abort(404)
+        form.hour.data = hour
+        return _set_aside_page(venue, form)
+    form = SetAsideForm()
+    if not form.validate():
+        return _set_aside_page(venue, form, BAD_INPUT)
+    try:
+        done = set_aside.set_aside(get_db(), venue_id=venue["id"], day=form.date.data,
+                                   hour=form.hour_number, reason=form.reason.data,
+                                   user=current_user())
+    except set_aside.SetAsideRefused as refused:
+        return _set_aside_page(venue, form, BAD_INPUT, error=_refusal(refused.reason))
+    flash(_("%(n)s check-ins are set aside. They are kept, and count in no figure until "
+            "someone brings them back.", n=done["visits"]))
+    return redirect(url_for("figures.set_asides", slug=slug))
+
+
+@blueprint.route("/staff/<slug>/set-aside/<int:set_aside_id>/bring-back",
+                 methods=["GET", "POST"])
+@require_role("admin")
+def bring_back(slug, set_aside_id):
+    venue = g.venue
+    decision = set_aside.get(get_db(), venue["id"], set_aside_id)
+    if decision is None:
+        abort(404)
+    form = ConfirmForm()
+    page = {"venue": venue, "decision": decision, "form": form, "error": None}
+    if request.method == "GET":
+        return render_template("figures/bring_back.html", **page)
+    if not form.validate():
+        abort(BAD_INPUT)
+    try:
+        visits = set_aside.bring_back(get_db(), venue_id=venue["id"],
+                                      set_aside_id=set_aside_id, user=current_user())
+    except set_aside.SetAsideRefused as refused:
+        page["error"] = _refusal(refused.reason)
+        return render_template("figures/bring_back.html", **page), BAD_INPUT
+    flash(_("%(n)s check-ins count again.", n=visits))
+    return redirect(url_for("figures.set_asides", slug=slug))
 
 
 # --- the export -----------------------------------------------------------------------------
@@ -194,22 +305,32 @@ def _survey_results(venue, year, min_cell):
 
 def _report_page(venue, year, form, status=200):
     locale = _locale()
-    report = yearly_report.yearly_report(get_db(), venue["id"], year, locale=locale)
+    report = yearly_report.yearly_report(get_db(), venue["id"], year, locale=locale,
+                                         today=venue_now(venue).date())
     min_cell = report["min_cell"]
     this, before = report["this_year"], report["year_before"]
+    periods_shown = [m["period"] for m in this["months"]]
+    incomplete = report["incomplete_month"]
+    so_far = _("up to and including %(day)s", day=_short_day(report["until"]))
     chart = bar_chart(
-        [[_number(m["visits_total"]) for m in this["months"]],
+        [[_number(m["visits_total"]) if m["period"] <= report["until_month"] else 0
+          for m in this["months"]],
          [_number(m["visits_total"]) for m in before["months"]]],
         [_month_name(m["period"], short=True) for m in this["months"]],
         _("Visits per month in %(year)s and %(before)s", year=year, before=year - 1),
-        desc=_("Hidden small numbers are drawn as 0. The table has the numbers."),
+        desc=_("Hidden small numbers are drawn as 0. The table has the numbers.") + (
+            " " + _("*: %(month)s is not over, %(so_far)s.", month=_month_name(incomplete),
+                    so_far=so_far) if incomplete else ""),
         series_names=(str(year), str(year - 1)), width=480, height=250,
+        incomplete=periods_shown.index(incomplete) if incomplete else None,
+        incomplete_note=so_far,
     )
     return render_template(
         "figures/report.html", venue=venue, year=year, report=report, this=this,
         before=before, chart=chart, form=form, may_write=_is_staff(),
         ratings=_ratings(venue, year, min_cell),
         survey_results=_survey_results(venue, year, min_cell), locale_code=locale,
+        so_far=so_far,
     ), status
 
 
@@ -235,7 +356,8 @@ def save_narrative(slug, year):
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)
     text = (form.text.data or "").strip()
-    yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"])
+    yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"],
+                                 now=venue_now(venue))
     audit_line("report text saved", f"{year}: {len(text)} characters", venue)
     flash(_("The text is saved."))
     return redirect(url_for("figures.report", slug=slug, year=year) + "#narrative")

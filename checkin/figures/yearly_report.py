@@ -4,10 +4,13 @@ the staff's narrative. No Flask."""
 import datetime as dt
 from collections import Counter
 
+from babel.dates import format_date
+
 from checkin.db import writing
 from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
 from checkin.figures.tables import activity_order, figures
 from checkin.i18n import translator
+from checkin.visits import set_aside
 from checkin.visits.phones import closed_years
 from checkin.week.schedule import occurrences
 
@@ -18,11 +21,19 @@ def _share(part, whole):
     return round(100 * part / whole)
 
 
-def activities_held(db, venue_id, year):
-    """How many times each activity was held in the year (cancelled ones not counted)."""
+def covers_until(year, today):
+    """The last day a report of `year` made on `today` counts: today, or the year's end."""
+    return min(today, dt.date(year, 12, 31))
+
+
+def activities_held(db, venue_id, year, until):
+    """How many times each activity was held from 1 January to `until` (cancelled ones not
+    counted, nor anything planned after `until`: it has not been held yet)."""
     held = Counter()
     counted = {}
-    for item in occurrences(db, venue_id, dt.date(year, 1, 1), dt.date(year, 12, 31)):
+    first = dt.date(year, 1, 1)
+    items = occurrences(db, venue_id, first, until) if until >= first else []
+    for item in items:
         if item["cancelled"]:
             continue
         activity = item["activity"]
@@ -30,6 +41,26 @@ def activities_held(db, venue_id, year):
         counted[activity["name_sv"]] = bool(activity["counted"])
     return [{"activity": name, "times": held[name], "counted": counted[name]}
             for name in sorted(held, key=activity_order)]
+
+
+def _day(day, locale, with_year=True):
+    return format_date(day, "d MMMM y" if with_year else "d MMMM", locale=locale)
+
+
+def covers_text(year, until, locale):
+    """'Uppgifterna gäller till och med 1 december 2026.' — said on every report."""
+    _ = translator(locale).gettext
+    if until < dt.date(year, 1, 1):
+        return _("The year %(year)s has not begun: there are no figures yet.") % {"year": year}
+    return _("Figures up to and including %(day)s.") % {"day": _day(until, locale)}
+
+
+def incomplete_month(year, until):
+    """'2026-12' when the report counts only part of that month (it has not ended), else None."""
+    if until.year != year:
+        return None
+    following = (until.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return until.strftime("%Y-%m") if until < following - dt.timedelta(days=1) else None
 
 
 def _year_figures(db, venue_id, year, min_cell, locale):
@@ -48,9 +79,20 @@ def _year_figures(db, venue_id, year, min_cell, locale):
     }
 
 
+def _set_aside_when(when, locale):
+    _ = translator(locale).gettext
+    return ", ".join(
+        _day(dt.date.fromisoformat(day), locale, with_year=False) if hour is None
+        else _("%(day)s %(hour)s:00–%(next)s:00") % {
+            "day": _day(dt.date.fromisoformat(day), locale, with_year=False),
+            "hour": f"{hour:02d}", "next": f"{hour + 1:02d}"}
+        for day, hour in when)
+
+
 def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, locale,
-                closed=False):
-    """The method paragraph: how visits and persons were counted, and what was hidden."""
+                closed=False, set_aside_visits=0, set_aside_when=()):
+    """The method paragraph: how visits and persons were counted, what was set aside as a
+    flood, and what was hidden."""
     _ = translator(locale).gettext
     parts = [
         _("Visits are check-ins by QR code and on the tablet at the door, plus the counts "
@@ -67,6 +109,14 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
             "counts kept by hand or from phones not remembered, so they count as visits but "
             "not as persons: persons reached is a floor, not an estimate."
         ) % {"unlinked": unlinked, "visits": visits, "share": round(100 * unlinked / visits)})
+    if set_aside_visits:
+        parts.append(_(
+            "%(n)s QR and tablet check-ins were set aside because no real door made them "
+            "(far more than a normal busy day: %(when)s). They are kept but not counted in "
+            "any figure here."
+        ) % {"n": set_aside_visits, "when": _set_aside_when(set_aside_when, locale)})
+    else:
+        parts.append(_("No check-ins were set aside as made by no real door."))
     if closed:
         parts.append(_(
             "This year is closed: its phone hashes and its key were deleted after the year. "
@@ -83,21 +133,28 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
     return " ".join(parts)
 
 
-def yearly_report(db, venue_id, year, *, min_cell=3, locale="sv"):
-    """Everything the yearly report page shows, the year before beside it."""
+def yearly_report(db, venue_id, year, *, today, min_cell=3, locale="sv"):
+    """Everything the yearly report page shows, the year before beside it, as made on
+    `today` (the venue's local date): nothing after it is counted, and the report says so."""
+    until = covers_until(year, today)
     this = _year_figures(db, venue_id, year, min_cell, locale)
     before = _year_figures(db, venue_id, year - 1, min_cell, locale)
     raw = figures(db, dt.date(year, 1, 1), dt.date(year, 12, 31), "year",
                   venue_id=venue_id).rows[0]
+    aside, aside_when = set_aside.in_range(db, venue_id, dt.date(year, 1, 1),
+                                           dt.date(year, 12, 31))
     return {
-        "venue_id": venue_id, "year": year, "min_cell": min_cell,
-        "activities_held": activities_held(db, venue_id, year),
+        "venue_id": venue_id, "year": year, "min_cell": min_cell, "until": until,
+        "covers": covers_text(year, until, locale), "until_text": _day(until, locale),
+        "incomplete_month": incomplete_month(year, until), "until_month": until.strftime("%Y-%m"),
+        "activities_held": activities_held(db, venue_id, year, until),
         "this_year": this, "year_before": before,
         "narrative": get_narrative(db, venue_id, year),
         "method": method_text(
             min_cell=min_cell, visits=raw["visits_total"], unlinked=raw["visits_unlinked"],
             hidden_small=this["hidden_small"], hidden_protecting=this["hidden_protecting"],
-            locale=locale, closed=year in closed_years(db)),
+            locale=locale, closed=year in closed_years(db), set_aside_visits=aside,
+            set_aside_when=aside_when),
     }
 
 
@@ -108,9 +165,10 @@ def get_narrative(db, venue_id, year):
                                   "updated_by": "", "updated_at": ""}
 
 
-def save_narrative(db, venue_id, year, text, updated_by, now=None):
-    """Store the staff's narrative for a venue's year (replacing the one before)."""
-    stamp = (now or dt.datetime.now()).replace(microsecond=0).isoformat(sep=" ")
+def save_narrative(db, venue_id, year, text, updated_by, now):
+    """Store the staff's narrative for a venue's year (replacing the one before). `now` is
+    the venue's local time, the one the report prints beside the text."""
+    stamp = now.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
     with writing(db):
         db.execute(
             "INSERT INTO report_narrative (venue_id, year, text, updated_by, updated_at) "
