@@ -41,9 +41,13 @@ def test_a_moved_occurrence_shows_on_its_new_day(db, mallis):
                "VALUES (?, '2026-11-27', '2026-11-26', '09:00', '10:00')", [slot])
     db.conn.commit()
     days = dict(schedule.week(db, mallis["id"], MONDAY))
-    assert "Yoga" not in names(days[dt.date(2026, 11, 27)])
+    # On its old day only the note that it moved, and nobody can check in to it there.
+    [left] = [i for i in days[dt.date(2026, 11, 27)] if i["activity"]["name_sv"] == "Yoga"]
+    assert (left["moved_to"], left["start"]) == (dt.date(2026, 11, 26), "10:00")
+    assert "Yoga" not in names(schedule.check_in_choices(db, mallis["id"], dt.date(2026, 11, 27)))
     yoga = [i for i in days[dt.date(2026, 11, 26)] if i["activity"]["name_sv"] == "Yoga"][0]
     assert (yoga["start"], yoga["moved_from"]) == ("09:00", dt.date(2026, 11, 27))
+    assert "Yoga" in names(schedule.check_in_choices(db, mallis["id"], dt.date(2026, 11, 26)))
 
 
 def test_one_off_events_appear_on_their_day(db, mallis):
@@ -82,14 +86,14 @@ def test_check_in_choices_follow_every_edit_at_once_even_from_another_connection
                       [activity_id(db, "Sygrupp")]).fetchone()[0]
     programme.save_change(db, slot, MONDAY, {
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-        "note_sv": "", "note_en": ""})
+        "note_sv": "", "note_en": ""}, today=MONDAY)
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Peer support"]
     other = connect(app.config["DATABASE"])  # another server thread, or the command line
     other.execute("UPDATE activity SET counted = 0 WHERE name_sv = 'Peer support'")
     other.conn.commit()
     other.conn.close()
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == []
-    programme.delete_change(db, slot, MONDAY)
+    programme.delete_change(db, slot, MONDAY, today=MONDAY)
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Sygrupp"]
 
 

@@ -1,6 +1,5 @@
 """Staff forms: every field checked here or in the domain, every message plain and kind."""
 
-import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -182,14 +181,24 @@ class SlotForm(FlaskForm):
                           validators=[InputRequired(_l("Choose a weekday."))])
     start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
     end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
-    valid_from = PlainDateField(_l("From date"), default=dt.date(2000, 1, 1),
-                           validators=[InputRequired(DATE_MESSAGE)])
+    # No default here: the page puts the venue's today, never a day in the past.
+    valid_from = PlainDateField(_l("From date"), validators=[InputRequired(DATE_MESSAGE)])
     valid_until = PlainDateField(_l("Until date (optional)"), validators=[Optional()])
     overlap_ok = HiddenField()
 
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:
             raise ValidationError(_l("The last date must not be before the first."))
+
+
+class EndSlotForm(FlaskForm):
+    last_day = PlainDateField(_l("Last day it runs"), validators=[InputRequired(DATE_MESSAGE)])
+
+
+class DeleteSlotForm(FlaskForm):
+    """Sent only by the page that asks first: without `confirmed` nothing is removed."""
+
+    confirmed = HiddenField()
 
 
 class EventForm(FlaskForm):

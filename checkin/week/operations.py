@@ -2,12 +2,18 @@
 occurrences, and venues' settings. Plain data in, plain data out; no Flask.
 
 Reading the week for visitors stays in schedule.py; this module owns the writes.
+
+The programme before today is history: the yearly report counts the activities held from it,
+so no edit here changes a day before `today` (the venue's local date). A weekly time that has
+run is never deleted or rewritten; it is ended, and a changed day or hours start a new weekly
+time from a date. Refusals raise ProgrammeRefused with a reason the page turns into words.
 """
 
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.week import venues
 
@@ -18,6 +24,19 @@ TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Words the staff pages use right after /staff/: a venue called so could not be edited.
 STAFF_WORDS = {"users", "venues", "audit", "login", "logout", "password"}
+MOVE_DAYS_MAX = 6  # a move further than this is another week's occurrence: add an event
+
+
+class ProgrammeRefused(ValueError):
+    """Nothing was changed. `reason`: 'starts_in_past' (a new time or a change would start
+    before today), 'past' (the day is history), 'has_run' (a weekly time that has run cannot
+    be deleted), 'ended' (it ended before yesterday: it is history), 'never_runs' (ended
+    before its first time: remove it instead), 'too_far' (a move of more than six days),
+    'unknown'."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def is_time(value):
@@ -117,27 +136,164 @@ def overlapping_slots(db, venue_id, slot, slot_id=None):
     return found
 
 
-def save_slot(db, venue_id, slot, slot_id=None):
-    """slot: activity_id, weekday, start, end, valid_from, valid_until (or None)."""
-    values = [slot["activity_id"], slot["weekday"], slot["start"], slot["end"],
-              slot["valid_from"], slot["valid_until"]]
-    with writing(db):
-        if slot_id is None:
-            return db.execute(
-                'INSERT INTO slot (venue_id, activity_id, weekday, start, "end", valid_from, '
-                "valid_until) VALUES (?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
-        db.execute(
-            'UPDATE slot SET activity_id = ?, weekday = ?, start = ?, "end" = ?, '
-            "valid_from = ?, valid_until = ? WHERE id = ? AND venue_id = ?",
-            [*values, slot_id, venue_id])
-        return slot_id
+def first_time(slot):
+    """The date of the slot's first occurrence (its weekday on or after valid_from)."""
+    start = dt.date.fromisoformat(slot["valid_from"])
+    return start + dt.timedelta(days=(slot["weekday"] - start.weekday()) % 7)
 
 
-def delete_slot(db, venue_id, slot_id):
+def has_run(slot, today):
+    """True if the slot had an occurrence before `today`: then it is part of the history."""
+    first = first_time(slot)
+    return first < today and (not slot["valid_until"] or first.isoformat() <= slot["valid_until"])
+
+
+def slot_text(slot, activity_name):
+    """One line for the audit log: 'Yoga, weekday 4 10:00–11:00, 2026-11-23 – …'."""
+    until = slot["valid_until"] or "…"
+    return (f"{activity_name}, weekday {slot['weekday']} {slot['start']}–{slot['end']}, "
+            f"{slot['valid_from']} – {until}")
+
+
+def _activity_name(db, venue_id, activity_id):
+    row = db.execute("SELECT name_sv FROM activity WHERE id = ? AND venue_id = ?",
+                     [activity_id, venue_id]).fetchone()
+    if row is None:
+        raise ProgrammeRefused("unknown")
+    return row[0]
+
+
+def _check_dates(slot, today):
+    if slot["valid_from"] < today.isoformat():
+        raise ProgrammeRefused("starts_in_past")
+    if slot["valid_until"] and slot["valid_until"] < slot["valid_from"]:
+        raise ProgrammeRefused("never_runs")
+
+
+def _insert_slot(db, venue_id, slot):
+    return db.execute(
+        'INSERT INTO slot (venue_id, activity_id, weekday, start, "end", valid_from, '
+        "valid_until) VALUES (?,?,?,?,?,?,?)",
+        [venue_id, slot["activity_id"], slot["weekday"], slot["start"], slot["end"],
+         slot["valid_from"], slot["valid_until"]]).lastrowid
+
+
+def add_slot(db, venue_id, slot, *, today, user):
+    """A new weekly time from slot['valid_from'] (today or later, never the past).
+
+    slot: activity_id, weekday, start, end, valid_from, valid_until (ISO dates or None).
+    Returns its id; the audit line is written in the same transaction.
+    """
+    _check_dates(slot, today)
     with writing(db):
-        db.execute("DELETE FROM slot_change WHERE slot_id IN "
-                   "(SELECT id FROM slot WHERE id = ? AND venue_id = ?)", [slot_id, venue_id])
+        name = _activity_name(db, venue_id, slot["activity_id"])
+        slot_id = _insert_slot(db, venue_id, slot)
+        audit.write(db, user, "weekly time created", slot_text(slot, name), venue_id)
+    return slot_id
+
+
+def _end_at(db, slot, last_day):
+    """Set the slot's last day and drop its cancellations and moves after it (those times
+    will not be held); returns how many were dropped. The caller holds the write."""
+    db.execute("UPDATE slot SET valid_until = ? WHERE id = ?", [last_day, slot["id"]])
+    if last_day is None:
+        return 0
+    return db.execute("DELETE FROM slot_change WHERE slot_id = ? AND date > ?",
+                      [slot["id"], last_day]).rowcount
+
+
+def _check_new_end(slot, last_day, today):
+    """Moving the last day changes the days between the old and the new one: all of them
+    must be today or later. (None: no end.)"""
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    earlier = min(d for d in (slot["valid_until"], last_day, "9999-12-31") if d)
+    if earlier < yesterday:
+        raise ProgrammeRefused("ended" if slot["valid_until"] and slot["valid_until"] < yesterday
+                               else "past")
+    if last_day and last_day < first_time(slot).isoformat():
+        raise ProgrammeRefused("never_runs")
+
+
+def end_slot(db, venue_id, slot_id, *, last_day, today, user):
+    """End a weekly time: `last_day` (ISO date, yesterday or later) is the last day it runs.
+
+    Returns how many of its cancellations or moves after that day were dropped.
+    """
+    slot = get_slot(db, venue_id, slot_id)
+    if slot is None:
+        raise ProgrammeRefused("unknown")
+    _check_new_end(slot, last_day, today)
+    with writing(db):
+        name = _activity_name(db, venue_id, slot["activity_id"])
+        dropped = _end_at(db, slot, last_day)
+        audit.write(db, user, "weekly time ended",
+                    slot_text({**slot, "valid_until": last_day}, name), venue_id)
+    return dropped
+
+
+def change_slot(db, venue_id, slot_id, new, *, today, user):
+    """Change a weekly time (new: the fields of add_slot).
+
+    A time that has not run yet is changed in place (it starts today or later). A time that
+    has run keeps its past: if its activity, day or hours change, it ends the day before
+    new['valid_from'] (today or later) and a new weekly time starts that day, taking over the
+    cancellations and moves of its days; if only its last day changes, it is ended there.
+    Returns {'id': the weekly time that now runs, 'split': bool, 'dropped': how many
+    cancellations or moves no longer apply}.
+    """
+    old = get_slot(db, venue_id, slot_id)
+    if old is None:
+        raise ProgrammeRefused("unknown")
+    if not has_run(old, today):
+        _check_dates(new, today)
+        with writing(db):
+            name = _activity_name(db, venue_id, new["activity_id"])
+            db.execute(
+                'UPDATE slot SET activity_id = ?, weekday = ?, start = ?, "end" = ?, '
+                "valid_from = ?, valid_until = ? WHERE id = ? AND venue_id = ?",
+                [new["activity_id"], new["weekday"], new["start"], new["end"],
+                 new["valid_from"], new["valid_until"], slot_id, venue_id])
+            audit.write(db, user, "weekly time changed", slot_text(new, name), venue_id)
+        return {"id": slot_id, "split": False, "dropped": 0, "taken_over": 0}
+    if all(old[k] == new[k] for k in ("activity_id", "weekday", "start", "end")):
+        dropped = 0
+        if old["valid_until"] != new["valid_until"]:
+            dropped = end_slot(db, venue_id, slot_id, last_day=new["valid_until"], today=today,
+                               user=user)
+        return {"id": slot_id, "split": False, "dropped": dropped, "taken_over": 0}
+    _check_dates(new, today)
+    last_old = (dt.date.fromisoformat(new["valid_from"]) - dt.timedelta(days=1)).isoformat()
+    _check_new_end(old, last_old, today)
+    with writing(db):
+        old_name = _activity_name(db, venue_id, old["activity_id"])
+        name = _activity_name(db, venue_id, new["activity_id"])
+        new_id = _insert_slot(db, venue_id, new)
+        # A cancellation or move of a day the new time also runs on belongs to it now.
+        moved = db.execute(
+            "UPDATE slot_change SET slot_id = ? WHERE slot_id = ? AND date >= ? "
+            "AND CAST(strftime('%w', date) AS INTEGER) = ? AND (? IS NULL OR date <= ?)",
+            [new_id, slot_id, new["valid_from"], (new["weekday"] + 1) % 7,
+             new["valid_until"], new["valid_until"]]).rowcount
+        dropped = _end_at(db, old, last_old)
+        audit.write(db, user, "weekly time changed from a date",
+                    f"{slot_text({**old, 'valid_until': last_old}, old_name)} → "
+                    f"{slot_text(new, name)}", venue_id)
+    return {"id": new_id, "split": True, "dropped": dropped, "taken_over": moved}
+
+
+def delete_slot(db, venue_id, slot_id, *, today, user):
+    """Remove a weekly time that has never run (with its cancellations and moves). One that
+    has run is history: end it instead."""
+    slot = get_slot(db, venue_id, slot_id)
+    if slot is None:
+        raise ProgrammeRefused("unknown")
+    if has_run(slot, today):
+        raise ProgrammeRefused("has_run")
+    with writing(db):
+        name = _activity_name(db, venue_id, slot["activity_id"])
+        db.execute("DELETE FROM slot_change WHERE slot_id = ?", [slot_id])
         db.execute("DELETE FROM slot WHERE id = ? AND venue_id = ?", [slot_id, venue_id])
+        audit.write(db, user, "weekly time removed", slot_text(slot, name), venue_id)
 
 
 def slot_runs_on(slot, day):
@@ -154,8 +310,15 @@ def get_event(db, venue_id, event_id):
     return dict(row) if row else None
 
 
-def save_event(db, venue_id, event, event_id=None):
-    """event: activity_id, date, start, end, note_sv, note_en."""
+def _check_not_past(day, today):
+    if day < today.isoformat():
+        raise ProgrammeRefused("past")
+
+
+def save_event(db, venue_id, event, event_id=None, *, today):
+    """event: activity_id, date, start, end, note_sv, note_en. Neither the event's day nor,
+    for a change, its old day may be before today: a past event is history."""
+    _check_not_past(event["date"], today)
     values = [event["activity_id"], event["date"], event["start"], event["end"],
               event["note_sv"], event["note_en"]]
     with writing(db):
@@ -163,14 +326,22 @@ def save_event(db, venue_id, event, event_id=None):
             return db.execute(
                 'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en) '
                 "VALUES (?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
+        old = get_event(db, venue_id, event_id)
+        if old is None:
+            raise ProgrammeRefused("unknown")
+        _check_not_past(old["date"], today)
         db.execute(
             'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
             "note_en = ? WHERE id = ? AND venue_id = ?", [*values, event_id, venue_id])
         return event_id
 
 
-def delete_event(db, venue_id, event_id):
+def delete_event(db, venue_id, event_id, *, today):
     with writing(db):
+        old = get_event(db, venue_id, event_id)
+        if old is None:
+            raise ProgrammeRefused("unknown")
+        _check_not_past(old["date"], today)
         db.execute("DELETE FROM event WHERE id = ? AND venue_id = ?", [event_id, venue_id])
 
 
@@ -182,9 +353,24 @@ def get_change(db, slot_id, day):
     return dict(row) if row else None
 
 
-def save_change(db, slot_id, day, change):
+def check_change(day, change, today):
+    """The rules of one cancelled or moved occurrence, in one place: not a day before today,
+    and a move of at most MOVE_DAYS_MAX days to today or later."""
+    _check_not_past(day.isoformat(), today)
+    if not change["cancelled"]:
+        new_date = dt.date.fromisoformat(change["new_date"])
+        if abs((new_date - day).days) > MOVE_DAYS_MAX:
+            raise ProgrammeRefused("too_far")
+        _check_not_past(change["new_date"], today)
+
+
+def save_change(db, slot_id, day, change, *, today):
     """change: cancelled (bool), new_date, new_start, new_end (or None), note_sv, note_en."""
+    check_change(day, change, today)
     with writing(db):
+        old = get_change(db, slot_id, day)
+        if old and old["new_date"] and old["new_date"] < today.isoformat():
+            raise ProgrammeRefused("past")  # moved to a day that is history now
         db.execute("DELETE FROM slot_change WHERE slot_id = ? AND date = ?",
                    [slot_id, day.isoformat()])
         db.execute(
@@ -194,16 +380,21 @@ def save_change(db, slot_id, day, change):
              change["new_start"], change["new_end"], change["note_sv"], change["note_en"]])
 
 
-def delete_change(db, slot_id, day):
+def delete_change(db, slot_id, day, *, today):
+    _check_not_past(day.isoformat(), today)
     with writing(db):
+        old = get_change(db, slot_id, day)
+        if old and old["new_date"] and old["new_date"] < today.isoformat():
+            raise ProgrammeRefused("past")
         db.execute("DELETE FROM slot_change WHERE slot_id = ? AND date = ?",
                    [slot_id, day.isoformat()])
 
 
-def copy_week_changes(db, venue_id, monday):
+def copy_week_changes(db, venue_id, monday, *, today):
     """Repeat this week's cancellations and moves one week later; returns how many were copied.
 
-    An occurrence next week that already has its own change keeps it.
+    An occurrence next week that already has its own change keeps it, and nothing is copied
+    to a day before today (or moved to one): that day is history.
     """
     sunday = monday + dt.timedelta(days=6)
     rows = db.execute(
@@ -219,6 +410,8 @@ def copy_week_changes(db, venue_id, monday):
             if not slot_runs_on(row, day):
                 continue
             new_date = row["new_date"] and (dt.date.fromisoformat(row["new_date"]) + week)
+            if day < today or (new_date and new_date < today):
+                continue
             cursor = db.execute(
                 "INSERT OR IGNORE INTO slot_change (slot_id, date, cancelled, new_date, "
                 "new_start, new_end, note_sv, note_en) VALUES (?,?,?,?,?,?,?,?)",

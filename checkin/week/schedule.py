@@ -43,11 +43,14 @@ def _every_week(first, last):
         day += dt.timedelta(days=7)
 
 
-def occurrences(db, venue_id, first, last):
+def occurrences(db, venue_id, first, last, *, moved_away=False):
     """Everything on the venue's programme from `first` to `last`, in time order.
 
     Each item is a dict with date, start, end, activity (a dict), kind ('slot' or 'event'),
-    cancelled, moved_from (the original date of a moved occurrence) and note_sv/note_en.
+    cancelled, moved_from (the original date of a moved occurrence), moved_to and
+    note_sv/note_en. With `moved_away`, a moved occurrence also leaves an item on its old
+    day whose moved_to is the new date (for the week shown to people: "flyttad till
+    torsdag"); such an item is not held that day, so counts never ask for it.
     """
     rows = {row["id"]: row for row in db.execute(
         "SELECT * FROM activity WHERE venue_id = ?", [venue_id])}
@@ -92,8 +95,8 @@ def occurrences(db, venue_id, first, last):
             item = {
                 "date": day, "start": slot["start"], "end": slot["end"],
                 "activity": activities(slot["activity_id"]), "kind": "slot",
-                "cancelled": False, "moved_from": None, "note_sv": "", "note_en": "",
-                "slot_id": slot["id"], "original_date": day,
+                "cancelled": False, "moved_from": None, "moved_to": None,
+                "note_sv": "", "note_en": "", "slot_id": slot["id"], "original_date": day,
             }
             if change:
                 item["note_sv"], item["note_en"] = change["note_sv"], change["note_en"]
@@ -103,6 +106,9 @@ def occurrences(db, venue_id, first, last):
                     if change["new_date"] and change["new_date"] != iso:
                         item["moved_from"] = day
                         item["date"] = dt.date.fromisoformat(change["new_date"])
+                        if moved_away and first <= day <= last:
+                            items.append({**item, "date": day, "moved_from": None,
+                                          "moved_to": item["date"]})
                     item["start"] = change["new_start"] or item["start"]
                     item["end"] = change["new_end"] or item["end"]
             if first <= item["date"] <= last:
@@ -114,7 +120,7 @@ def occurrences(db, venue_id, first, last):
         items.append({
             "date": dt.date.fromisoformat(event["date"]), "start": event["start"],
             "end": event["end"], "activity": activities(event["activity_id"]), "kind": "event",
-            "cancelled": False, "moved_from": None,
+            "cancelled": False, "moved_from": None, "moved_to": None,
             "note_sv": event["note_sv"], "note_en": event["note_en"], "event_id": event["id"],
         })
     items.sort(key=lambda i: (i["date"], i["start"], i["activity"]["name_sv"]))
@@ -122,8 +128,9 @@ def occurrences(db, venue_id, first, last):
 
 
 def week(db, venue_id, monday):
-    """The seven days from `monday`, each as (date, [occurrences])."""
-    items = occurrences(db, venue_id, monday, monday + dt.timedelta(days=6))
+    """The seven days from `monday`, each as (date, [occurrences]); a moved occurrence is on
+    its new day and, as moved_to, on its old one."""
+    items = occurrences(db, venue_id, monday, monday + dt.timedelta(days=6), moved_away=True)
     return [
         (day, [i for i in items if i["date"] == day])
         for day in _dates(monday, monday + dt.timedelta(days=6))

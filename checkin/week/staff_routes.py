@@ -16,18 +16,22 @@ from flask_babel import gettext as _
 
 from checkin.accounts.access import (
     audit_line,
+    current_user,
     require_role,
 )
 from checkin.accounts.staff_forms import (
     ActivityForm,
     ChangeForm,
     ConfirmForm,
+    DeleteSlotForm,
+    EndSlotForm,
     EventForm,
     SlotForm,
     VenueForm,
     options,
 )
 from checkin.db import get_db
+from checkin.web.formatting import long_date
 from checkin.web.pages import venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule, venues
@@ -71,7 +75,7 @@ def copy_week(slug):
     monday = week_asked(venue)[1]
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    copied = programme.copy_week_changes(_db(), venue["id"], monday)
+    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue))
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
     audit_line("week changes copied",
                f"{schedule.week_label(monday)} → {next_week}: {copied}", venue)
@@ -87,7 +91,8 @@ def activities(slug):
     venue = g.venue
     return render_template("week/staff/activities.html", venue=venue,
                            activities=programme.activities(_db(), venue["id"]),
-                           slots=programme.slots(_db(), venue["id"]))
+                           slots=programme.slots(_db(), venue["id"]),
+                           today=_today(venue).isoformat())
 
 
 def _activity_data(form):
@@ -135,10 +140,49 @@ def activity(slug, activity_id=None):
                            activity=existing), BAD_INPUT
 
 
-def _slot_text(slot, activity_name):
-    until = slot["valid_until"] or "…"
-    return (f"{activity_name}, weekday {slot['weekday']} {slot['start']}–{slot['end']}, "
-            f"{slot['valid_from']} – {until}")
+def _refusal(reason):
+    """The words for a ProgrammeRefused reason."""
+    return {
+        "starts_in_past": _("A weekly time starts today or later. The weeks before today stay "
+                            "as they were, so no report of them changes."),
+        "past": _("That day is before today. The programme before today stays as it was, so "
+                  "no report of it changes."),
+        "has_run": _("This weekly time has already run, so it stays in the history. End it "
+                     "from a date instead."),
+        "ended": _("This weekly time ended before yesterday and stays as it was. Add a new "
+                   "weekly time instead."),
+        "never_runs": _("With that last day it would never run. Remove it instead."),
+        "too_far": _("Move it at most six days, or add a one-off event."),
+    }[reason]
+
+
+def _refused_page(refused):
+    return render_template("error.html", title=_("Nothing was changed"),
+                           message=_refusal(refused.reason))
+
+
+def _today(venue):
+    return venue_now(venue).date()
+
+
+def _slot_data(form):
+    return {
+        "activity_id": form.activity.data, "weekday": form.weekday.data,
+        "start": form.start.data, "end": form.end.data,
+        "valid_from": form.valid_from.data.isoformat(),
+        "valid_until": form.valid_until.data.isoformat() if form.valid_until.data else None,
+    }
+
+
+def _slot_page(venue, form, existing, status=200, end_form=None):
+    today = _today(venue)
+    page = {"venue": venue, "form": form, "slot": existing, "today": today,
+            "has_run": bool(existing) and programme.has_run(existing, today),
+            "first_time": existing and programme.first_time(existing),
+            "end_form": end_form or EndSlotForm(formdata=None)}
+    if existing and end_form is None:
+        page["end_form"].last_day.data = today
+    return render_template("week/staff/slot.html", **page), status
 
 
 @blueprint.route("/staff/<slug>/slots/new", methods=["GET", "POST"])
@@ -146,57 +190,114 @@ def _slot_text(slot, activity_name):
 @require_role("staff")
 def slot(slug, slot_id=None):
     venue = g.venue
+    today = _today(venue)
     existing = None
     if slot_id is not None:
         existing = programme.get_slot(_db(), venue["id"], slot_id)
         if existing is None:
             abort(404)
     if request.method == "GET" and existing:
+        ran = programme.has_run(existing, today)
         form = SlotForm(data={
             **existing, "activity": existing["activity_id"],
-            "valid_from": dt.date.fromisoformat(existing["valid_from"]),
+            # A weekly time that has run changes from a date: today unless staff choose later.
+            "valid_from": today if ran else dt.date.fromisoformat(existing["valid_from"]),
             "valid_until": existing["valid_until"] and dt.date.fromisoformat(
                 existing["valid_until"])})
     else:
         form = SlotForm()
     form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
-    page = {"venue": venue, "form": form, "slot": existing, "delete": ConfirmForm()}
     if request.method == "GET":
-        if not existing and request.args.get("weekday", "").isdigit():
-            form.weekday.data = int(request.args["weekday"])
-        return render_template("week/staff/slot.html", **page)
+        if not existing:
+            form.valid_from.data = today
+            if request.args.get("weekday", "").isdigit():
+                form.weekday.data = int(request.args["weekday"])
+        return _slot_page(venue, form, existing)
     if not form.validate():
-        return render_template("week/staff/slot.html", **page), BAD_INPUT
-    data = {
-        "activity_id": form.activity.data, "weekday": form.weekday.data,
-        "start": form.start.data, "end": form.end.data,
-        "valid_from": form.valid_from.data.isoformat(),
-        "valid_until": form.valid_until.data.isoformat() if form.valid_until.data else None,
-    }
-    programme.save_slot(_db(), venue["id"], data, slot_id)
-    name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
-    audit_line("weekly time created" if existing is None else "weekly time changed",
-         _slot_text(data, name), venue)
-    overlaps = programme.overlapping_slots(_db(), venue["id"], data, slot_id)
-    flash(_("Saved. Visitors see it at once."))
-    for other in overlaps:
+        return _slot_page(venue, form, existing, BAD_INPUT)
+    data = _slot_data(form)
+    try:
+        if existing is None:
+            done = {"id": programme.add_slot(_db(), venue["id"], data, today=today,
+                                             user=current_user()), "split": False, "dropped": 0}
+        else:
+            done = programme.change_slot(_db(), venue["id"], slot_id, data, today=today,
+                                         user=current_user())
+    except programme.ProgrammeRefused as refused:
+        field = form.valid_from if refused.reason == "starts_in_past" else form.valid_until
+        field.errors = [*field.errors, _refusal(refused.reason)]
+        return _slot_page(venue, form, existing, BAD_INPUT)
+    if done["split"]:
+        flash(_("From %(day)s the new times apply. The weeks before stay as they were.",
+                day=long_date(form.valid_from.data)))
+    else:
+        flash(_("Saved. Visitors see it at once."))
+    if done["dropped"]:
+        flash(_("%(n)s cancellations or moves of the old times no longer apply.",
+                n=done["dropped"]), "warning")
+    for other in programme.overlapping_slots(_db(), venue["id"], data, done["id"]):
         flash(_("Note: this overlaps with %(name)s at %(start)s–%(end)s the same weekday.",
                 name=other["name_sv"], start=other["start"], end=other["end"]), "warning")
     return redirect(url_for("week.activities", slug=slug))
 
 
-@blueprint.post("/staff/<slug>/slots/<int:slot_id>/delete")
+@blueprint.post("/staff/<slug>/slots/<int:slot_id>/end")
 @require_role("staff")
-def delete_slot(slug, slot_id):
+def end_slot(slug, slot_id):
     venue = g.venue
     existing = programme.get_slot(_db(), venue["id"], slot_id)
     if existing is None:
         abort(404)
-    if not ConfirmForm().validate():
+    form = SlotForm(formdata=None, data={
+        **existing, "activity": existing["activity_id"], "valid_from": _today(venue),
+        "valid_until": existing["valid_until"] and dt.date.fromisoformat(
+            existing["valid_until"])})
+    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    end_form = EndSlotForm()
+    if not end_form.validate():
+        return _slot_page(venue, form, existing, BAD_INPUT, end_form)
+    try:
+        dropped = programme.end_slot(_db(), venue["id"], slot_id,
+                                     last_day=end_form.last_day.data.isoformat(),
+                                     today=_today(venue), user=current_user())
+    except programme.ProgrammeRefused as refused:
+        end_form.last_day.errors = [_refusal(refused.reason)]
+        return _slot_page(venue, form, existing, BAD_INPUT, end_form)
+    flash(_("It runs for the last time on or before %(day)s. The weeks before stay as they "
+            "were.", day=long_date(end_form.last_day.data)))
+    if dropped:
+        flash(_("%(n)s cancellations or moves of the old times no longer apply.", n=dropped),
+              "warning")
+    return redirect(url_for("week.activities", slug=slug))
+
+
+@blueprint.route("/staff/<slug>/slots/<int:slot_id>/delete", methods=["GET", "POST"])
+@require_role("staff")
+def delete_slot(slug, slot_id):
+    """Asks first: the page says what goes; only its own button (with `confirmed`) removes."""
+    venue = g.venue
+    existing = programme.get_slot(_db(), venue["id"], slot_id)
+    if existing is None:
+        abort(404)
+    form = DeleteSlotForm()
+    page = {"venue": venue, "slot": existing, "form": form, "error": None,
+            "has_run": programme.has_run(existing, _today(venue)),
+            "activity": programme.get_activity(_db(), venue["id"], existing["activity_id"])}
+    if page["has_run"]:
+        page["error"] = _refusal("has_run")
+    if request.method == "GET" or page["has_run"]:
+        status = BAD_INPUT if request.method == "POST" else 200
+        return render_template("week/staff/slot_delete.html", **page), status
+    if not form.validate():
         abort(BAD_INPUT)
-    name = programme.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
-    programme.delete_slot(_db(), venue["id"], slot_id)
-    audit_line("weekly time removed", _slot_text(existing, name), venue)
+    if form.confirmed.data != "yes":
+        return render_template("week/staff/slot_delete.html", **page)
+    try:
+        programme.delete_slot(_db(), venue["id"], slot_id, today=_today(venue),
+                              user=current_user())
+    except programme.ProgrammeRefused as refused:
+        page["error"] = _refusal(refused.reason)
+        return render_template("week/staff/slot_delete.html", **page), BAD_INPUT
     flash(_("The weekly time is removed."))
     return redirect(url_for("week.activities", slug=slug))
 
@@ -219,7 +320,8 @@ def event(slug, event_id=None):
     else:
         form = EventForm()
     form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
-    page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm()}
+    page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm(),
+            "past": bool(existing) and existing["date"] < _today(venue).isoformat()}
     if request.method == "GET":
         if not existing:
             try:
@@ -233,7 +335,11 @@ def event(slug, event_id=None):
             "start": form.start.data, "end": form.end.data,
             "note_sv": (form.note_sv.data or "").strip(),
             "note_en": (form.note_en.data or "").strip()}
-    programme.save_event(_db(), venue["id"], data, event_id)
+    try:
+        programme.save_event(_db(), venue["id"], data, event_id, today=_today(venue))
+    except programme.ProgrammeRefused as refused:
+        form.date.errors = [*form.date.errors, _refusal(refused.reason)]
+        return render_template("week/staff/event.html", **page), BAD_INPUT
     name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
     audit_line("event created" if existing is None else "event changed",
          f"{name}, {data['date']} {data['start']}–{data['end']}", venue)
@@ -251,7 +357,10 @@ def delete_event(slug, event_id):
         abort(404)
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    programme.delete_event(_db(), venue["id"], event_id)
+    try:
+        programme.delete_event(_db(), venue["id"], event_id, today=_today(venue))
+    except programme.ProgrammeRefused as refused:
+        return _refused_page(refused), BAD_INPUT
     audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue)
     flash(_("The event is removed."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(
@@ -302,10 +411,11 @@ def change(slug, slot_id, day):
             "new_end": None if cancelled else form.end.data,
             "note_sv": (form.note_sv.data or "").strip(),
             "note_en": (form.note_en.data or "").strip()}
-    if not cancelled and abs((form.new_date.data - date).days) > 6:
-        form.new_date.errors.append(_("Move it at most six days, or add a one-off event."))
+    try:
+        programme.save_change(_db(), slot_id, date, data, today=_today(venue))
+    except programme.ProgrammeRefused as refused:
+        form.new_date.errors = [*form.new_date.errors, _refusal(refused.reason)]
         return render_template("week/staff/change.html", **page), BAD_INPUT
-    programme.save_change(_db(), slot_id, date, data)
     what = "cancelled" if cancelled else (
         f"moved to {data['new_date']} {data['new_start']}–{data['new_end']}")
     audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue)
@@ -320,7 +430,10 @@ def undo_change(slug, slot_id, day):
     slot, date = _occurrence(venue, slot_id, day)
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    programme.delete_change(_db(), slot_id, date)
+    try:
+        programme.delete_change(_db(), slot_id, date, today=_today(venue))
+    except programme.ProgrammeRefused as refused:
+        return _refused_page(refused), BAD_INPUT
     activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
     audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue)
     flash(_("It is back to the usual time."))
