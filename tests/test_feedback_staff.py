@@ -265,7 +265,8 @@ def test_change_the_dates_and_close_a_survey(staff, db, mallis):
 
 
 def test_delete_a_survey_only_without_answers(staff, db, mallis):
-    empty = a_survey(db, mallis)
+    empty = a_survey(db, mallis, opens=TODAY + dt.timedelta(days=20),
+                     closes=TODAY + dt.timedelta(days=30))
     answered = a_survey(db, mallis)
     survey = surveys.get_survey(db, answered)
     surveys.record_response(db, survey, TODAY, {survey["questions"][0]["id"]: "yes"})

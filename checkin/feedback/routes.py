@@ -145,14 +145,10 @@ def _survey_page(venue, survey, form, status=200, error=None, answered=False, ch
 
 
 def _posted_answers():
-    """{question id: value} from fields named q<id>; empty choices are skipped questions."""
-    answers = {}
-    for name, value in request.form.items():
-        if name.startswith("q") and value:
-            if not name[1:].isdigit():
-                return None
-            answers[int(name[1:])] = value
-    return answers
+    """{question id: value} from fields named q<id>; empty choices are skipped questions.
+    A field like `qx` stays under its name, which no question has: surveys.py refuses it."""
+    return {int(name[1:]) if name[1:].isdigit() else name: value
+            for name, value in request.form.items() if name.startswith("q") and value}
 
 
 @blueprint.route("/<slug>/survey", methods=["GET", "POST"])
@@ -176,21 +172,21 @@ def survey_page(slug):
     if not form.validate():
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
-    if not surveys.is_open(survey, today):
-        return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
-                                                      "saved. Thank you anyway!"))
     answers = _posted_answers()
-    allowed = {q["id"]: {o["value"] for o in q["options"]} for q in survey["questions"]}
-    if answers is None or any(q not in allowed or v not in allowed[q] for q, v in answers.items()):
-        return _survey_page(venue, survey, form, 400, _("Please choose among the answers shown. "
-                                                        "Nothing was saved."))
-    if not answers:
-        return _survey_page(venue, survey, form, 400, _("You did not choose any answer. Nothing "
-                                                        "was saved. Choose one, or tap Skip."))
     if not _may_post(venue):
         return _too_busy(venue)
     try:
+        # surveys.record_response is the one place that checks the answers.
         surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
+    except surveys.SurveyClosed:
+        return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
+                                                      "saved. Thank you anyway!"))
+    except surveys.NotAnOption:
+        return _survey_page(venue, survey, form, 400, _("Please choose among the answers shown. "
+                                                        "Nothing was saved."))
+    except surveys.NoAnswer:
+        return _survey_page(venue, survey, form, 400, _("You did not choose any answer. Nothing "
+                                                        "was saved. Choose one, or tap Skip."))
     except surveys.AlreadyAnswered:
         return _survey_page(venue, survey, form, 409, answered=True)
     flash(_("Thank you for your answers!"))

@@ -29,6 +29,7 @@ from checkin.figures import charts, exports
 from checkin.web.pages import venue_now
 
 BAD_INPUT = 400
+CONFLICT = 409
 RESULT_GROUPS = ("week", "month")
 
 
@@ -139,12 +140,22 @@ def survey_list(slug):
             get_db(), venue_id=venue["id"], title_sv=form.title_sv.data,
             title_en=form.title_en.data or "", opens=form.opens.data, closes=form.closes.data,
             questions=[form.question()])
+    except surveys.SurveysOverlap as overlap:
+        page["error"] = _overlap_message(overlap.other)
+        return render_template("feedback/staff/surveys.html", **page), CONFLICT
     except surveys.SurveyError:
         page["error"] = _("Nothing was saved. Please check the survey and its question.")
         return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
     audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue)
     flash(_("The survey is saved. Add more questions below."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
+
+
+def _overlap_message(other):
+    return _("Nothing was saved. The survey “%(title)s” is open %(opens)s to %(closes)s, and "
+             "visitors see only one survey at a time: the other would stop getting answers. "
+             "Choose days after %(closes)s, or close “%(title)s” first.",
+             title=other["title_sv"], opens=other["opens"], closes=other["closes"])
 
 
 def _survey_page(venue, survey, details=None, question=None, status=200, error=None):
@@ -169,9 +180,13 @@ def survey(slug, survey_id):
     details = SurveyDetailsForm()
     if not details.validate():
         return _survey_page(venue, found, details=details, status=BAD_INPUT)
-    surveys.set_details(get_db(), survey_id, title_sv=details.title_sv.data,
-                        title_en=details.title_en.data or "", opens=details.opens.data,
-                        closes=details.closes.data)
+    try:
+        surveys.set_details(get_db(), survey_id, title_sv=details.title_sv.data,
+                            title_en=details.title_en.data or "", opens=details.opens.data,
+                            closes=details.closes.data)
+    except surveys.SurveysOverlap as overlap:
+        return _survey_page(venue, found, details=details, status=CONFLICT,
+                            error=_overlap_message(overlap.other))
     audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))

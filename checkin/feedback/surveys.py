@@ -31,6 +31,38 @@ class AlreadyAnswered(SurveyError):
     """This remembered phone has answered this survey before."""
 
 
+class SurveyClosed(SurveyError):
+    """The survey is not open on the day of the answer."""
+
+
+class NotAnOption(SurveyError):
+    """An answer to a question the survey does not have, or a value not among its options."""
+
+
+class NoAnswer(SurveyError):
+    """Every question was skipped: there is nothing to store."""
+
+
+class SurveysOverlap(SurveyError):
+    """Another survey at the venue is open on some of the same days; visitors would see only
+    one of them, and the other would stop collecting answers without a word. `other` is it."""
+
+    def __init__(self, other):
+        super().__init__(f"the survey {other['title_sv']!r} (#{other['id']}) is open "
+                         f"{other['opens']} to {other['closes']}, and visitors see one survey "
+                         "at a time: choose days after it closes, or close it first")
+        self.other = other
+
+
+def overlapping_survey(db, venue_id, opens, closes, survey_id=None):
+    """Another survey of the venue open on a day from `opens` to `closes`, else None."""
+    row = db.execute(
+        "SELECT * FROM survey WHERE venue_id = ? AND id != ? AND opens <= ? AND closes >= ? "
+        "ORDER BY opens, id LIMIT 1",
+        [venue_id, survey_id or 0, closes.isoformat(), opens.isoformat()]).fetchone()
+    return dict(row) if row else None
+
+
 def scale_options(low_sv="", low_en="", high_sv="", high_en=""):
     """1 to 5, the ends optionally with words ("1 – inte alls")."""
     options = [{"value": str(n), "sv": str(n), "en": str(n)} for n in range(1, 6)]
@@ -73,6 +105,10 @@ def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en=
         raise SurveyError("a survey needs at least one question")
     checked = [check_question(question) for question in questions]
     with writing(db):
+        # Checked inside the write, so two staff saving at once cannot both get the days.
+        other = overlapping_survey(db, venue_id, opens, closes)
+        if other:
+            raise SurveysOverlap(other)
         survey_id = db.execute(
             "INSERT INTO survey (venue_id, title_sv, title_en, opens, closes) VALUES (?,?,?,?,?)",
             [venue_id, title_sv.strip(), title_en.strip(), opens.isoformat(), closes.isoformat()],
@@ -150,18 +186,18 @@ def has_answered(db, survey, device_key):
 def record_response(db, survey, day, answers, device_key=None):
     """Store one response; answers maps question id to an option value. Return its id.
 
-    Unanswered questions are left out; at least one answer is needed. Raises SurveyError
-    for a closed survey or an unknown question or value, AlreadyAnswered for a phone that
-    answered before: nothing is stored then.
+    The one place that checks an answer: unanswered questions are left out; at least one
+    answer is needed. Raises SurveyClosed, NotAnOption (an unknown question or value),
+    NoAnswer, or AlreadyAnswered for a phone that answered before: nothing is stored then.
     """
     if not is_open(survey, day):
-        raise SurveyError("the survey is not open")
+        raise SurveyClosed("the survey is not open")
     allowed = {q["id"]: {o["value"] for o in q["options"]} for q in survey["questions"]}
     for question_id, value in answers.items():
         if question_id not in allowed or value not in allowed[question_id]:
-            raise SurveyError("an answer that is not one of the options")
+            raise NotAnOption("an answer that is not one of the options")
     if not answers:
-        raise SurveyError("no answer")
+        raise NoAnswer("no answer")
     phone_hash = respondent_hash(db, survey, device_key) if device_key else None
     with writing(db):
         if phone_hash and db.execute(
@@ -290,6 +326,19 @@ def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
     if closes < opens:
         raise SurveyError("the survey closes before it opens")
     with writing(db):
+        old = db.execute("SELECT * FROM survey WHERE id = ?", [survey_id]).fetchone()
+        if old:
+            # Only the days it gains are checked, so closing early always works, even
+            # where two surveys overlapped before this rule.
+            old_opens = dt.date.fromisoformat(old["opens"])
+            old_closes = dt.date.fromisoformat(old["closes"])
+            gained = [(opens, min(closes, old_opens - dt.timedelta(days=1))),
+                      (max(opens, old_closes + dt.timedelta(days=1)), closes)]
+            for first, last in gained:
+                other = first <= last and overlapping_survey(
+                    db, old["venue_id"], first, last, survey_id)
+                if other:
+                    raise SurveysOverlap(other)
         db.execute("UPDATE survey SET title_sv = ?, title_en = ?, opens = ?, closes = ? "
                    "WHERE id = ?", [title_sv, (title_en or "").strip(), opens.isoformat(),
                                     closes.isoformat(), survey_id])
