@@ -75,8 +75,8 @@ def _set_aside_when(decision):
     shown = f"{long_date(day)} {day.year}"
     if decision["hour"] is None:
         return _("%(day)s, the whole day", day=shown)
-    return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=f"{decision['hour']:02d}",
-             next=f"{decision['hour'] + 1:02d}")
+    hour, following = "%02d" % decision["hour"], "%02d" % (decision["hour"] + 1)
+    return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=hour, next=following)
 
 
 @blueprint.app_context_processor
