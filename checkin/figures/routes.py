@@ -75,7 +75,7 @@ def _set_aside_when(decision):
     shown = f"{long_date(day)} {day.year}"
     if decision["hour"] is None:
         return _("%(day)s, the whole day", day=shown)
-    hour, following = "%02d" % decision["hour"], "%02d" % (decision["hour"] + 1)
+    hour, following = f"{decision['hour']:02d}", f"{decision['hour'] + 1:02d}"
     return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=hour, next=following)
 
 

@@ -1,0 +1,309 @@
+"""Editing the programme never rewrites a past year: weekly times start today or later, are
+ended or changed from a date, and one that has run is never deleted. Last year's report and
+export stay byte for byte the same after every edit a careless staff member can make."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from checkin.figures import yearly_report
+from checkin.week import operations as programme
+from checkin.week import schedule
+from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, post_form, text
+from tests.test_reports import insert
+
+TODAY = dt.date(2026, 11, 23)  # the frozen clock's Monday
+EXPORT_2025 = ("/staff/mallis/export?first=2025-01-01&last=2025-12-31&group=month"
+               "&venue=mallis&min_cell=3&fmt=csv&download=1")
+
+
+def slot_of(db, name):
+    return db.execute("SELECT * FROM slot WHERE activity_id = ? ORDER BY id",
+                      [activity_id(db, name)]).fetchall()
+
+
+def count(db, table):
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+def held(db, venue, year, today=TODAY):
+    return {a["activity"]: a["times"]
+            for a in yearly_report.yearly_report(db, venue["id"], year, today=today)[
+                "activities_held"]}
+
+
+@pytest.fixture
+def history(db, mallis):
+    """2025 as it happened: visits, a cancelled and a moved Sygrupp."""
+    insert(db, mallis, [("2025-03-03", 10, "Sygrupp", "woman", "qr", "a"),
+                        ("2025-03-06", 13, "Peer support", "man", "kiosk", None),
+                        ("2025-05-09", 10, "Yoga", "man", "qr", "b"),
+                        ("2025-05-12", None, "Sygrupp", "man", "tally", None)])
+    sygrupp = slot_of(db, "Sygrupp")[0]["id"]
+    with db.conn:
+        db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
+                        "VALUES (?, '2025-03-10', 1)", [sygrupp])
+        db.conn.execute("INSERT INTO slot_change (slot_id, date, new_date, new_start, new_end) "
+                        "VALUES (?, '2025-03-17', '2025-03-18', '10:00', '12:00')", [sygrupp])
+    return mallis
+
+
+@pytest.fixture
+def boss(app, db, mallis):
+    make_user(db, "boss", "admin")
+    client = app.test_client()
+    assert log_in(client, "boss").status_code == 302
+    return client
+
+
+@pytest.fixture
+def reader(app, db, mallis):
+    make_user(db, "vera", "viewer")
+    client = app.test_client()
+    assert log_in(client, "vera").status_code == 302
+    return client
+
+
+def last_year(db, venue, reader):
+    """Everything last year's report is: the report in both languages, its page, the export."""
+    out = {}
+    for lang in ("sv", "en"):
+        out[f"report-{lang}"] = repr(yearly_report.yearly_report(
+            db, venue["id"], 2025, today=TODAY, locale=lang))
+        reader.set_cookie("lang", lang)
+        page = reader.get("/staff/mallis/report/2025")
+        assert page.status_code == 200
+        # The logout button's CSRF token is signed with the second it was made: not the report.
+        out[f"page-{lang}"] = re.sub(rb'name="csrf_token" value="[^"]+"', b"", page.data)
+    for by_activity in ("", "&by_activity=y"):
+        export = reader.get(EXPORT_2025 + by_activity)
+        assert export.status_code == 200 and export.data.count(b"\r\n") >= 4
+        out[f"export{by_activity}"] = export.data
+    return out
+
+
+def slot_form(db, name, weekday, start, end, **more):
+    return {"activity": activity_id(db, name), "weekday": str(weekday), "start": start,
+            "end": end, **more}
+
+
+def new_slot_page(client):
+    """The new-time form as a staff member finds it, with its defaults."""
+    page = text(client.get("/staff/mallis/slots/new"))
+    return csrf_token(page), page
+
+
+def test_adding_ending_and_changing_times_leaves_last_years_report_byte_identical(
+        db, boss, reader, history):
+    before = last_year(db, history, reader)
+    held_2025, held_2012 = held(db, history, 2025), held(db, history, 2012)
+    assert held_2025["Sygrupp"] == 51 and held_2025["Yoga"] == 52  # one cancelled, one moved
+
+    # A new activity on Fridays: the form starts it today; 2000-01-01 is refused.
+    post_form(boss, "/staff/mallis/activities/new", {
+        "name_sv": "Fredagsfika", "pictogram": "food", "place": "here", "counted": "y",
+        "active": "y"})
+    token, page = new_slot_page(boss)
+    assert 'value="2026-11-23"' in page
+    refused = boss.post("/staff/mallis/slots/new", data={
+        "csrf_token": token, **slot_form(db, "Fredagsfika", 4, "14:00", "15:00"),
+        "valid_from": "2000-01-01"})
+    assert refused.status_code == 400
+    assert "En veckotid börjar i dag eller senare." in text(refused)
+    assert slot_of(db, "Fredagsfika") == []
+    added = boss.post("/staff/mallis/slots/new", data={
+        "csrf_token": token, **slot_form(db, "Fredagsfika", 4, "14:00", "15:00"),
+        "valid_from": "2026-11-23"})
+    assert added.status_code == 302
+    [friday] = slot_of(db, "Fredagsfika")
+    assert (friday["valid_from"], friday["valid_until"]) == ("2026-11-23", None)
+
+    # Yoga has run: deleting it is refused, whatever the form says.
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    gone = post_form(boss, f"/staff/mallis/slots/{yoga}/delete", {"confirmed": "yes"})
+    assert gone.status_code == 400 and "har redan varit" in text(gone)
+    assert len(slot_of(db, "Yoga")) == 1
+
+    # Sygrupp ends today; Peer support moves to 14–16 on Thursdays from 26 November.
+    sygrupp = slot_of(db, "Sygrupp")[0]["id"]
+    assert post_form(boss, f"/staff/mallis/slots/{sygrupp}/end", {"last_day": "2026-11-23"},
+                     page_url=f"/staff/mallis/slots/{sygrupp}").status_code == 302
+    thursday = [s for s in slot_of(db, "Peer support") if s["weekday"] == 3][0]["id"]
+    changed = post_form(boss, f"/staff/mallis/slots/{thursday}", slot_form(
+        db, "Peer support", 3, "14:00", "16:00", valid_from="2026-11-26"))
+    assert changed.status_code == 302
+
+    # The one that never ran is removed, but only after the page asks.
+    asked = post_form(boss, f"/staff/mallis/slots/{friday['id']}/delete", {},
+                      page_url=f"/staff/mallis/slots/{friday['id']}/delete")
+    assert asked.status_code == 200 and "Ja, ta bort den" in text(asked)
+    assert len(slot_of(db, "Fredagsfika")) == 1
+    removed = post_form(boss, f"/staff/mallis/slots/{friday['id']}/delete", {"confirmed": "yes"})
+    assert removed.status_code == 302 and slot_of(db, "Fredagsfika") == []
+
+    # A past day cannot be cancelled, nor an event added before today.
+    past = post_form(boss, f"/staff/mallis/change/{sygrupp}/2026-11-16", {
+        "what": "cancel", "start": "10:00", "end": "12:00"})
+    assert past.status_code == 400 and "före i dag" in text(past)
+    event = post_form(boss, "/staff/mallis/events/new", {
+        "activity": activity_id(db, "Julfest"), "date": "2025-12-18", "start": "17:00",
+        "end": "20:00"})
+    assert event.status_code == 400 and count(db, "event") == 2
+
+    assert last_year(db, history, reader) == before
+    assert held(db, history, 2025) == held_2025 and held(db, history, 2012) == held_2012
+    assert "Fredagsfika" not in held(db, history, 2025)
+    assert [line["action"] for line in audit_lines(db)] == [
+        "activity created", "weekly time created", "weekly time ended",
+        "weekly time changed from a date", "weekly time removed"]
+
+
+def test_a_changed_time_keeps_its_old_hours_before_the_date_and_takes_its_cancellations(
+        db, boss, mallis):
+    thursday = [s for s in slot_of(db, "Peer support") if s["weekday"] == 3][0]["id"]
+    post_form(boss, f"/staff/mallis/change/{thursday}/2026-12-03", {
+        "what": "cancel", "start": "13:00", "end": "15:00", "note_sv": "Stängt"})
+    post_form(boss, f"/staff/mallis/slots/{thursday}", slot_form(
+        db, "Peer support", 3, "14:00", "16:00", valid_from="2026-11-26"))
+    old, new = [s for s in slot_of(db, "Peer support") if s["weekday"] == 3]
+    assert (old["valid_from"], old["valid_until"]) == ("2000-01-01", "2026-11-25")
+    assert (new["valid_from"], new["start"], new["end"]) == ("2026-11-26", "14:00", "16:00")
+    assert db.execute("SELECT slot_id FROM slot_change").fetchone()[0] == new["id"]
+
+    def peer(day):
+        return [(i["start"], i["cancelled"]) for i in schedule.occurrences(db, mallis["id"],
+                                                                          day, day)
+                if i["activity"]["name_sv"] == "Peer support"]
+
+    assert peer(dt.date(2026, 11, 19)) == [("13:00", False)]
+    assert peer(dt.date(2026, 11, 26)) == [("14:00", False)]
+    assert peer(dt.date(2026, 12, 3)) == [("14:00", True)]
+
+
+def test_a_time_moved_to_another_day_from_a_date(db, boss, mallis):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/slots/{yoga}", slot_form(
+        db, "Yoga", 3, "10:00", "11:00", valid_from="2026-11-30"))
+    assert response.status_code == 302
+    assert "Från måndag 30 november gäller de nya tiderna." in text(boss.get(response.location))
+    week = dict(schedule.week(db, mallis["id"], TODAY))
+    assert "Yoga" in [i["activity"]["name_sv"] for i in week[dt.date(2026, 11, 27)]]
+    later = dict(schedule.week(db, mallis["id"], dt.date(2026, 11, 30)))
+    assert "Yoga" in [i["activity"]["name_sv"] for i in later[dt.date(2026, 12, 3)]]
+    assert "Yoga" not in [i["activity"]["name_sv"] for i in later[dt.date(2026, 12, 4)]]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"valid_from": "2026-11-22"}, "En veckotid börjar i dag eller senare."),
+    ({"valid_from": "2026-12-01", "valid_until": "2026-11-30"}, "inte vara före"),
+])
+def test_a_change_that_would_start_before_today_is_refused(db, boss, mallis, data, message):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/slots/{yoga}", slot_form(
+        db, "Yoga", 3, "10:00", "11:00", **data))
+    assert response.status_code == 400 and message in text(response)
+    assert len(slot_of(db, "Yoga")) == 1 and slot_of(db, "Yoga")[0]["weekday"] == 4
+
+
+@pytest.mark.parametrize("last_day, status, message", [
+    ("2026-11-22", 302, None),                                   # yesterday: fine
+    ("2026-11-21", 400, "Den dagen är före i dag."),
+    ("1999-12-31", 400, "Den dagen är före i dag."),
+])
+def test_ending_a_time_from_a_date(db, boss, mallis, last_day, status, message):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/slots/{yoga}/end", {"last_day": last_day},
+                         page_url=f"/staff/mallis/slots/{yoga}")
+    assert response.status_code == status
+    stored = slot_of(db, "Yoga")[0]["valid_until"]
+    if message:
+        assert message in text(response) and stored is None
+    else:
+        assert stored == last_day
+
+
+def test_an_ended_time_is_not_brought_back_into_the_past(db, boss, mallis):
+    yoga = slot_of(db, "Yoga")[0]
+    with db.conn:
+        db.conn.execute("UPDATE slot SET valid_until = '2026-06-30' WHERE id = ?", [yoga["id"]])
+    response = post_form(boss, f"/staff/mallis/slots/{yoga['id']}", slot_form(
+        db, "Yoga", 4, "10:00", "11:00", valid_from="2026-11-23"))
+    assert response.status_code == 400 and "slutade före i går" in text(response)
+    assert slot_of(db, "Yoga")[0]["valid_until"] == "2026-06-30"
+
+
+def test_the_slot_page_says_what_can_and_cannot_be_done(db, boss, mallis):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    page = text(boss.get(f"/staff/mallis/slots/{yoga}"))
+    assert "Avsluta den här veckotiden" in page and "Ta bort den här veckotiden" not in page
+    boss.set_cookie("lang", "en")
+    page = text(boss.get(f"/staff/mallis/slots/{yoga}"))
+    assert "It has already run, so it cannot be removed" in page
+    asked = text(boss.get(f"/staff/mallis/slots/{yoga}/delete"))
+    assert "This weekly time has already run, so it stays in the history." in asked
+
+
+def test_a_moved_occurrence_says_where_it_went_on_its_old_day(db, boss, client, mallis):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/change/{yoga}/2026-11-27", {
+        "what": "move", "new_date": "2026-11-26", "start": "10:00", "end": "11:00"})
+    assert response.status_code == 302
+    visitor = text(client.get("/mallis/"))
+    friday = visitor.split('id="d2026-11-27"', 1)[1].split("</section>", 1)[0]
+    assert "Yoga" in friday and "Flyttad till torsdag 26 november" in friday
+    thursday = visitor.split('id="d2026-11-26"', 1)[1].split("</section>", 1)[0]
+    assert "Flyttad från fredag 27 november" in thursday
+    client.set_cookie("lang", "en")
+    assert "Moved to Thursday 26 November" in text(client.get("/mallis/"))
+    staff_week = text(boss.get("/staff/mallis/"))
+    assert "Flyttad till torsdag 26 november" in staff_week
+
+
+@pytest.mark.parametrize("new_date", ["2026-12-04", "2026-11-16"])
+def test_a_move_is_at_most_six_days_checked_in_the_operation_itself(db, mallis, new_date):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    change = {"cancelled": False, "new_date": new_date, "new_start": "10:00",
+              "new_end": "11:00", "note_sv": "", "note_en": ""}
+    with pytest.raises(programme.ProgrammeRefused) as refused:
+        programme.save_change(db, yoga, dt.date(2026, 11, 27), change, today=TODAY)
+    assert refused.value.reason == "too_far"
+    assert count(db, "slot_change") == 0
+
+
+def test_moving_to_a_day_before_today_is_refused(db, boss, mallis):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/change/{yoga}/2026-11-27", {
+        "what": "move", "new_date": "2026-11-22", "start": "10:00", "end": "11:00"})
+    assert response.status_code == 400 and "före i dag" in text(response)
+    assert count(db, "slot_change") == 0
+
+
+def test_a_past_event_cannot_be_changed_or_removed(db, boss, mallis):
+    with db.conn:
+        event = db.conn.execute(
+            "INSERT INTO event (venue_id, activity_id, date, start, \"end\") "
+            "VALUES (?, ?, '2026-06-18', '17:00', '20:00')",
+            [mallis["id"], activity_id(db, "Julfest")]).lastrowid
+    page = text(boss.get(f"/staff/mallis/events/{event}"))
+    assert "Det här var före i dag." in page and "Ta bort" not in page
+    changed = post_form(boss, f"/staff/mallis/events/{event}", {
+        "activity": activity_id(db, "Julfest"), "date": "2026-12-18", "start": "17:00",
+        "end": "20:00"})
+    assert changed.status_code == 400
+    removed = post_form(boss, f"/staff/mallis/events/{event}/delete", {},
+                        page_url=f"/staff/mallis/events/{event}")
+    assert removed.status_code == 400 and "Ingenting ändrades" in text(removed)
+    assert db.execute("SELECT date FROM event WHERE id = ?", [event]).fetchone()[0] == (
+        "2026-06-18")
+
+
+def test_copying_a_past_week_copies_nothing_into_the_past(db, boss, mallis):
+    sygrupp = slot_of(db, "Sygrupp")[0]["id"]
+    with db.conn:
+        db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
+                        "VALUES (?, '2026-11-09', 1)", [sygrupp])
+    response = post_form(boss, "/staff/mallis/copy-week?week=2026-W46", {},
+                         page_url="/staff/mallis/?week=2026-W46")
+    assert response.status_code == 302
+    assert count(db, "slot_change") == 1  # 16 November is before today
