@@ -35,13 +35,14 @@ def _log_in(page, live_server):
     page.wait_for_url(live_server.url + "/staff/")
 
 
-def _link(start, pattern):
-    """Open `start`, then follow its first link whose address matches the regex `pattern`."""
+def _link(start, pattern, then=""):
+    """Open `start`, then follow its first link whose address matches the regex `pattern`
+    (with `then` added to that address)."""
     def follow(page, live_server):
         page.goto(live_server.url + start)
         hrefs = page.eval_on_selector_all("main a[href]",
                                           "as => as.map(a => a.getAttribute('href'))")
-        page.goto(live_server.url + next(h for h in hrefs if re.search(pattern, h)))
+        page.goto(live_server.url + next(h for h in hrefs if re.search(pattern, h)) + then)
     return follow
 
 
@@ -75,6 +76,7 @@ STAFF_PAGES = [
     ("activity-new", VENUE + "/activities/new"),
     ("slot-edit", _link(VENUE + "/activities", r"/slots/\d+$")),
     ("slot-new", VENUE + "/slots/new"),
+    ("slot-delete", _link(VENUE + "/activities", r"/slots/\d+$", then="/delete")),
     ("venues", "/staff/venues"),
     ("venue-new", "/staff/venues/new"),
     ("venue-edit", VENUE + "/settings"),
@@ -92,6 +94,8 @@ STAFF_PAGES = [
     ("export-preview", _export_preview),
     ("report", VENUE + "/report"),
     ("import", VENUE + "/import"),
+    ("set-aside", VENUE + "/set-aside"),
+    ("set-aside-confirm", VENUE + "/set-aside/new?date=2026-11-23&hour=10"),
     ("ratings", VENUE + "/feedback/"),
     ("free-texts", VENUE + "/feedback/texts"),
     ("ideas", VENUE + "/ideas"),
