@@ -367,6 +367,35 @@ def m010_hours_only(db):
     )
 
 
+@migrations(name="m013_set_aside")
+def m013_set_aside(db):
+    # Check-ins of an hour or a day that no real door produced (a flood), set aside by an
+    # admin: kept, so the decision can be reversed, but left out of every figure and export.
+    _run(
+        db,
+        """
+        CREATE TABLE set_aside (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            date TEXT NOT NULL,                        -- local date of the check-ins
+            hour INTEGER CHECK (hour BETWEEN 0 AND 23),  -- NULL: the whole day
+            visits INTEGER NOT NULL,                   -- how many check-ins it set aside
+            reason TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL,                      -- UTC, to the hour like the audit log
+            brought_back_by TEXT,                      -- NULL while the check-ins stay aside
+            brought_back_at TEXT
+        );
+        CREATE INDEX set_aside_venue_date ON set_aside (venue_id, date);
+        -- NULL: the visit counts. Only QR and kiosk check-ins are ever set aside.
+        ALTER TABLE visit ADD COLUMN set_aside_id INTEGER REFERENCES set_aside(id);
+        DROP INDEX visit_figures;
+        CREATE INDEX visit_figures ON visit (venue_id, date, activity_id, gender, source,
+            person_hash, hour, hash_removed, set_aside_id)
+        """
+    )
+
+
 # m014: for each table, how to read its ids and how to move one id (children first).
 _RENUMBER = {
     "visit": ("SELECT id FROM visit", ["UPDATE visit SET id = ? WHERE id = ?"]),
@@ -432,33 +461,4 @@ def m014_random_row_ids(db):
         DROP TABLE idea_vote;
         ALTER TABLE idea_vote_keyed RENAME TO idea_vote
         """,
-    )
-
-
-@migrations(name="m013_set_aside")
-def m013_set_aside(db):
-    # Check-ins of an hour or a day that no real door produced (a flood), set aside by an
-    # admin: kept, so the decision can be reversed, but left out of every figure and export.
-    _run(
-        db,
-        """
-        CREATE TABLE set_aside (
-            id INTEGER PRIMARY KEY,
-            venue_id INTEGER NOT NULL REFERENCES venue(id),
-            date TEXT NOT NULL,                        -- local date of the check-ins
-            hour INTEGER CHECK (hour BETWEEN 0 AND 23),  -- NULL: the whole day
-            visits INTEGER NOT NULL,                   -- how many check-ins it set aside
-            reason TEXT NOT NULL,
-            set_by TEXT NOT NULL,
-            set_at TEXT NOT NULL,                      -- UTC, to the hour like the audit log
-            brought_back_by TEXT,                      -- NULL while the check-ins stay aside
-            brought_back_at TEXT
-        );
-        CREATE INDEX set_aside_venue_date ON set_aside (venue_id, date);
-        -- NULL: the visit counts. Only QR and kiosk check-ins are ever set aside.
-        ALTER TABLE visit ADD COLUMN set_aside_id INTEGER REFERENCES set_aside(id);
-        DROP INDEX visit_figures;
-        CREATE INDEX visit_figures ON visit (venue_id, date, activity_id, gender, source,
-            person_hash, hour, hash_removed, set_aside_id)
-        """
     )
