@@ -63,4 +63,5 @@ def week_page(venue, today, monday):
 
 
 
-from checkin.week import staff_routes  # noqa: E402,F401  (its pages join this blueprint)
+# The staff pages and the calendar feed join this blueprint.
+from checkin.week import feed_routes, staff_routes  # noqa: E402,F401
