@@ -462,3 +462,32 @@ def m014_random_row_ids(db):
         ALTER TABLE idea_vote_keyed RENAME TO idea_vote
         """,
     )
+
+
+@migrations(name="m018_screens_and_idea_changes")
+def m018_screens_and_idea_changes(db):
+    _run(
+        db,
+        """
+        -- A screen on the venue's wall ("Nu och sen"): its cookie holds a random token, we
+        -- keep only its hash. It shows the door's QR code, so only a screen staff set up may.
+        CREATE TABLE screen (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL DEFAULT '',
+            lang TEXT NOT NULL DEFAULT 'sv' CHECK (lang IN ('sv', 'en')),
+            created_by INTEGER REFERENCES staff_user(id),
+            created_on TEXT NOT NULL,                  -- local date, no time
+            revoked_on TEXT
+        );
+        CREATE INDEX screen_venue ON screen (venue_id);
+        -- What changed in the programme because of an idea, for the sheet on the wall: a short
+        -- text and, optionally, the activity that came of it. answered_on: the day staff last
+        -- changed its status, answer or change (a date, never a time).
+        ALTER TABLE idea ADD COLUMN change_sv TEXT NOT NULL DEFAULT '';
+        ALTER TABLE idea ADD COLUMN change_en TEXT NOT NULL DEFAULT '';
+        ALTER TABLE idea ADD COLUMN activity_id INTEGER REFERENCES activity(id);
+        ALTER TABLE idea ADD COLUMN answered_on TEXT
+        """,
+    )

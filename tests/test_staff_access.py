@@ -9,7 +9,7 @@ from tests.conftest import csrf_token, log_in, make_user, post_form, text
 SAMPLE = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1",
           "event_id": "1", "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1",
           "action": "hide", "survey_id": "1", "question_id": "1", "idea_id": "1", "year": "2026",
-          "set_aside_id": "1"}
+          "set_aside_id": "1", "screen_id": "1"}
 OPEN = {("/staff/login", "GET"), ("/staff/login", "POST")}
 # The figures a viewer may read (saving the report's text and importing counts need staff).
 VIEWER_READS = {("/staff/<slug>/figures", "GET"), ("/staff/<slug>/export", "GET"),

@@ -63,5 +63,5 @@ def week_page(venue, today, monday):
 
 
 
-# The staff pages and the calendar feed join this blueprint.
-from checkin.week import feed_routes, staff_routes  # noqa: E402,F401
+# The staff pages, the calendar feed and the screen on the wall join this blueprint.
+from checkin.week import feed_routes, screen_routes, staff_routes  # noqa: E402,F401

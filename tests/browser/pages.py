@@ -42,6 +42,7 @@ PAGES = [
     ("privacy", "/privacy"),
     ("accessibility", "/accessibility"),
     ("not-found", "/nowhere/"),
+    ("not-a-screen", "/mallis/screen"),
 ]
 
 

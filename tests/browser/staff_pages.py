@@ -88,6 +88,7 @@ STAFF_PAGES = [
     ("poster", VENUE + "/poster"),
     ("door-key", VENUE + "/door-key"),
     ("kiosks", VENUE + "/kiosks"),
+    ("screens", VENUE + "/screens"),
     ("tally", VENUE + "/tally"),
     ("figures", VENUE + "/figures"),
     ("export", VENUE + "/export"),

@@ -1,0 +1,104 @@
+"""The screen on the wall ("Nu och sen"): /<venue>/screen for a TV or tablet that staff set up,
+and the staff page that sets one up or turns it off. Only a screen's own cookie opens it, since
+it shows the door's QR code; it reloads itself every minute, without JavaScript."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from checkin.accounts.access import current_user, log_out, require_role
+from checkin.accounts.staff_forms import ConfirmForm
+from checkin.db import get_db
+from checkin.visits.door import door_url, qr_svg
+from checkin.web.pages import venue_now, venue_or_404
+from checkin.week import screen_tokens
+from checkin.week.now_and_next import now_and_next
+from checkin.week.routes import blueprint
+from checkin.week.screen_forms import ScreenForm
+from checkin.week.screen_tokens import SCREEN_COOKIE
+
+REFRESH_SECONDS = 60
+SCREEN_COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+BAD_INPUT = 400
+
+
+def clock(moment, lang):
+    """The time as people say it: 'kl. 10.15', '10:15 am'."""
+    if lang == "en":
+        return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
+    return f"kl. {moment.hour}.{moment.minute:02d}"
+
+
+@blueprint.get("/<slug>/screen")
+def screen(slug):
+    venue = venue_or_404(slug)
+    found = screen_tokens.screen_by_token(get_db(), request.cookies.get(SCREEN_COOKIE))
+    if found is None or found["venue_id"] != venue["id"]:
+        response = make_response(render_template("week/screen/not_a_screen.html", venue=venue),
+                                 401)
+    else:
+        moment = venue_now(venue)
+        qr = qr_svg(door_url(venue))
+        with force_locale(found["lang"]):
+            response = make_response(render_template(
+                "week/screen/screen.html", venue=venue, today=moment.date(),
+                clock=clock(moment, found["lang"]), refresh=REFRESH_SECONDS,
+                qr=qr[qr.index("<svg"):],  # inline: drop the XML declaration
+                **now_and_next(get_db(), venue["id"], moment)))
+    # It carries the door key: never kept by a cache, never shown again by the back button.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- staff: set up and turn off ---------------------------------------------------------------
+
+def _screens_page(venue, form, status=200):
+    return render_template(
+        "week/screen/screens.html", venue=venue, form=form, revoke=ConfirmForm(),
+        screens=screen_tokens.venue_screens(get_db(), venue["id"])), status
+
+
+@blueprint.route("/staff/<slug>/screens", methods=["GET", "POST"])
+@require_role("staff")
+def screen_list(slug):
+    venue = g.venue
+    form = ScreenForm()
+    if request.method == "GET":
+        return _screens_page(venue, form)
+    if not form.validate():
+        return _screens_page(venue, form, BAD_INPUT)
+    _screen_id, token = screen_tokens.create_screen(
+        get_db(), venue["id"], label=form.label.data, lang=form.lang.data,
+        user=current_user(), day=venue_now(venue).date())
+    # The screen hangs where anyone can reach it: the staff member is logged out on it.
+    log_out()
+    path = url_for("week.screen", slug=venue["slug"])
+    response = make_response(redirect(path))
+    response.set_cookie(SCREEN_COOKIE, token, max_age=SCREEN_COOKIE_SECONDS, path=path,
+                        httponly=True, samesite="Strict", secure=current_app.config["HTTPS"])
+    return response
+
+
+@blueprint.post("/staff/<slug>/screens/<int:screen_id>/off")
+@require_role("staff")
+def screen_off(slug, screen_id):
+    venue = g.venue
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    try:
+        screen_tokens.revoke_screen(get_db(), venue["id"], screen_id, user=current_user(),
+                                    day=venue_now(venue).date())
+    except screen_tokens.ScreenError:
+        abort(404)
+    flash(_("The screen is turned off. It no longer shows the programme or the QR code."))
+    return redirect(url_for("week.screen_list", slug=slug))
