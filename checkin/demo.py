@@ -219,14 +219,30 @@ def _yearly_survey(db, venue_id, today, rng):
     return count
 
 
+# What changed in the programme because of an idea: (change_sv, change_en, linked activity).
+DEMO_CHANGES = {
+    "Bingo på fredagar": ("Bingo på Social Club varje fredag från januari.",
+                          "Bingo at the Social Club every Friday from January.",
+                          "Bostad Först Social Club"),
+    "Studiebesök på Fotografiska": ("Ett studiebesök i oktober. I vår gör vi fler.",
+                                    "A study visit in October. We make more in the spring.",
+                                    None),
+}
+
+
 def _demo_ideas(db, venue_id, today):
     if db.execute("SELECT 1 FROM idea WHERE venue_id = ? LIMIT 1", [venue_id]).fetchone():
         return None
+    activity_ids = {name: i for i, name in db.execute(
+        "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue_id])}
     for n, (text, status, answer_sv, answer_en, votes) in enumerate(DEMO_IDEAS):
-        idea_id = ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=40 - n * 7),
-                                text=text)
+        created = today - dt.timedelta(days=40 - n * 7)
+        idea_id = ideas.suggest(db, venue_id=venue_id, day=created, text=text)
+        change_sv, change_en, activity = DEMO_CHANGES.get(text, ("", "", None))
         ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv, answer_en=answer_en,
-                       publish=True)
+                       publish=True, change_sv=change_sv, change_en=change_en,
+                       activity_id=activity_ids.get(activity),
+                       day=min(today, created + dt.timedelta(days=14)))
         for voter in range(votes):
             ideas.vote(db, idea_id, f"demo-voter-{venue_id}-{voter}")
     ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=2),

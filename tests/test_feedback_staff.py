@@ -343,7 +343,7 @@ def test_approve_and_plan_an_idea_shows_it_to_visitors_at_once(staff, db, client
     assert (stored["published"], stored["status"], stored["answer_sv"]) == (
         1, "planned", "Vi bakar i januari.")
     visitor = text(staff.get("/mallis/ideas"))
-    assert "Kan vi baka bröd?" in visitor and "Planerad" in visitor
+    assert "Kan vi baka bröd?" in visitor and "Blir av" in visitor
     assert "Vi bakar i januari." in visitor
     [line] = audit_lines(db)
     assert (line["action"], line["detail"]) == ("idea approved", f"#{idea_id} status planned")

@@ -91,10 +91,10 @@ def test_published_ideas_show_status_and_answer_in_both_languages(client, db, ma
     ideas.moderate(db, bingo, status="planned", answer_sv="Vi börjar i januari.",
                    answer_en="We start in January.")
     page = text(client.get("/mallis/ideas"))
-    assert "Bingo på fredagar" in page and "Planerad" in page and "Vi börjar i januari." in page
+    assert "Bingo på fredagar" in page and "Blir av" in page and "Vi börjar i januari." in page
     client.get("/lang/en")
     page = text(client.get("/mallis/ideas"))
-    assert "Planned" in page and "We start in January." in page
+    assert "It will happen" in page and "We start in January." in page
 
 
 def test_a_rejected_idea_is_never_shown(client, db, mallis, bingo):
@@ -190,7 +190,7 @@ def test_the_cli_approves_answers_and_lists(app, db, client, mallis):
                  "--answer-sv", "Vi spelar i maj.", "--answer-en", "We play in May.")
     assert result.exit_code == 0 and "published planned" in result.output
     page = text(client.get("/mallis/ideas"))
-    assert "Fotboll i parken" in page and "Planerad" in page and "Vi spelar i maj." in page
+    assert "Fotboll i parken" in page and "Blir av" in page and "Vi spelar i maj." in page
     bad = run(app, "ideas", "set", str(idea_id), "--status", "not_possible", "--answer-sv", "")
     assert bad.exit_code != 0 and "why" in bad.output
     assert run(app, "ideas", "set", "999", "--publish").exit_code != 0

@@ -87,12 +87,19 @@ def all_ideas(db, venue_id=None):
     return [dict(r) for r in db.execute(sql + " ORDER BY created_date DESC, id DESC", params)]
 
 
+_KEEP = object()
+# What staff write back and what changed because of the idea: a change here dates the answer.
+ANSWERED = ("status", "answer_sv", "answer_en", "change_sv", "change_en", "activity_id")
+
+
 def moderate(db, idea_id, *, status=None, answer_sv=None, answer_en=None, publish=None,
-             reject=None):
+             reject=None, change_sv=None, change_en=None, activity_id=_KEEP, day=None):
     """Staff's change to one idea; return the idea as it is now.
 
     Approving publishes it (and undoes a rejection), rejecting hides it. "Not possible"
-    needs an answer that says why, in Swedish at least.
+    needs an answer that says why, in Swedish at least. change_sv/change_en say what changed
+    in the programme because of it; activity_id (or None) links the activity that came of it,
+    one of the idea's venue. With `day`, a changed status, answer or change is dated that day.
     """
     idea = get_idea(db, idea_id)
     if idea is None:
@@ -114,14 +121,28 @@ def moderate(db, idea_id, *, status=None, answer_sv=None, answer_en=None, publis
         changed["published"], changed["rejected"] = 0, 1
     if publish is False:
         changed["published"] = 0
+    if change_sv is not None:
+        changed["change_sv"] = " ".join(change_sv.split())
+    if change_en is not None:
+        changed["change_en"] = " ".join(change_en.split())
+    if activity_id is not _KEEP:
+        if activity_id is not None and db.execute(
+                "SELECT 1 FROM activity WHERE id = ? AND venue_id = ?",
+                [activity_id, idea["venue_id"]]).fetchone() is None:
+            raise IdeaError("that activity is not one of the idea's venue")
+        changed["activity_id"] = activity_id
     if changed["status"] == "not_possible" and not changed["answer_sv"]:
         raise IdeaError("say why it is not possible (answer in Swedish)")
+    if day is not None and any(changed[k] != idea[k] for k in ANSWERED):
+        changed["answered_on"] = day.isoformat()
     with writing(db):
         db.execute(
             "UPDATE idea SET status = ?, answer_sv = ?, answer_en = ?, published = ?, "
-            "rejected = ? WHERE id = ?",
+            "rejected = ?, change_sv = ?, change_en = ?, activity_id = ?, answered_on = ? "
+            "WHERE id = ?",
             [changed["status"], changed["answer_sv"], changed["answer_en"],
-             changed["published"], changed["rejected"], idea_id],
+             changed["published"], changed["rejected"], changed["change_sv"],
+             changed["change_en"], changed["activity_id"], changed["answered_on"], idea_id],
         )
     return get_idea(db, idea_id)
 

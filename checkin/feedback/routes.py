@@ -254,4 +254,5 @@ def vote(slug, idea_id):
     return redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
 
 
-from checkin.feedback import staff_routes  # noqa: E402,F401  (its pages join this blueprint)
+# The staff pages and the sheet of ideas for the wall join this blueprint.
+from checkin.feedback import idea_sheet_routes, staff_routes  # noqa: E402,F401

@@ -25,14 +25,17 @@ from checkin.accounts.staff_forms import DATE_MESSAGE, REQUIRED, PlainDateField,
 from checkin.feedback import ideas, retention, surveys
 
 GROUP_PAIRS = [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month"))]
+# The same words as the idea box and the sheet on the wall (feedback/_idea_status.html).
 STATUS_PAIRS = [
-    ("new", _l("New")), ("considering", _l("We are thinking about it")),
-    ("planned", _l("Planned")), ("done", _l("Done")), ("not_possible", _l("Not possible")),
+    ("new", _l("New")), ("considering", _l("We are looking at it")),
+    ("planned", _l("It will happen")), ("done", _l("Done")),
+    ("not_possible", _l("Not happening – here is why")),
 ]
 KIND_PAIRS = [("choice", _l("Choose one answer")), ("scale", _l("A scale from 1 to 5"))]
 OPTION_MAX = 60
 TEXT_MAX = surveys.TEXT_MAX
 ANSWER_MAX = 300
+CHANGE_MAX = 120  # one line on the sheet on the wall
 SEARCH_MAX = 100
 
 
@@ -141,12 +144,23 @@ class IdeaForm(FlaskForm):
     answer_sv = TextAreaField(_l("Answer in Swedish"), validators=[Length(max=ANSWER_MAX)])
     answer_en = TextAreaField(_l("Answer in English (optional)"),
                               validators=[Length(max=ANSWER_MAX)])
+    change_sv = StringField(_l("What changed in the programme, in Swedish (optional)"),
+                            validators=[Length(max=CHANGE_MAX)])
+    change_en = StringField(_l("What changed, in English (optional)"),
+                            validators=[Length(max=CHANGE_MAX)])
+    # Its choices are the venue's activities, set by the page (with_activities).
+    activity = SelectField(_l("The activity that came of it (optional)"), choices=[], default="")
     action = HiddenField(default="save", validators=[AnyOf(
         ("save", "publish", "reject"), _l("Tap one of the buttons."))])
 
     def validate_answer_sv(self, field):
         if self.status.data == "not_possible" and not (field.data or "").strip():
             raise ValidationError(_l("Say why it is not possible, in Swedish."))
+
+    def with_activities(self, pairs):
+        """The venue's activities as (id, name) pairs: the only ones the form accepts."""
+        self.activity.choices = options([("", _l("No activity"))] + [(str(i), n) for i, n in pairs])
+        return self
 
 
 class MonthsField(IntegerField):

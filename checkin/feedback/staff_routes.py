@@ -27,6 +27,7 @@ from checkin.feedback.staff_forms import (
 )
 from checkin.figures import charts, exports
 from checkin.web.pages import venue_now
+from checkin.week import operations as programme
 
 BAD_INPUT = 400
 CONFLICT = 409
@@ -303,6 +304,11 @@ def idea_list(slug):
     return _ideas_page(g.venue)
 
 
+def _activity_pairs(venue):
+    """Every activity of the venue, also those no longer held: an idea may have led to one."""
+    return [(a["id"], a["name_sv"]) for a in programme.activities(get_db(), venue["id"])]
+
+
 def _ideas_page(venue, failed=None, status=200):
     """Waiting ideas first (oldest first), then the rest (newest first); `failed` keeps the
     form that was refused, with its messages, in its idea's place."""
@@ -310,11 +316,13 @@ def _ideas_page(venue, failed=None, status=200):
     waiting = [i for i in everything if not i["published"] and not i["rejected"]]
     waiting.sort(key=lambda i: (i["created_date"], i["id"]))
     others = [i for i in everything if i["published"] or i["rejected"]]
+    activities = _activity_pairs(venue)
     for idea in everything:
         if failed and failed[0] == idea["id"]:
             idea["form"] = failed[1]
         else:
-            idea["form"] = IdeaForm(data=idea, formdata=None)
+            idea["form"] = IdeaForm(data={**idea, "activity": str(idea["activity_id"] or "")},
+                                    formdata=None).with_activities(activities)
     return render_template("feedback/staff/ideas.html", venue=venue, waiting=waiting,
                            others=others), status
 
@@ -326,7 +334,7 @@ def moderate_idea(slug, idea_id):
     idea = ideas.get_idea(get_db(), idea_id)
     if idea is None or idea["venue_id"] != venue["id"]:
         abort(404)
-    form = IdeaForm()
+    form = IdeaForm().with_activities(_activity_pairs(venue))
     if not form.validate():
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)
     action = form.action.data
@@ -334,7 +342,10 @@ def moderate_idea(slug, idea_id):
         ideas.moderate(get_db(), idea_id, status=form.status.data,
                        answer_sv=form.answer_sv.data or "", answer_en=form.answer_en.data or "",
                        publish=True if action == "publish" else None,
-                       reject=action == "reject")
+                       reject=action == "reject",
+                       change_sv=form.change_sv.data or "", change_en=form.change_en.data or "",
+                       activity_id=int(form.activity.data) if form.activity.data else None,
+                       day=venue_now(venue).date())
     except ideas.IdeaError:
         form.answer_sv.errors.append(_("Say why it is not possible, in Swedish."))
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)

@@ -100,6 +100,7 @@ STAFF_PAGES = [
     ("ratings", VENUE + "/feedback/"),
     ("free-texts", VENUE + "/feedback/texts"),
     ("ideas", VENUE + "/ideas"),
+    ("idea-sheet", VENUE + "/ideas/sheet"),
     ("surveys", VENUE + "/surveys"),
     ("survey", _link(VENUE + "/surveys", r"/surveys/\d+$")),
     ("survey-results", _link(VENUE + "/surveys", r"/surveys/\d+/results$")),

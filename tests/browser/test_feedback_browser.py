@@ -69,7 +69,7 @@ def test_check_in_rate_the_day_answer_the_survey_suggest_and_vote(live_server, p
                     "planned", "--answer-sv", "Vi köper ett i december.")
     phone.reload()
     mine = phone.locator(".idea", has_text="Pingisbord i lokalen")
-    assert "Planerad" in mine.inner_text() and "Vi köper ett i december." in mine.inner_text()
+    assert "Blir av" in mine.inner_text() and "Vi köper ett i december." in mine.inner_text()
     screenshot(phone, "ideas-sv")
 
 

@@ -29,7 +29,7 @@ def test_a_visitor_idea_is_approved_planned_and_answered(live_server, browser, p
     log_in(staff, live_server, moderator, PASSWORD)
     staff.get_by_role("link", name="Idéer från besökare").first.click()
     card = staff.locator("li.idea-card", has_text=IDEA)
-    card.get_by_label("Status").select_option(label="Planerad")
+    card.get_by_label("Status").select_option(label="Blir av")
     card.get_by_label("Svar på svenska").fill("Vi visar film på fredag kl. 18.")
     card.get_by_label("Svar på engelska (om du vill)").fill("Film on Friday at 6 pm.")
     screenshot(staff, "fbstaff-ideas")
@@ -39,7 +39,7 @@ def test_a_visitor_idea_is_approved_planned_and_answered(live_server, browser, p
 
     phone.reload()
     shown = phone.locator("li.idea", has_text=IDEA).inner_text()
-    assert "Planerad" in shown and "Vi visar film på fredag kl. 18." in shown
+    assert "Blir av" in shown and "Vi visar film på fredag kl. 18." in shown
     context.close()
 
 
