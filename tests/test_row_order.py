@@ -206,7 +206,9 @@ def test_the_migration_gives_existing_rows_random_ids_and_keeps_every_link(tmp_p
     assert sorted((r["date"], r["rating"], r["text"])
                   for r in feedback.free_texts(db, venue["id"])) == before["texts"]
     # The idea keeps its id: the phone's vote is a hash of it, so the phone may not vote again.
-    assert ideas.published(db, venue["id"], phone) == before["ideas"]
+    # (Later migrations may add columns: the idea's own are the same as before.)
+    assert [{k: idea[k] for k in was} for idea, was in zip(
+        ideas.published(db, venue["id"], phone), before["ideas"], strict=True)] == before["ideas"]
     assert before["ideas"][0]["voted"] and not ideas.vote(db, 1, phone)
     test_votes_and_survey_answers_keep_no_hidden_arrival_number(db)
     db.conn.close()
