@@ -295,6 +295,12 @@ def translate():
 def _pybabel(*args):
     from babel.messages.frontend import CommandLineInterface
 
+    from checkin.resources import installed
+
+    if installed():
+        raise click.ClickException("The installed package carries compiled catalogs only: "
+                                   "`checkin translate` works in a checkout of the project.")
+
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 

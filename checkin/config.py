@@ -42,8 +42,13 @@ class ConfigError(ValueError):
 
 
 def instance_path():
-    """The folder that holds the database, the secret key and config.toml."""
-    return Path(os.environ.get("CHECKIN_INSTANCE") or ROOT / "instance").resolve()
+    """The folder that holds the database, the secret key and config.toml: CHECKIN_INSTANCE,
+    else `instance/` in a checkout, else `./instance` in the current folder (an installed
+    package must not write into site-packages)."""
+    chosen = os.environ.get("CHECKIN_INSTANCE")
+    if chosen:
+        return Path(chosen).resolve()
+    return (Path.cwd() if resources.installed() else ROOT).joinpath("instance").resolve()
 
 
 def _cast(name, value, kind):

@@ -7,7 +7,11 @@ PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent  # the repository, when run from a clone
 
 
+def installed():
+    """True when running from a wheel: setup.py put templates/ inside the package."""
+    return (PACKAGE / "templates").is_dir()
+
+
 def folder(name):
     """`templates`, `static` or `translations`: the wheel puts them inside the package."""
-    inside = PACKAGE / name
-    return inside if inside.is_dir() else CHECKOUT / name
+    return PACKAGE / name if installed() else CHECKOUT / name
