@@ -1,14 +1,12 @@
 """The SQLite database: one connection per request, pragmas, migrations, write transactions,
-and scrubbing what was deleted out of the file."""
+and scrubbing what was deleted out of the file. Its commands are in db_commands.py."""
 
 import sqlite3
 import threading
 from contextlib import contextmanager
 
-import click
 import sqlite_utils
 from flask import current_app, g
-from flask.cli import with_appcontext
 
 from checkin.migrations import migrations
 
@@ -120,14 +118,3 @@ def migrate(db):
 def init_app(app):
     app.teardown_appcontext(close_db)
 
-
-@click.command("init-db")
-@with_appcontext
-def init_db_command():
-    """Create the database or bring it up to date."""
-    db = connect(current_app.config["DATABASE"])
-    before = pending_migrations(db)
-    migrate(db)
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
-    for name in before:
-        click.echo(f"  applied {name}")

@@ -1,4 +1,7 @@
-"""The `checkin daily` and `checkin close-year` commands (the yearly close by hand)."""
+"""The visits' commands: door-url (the poster's address), daily and close-year (the yearly close
+by hand)."""
+
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -9,6 +12,26 @@ from checkin.db import connect
 
 def _db():
     return connect(current_app.config["DATABASE"])
+
+
+@click.command("door-url")
+@with_appcontext
+@click.argument("slug")
+@click.option("--qr", "qr_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the QR code as SVG to this file.")
+def door_url_command(slug, qr_file):
+    """Print a venue's check-in address (the one in the door poster's QR code)."""
+    from checkin.visits.door import door_url, qr_svg
+    from checkin.week import venues
+
+    db = connect(current_app.config["DATABASE"])
+    venue = venues.by_slug(db, slug)
+    if venue is None:
+        raise click.ClickException(f"No venue called {slug!r}.")
+    url = door_url(venue)
+    click.echo(url)
+    if qr_file:
+        qr_file.write_text(qr_svg(url))
 
 
 @click.command("daily")
@@ -53,4 +76,4 @@ def close_year_command(year, force):
     click.echo(todo[:1].upper() + todo[1:] + ".")
 
 
-COMMANDS = (daily_command, close_year_command)
+COMMANDS = (door_url_command, daily_command, close_year_command)

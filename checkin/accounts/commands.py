@@ -1,0 +1,46 @@
+"""Staff accounts from the command line: create-user makes the first admin."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from checkin.db import connect, migrate
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "staff", "viewer"]), required=True,
+              help="admin: everything; staff: schedule, posters, kiosk, tally; viewer: figures.")
+def create_user_command(username, role):
+    """Create a staff account; the password comes from a hidden prompt or standard input."""
+    import sys
+
+    from checkin.accounts import auth
+
+    if auth.username_problem(username):
+        raise click.ClickException("Use 1 to 40 letters, digits, dots, dashes or underscores.")
+    if sys.stdin.isatty():
+        password = click.prompt("Password (at least 12 characters)", hide_input=True,
+                                confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    problem = auth.password_problem(password, username)
+    if problem:
+        raise click.ClickException({
+            "too_short": f"The password must be at least {auth.PASSWORD_MIN} characters.",
+            "too_long": f"The password can be at most {auth.PASSWORD_MAX} characters.",
+            "common": "That password is one of the most common ones. Choose another.",
+            "username": "The password must not be the same as the username.",
+        }[problem])
+    db = connect(current_app.config["DATABASE"])
+    migrate(db)
+    try:
+        auth.create_user(db, username, password, role)
+    except ValueError:
+        raise click.ClickException(f"There is already an account called {username!r}.") from None
+    click.echo(f"Created {role} account {username!r}. Log in at "
+               f"{current_app.config['BASE_URL']}/staff/")
+
+
+COMMANDS = (create_user_command,)

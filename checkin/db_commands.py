@@ -1,0 +1,74 @@
+"""The database's commands: init-db, db-status, backup, and seed-demo to fill it."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from checkin.db import connect, migrate, pending_migrations
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the database or bring it up to date."""
+    db = connect(current_app.config["DATABASE"])
+    before = pending_migrations(db)
+    migrate(db)
+    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    for name in before:
+        click.echo(f"  applied {name}")
+
+
+@click.command("db-status")
+@with_appcontext
+def db_status_command():
+    """Which migrations are applied, and which are pending."""
+    from checkin.migrations import migrations
+
+    db = connect(current_app.config["DATABASE"])
+    click.echo(f"Database: {current_app.config['DATABASE']}")
+    for applied in migrations.applied(db):
+        click.echo(f"  applied  {applied.name}  ({applied.applied_at[:19]})")
+    pending = pending_migrations(db)
+    for name in pending:
+        click.echo(f"  pending  {name}")
+    click.echo(f"{len(pending)} pending" + (": run `checkin init-db`" if pending else ""))
+    db.conn.close()
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("dest", type=click.Path(path_type=Path), required=False)
+def backup_command(dest):
+    """Copy the database to DEST while the server runs (SQLite's online backup).
+
+    DEST may be a file or a folder; in a folder the copy is named checkin-YYYY-MM-DD-HHMM.db.
+    Without DEST: into BACKUP_DIR (default instance/backups), where the yearly close looks.
+    """
+    from checkin.backup import BackupError, backup
+
+    if dest is None:
+        dest = Path(current_app.config["BACKUP_DIR"])
+        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        target, counts = backup(current_app.config["DATABASE"], dest)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written: {target}")
+    click.echo("  integrity: ok; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Create the demo venues, their week and a year of synthetic visits (idempotent)."""
+    from checkin.demo import seed
+
+    db = connect(current_app.config["DATABASE"])
+    for line in seed(db, current_app.config.get("FROZEN_NOW")):
+        click.echo(line)
+
+
+COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command)

@@ -1,0 +1,122 @@
+"""The figures' commands: export (the published table) and import-tallies (counts kept before)."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from checkin.db import connect
+
+
+def _day(value, name):
+    """A date written YYYY-MM-DD, or a clear refusal."""
+    import datetime as dt
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD",
+                                 param_hint=name) from None
+
+
+def _venue_id(db, slug):
+    from checkin.week import venues
+
+    if slug is None:
+        return None
+    venue = venues.by_slug(db, slug)
+    if venue is None:
+        raise click.BadParameter(f"there is no venue called {slug!r}", param_hint="--venue")
+    return venue["id"]
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--from", "first", required=True, metavar="YYYY-MM-DD", help="First day.")
+@click.option("--to", "last", required=True, metavar="YYYY-MM-DD", help="Last day (included).")
+@click.option("--group", required=True, type=click.Choice(["day", "week", "month", "year"]))
+@click.option("--by-activity", is_flag=True, help="One row per period and activity.")
+@click.option("--venue", "slug", metavar="SLUG", help="One venue (default: every venue).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("--min-cell", type=int, metavar="N",
+              help="Write counts from 1 to N-1 as <N and protect them (N >= 2).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (CSV goes to standard output without it).")
+def export_command(first, last, group, by_activity, slug, fmt, min_cell, output):
+    """Anonymous figures by period (and activity), as FIGURES.md defines them."""
+    from checkin.figures.exports import write
+    from checkin.figures.periods import FiguresError
+    from checkin.figures.tables import figures
+
+    first, last = _day(first, "--from"), _day(last, "--to")
+    if min_cell is not None and min_cell < 2:
+        raise click.BadParameter("must be 2 or more", param_hint="--min-cell")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("xlsx needs a file: add -o FILE.xlsx")
+    db = connect(current_app.config["DATABASE"])
+    try:
+        table = figures(db, first, last, group, by_activity=by_activity,
+                        venue_id=_venue_id(db, slug), min_cell=min_cell,
+                        locale=current_app.config["DEFAULT_LOCALE"])
+    except FiguresError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        db.conn.close()
+    data = write(table, fmt)  # all made before anything is written
+    if output is None:
+        click.echo(data, nl=False)  # bytes: written as they are
+    else:
+        output.write_bytes(data)
+        click.echo(f"Wrote {len(table.rows)} rows to {output}", err=True)
+
+
+@click.command("import-tallies")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--venue", "slug", metavar="SLUG", help="The venue (needed if there are several).")
+@click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
+def import_tallies_command(file, slug, again):
+    """Add counts kept before (CSV or xlsx: date,activity,women,men,other,unstated) as tallies."""
+    import datetime as dt
+
+    from checkin.figures import imports as tally_import
+    from checkin.week import venues
+
+    db = connect(current_app.config["DATABASE"])
+    try:
+        if slug is None:
+            every = venues.all_venues(db)
+            if len(every) != 1:
+                raise click.UsageError("There are several venues: say which with --venue SLUG.")
+            venue = every[0]
+        else:
+            venue = venues.by_slug(db, slug)
+            if venue is None:
+                raise click.BadParameter(f"there is no venue called {slug!r}",
+                                         param_hint="--venue")
+        try:
+            result = tally_import.import_file(
+                db, venue["id"], file.read_bytes(), file.name, again=again,
+                today=dt.date.today() + dt.timedelta(days=1),
+                locale=current_app.config["DEFAULT_LOCALE"])
+        except tally_import.TallyFileError as error:
+            for line, message in error.problems:
+                click.echo(f"{file.name}, line {line}: {message}", err=True)
+            raise click.ClickException("Nothing was imported.") from None
+        except tally_import.AlreadyImported as error:
+            raise click.ClickException(
+                f"{file.name} was already imported on {error.earlier['imported_at']}. "
+                "Nothing was imported; add --again if you really mean to add it twice."
+            ) from None
+    finally:
+        db.conn.close()
+    click.echo(f"Imported {result['lines']} lines as {result['visits']} tallied visits "
+               f"for {venue['name']} ({result['first']} to {result['last']}).")
+
+
+COMMANDS = (export_command, import_tallies_command)

@@ -1,0 +1,109 @@
+"""The app's own commands: serve (waitress and the daily job), config, translate."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from checkin.db import connect, pending_migrations
+from checkin.resources import CHECKOUT
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=1, show_default=True, type=int,
+              help="Worker threads. Python runs one thread at a time: with more, they queue "
+                   "for it and a check-in at 10 clients waits longer (see bench/). More "
+                   "only helps when slow staff pages must not hold up check-ins.")
+@click.option("--connection-limit", default=100, show_default=True, type=int)
+def serve_command(host, port, threads, connection_limit):
+    """Run the production server (waitress)."""
+    import waitress
+
+    from checkin.web.server_log import quiet_waitress
+
+    db = connect(current_app.config["DATABASE"])
+    pending = pending_migrations(db)
+    db.conn.close()
+    if pending:
+        raise click.ClickException(
+            f"The database needs {len(pending)} migration(s): {', '.join(pending)}. "
+            "Run `checkin init-db` first."
+        )
+    quiet_waitress()
+    current_app.config["KEEP_CONNECTIONS"] = True
+    from checkin.visits.yearclose import start_daily_thread
+
+    # The daily job (retention, the yearly close) runs in the server: no cron needed.
+    database = current_app.config["DATABASE"]
+    start_daily_thread(current_app.config, lambda: connect(database))
+    click.echo(f"Serving on http://{host}:{port}/", err=True)
+    waitress.serve(
+        current_app._get_current_object(), host=host, port=port, threads=threads,
+        connection_limit=connection_limit, channel_timeout=30, ident="checkin",
+        expose_tracebacks=False, _quiet=True,
+    )
+
+
+@click.command("config")
+@with_appcontext
+def config_command():
+    """Print the effective settings and where each comes from; secrets are masked."""
+    from checkin.config import SETTINGS, effective, masked
+
+    values = effective(current_app.instance_path)
+    width = max(len(name) for name in SETTINGS)
+    for name, (_default, _kind, what) in SETTINGS.items():
+        shown = masked(name, current_app.config.get(name))
+        click.echo(f"{name:<{width}}  {shown:<40}  {values[name][1]:<11}  {what}")
+
+
+@click.group("translate")
+def translate():
+    """Extract, update, compile and check the Swedish and English catalogs."""
+
+
+def _pybabel(*args):
+    from babel.messages.frontend import CommandLineInterface
+
+    from checkin.resources import installed
+
+    if installed():
+        raise click.ClickException("The installed package carries compiled catalogs only: "
+                                   "`checkin translate` works in a checkout of the project.")
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@translate.command("update")
+def translate_update():
+    """Extract every string and merge it into translations/*/messages.po."""
+    pot = CHECKOUT / "translations" / "messages.pot"
+    _pybabel("extract", "-F", str(CHECKOUT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "-o", str(pot), str(CHECKOUT / "checkin"),
+             str(CHECKOUT / "templates"))
+    _pybabel("update", "-i", str(pot), "-d", str(CHECKOUT / "translations"), "--no-fuzzy-matching",
+             "--ignore-obsolete")
+    # English is the source language: an English entry left empty says what its msgid says.
+    from babel.messages.pofile import read_po, write_po
+
+    po = CHECKOUT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale="en")
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with open(po, "wb") as f:
+        write_po(f, catalog, no_location=True, sort_output=True, width=100)
+    click.echo("Now fill in the Swedish msgstr entries in translations/sv/LC_MESSAGES/messages.po")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Build the .mo files the app reads."""
+    _pybabel("compile", "-d", str(CHECKOUT / "translations"))
+
+
+COMMANDS = (serve_command, config_command, translate)
