@@ -1,8 +1,14 @@
-"""Settings: safe defaults, then `instance/config.toml`, then CHECKIN_* environment variables."""
+"""Settings: one registry of every setting, its default, where it can be set and what it is for.
+
+An operator's value comes from the default, then `instance/config.toml`, then a CHECKIN_*
+environment variable; a setting staff may also choose on a page (stored in the database)
+says so in `where`, and its page's value wins.
+"""
 
 import os
 import secrets
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,29 +17,59 @@ from checkin import resources
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = "config.toml"
 
-# name: (default, type, what it is) — the one list every source and `checkin config` follow.
-SETTINGS = {
-    "SECRET_KEY": (None, str, "signs sessions; generated into instance/secret_key when unset"),
-    "DATABASE": (None, str, "the SQLite file; default instance/checkin.db"),
-    "BACKUP_DIR": (None, str, "`checkin backup`'s folder, checked at the yearly close; "
-                              "default instance/backups"),
-    "BASE_URL": ("http://127.0.0.1:5000", str, "public address used in QR codes and door URLs"),
-    "HTTPS": (False, bool, "served over HTTPS: HSTS and Secure cookies"),
-    "PROXY_COUNT": (0, int, "how many reverse proxies in front to trust for X-Forwarded-*"),
-    "DEFAULT_LOCALE": ("sv", str, "language before a visitor chooses (sv or en)"),
-    "TIMEZONE": ("Europe/Stockholm", str, "time zone of new venues"),
-    "RETENTION_MONTHS": (12, int, "months free-text feedback is kept"),
-    "MIN_CELL": (3, int, "default small-cell threshold in staff figures"),
-    "ORGANISATION": ("Street Minds", str, "who runs the service (accessibility statement)"),
-    "SERVICE_NAME": ("Check-in och veckans schema", str, "the service's name"),
-    "RESPONSIBLE": ("Street Minds och Stockholms stad", str, "who is responsible for the data"),
-    "CONTACT_EMAIL": ("", str, "where people can write about the service"),
-    "STAFF_IDLE_HOURS": (8, int, "hours without a request before a staff session ends"),
-    "CLOSE_AFTER_MONTHS": (2, int, "months after a year's end before its hashes are destroyed"),
-    "DAILY_FIRST_RUN_SECONDS": (60.0, float, "seconds from `checkin serve` to the first daily job"),
+FILE, ENVIRONMENT, STAFF_PAGE = "config.toml", "CHECKIN_*", "staff page"
+OPERATOR = (FILE, ENVIRONMENT)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: type
+    default: object
+    where: tuple  # FILE, ENVIRONMENT and/or STAFF_PAGE (stored in the database)
+    help: str
+
+
+# The one list every source, `checkin config` and the docs' test follow.
+REGISTRY = (
+    Setting("SECRET_KEY", str, None, OPERATOR,
+            "signs sessions; generated into instance/secret_key when unset"),
+    Setting("DATABASE", str, None, OPERATOR, "the SQLite file; default instance/checkin.db"),
+    Setting("BACKUP_DIR", str, None, OPERATOR,
+            "`checkin backup`'s folder, checked at the yearly close; default instance/backups"),
+    Setting("BASE_URL", str, "http://127.0.0.1:5000", OPERATOR,
+            "public address used in QR codes and door URLs"),
+    Setting("HTTPS", bool, False, OPERATOR, "served over HTTPS: HSTS and Secure cookies"),
+    Setting("PROXY_COUNT", int, 0, OPERATOR,
+            "how many reverse proxies in front to trust for X-Forwarded-*"),
+    Setting("DEFAULT_LOCALE", str, "sv", OPERATOR, "language before a visitor chooses (sv or en)"),
+    Setting("TIMEZONE", str, "Europe/Stockholm", OPERATOR, "time zone of new venues"),
+    Setting("RETENTION_MONTHS", int, 12, (*OPERATOR, STAFF_PAGE),
+            "months free texts and unpublished ideas are kept; /staff/retention's choice wins"),
+    Setting("MIN_CELL", int, 3, OPERATOR, "default small-cell threshold in staff figures"),
+    Setting("ORGANISATION", str, "Street Minds", OPERATOR,
+            "who runs the service (accessibility statement)"),
+    Setting("SERVICE_NAME", str, "Check-in och veckans schema", OPERATOR, "the service's name"),
+    Setting("RESPONSIBLE", str, "Street Minds och Stockholms stad", OPERATOR,
+            "who is responsible for the data"),
+    Setting("CONTACT_EMAIL", str, "", OPERATOR, "where people can write about the service"),
+    Setting("STAFF_IDLE_HOURS", int, 8, OPERATOR,
+            "hours without a request before a staff session ends"),
+    Setting("POSTS_PER_MINUTE_SESSION", int, 10, OPERATOR,
+            "feedback, survey and idea posts one browser session may send a minute"),
+    Setting("POSTS_PER_MINUTE_VENUE", int, 60, OPERATOR,
+            "feedback, survey and idea posts a venue takes a minute from everyone together"),
+    Setting("CLOSE_AFTER_MONTHS", int, 2, OPERATOR,
+            "months after a year's end before its hashes are destroyed"),
+    Setting("DAILY_FIRST_RUN_SECONDS", float, 60.0, OPERATOR,
+            "seconds from `checkin serve` to the first daily job"),
+    Setting("DAILY_EVERY_HOURS", float, 24.0, OPERATOR,
+            "hours between two runs of the daily job in `checkin serve`"),
     # Only for tests and demos: pretend the clock shows this local time.
-    "FROZEN_NOW": (None, str, "tests and demos only: the venue's clock shows this local time"),
-}
+    Setting("FROZEN_NOW", str, None, OPERATOR,
+            "tests and demos only: the venue's clock shows this local time"),
+)
+SETTINGS = {setting.name: setting for setting in REGISTRY}
 SECRETS = {"SECRET_KEY"}
 
 
@@ -105,6 +141,11 @@ def _check(values):
         raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
     if values["DAILY_FIRST_RUN_SECONDS"] < 0:
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
+    if values["DAILY_EVERY_HOURS"] <= 0:
+        raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
+    for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE"):
+        if values[name] < 1:
+            raise ConfigError(f"{name} must be 1 or more")
     if values["MIN_CELL"] < 2:
         raise ConfigError("MIN_CELL must be 2 or more")
     if not values["BASE_URL"].startswith(("http://", "https://")):
@@ -116,16 +157,17 @@ def _check(values):
 
 
 def effective(folder):
-    """Each setting with its value and where it came from: default, file or environment."""
+    """Each operator setting with its value and where it came from: default, file or
+    environment. (What staff chose on a page is in the database: see `checkin config`.)"""
     from_file = read_file(folder)
     result = {}
-    for name, (default, kind, _what) in SETTINGS.items():
-        value, source = default, "default"
+    for setting in REGISTRY:
+        name, value, source = setting.name, setting.default, "default"
         if name in from_file:
-            value, source = _cast(name, from_file[name], kind), "config.toml"
+            value, source = _cast(name, from_file[name], setting.kind), "config.toml"
         env = os.environ.get(f"CHECKIN_{name}")
         if env is not None and env != "":
-            value, source = _cast(name, env, kind), "environment"
+            value, source = _cast(name, env, setting.kind), "environment"
         result[name] = (value, source)
     return result
 

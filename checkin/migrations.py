@@ -464,6 +464,18 @@ def m014_random_row_ids(db):
     )
 
 
+@migrations(name="m017_audit_times_to_the_hour")
+def m017_audit_times_to_the_hour(db):
+    # m010 looked only at the minutes, so a time on the hour with seconds (10:00:33) kept them.
+    _run(
+        db,
+        """
+        UPDATE audit_log SET at = substr(at, 1, 13) || ':00+00:00'
+            WHERE length(at) > 13 AND at != substr(at, 1, 13) || ':00+00:00'
+        """,
+    )
+
+
 @migrations(name="m018_screens_and_idea_changes")
 def m018_screens_and_idea_changes(db):
     _run(

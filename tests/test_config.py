@@ -57,3 +57,53 @@ def test_checkin_config_prints_every_setting_and_masks_the_secret(app, tmp_path)
                  "ORGANISATION", "CONTACT_EMAIL"):
         assert name in result.output
     assert "Incheckning" in result.output and "config.toml" in result.output
+
+
+def test_every_setting_the_code_reads_is_in_the_registry():
+    """A key read as config["X"] or config.get("X") that an operator cannot set is a setting
+    documented in vain (POSTS_PER_MINUTE_* and DAILY_EVERY_HOURS were)."""
+    import re
+    from pathlib import Path
+
+    import checkin
+    from checkin.config import SETTINGS
+
+    internal = {"KEEP_CONNECTIONS", "MAX_CONTENT_LENGTH"}  # set by the app, not an operator
+    read = set()
+    for path in Path(checkin.__file__).parent.rglob("*.py"):
+        read |= set(re.findall(r'config(?:\.get)?[\[(]"([A-Z_]+)"', path.read_text()))
+    assert read - internal <= set(SETTINGS), read - internal - set(SETTINGS)
+    assert {"POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "DAILY_EVERY_HOURS"} <= read
+
+
+def test_the_posting_budgets_and_the_daily_interval_can_be_set(tmp_path, monkeypatch):
+    write_config(tmp_path, "posts_per_minute_session = 5\nposts_per_minute_venue = 30\n")
+    monkeypatch.setenv("CHECKIN_DAILY_EVERY_HOURS", "12")
+    values = settings(tmp_path)
+    assert (values["POSTS_PER_MINUTE_SESSION"], values["POSTS_PER_MINUTE_VENUE"]) == (5, 30)
+    assert values["DAILY_EVERY_HOURS"] == 12.0
+    monkeypatch.delenv("CHECKIN_DAILY_EVERY_HOURS")
+    for line in ("posts_per_minute_session = 0", "daily_every_hours = 0"):
+        write_config(tmp_path, line + "\n")
+        with pytest.raises(ConfigError):
+            settings(tmp_path)
+
+
+def test_every_setting_says_where_it_can_be_set():
+    from checkin.config import FILE, REGISTRY, SETTINGS, STAFF_PAGE
+
+    assert all(s.where and s.help and FILE in s.where for s in REGISTRY)
+    assert [s.name for s in REGISTRY if STAFF_PAGE in s.where] == ["RETENTION_MONTHS"]
+    assert SETTINGS["RETENTION_MONTHS"].default == 12
+
+
+def test_checkin_config_shows_the_retention_staff_chose(app, db):
+    from checkin.feedback import retention
+
+    line = next(line for line in app.test_cli_runner().invoke(args=["config"]).output.splitlines()
+                if line.startswith("RETENTION_MONTHS"))
+    assert line.split()[1:3] == ["12", "default"]
+    retention.set_months(db, 3)
+    line = next(line for line in app.test_cli_runner().invoke(args=["config"]).output.splitlines()
+                if line.startswith("RETENTION_MONTHS"))
+    assert line.split()[1:4] == ["3", "staff", "page"]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from checkin.feedback import ideas, retention, settings, surveys
+from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from tests.conftest import (
     activity_id,
@@ -396,7 +396,7 @@ def test_admin_sets_the_retention_period_and_purge_follows_it(app, admin, db, ma
     assert 'value="12"' in page and "Städningen har inte körts än." in page
     response = post_form(admin, "/staff/retention", {"months": "2"})
     assert response.status_code == 302
-    assert settings.get(db, "retention_months") == "2"
+    assert retention.staff_months(db) == 2
     assert "raderas efter 2 månader" in text(admin.get("/staff/retention"))
     assert "efter 2 månader" in text(admin.get("/privacy"))
     result = app.test_cli_runner().invoke(args=["purge"])
@@ -414,11 +414,11 @@ def test_a_bad_retention_period_changes_nothing(admin, db, mallis, months, messa
     response = post_form(admin, "/staff/retention", {"months": months})
     assert response.status_code == 400
     assert message in text(response)
-    assert settings.get(db, "retention_months") is None
+    assert retention.staff_months(db) is None
 
 
 def test_staff_cannot_change_the_retention_period(staff, db, mallis):
     response = staff.post("/staff/retention", data={
         "csrf_token": token(staff, "/staff/mallis/ideas"), "months": "1"})
     assert response.status_code == 403
-    assert settings.get(db, "retention_months") is None
+    assert retention.staff_months(db) is None

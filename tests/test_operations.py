@@ -220,3 +220,27 @@ def test_staff_times_written_to_the_second_are_cut_to_the_hour_by_a_migration(tm
     assert tuple(db.execute("SELECT created_at, last_seen FROM staff_session").fetchone()) == (
         "2026-11-23T09:00:00+00:00", "2026-11-23T10:00:00+00:00")
     db.conn.close()
+
+
+def test_audit_times_on_the_hour_with_seconds_are_cut_by_m017_where_m010_missed_them(tmp_path):
+    from checkin.db import connect
+    from checkin.migrations import migrations
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m010_hours_only")
+    db.execute("INSERT INTO staff_user (username, password_hash, role, created_at) "
+               "VALUES ('anna', 'x', 'staff', '2026-11-23T10:00:33+00:00')")
+    for at in ("2026-11-23T10:00:33+00:00", "2026-11-23T11:00:00+00:00",
+               "2026-11-23T12:00+00:00", "2026-11-23T13:05:00+00:00"):
+        db.execute("INSERT INTO audit_log (at, user_id, username, action) "
+                   "VALUES (?, 1, 'anna', 'tally')", [at])
+    db.conn.commit()
+    migrations.apply(db, stop_before="m017_audit_times_to_the_hour")
+    # The bug: m010 skipped a time whose minute is 00, so its seconds stayed.
+    assert [r[0] for r in db.execute("SELECT at FROM audit_log ORDER BY id")][:2] == [
+        "2026-11-23T10:00:33+00:00", "2026-11-23T11:00:00+00:00"]
+    migrations.apply(db)
+    assert [r[0] for r in db.execute("SELECT at FROM audit_log ORDER BY id")] == [
+        "2026-11-23T10:00+00:00", "2026-11-23T11:00+00:00", "2026-11-23T12:00+00:00",
+        "2026-11-23T13:00+00:00"]
+    db.conn.close()

@@ -67,3 +67,29 @@ def test_feedback_list_shows_texts_newest_first(app, db, mallis):
     seed(db, mallis["id"])
     output = run(app, "feedback", "list").output.splitlines()
     assert output[0].endswith("rating 4 -: Ny text") and output[-1] == "3 text(s)"
+
+
+def test_the_daily_job_purges_by_the_period_staff_set_not_the_operators(app, db, admin, mallis):
+    """The privacy page promises visitors what staff set on /staff/retention: the daily job
+    (run by `checkin serve`, or `checkin daily`) must keep that promise."""
+    from tests.conftest import post_form
+
+    for date, words in (("2026-07-20", "Fyra månader gammal"), ("2026-09-20", "Två månader")):
+        feedback.add_text(db, feedback.record_rating(db, venue_id=mallis["id"], day=day(date),
+                                                     rating=3), words)
+    assert app.config["RETENTION_MONTHS"] == 12
+    assert post_form(admin, "/staff/retention", {"months": "3"}).status_code == 302
+
+    result = run(app, "daily")
+    assert result.exit_code == 0
+    assert "deleted 1 free text(s)" in result.output and "before 2026-08-23" in result.output
+    assert [tuple(r) for r in db.execute("SELECT date, rating, text FROM feedback ORDER BY date")
+            ] == [("2026-07-20", 3, None), ("2026-09-20", 3, "Två månader")]
+
+
+def test_retention_is_decided_in_one_place(db, mallis):
+    from checkin.feedback import retention
+
+    assert retention.months(db, 12) == 12 and retention.staff_months(db) is None
+    retention.set_months(db, 3)
+    assert retention.months(db, 12) == 3 and retention.staff_months(db) == 3

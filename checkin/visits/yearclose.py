@@ -22,7 +22,6 @@ from checkin.week import venues
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
-DEFAULT_RETENTION_MONTHS = 12
 
 
 class CloseRefused(ValueError):
@@ -77,11 +76,14 @@ def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
 
 
 def daily(db, today, config):
-    """The daily job: retention's purge, then close every year past its grace period."""
+    """The daily job: retention's purge, then close every year past its grace period.
+
+    The period is retention.months(): what staff set on /staff/retention (which the privacy
+    page promises visitors), else the operator's RETENTION_MONTHS.
+    """
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
-    result = {"purged": retention.purge(db, today, config.get("RETENTION_MONTHS",
-                                                              DEFAULT_RETENTION_MONTHS)),
-              "closed": []}
+    keep = retention.months(db, config.get("RETENTION_MONTHS", retention.DEFAULT_MONTHS))
+    result = {"purged": retention.purge(db, today, keep), "closed": []}
     for year in years_to_close(db, today, months):
         done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"))
         if done:

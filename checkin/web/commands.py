@@ -51,13 +51,39 @@ def serve_command(host, port, threads, connection_limit):
 @with_appcontext
 def config_command():
     """Print the effective settings and where each comes from; secrets are masked."""
-    from checkin.config import SETTINGS, effective, masked
+    from checkin.config import REGISTRY, STAFF_PAGE, effective, masked
 
     values = effective(current_app.instance_path)
-    width = max(len(name) for name in SETTINGS)
-    for name, (_default, _kind, what) in SETTINGS.items():
-        shown = masked(name, current_app.config.get(name))
-        click.echo(f"{name:<{width}}  {shown:<40}  {values[name][1]:<11}  {what}")
+    chosen_by_staff = _staff_choices()
+    width = max(len(setting.name) for setting in REGISTRY)
+    for setting in REGISTRY:
+        value, source = current_app.config.get(setting.name), values[setting.name][1]
+        if setting.name in chosen_by_staff:
+            value, source = chosen_by_staff[setting.name], STAFF_PAGE
+        shown = masked(setting.name, value)
+        where = ", ".join(setting.where)
+        click.echo(f"{setting.name:<{width}}  {shown:<40}  {source:<11}  {where:<34}  "
+                   f"{setting.help}")
+
+
+def _staff_choices():
+    """Settings staff chose on a page, read from the database if there is one."""
+    import sqlite3
+    from pathlib import Path
+
+    from checkin.feedback import retention
+
+    path = current_app.config["DATABASE"]
+    if not Path(path).is_file():
+        return {}
+    db = connect(path)
+    try:
+        months = retention.staff_months(db)
+    except sqlite3.OperationalError:  # not migrated yet: nobody can have chosen anything
+        return {}
+    finally:
+        db.conn.close()
+    return {} if months is None else {"RETENTION_MONTHS": months}
 
 
 @click.group("translate")
