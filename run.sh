@@ -63,7 +63,7 @@ test)
     if command -v chromium >/dev/null 2>&1; then export CHECKIN_REQUIRE_BROWSER=1; fi
     if [ -x /usr/sbin/nginx ]; then export CHECKIN_REQUIRE_NGINX=1; fi
     echo "== ruff"
-    .venv/bin/ruff check checkin tests
+    .venv/bin/ruff check checkin tests bench setup.py
     echo "== bandit"
     .venv/bin/bandit -q -c pyproject.toml -r checkin
     echo "== pytest"

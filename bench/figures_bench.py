@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checkin.db import connect, migrate  # noqa: E402
-from checkin.demo import MALLIS, _create_venue  # noqa: E402
+from checkin.demo import MALLIS, create_venue  # noqa: E402
 from checkin.figures import dashboard_figures, tables
 from checkin.figures.exports import to_csv  # noqa: E402
 
@@ -39,7 +39,7 @@ def build(db, visits, venues, years, today, seed=7):
     per_venue = visits // venues
     for v in range(venues):
         slug = f"venue-{v + 1:02d}"
-        venue_id = _create_venue(db, slug, f"Venue {v + 1}", "Bench", "", MALLIS, today)
+        venue_id = create_venue(db, slug, f"Venue {v + 1}", "Bench", "", MALLIS, today)
         by_weekday = {}
         for row in db.execute(
             "SELECT slot.weekday, activity.id FROM slot JOIN activity "

@@ -79,7 +79,9 @@ VENUES = [
 ]
 
 
-def _create_venue(db, slug, name, organisation, address, activities, today):
+def create_venue(db, slug, name, organisation, address, activities, today):
+    """A venue with its activities and weekly times (as in MALLIS, VICTOR), in one write; with
+    Framtidsverkstad, also its one-off events. Returns the venue id."""
     with writing(db):
         venue_id = db.execute(
             "INSERT INTO venue (slug, name, organisation, address, door_key) VALUES (?,?,?,?,?)",
@@ -289,7 +291,7 @@ def seed(db, frozen_now=None):
         venue = venues.by_slug(db, slug)
         today = venues.local_now(venue or {"timezone": "Europe/Stockholm"}, frozen_now).date()
         if venue is None:
-            _create_venue(db, slug, name, organisation, address, activities, today)
+            create_venue(db, slug, name, organisation, address, activities, today)
             venue = venues.by_slug(db, slug)
             yield f"Created venue {name} ({slug}) with {len(activities)} activities"
         else:

@@ -4,11 +4,7 @@ import subprocess
 import sys
 
 from checkin.db import connect
-from tests.conftest import visits
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
+from tests.helpers import run, visits
 
 
 def test_init_db_applies_the_migrations_once(app, db):

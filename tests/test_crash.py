@@ -3,8 +3,12 @@
 import sqlite3
 import threading
 
+import pytest
+
 from checkin import create_app
 from tests.server import Server, Visitor, checkin, checkin_env
+
+pytestmark = pytest.mark.slow  # real servers, killed and restarted
 
 THREADS = 8
 PER_THREAD = 25

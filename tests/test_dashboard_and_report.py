@@ -3,8 +3,7 @@
 import datetime as dt
 
 from checkin.figures import dashboard_figures, yearly_report
-from tests.conftest import activity_id
-from tests.test_reports import MALLIS_MARCH, insert
+from tests.helpers import MALLIS_MARCH, activity_id, insert
 
 
 def test_dashboard_today_week_month_months_and_busiest(db, mallis):

@@ -7,11 +7,7 @@ import openpyxl
 import pytest
 
 from checkin.figures.columns import COLUMNS
-from tests.test_reports import WORKED, insert
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
+from tests.helpers import WORKED, insert, run
 
 
 @pytest.fixture

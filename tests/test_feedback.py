@@ -6,8 +6,7 @@ import logging
 import pytest
 
 from checkin.feedback import smileys as feedback
-from tests.conftest import activity_id, csrf_token, text
-from tests.test_visitor import check_in, door
+from tests.helpers import activity_id, check_in, csrf_token, door, text
 
 
 def rows(db):

@@ -6,7 +6,7 @@ import pytest
 
 from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
-from tests.conftest import (
+from tests.helpers import (
     activity_id,
     audit_lines,
     csrf_token,

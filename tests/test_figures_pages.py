@@ -7,8 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
-from tests.conftest import audit_lines, csrf_token, log_in, make_user, text, visits
-from tests.test_reports import WORKED, insert
+from tests.helpers import WORKED, audit_lines, csrf_token, insert, log_in, make_user, text, visits
 
 TODAY = ("2026-11-23", 10, "Sygrupp", "woman", "qr", "x26")  # the frozen clock's Monday
 EXPORT = "/staff/mallis/export"

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkin.visits.recording import GENDERS
-from tests.conftest import csrf_token, text, visits
+from tests.helpers import csrf_token, door, text, visits
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -41,10 +41,6 @@ HOSTILE = [
     " ",
 ]
 BROKEN_UTF8 = [b"%FF%FE", b"%C3%28", b"%ED%A0%80", b"%F0%28%8C%28", b"%00%FF"]
-
-
-def door(venue):
-    return f"/{venue['slug']}/in/{venue['door_key']}"
 
 
 def assert_no_500_and_escaped(response, value=None):
@@ -152,6 +148,7 @@ def test_hostile_query_strings_never_break_a_page(client, db, mallis):
     assert visits(db) == []
 
 
+@pytest.mark.slow  # Hypothesis: 60 examples
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(activity=st.text(max_size=40), day=st.text(max_size=20), gender=st.text(max_size=20))

@@ -6,8 +6,7 @@ import pytest
 
 from checkin.feedback import ideas
 from checkin.visits.routes import PHONE_COOKIE
-from tests.conftest import csrf_token, text
-from tests.test_cli import run
+from tests.helpers import csrf_token, run, text
 
 PHONE = "k" * 32  # a key the phone could have made
 TODAY = dt.date(2026, 11, 23)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import (
+from tests.helpers import (
     activity_id,
     audit_lines,
     csrf_token,

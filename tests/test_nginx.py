@@ -20,6 +20,8 @@ import pytest
 
 from tests.server import Server, checkin_env, free_port
 
+pytestmark = pytest.mark.slow  # nginx and a real server
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx-checkin.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -10,13 +10,8 @@ from checkin import create_app
 from checkin.db import connect, migrate
 from checkin.migrations import migrations
 from checkin.web.server_log import NoVisitorDetails, quiet_waitress
-from tests.conftest import MONDAY_MORNING
+from tests.helpers import MONDAY_MORNING, run
 from tests.server import Server, Visitor, checkin, checkin_env
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
-
 
 # --- health ----------------------------------------------------------------------------------
 
@@ -41,6 +36,7 @@ def test_healthz_answers_503_when_the_database_cannot_be_read(tmp_path, monkeypa
 
 # --- logs ------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a real server
 def test_the_server_log_names_routes_and_never_the_visitor(tmp_path):
     env = checkin_env(tmp_path)
     checkin(env, "init-db")

@@ -1,4 +1,4 @@
-"""The figures of FIGURES.md's worked example, cell for cell, and a hand-made second set."""
+"""The figures of docs/figures.md's worked example, cell for cell, and a hand-made second set."""
 
 import datetime as dt
 
@@ -8,35 +8,9 @@ from checkin.figures import columns
 from checkin.figures.periods import FiguresError
 from checkin.figures.small_cells import suppress_small_cells
 from checkin.figures.tables import figures
-from tests.conftest import activity_id
+from tests.helpers import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert
 
 D = dt.date.fromisoformat
-
-# (date, hour, activity, answer, source, hash) — FIGURES.md's worked example.
-WORKED = [
-    ("2025-12-29", 10, "Sygrupp", "woman", "qr", "a25"),
-    ("2025-12-29", 10, "Sygrupp", "man", "qr", "b25"),
-    ("2025-12-30", 13, "Yoga", "man", "qr", "b25"),
-    ("2025-12-30", 13, "Yoga", "unstated", "kiosk", None),
-    ("2026-01-02", 11, "Sygrupp", "woman", "qr", "a26"),
-    ("2026-01-02", 11, "Sygrupp", None, "qr", "c26"),
-    ("2026-01-05", 11, "Matlagningskurs", "other", "qr", "c26"),
-    ("2026-01-05", None, "Matlagningskurs", "man", "tally", None),
-    ("2026-01-05", None, "Matlagningskurs", "man", "tally", None),
-    ("2026-01-05", None, "Matlagningskurs", "woman", "tally", None),
-    ("2026-02-03", 14, "Yoga", "man", "qr", "b26"),
-]
-
-
-def insert(db, venue, rows, venue_slug="mallis"):
-    with db.conn:
-        db.conn.executemany(
-            "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, person_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(venue["id"], activity_id(db, a, venue_slug) if a else None, d, h, g, s, p)
-             for d, h, a, g, s, p in rows],
-        )
-
 
 @pytest.fixture
 def worked(db, mallis):
@@ -161,38 +135,6 @@ def test_bad_input_is_refused(db, worked):
         figures(db, D("2026-01-01"), D("2026-02-01"), "month", min_cell=1)
 
 
-# A second, hand-made set: two venues, March 2026, counted by hand.
-# Mallis: Monday 2 March (2026-W10) and Tuesday 10 March (2026-W11).
-# h1 answers "man" on the 2nd and "prefer not to say" on the 10th: unstated for March.
-MALLIS_MARCH = [
-    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w1"),
-    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w2"),
-    *[("2026-03-02", 10, "Sygrupp", "woman", "kiosk", None)] * 3,
-    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h1"),
-    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h2"),
-    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h3"),
-    *[("2026-03-02", None, "Sygrupp", "man", "tally", None)] * 3,
-    ("2026-03-02", 13, "Yoga", "woman", "kiosk", None),
-    ("2026-03-02", 13, "Yoga", "man", "qr", "h4"),
-    *[("2026-03-02", 13, "Yoga", "man", "kiosk", None)] * 3,
-    ("2026-03-10", 11, "Yoga", "woman", "qr", "w1"),
-    ("2026-03-10", 11, "Yoga", "woman", "qr", "w3"),
-    *[("2026-03-10", None, "Yoga", "man", "tally", None)] * 10,
-    ("2026-03-10", 12, None, "unstated", "qr", "h1"),
-]
-# Victor: Tuesday 3 March (W10) and Saturday 14 March (W11); v7 skips the question.
-VICTOR_MARCH = [
-    ("2026-03-03", 17, "Gym", "woman", "qr", "v1"),
-    ("2026-03-03", 17, "Gym", "man", "qr", "v2"),
-    ("2026-03-03", 17, "Gym", "man", "qr", "v3"),
-    ("2026-03-03", 17, "Gym", "man", "qr", "v4"),
-    *[("2026-03-03", 17, "Gym", "man", "kiosk", None)] * 4,
-    *[("2026-03-03", 18, "Husmöte", "woman", "kiosk", None)] * 4,
-    *[("2026-03-03", None, "Husmöte", "man", "tally", None)] * 3,
-    ("2026-03-14", 17, "Gym", "other", "qr", "v5"),
-    ("2026-03-14", 17, "Gym", "other", "qr", "v6"),
-    ("2026-03-14", 17, "Gym", None, "qr", "v7"),
-]
 ZERO = "0/0/0/0/0 | 0/0/0/0/0 | 0/0/0/0"
 
 

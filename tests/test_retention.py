@@ -6,7 +6,7 @@ from checkin.feedback import ideas
 from checkin.feedback import smileys as feedback
 from checkin.feedback.retention import purge
 from checkin.figures.periods import months_before
-from tests.test_cli import run
+from tests.helpers import run
 
 
 def day(iso):
@@ -72,7 +72,7 @@ def test_feedback_list_shows_texts_newest_first(app, db, mallis):
 def test_the_daily_job_purges_by_the_period_staff_set_not_the_operators(app, db, admin, mallis):
     """The privacy page promises visitors what staff set on /staff/retention: the daily job
     (run by `checkin serve`, or `checkin daily`) must keep that promise."""
-    from tests.conftest import post_form
+    from tests.helpers import post_form
 
     for date, words in (("2026-07-20", "Fyra månader gammal"), ("2026-09-20", "Två månader")):
         feedback.add_text(db, feedback.record_rating(db, venue_id=mallis["id"], day=day(date),

@@ -5,7 +5,7 @@ import pytest
 from checkin.db import connect
 from checkin.week import operations as programme
 from checkin.week import schedule
-from tests.conftest import activity_id
+from tests.helpers import activity_id
 
 MONDAY = dt.date(2026, 11, 23)
 SCHEDULE_TABLES = ("activity", "slot", "slot_change", "event")

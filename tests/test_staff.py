@@ -3,10 +3,11 @@
 import pytest
 
 from checkin.accounts import auth
-from tests.conftest import (
+from tests.helpers import (
     STAFF_PASSWORD,
     activity_id,
     audit_lines,
+    count,
     csrf_token,
     log_in,
     make_user,
@@ -15,11 +16,6 @@ from tests.conftest import (
     venue_row,
     visits,
 )
-
-
-def count(db, table):
-    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-
 
 # --- logging in and out ---------------------------------------------------------------------
 
@@ -286,10 +282,15 @@ def test_bad_weekly_times_are_refused(staff, db, data, message):
 
 
 def test_an_activity_of_another_venue_cannot_be_scheduled(staff, db, victor):
+    before = count(db, "slot")
     response = post_form(staff, "/staff/mallis/slots/new", {
         "activity": activity_id(db, "Gym", "victor"), "weekday": "0", "start": "10:00",
         "end": "11:00", "valid_from": "2026-11-23"})
     assert response.status_code == 400
+    assert count(db, "slot") == before and not audit_lines(db)
+    assert not db.execute("SELECT 1 FROM slot JOIN venue ON venue.id = slot.venue_id "
+                          "WHERE venue.slug = 'mallis' AND activity_id = ?",
+                          [activity_id(db, "Gym", "victor")]).fetchone()
 
 
 def test_a_one_off_event_shows_on_the_visitor_week_at_once(staff, db, mallis):

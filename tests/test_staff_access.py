@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token, log_in, make_user, post_form, text
+from tests.helpers import csrf_token, log_in, make_user, post_form, text
 
 SAMPLE = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1",
           "event_id": "1", "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1",

@@ -3,7 +3,7 @@
 import pytest
 
 from checkin.visits.routes import PHONE_COOKIE
-from tests.conftest import text
+from tests.helpers import text
 
 DIGG = "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"
 
@@ -54,7 +54,7 @@ def test_a_remembered_phone_can_forget_itself_from_the_privacy_page(client, mall
     client.set_cookie(PHONE_COOKIE, "a" * 32)
     page = text(client.get("/privacy"))
     assert "Telefonen är ihågkommen nu." in page
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     response = client.post("/forget?next=/privacy", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 302 and response.headers["Location"] == "/privacy"

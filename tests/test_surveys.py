@@ -7,8 +7,7 @@ import pytest
 
 from checkin.feedback import surveys
 from checkin.visits.routes import PHONE_COOKIE
-from tests.conftest import csrf_token, text
-from tests.test_cli import run
+from tests.helpers import csrf_token, run, text
 
 PHONE = "p" * 32
 TODAY = dt.date(2026, 11, 23)

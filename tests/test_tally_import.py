@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from checkin.figures import imports as tally_import
-from tests.conftest import visits
+from tests.helpers import run, visits
 
 GOOD = (
     "date,activity,women,men,other,unstated\n"
@@ -16,10 +16,6 @@ GOOD = (
     "2025-03-04,,1,0,0,0\n"             # no activity
     "2025-04-07,Cooking class,1,2,1,0\n"  # the English name works too
 )
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
 
 
 def export(app, *args):

@@ -5,21 +5,7 @@ import logging
 import pytest
 
 from checkin.visits.routes import GENDER_COOKIE, PHONE_COOKIE
-from tests.conftest import activity_id, csrf_token, text, visits
-
-
-def door(venue):
-    return f"/{venue['slug']}/in/{venue['door_key']}"
-
-
-def check_in(client, venue, activity=None, **extra):
-    page = client.get(door(venue))
-    assert page.status_code == 200
-    data = {"csrf_token": csrf_token(text(page)), "day": "2026-11-23"}
-    if activity is not None:
-        data["activity"] = activity
-    data.update(extra)
-    return client.post(door(venue), data=data)
+from tests.helpers import activity_id, check_in, csrf_token, door, text, visits
 
 
 def answer(client, venue, **data):
@@ -208,7 +194,14 @@ def test_an_old_door_key_counts_nothing_and_says_so_kindly(client, db, mallis):
 
 
 def test_a_door_key_of_another_venue_counts_nothing(client, db, mallis, victor):
-    assert client.get(f"/mallis/in/{victor['door_key']}").status_code == 404
+    wrong = f"/mallis/in/{victor['door_key']}"
+    assert client.get(wrong).status_code == 404
+    token = csrf_token(text(client.get(door(mallis))))  # a real token: only the key is wrong
+    for activity in ("none", str(activity_id(db, "Sygrupp"))):
+        response = client.post(wrong, data={"csrf_token": token, "day": "2026-11-23",
+                                            "activity": activity})
+        assert response.status_code == 404 and "Den här koden är gammal" in text(response)
+    assert visits(db) == []
 
 
 def test_a_missing_csrf_token_is_refused(client, db, mallis):

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from checkin.visits.recording import record_visit
-from tests.conftest import activity_id, visits
+from tests.helpers import activity_id, visits
 
 DAY = dt.date(2026, 11, 23)
 

@@ -16,7 +16,7 @@ from checkin.figures.tables import figures
 from checkin.visits import phones as anonymity
 from checkin.visits import yearclose
 from checkin.visits.yearclose import CloseRefused, close_year, closes_on, daily
-from tests.test_reports import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert
+from tests.helpers import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert, run
 
 D = dt.date.fromisoformat
 AFTER_GRACE = D("2026-03-01")
@@ -211,10 +211,6 @@ def test_a_longer_grace_period_from_the_settings(db, two_years):
     assert hashes(db, 2025) == 0
 
 
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
-
-
 def test_close_year_command(app, db, two_years):
     assert run(app, "close-year", "2026").exit_code == 1  # FROZEN_NOW is in 2026
     app.config["FROZEN_NOW"] = "2026-02-10T10:00"
@@ -233,6 +229,7 @@ def test_daily_command(app, db, two_years):
     assert hashes(db, 2025) == 0
 
 
+@pytest.mark.slow  # a real server
 def test_the_server_runs_the_daily_job_by_itself(app, db, two_years, tmp_path):
     env = {**os.environ, "CHECKIN_INSTANCE": str(tmp_path),
            "CHECKIN_DATABASE": app.config["DATABASE"],

@@ -28,7 +28,7 @@ def door_url_command(slug, qr_file):
     venue = venues.by_slug(db, slug)
     if venue is None:
         raise click.ClickException(f"No venue called {slug!r}.")
-    url = door_url(venue)
+    url = door_url(current_app.config["BASE_URL"], venue)
     click.echo(url)
     if qr_file:
         qr_file.write_text(qr_svg(url))

@@ -1,20 +1,21 @@
-"""The door's address and its QR code, built from the configured base URL, never the request."""
+"""The door's address and its QR code, built from the configured base URL, never the request.
+No Flask: the caller passes the operator's BASE_URL."""
 
 import io
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, has_request_context, url_for
 
 
-def door_url(venue):
+def door_path(venue):
+    """The check-in page's path, the route visits.check_in: /<slug>/in/<door key>."""
+    return f"/{quote(venue['slug'], safe='')}/in/{quote(venue['door_key'], safe='')}"
+
+
+def door_url(base_url, venue):
     """The check-in address a door poster carries, with the venue's current door key."""
-    if has_request_context():
-        path = url_for("visits.check_in", slug=venue["slug"], key=venue["door_key"])
-    else:
-        with current_app.test_request_context():
-            path = url_for("visits.check_in", slug=venue["slug"], key=venue["door_key"])
-    return current_app.config["BASE_URL"] + path
+    return base_url.rstrip("/") + door_path(venue)
 
 
 def qr_svg(text):

@@ -66,7 +66,7 @@ def _poster_words():
 @require_role("staff")
 def poster(slug):
     venue = g.venue
-    url = door_url(venue)
+    url = door_url(current_app.config["BASE_URL"], venue)
     svg = qr_svg(url)
     svg = svg[svg.index("<svg"):]  # inline: drop the XML declaration
     pictograms = [a["pictogram"] for a in programme.activities(_db(), venue["id"])

@@ -1,7 +1,9 @@
-"""A real server (`checkin serve`, waitress) on a free port, driven by Debian's Chromium."""
+"""Fixtures: a real server (`checkin serve`, waitress) on a free port, driven by Debian's Chromium.
+
+Helpers are in tests/browser/helpers.py.
+"""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,24 +14,21 @@ from types import SimpleNamespace
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-PHONE = {"width": 360, "height": 740}
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE, checkin_command
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in tests/browser drives Chromium: all of them are slow."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.slow)
 
 
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def checkin_command(env, *args):
-    return subprocess.run([sys.executable, "-m", "checkin.cli", *args], env=env, check=True,
-                          capture_output=True, text=True, timeout=120).stdout
 
 
 @pytest.fixture(scope="session")
@@ -81,29 +80,3 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def has_zbar():
-    return shutil.which("zbarimg") is not None
-
-
-def create_staff_account(live_server, username, role, password):
-    """A staff account in the live server's database, made the way an operator makes one."""
-    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", username, "--role", role],
-                   input=password + "\n", env=live_server.env, check=True, capture_output=True,
-                   text=True, timeout=60)
-    return username
-
-
-def log_in(page, live_server, username, password):
-    """Log in through the Swedish login form and land on the staff start page."""
-    page.goto(live_server.url + "/staff/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    assert f"Hej, {username}" in page.locator("main").inner_text()

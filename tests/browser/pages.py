@@ -7,7 +7,7 @@ path or a function that takes (page, live_server) and leaves the browser on that
 import os
 from pathlib import Path
 
-from tests.browser.conftest import checkin_command
+from tests.browser.helpers import checkin_command
 
 # The committed gallery is rewritten only when asked (CHECKIN_GALLERY=1 ./run.sh test), so an
 # ordinary test run leaves the working tree clean; otherwise the shots go to tests/screenshots.

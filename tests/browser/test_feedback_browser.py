@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from tests.browser.conftest import checkin_command, screenshot
+from tests.browser.helpers import checkin_command, screenshot
 
 
 def query(live_server, sql, params=()):

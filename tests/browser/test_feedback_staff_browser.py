@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.conftest import PHONE, create_staff_account, log_in, screenshot
+from tests.browser.helpers import PHONE, create_staff_account, log_in, screenshot
 
 PASSWORD = "a long idea moderator password"
 IDEA = "Kan vi ha en filmkväll med popcorn?"

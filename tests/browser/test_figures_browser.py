@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, create_staff_account, log_in, screenshot
+from tests.browser.helpers import PHONE, create_staff_account, log_in, screenshot
 
 PASSWORD = "a long figures test password"
 NARRATIVE = "Året då Framtidsverkstaden bestämde programmet."

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import PHONE, create_staff_account, has_zbar, log_in, screenshot
+from tests.browser.helpers import PHONE, create_staff_account, has_zbar, log_in, screenshot
 
 PASSWORD = "a long browser test password"
 

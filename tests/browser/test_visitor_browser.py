@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import PHONE, checkin_command, has_zbar, screenshot
+from tests.browser.helpers import PHONE, checkin_command, has_zbar, screenshot
 
 
 def count_visits(live_server):

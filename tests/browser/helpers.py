@@ -1,0 +1,45 @@
+"""Helpers for the Chromium tests: the browser's settings, commands, accounts, screenshots."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PHONE = {"width": 360, "height": 740}
+
+
+def checkin_command(env, *args):
+    return subprocess.run([sys.executable, "-m", "checkin.cli", *args], env=env, check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def has_zbar():
+    return shutil.which("zbarimg") is not None
+
+
+def create_staff_account(live_server, username, role, password):
+    """A staff account in the live server's database, made the way an operator makes one."""
+    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", username, "--role", role],
+                   input=password + "\n", env=live_server.env, check=True, capture_output=True,
+                   text=True, timeout=60)
+    return username
+
+
+def log_in(page, live_server, username, password):
+    """Log in through the Swedish login form and land on the staff start page."""
+    page.goto(live_server.url + "/staff/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    assert f"Hej, {username}" in page.locator("main").inner_text()

@@ -1,0 +1,158 @@
+"""Helpers and factories every test may use; fixtures are in conftest.py, which uses these.
+
+A test file imports from here, never from another test file or from conftest.py.
+"""
+
+import re
+
+MONDAY_MORNING = "2026-11-23T10:15"  # Sygrupp runs 10–12 on Mondays in the demo week
+TODAY = MONDAY_MORNING[:10]
+STAFF_PASSWORD = "a long staff password 42"
+
+
+# --- reading the database ------------------------------------------------------------------------
+
+def venue_row(db, slug):
+    return dict(db.execute("SELECT * FROM venue WHERE slug = ?", [slug]).fetchone())
+
+
+def activity_id(db, name_sv, venue_slug="mallis"):
+    return db.execute(
+        "SELECT activity.id FROM activity JOIN venue ON venue.id = activity.venue_id "
+        "WHERE name_sv = ? AND venue.slug = ?", [name_sv, venue_slug],
+    ).fetchone()[0]
+
+
+def visits(db):
+    """Every visit, in the order of what it says: ids are random and say nothing."""
+    return [dict(r) for r in db.execute(
+        "SELECT * FROM visit ORDER BY date, coalesce(hour, -1), source, "
+        "coalesce(gender, ''), coalesce(activity_id, 0), coalesce(person_hash, '')")]
+
+
+def count(db, table):
+    """How many rows `table` holds (a name from the test itself, never from input)."""
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def audit_lines(db):
+    return [dict(r) for r in db.execute("SELECT * FROM audit_log ORDER BY id")]
+
+
+# --- pages and forms -----------------------------------------------------------------------------
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match[1]
+
+
+def post_form(client, url, data, page_url=None):
+    """Open the form's page for a CSRF token, then post `data` to it."""
+    page = client.get(page_url or url)
+    return client.post(url, data={"csrf_token": csrf_token(text(page)), **data})
+
+
+def run(app, *args):
+    """Run a `checkin` command against the test app."""
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+# --- visitors ------------------------------------------------------------------------------------
+
+def door(venue):
+    return f"/{venue['slug']}/in/{venue['door_key']}"
+
+
+def check_in(client, venue, activity=None, **extra):
+    """Open the door page and tap check-in, as a phone does."""
+    page = client.get(door(venue))
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token(text(page)), "day": TODAY}
+    if activity is not None:
+        data["activity"] = activity
+    data.update(extra)
+    return client.post(door(venue), data=data)
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+def make_user(db, username, role="staff", venue_ids=()):
+    from checkin.accounts import auth
+
+    user_id = auth.create_user(db, username, STAFF_PASSWORD, role)
+    if venue_ids:
+        auth.set_user_venues(db, user_id, venue_ids)
+    return user_id
+
+
+def log_in(client, username, password=STAFF_PASSWORD):
+    page = client.get("/staff/login", follow_redirects=True)
+    return client.post("/staff/login", data={
+        "csrf_token": csrf_token(text(page)), "username": username, "password": password})
+
+
+# --- figures: visits written straight into the table ---------------------------------------------
+
+# (date, hour, activity, answer, source, hash) — the worked example of docs/figures.md.
+WORKED = [
+    ("2025-12-29", 10, "Sygrupp", "woman", "qr", "a25"),
+    ("2025-12-29", 10, "Sygrupp", "man", "qr", "b25"),
+    ("2025-12-30", 13, "Yoga", "man", "qr", "b25"),
+    ("2025-12-30", 13, "Yoga", "unstated", "kiosk", None),
+    ("2026-01-02", 11, "Sygrupp", "woman", "qr", "a26"),
+    ("2026-01-02", 11, "Sygrupp", None, "qr", "c26"),
+    ("2026-01-05", 11, "Matlagningskurs", "other", "qr", "c26"),
+    ("2026-01-05", None, "Matlagningskurs", "man", "tally", None),
+    ("2026-01-05", None, "Matlagningskurs", "man", "tally", None),
+    ("2026-01-05", None, "Matlagningskurs", "woman", "tally", None),
+    ("2026-02-03", 14, "Yoga", "man", "qr", "b26"),
+]
+
+# A second, hand-made set: two venues, March 2026, counted by hand.
+# Mallis: Monday 2 March (2026-W10) and Tuesday 10 March (2026-W11).
+# h1 answers "man" on the 2nd and "prefer not to say" on the 10th: unstated for March.
+MALLIS_MARCH = [
+    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w1"),
+    ("2026-03-02", 10, "Sygrupp", "woman", "qr", "w2"),
+    *[("2026-03-02", 10, "Sygrupp", "woman", "kiosk", None)] * 3,
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h1"),
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h2"),
+    ("2026-03-02", 10, "Sygrupp", "man", "qr", "h3"),
+    *[("2026-03-02", None, "Sygrupp", "man", "tally", None)] * 3,
+    ("2026-03-02", 13, "Yoga", "woman", "kiosk", None),
+    ("2026-03-02", 13, "Yoga", "man", "qr", "h4"),
+    *[("2026-03-02", 13, "Yoga", "man", "kiosk", None)] * 3,
+    ("2026-03-10", 11, "Yoga", "woman", "qr", "w1"),
+    ("2026-03-10", 11, "Yoga", "woman", "qr", "w3"),
+    *[("2026-03-10", None, "Yoga", "man", "tally", None)] * 10,
+    ("2026-03-10", 12, None, "unstated", "qr", "h1"),
+]
+# Victor: Tuesday 3 March (W10) and Saturday 14 March (W11); v7 skips the question.
+VICTOR_MARCH = [
+    ("2026-03-03", 17, "Gym", "woman", "qr", "v1"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v2"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v3"),
+    ("2026-03-03", 17, "Gym", "man", "qr", "v4"),
+    *[("2026-03-03", 17, "Gym", "man", "kiosk", None)] * 4,
+    *[("2026-03-03", 18, "Husmöte", "woman", "kiosk", None)] * 4,
+    *[("2026-03-03", None, "Husmöte", "man", "tally", None)] * 3,
+    ("2026-03-14", 17, "Gym", "other", "qr", "v5"),
+    ("2026-03-14", 17, "Gym", "other", "qr", "v6"),
+    ("2026-03-14", 17, "Gym", None, "qr", "v7"),
+]
+
+
+def insert(db, venue, rows, venue_slug="mallis"):
+    """Visits as (date, hour, activity, answer, source, hash) rows, in one transaction."""
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, person_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(venue["id"], activity_id(db, a, venue_slug) if a else None, d, h, g, s, p)
+             for d, h, a, g, s, p in rows],
+        )
