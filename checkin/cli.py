@@ -21,8 +21,8 @@ def main():
     """checkin: the week, anonymous check-in and honest figures for an open activity."""
 
 
-def register(app):
-    """Add every feature's commands to the app's `checkin` group."""
+def commands():
+    """Every feature's commands, as the `checkin` group shows them."""
     from checkin import db_commands
     from checkin.accounts import commands as accounts
     from checkin.feedback import commands as feedback
@@ -31,8 +31,13 @@ def register(app):
     from checkin.web import commands as web
 
     for feature in (db_commands, web, visits, feedback, figures, accounts):
-        for command in feature.COMMANDS:
-            app.cli.add_command(command)
+        yield from feature.COMMANDS
+
+
+def register(app):
+    """Add every feature's commands to the app's `checkin` group."""
+    for command in commands():
+        app.cli.add_command(command)
 
 
 if __name__ == "__main__":

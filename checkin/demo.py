@@ -1,4 +1,4 @@
-"""The demo: Mallis's week from CONTEXT.md, a second venue, and a year of synthetic visits."""
+"""The demo: Mallis's real week, a second venue, and a year of synthetic visits."""
 
 import datetime as dt
 import random
@@ -202,7 +202,8 @@ def _answers(count, yes_share, rng):
 
 
 def _yearly_survey(db, venue_id, today, rng):
-    """The yearly user survey, open now, with about 33 % and 22 % yes (CONTEXT.md)."""
+    """The yearly user survey, open now: about 33 % and 22 % "yes" to its two questions, as
+    in the real survey."""
     exists = db.execute("SELECT 1 FROM survey WHERE venue_id = ? AND title_sv = ?",
                         [venue_id, YEARLY_SURVEY["title_sv"]]).fetchone()
     if exists:

@@ -19,7 +19,7 @@ def worked(db, mallis):
 
 
 def cells(row, measure):
-    """'1/2/0/1/4' as FIGURES.md writes a group of cells."""
+    """'1/2/0/1/4' as docs/figures.md writes a group of cells."""
     return "/".join(str(row[f"{measure}_{g}"])
                     for g in ("women", "men", "other", "unstated", "total"))
 

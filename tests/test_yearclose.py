@@ -31,7 +31,7 @@ def in_2025(rows, tag):
 
 @pytest.fixture
 def two_years(db, mallis, victor):
-    """FIGURES.md's worked example, March of 2025 and of 2026 at two venues, secrets for
+    """docs/figures.md's worked example, March of 2025 and of 2026 at two venues, secrets for
     both years."""
     insert(db, mallis, WORKED)
     insert(db, mallis, in_2025(MALLIS_MARCH, "-25"))

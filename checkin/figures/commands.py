@@ -48,7 +48,7 @@ def _venue_id(db, slug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (CSV goes to standard output without it).")
 def export_command(first, last, group, by_activity, slug, fmt, min_cell, output):
-    """Anonymous figures by period (and activity), as FIGURES.md defines them."""
+    """Anonymous figures by period (and activity), as docs/figures.md defines them."""
     from checkin.figures.exports import write
     from checkin.figures.periods import FiguresError
     from checkin.figures.tables import figures
