@@ -15,7 +15,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.visits import phones, recording, yearclose
 from checkin.visits.yearclose import close_year, daily, describe
-from tests.test_cli import run
+from tests.helpers import run
 
 D = dt.date.fromisoformat
 AFTER_GRACE = D("2026-03-01")

@@ -32,7 +32,7 @@ def blueprint_modules():
 
 
 def imports(path, source=None):
-    """Every module `path` imports, as dotted names; `from a import b` gives a and a.b."""
+    """Every name `path` imports, dotted: `import a` gives a, `from a import b` gives a.b."""
     names = set()
     tree = ast.parse(path.read_text() if source is None else source, str(path))
     for node in ast.walk(tree):
@@ -44,7 +44,6 @@ def imports(path, source=None):
                 module = ".".join([*base, *(node.module.split(".") if node.module else [])])
             else:
                 module = node.module
-            names.add(module)
             names |= {f"{module}.{alias.name}" for alias in node.names}
     return names
 
@@ -80,6 +79,16 @@ def test_a_blueprint_imports_no_other_features_routes(path):
               and m.split(".")[1] != own
               and (m.split(".")[2] == "routes" or m.split(".")[2].endswith("_routes"))}
     assert not others, f"{name(path)} imports {sorted(others)}: one feature's pages each"
+
+
+def test_no_test_imports_another_test_file_or_a_conftest():
+    """Shared things live in tests/helpers.py and tests/browser/helpers.py."""
+    tests = Path(__file__).resolve().parent
+    for path in sorted(tests.rglob("*.py")):
+        found = {m for m in imports(path)
+                 if m.startswith("tests.") and any(part.startswith(("test_", "conftest"))
+                                                   for part in m.split(".")[1:])}
+        assert not found, f"{path.relative_to(tests.parent)} imports {sorted(found)}"
 
 
 def test_the_checker_sees_imports_inside_functions():

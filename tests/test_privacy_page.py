@@ -2,7 +2,7 @@
 goes, in Swedish and English (issue 13, item 5)."""
 
 from checkin.feedback import retention
-from tests.conftest import text
+from tests.helpers import text
 
 
 def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_things_go(

@@ -15,7 +15,7 @@ from checkin.figures.tables import figures
 from checkin.migrations import migrations
 from checkin.visits import recording
 from checkin.visits.yearclose import close_year
-from tests.conftest import activity_id
+from tests.helpers import activity_id
 
 D = dt.date.fromisoformat
 TODAY = D("2026-11-23")
@@ -55,7 +55,7 @@ def test_two_visits_of_the_same_hour_cannot_be_put_in_order(db, mallis):
 
 
 def test_check_ins_at_the_door_get_random_ids(app, db, mallis):
-    from tests.test_visitor import check_in
+    from tests.helpers import check_in
 
     for _ in range(5):  # five visitors, five phones
         assert check_in(app.test_client(), mallis, "none").status_code == 302
@@ -147,9 +147,9 @@ def test_a_persons_latest_answer_is_decided_by_the_day_never_by_the_id(db, malli
 def test_the_migration_gives_existing_rows_random_ids_and_keeps_every_link(tmp_path):
     db = connect(str(tmp_path / "old.db"))
     migrations.apply(db, stop_before="m014_random_row_ids")
-    from checkin.demo import MALLIS, _create_venue
+    from checkin.demo import MALLIS, create_venue
 
-    _create_venue(db, "mallis", "Mallis", "Street Minds", "Malmskillnadsgatan", MALLIS, TODAY)
+    create_venue(db, "mallis", "Mallis", "Street Minds", "Malmskillnadsgatan", MALLIS, TODAY)
     venue = dict(db.execute("SELECT * FROM venue").fetchone())
     # Rows as the old code wrote them: ids counted up, in the order visitors came.
     with db.conn:
