@@ -96,6 +96,15 @@ def log_in(client, username, password=STAFF_PASSWORD):
         "csrf_token": csrf_token(text(page)), "username": username, "password": password})
 
 
+# --- feedback ------------------------------------------------------------------------------------
+
+# The staff's new-survey form, filled in as a staff member would.
+NEW_SURVEY = {"title_sv": "Vårens enkät", "title_en": "Spring survey", "opens": "2026-12-01",
+              "closes": "2026-12-31", "text_sv": "Behöver du mer stöd med ensamhet?",
+              "text_en": "Do you need more support with loneliness?", "kind": "choice",
+              "options_sv": "Ja\nDelvis\nNej", "options_en": "Yes\nPartly\nNo"}
+
+
 # --- figures: visits written straight into the table ---------------------------------------------
 
 # (date, hour, activity, answer, source, hash) — the worked example of docs/figures.md.

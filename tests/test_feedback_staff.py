@@ -7,6 +7,7 @@ import pytest
 from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from tests.helpers import (
+    NEW_SURVEY,
     activity_id,
     audit_lines,
     csrf_token,
@@ -189,12 +190,6 @@ def test_a_text_action_without_csrf_or_for_another_venue_changes_nothing(staff, 
 
 
 # --- surveys ----------------------------------------------------------------------------------
-
-NEW_SURVEY = {"title_sv": "Vårens enkät", "title_en": "Spring survey", "opens": "2026-12-01",
-              "closes": "2026-12-31", "text_sv": "Behöver du mer stöd med ensamhet?",
-              "text_en": "Do you need more support with loneliness?", "kind": "choice",
-              "options_sv": "Ja\nDelvis\nNej", "options_en": "Yes\nPartly\nNo"}
-
 
 def test_create_a_survey_with_the_usual_answers(staff, db, mallis):
     response = post_form(staff, "/staff/mallis/surveys", NEW_SURVEY)

@@ -10,8 +10,16 @@ import pytest
 from checkin.figures import yearly_report
 from checkin.week import operations as programme
 from checkin.week import schedule
-from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, post_form, text
-from tests.test_reports import insert
+from tests.helpers import (
+    activity_id,
+    audit_lines,
+    csrf_token,
+    insert,
+    log_in,
+    make_user,
+    post_form,
+    text,
+)
 
 TODAY = dt.date(2026, 11, 23)  # the frozen clock's Monday
 EXPORT_2025 = ("/staff/mallis/export?first=2025-01-01&last=2025-12-31&group=month"

@@ -6,8 +6,7 @@ import datetime as dt
 import pytest
 
 from checkin.figures import yearly_report
-from tests.conftest import activity_id, csrf_token, log_in, make_user, text
-from tests.test_reports import insert
+from tests.helpers import activity_id, csrf_token, insert, log_in, make_user, text
 
 FIRST_DECEMBER = dt.date(2026, 12, 1)
 

@@ -12,8 +12,7 @@ from checkin.figures.tables import figures
 from checkin.visits import set_aside
 from checkin.visits.recording import day_counts
 from checkin.visits.yearclose import close_year
-from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, text
-from tests.test_reports import insert
+from tests.helpers import activity_id, audit_lines, csrf_token, insert, log_in, make_user, text
 
 TODAY = dt.date(2026, 11, 23)  # the frozen clock's Monday
 FLOOD_DAY = "2026-11-03"

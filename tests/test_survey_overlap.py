@@ -6,9 +6,7 @@ import datetime as dt
 import pytest
 
 from checkin.feedback import surveys
-from tests.conftest import audit_lines, post_form, text
-from tests.test_cli import run
-from tests.test_feedback_staff import NEW_SURVEY
+from tests.helpers import NEW_SURVEY, audit_lines, post_form, run, text
 
 TODAY = dt.date(2026, 11, 23)
 QUESTION = [{"text_sv": "Behöver du mer stöd med ensamhet?", "kind": "choice"}]
