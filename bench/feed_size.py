@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from checkin.db import connect, migrate
-from checkin.demo import MALLIS, _create_venue
+from checkin.demo import MALLIS, create_venue
 from checkin.week import calendar_feed
 
 TODAY = dt.date(2026, 11, 23)
@@ -24,7 +24,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         db = connect(str(Path(folder) / "bench.db"))
         migrate(db)
-        _create_venue(db, "mallis", "Mallis", "Street Minds", "Malmskillnadsgatan", MALLIS,
+        create_venue(db, "mallis", "Mallis", "Street Minds", "Malmskillnadsgatan", MALLIS,
                       TODAY)
         venue = dict(db.execute("SELECT * FROM venue").fetchone())
         print(f"{'feed':<28} {'events':>6} {'bytes':>8} {'gzip':>7}")

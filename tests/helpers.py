@@ -96,6 +96,38 @@ def log_in(client, username, password=STAFF_PASSWORD):
         "csrf_token": csrf_token(text(page)), "username": username, "password": password})
 
 
+# --- access: every staff and kiosk route, and how a refusal looks -------------------------------
+
+# A value for each URL variable, so every route can be called.
+SAMPLE = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1",
+          "event_id": "1", "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1",
+          "action": "hide", "survey_id": "1", "question_id": "1", "idea_id": "1", "year": "2026",
+          "set_aside_id": "1", "screen_id": "1"}
+OPEN = {("/staff/login", "GET"), ("/staff/login", "POST")}
+
+
+def guarded_routes(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(("/staff", "/kiosk")):
+            continue
+        url = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: SAMPLE[m[1]], rule.rule)
+        for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
+            if (rule.rule, method) not in OPEN:
+                yield rule, url, method
+
+
+def with_token(client):
+    """A valid CSRF token for this browser, so that the role check itself is what refuses."""
+    token = csrf_token(text(client.get("/staff/login", follow_redirects=True)))
+    return lambda url, method: client.open(url, method=method, data={"csrf_token": token})
+
+
+def refused(response):
+    if response.status_code in (401, 403):
+        return True
+    return response.status_code == 302 and "/staff/login" in response.location
+
+
 # --- feedback ------------------------------------------------------------------------------------
 
 # The staff's new-survey form, filled in as a staff member would.

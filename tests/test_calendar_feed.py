@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from checkin.week import calendar_feed, operations
-from tests.conftest import activity_id, text
+from tests.helpers import activity_id, text
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

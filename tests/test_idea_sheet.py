@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from checkin.feedback import idea_sheet, ideas
-from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, text
+from tests.helpers import activity_id, audit_lines, csrf_token, log_in, make_user, text
 
 TODAY = dt.date(2026, 11, 23)
 NOVEMBER = dt.date(2026, 11, 1)

@@ -8,8 +8,18 @@ import pytest
 
 from checkin.week import operations
 from checkin.week.now_and_next import now_and_next
-from tests.conftest import activity_id, audit_lines, csrf_token, log_in, make_user, post_form, text
-from tests.test_staff_access import guarded_routes, refused, with_token
+from tests.helpers import (
+    activity_id,
+    audit_lines,
+    csrf_token,
+    guarded_routes,
+    log_in,
+    make_user,
+    post_form,
+    refused,
+    text,
+    with_token,
+)
 
 MONDAY = dt.date(2026, 11, 23)
 

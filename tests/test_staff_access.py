@@ -1,41 +1,12 @@
 """No staff or kiosk route answers without the right session: the whole URL map, every method."""
 
-import re
-
 import pytest
 
-from tests.helpers import csrf_token, log_in, make_user, post_form, text
+from tests.helpers import guarded_routes, log_in, make_user, post_form, refused, with_token
 
-SAMPLE = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1",
-          "event_id": "1", "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1",
-          "action": "hide", "survey_id": "1", "question_id": "1", "idea_id": "1", "year": "2026",
-          "set_aside_id": "1", "screen_id": "1"}
-OPEN = {("/staff/login", "GET"), ("/staff/login", "POST")}
 # The figures a viewer may read (saving the report's text and importing counts need staff).
 VIEWER_READS = {("/staff/<slug>/figures", "GET"), ("/staff/<slug>/export", "GET"),
                 ("/staff/<slug>/report", "GET"), ("/staff/<slug>/report/<int:year>", "GET")}
-
-
-def guarded_routes(app):
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith(("/staff", "/kiosk")):
-            continue
-        url = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: SAMPLE[m[1]], rule.rule)
-        for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
-            if (rule.rule, method) not in OPEN:
-                yield rule, url, method
-
-
-def with_token(client):
-    """A valid CSRF token for this browser, so that the role check itself is what refuses."""
-    token = csrf_token(text(client.get("/staff/login", follow_redirects=True)))
-    return lambda url, method: client.open(url, method=method, data={"csrf_token": token})
-
-
-def refused(response):
-    if response.status_code in (401, 403):
-        return True
-    return response.status_code == 302 and "/staff/login" in response.location
 
 
 def test_every_staff_and_kiosk_route_refuses_a_stranger(app, client, mallis):

@@ -48,7 +48,7 @@ def screen(slug):
                                  401)
     else:
         moment = venue_now(venue)
-        qr = qr_svg(door_url(venue))
+        qr = qr_svg(door_url(current_app.config["BASE_URL"], venue))
         with force_locale(found["lang"]):
             response = make_response(render_template(
                 "week/screen/screen.html", venue=venue, today=moment.date(),
