@@ -1,0 +1,123 @@
+"""The cell-key method for published figures: record keys, cell keys and a perturbation table.
+
+Plain Python with no Flask and nothing else from checkin, so the reports, the exports and the
+yearly close can all use it. docs/figures.md explains the method to a statistician; the design
+of the table is reproduced in tests/test_cell_key.py.
+
+Keys are numbers in [0, 1) that are whole multiples of 2**-32. Internally a key is the integer
+key * 2**32 in [0, 2**32), and a cell key is the sum of those integers modulo 2**32: integer
+arithmetic, so the same records give the same cell key in any order. A float that is a multiple
+of 2**-32 and below 2**21 is exact in a double, so the database may also add record keys with
+SUM() for cells of fewer than 2**21 (about two million) records and get the same sum.
+"""
+
+import hashlib
+import hmac
+import secrets
+from numbers import Integral
+
+KEY_BITS = 32
+KEY_SCALE = 1 << KEY_BITS  # one whole turn of the cell key, 2**32
+
+PERSON_PURPOSE = b"cell-key/person"  # so a person key is never the same as any other keyed hash
+
+# The design parameters of PTABLE, printed in docs/figures.md.
+MAX_DEVIATION = 2  # D: a published value is never more than 2 from the true value
+VARIANCE = 1.5  # V: the noise variance aimed at, reached for every true value of 4 or more
+BLOCKED = (1, 2)  # never published: a published value is 0 or at least 3
+TOP = 5  # rows of true values from TOP up are row TOP shifted
+
+# The perturbation table: for each true value 0..TOP, (published value, lower, upper) where a
+# cell key k, as the integer k * 2**32, gives that published value when lower <= k < upper.
+# Like ptable's p_int_lb and p_int_ub, in units of 2**-32 so that the lookup is exact; an
+# interval's width / 2**32 is its probability. Maximum-entropy design with D = 2, V = 1.5 and
+# 1, 2 blocked (tests/test_cell_key.py derives it again); where V cannot be reached without
+# bias the row is the only or the nearest unbiased one.
+PTABLE = {
+    # 0 stays 0: a cell that no one is in is never made up.
+    0: ((0, 0, 4294967296),),
+    # 1 -> 0 (2/3) or 3 (1/3): the only unbiased choice within 2 that avoids 1 and 2; var 2.
+    1: ((0, 0, 2863311531), (3, 2863311531, 4294967296)),
+    # 2 -> 0 (1/3) or 3 (2/3): of the unbiased rows over {0, 3, 4}, the least variance, 2.
+    2: ((0, 0, 1431655765), (3, 1431655765, 4294967296)),
+    # 3 stays 3: with 1 and 2 blocked every other target within 2 is higher, so any move biases.
+    3: ((3, 0, 4294967296),),
+    # 4 -> 3, 4, 5, 6 (0.5354, 0.1439, 0.1061, 0.2146): maximum entropy, mean 4, var 1.5.
+    4: (
+        (3, 0, 2299387598),
+        (4, 2299387598, 2917417571),
+        (5, 2917417571, 3373129423),
+        (6, 3373129423, 4294967296),
+    ),
+    # i >= 5 -> i-2 .. i+2 (0.1299, 0.2306, 0.2792, 0.2306, 0.1299): maximum entropy, var 1.5.
+    5: (
+        (3, 0, 557751500),
+        (4, 557751500, 1547970971),
+        (5, 1547970971, 2746996325),
+        (6, 2746996325, 3737215796),
+        (7, 3737215796, 4294967296),
+    ),
+}
+
+
+def _key_int(key):
+    """The integer k * 2**32 of a key in [0, 1), refusing anything else."""
+    if isinstance(key, bool) or not 0 <= key < 1:  # also refuses NaN
+        raise ValueError(f"a key is a number in [0, 1), not {key!r}")
+    # Exact for keys on the 2**-32 grid; anything finer is cut to it, the same way every time.
+    return int(key * KEY_SCALE)
+
+
+def record_key():
+    """A fresh random record key in [0, 1), a multiple of 2**-32, for a visit as it is stored."""
+    return secrets.randbits(KEY_BITS) / KEY_SCALE
+
+
+def _field(value):
+    # Length-prefixed, so no two different lists of fields give the same message.
+    data = value if isinstance(value, bytes) else str(value).encode()
+    return len(data).to_bytes(4, "big") + data
+
+
+def _keyed(secret, purpose, *fields):
+    """A key in [0, 1) from HMAC-SHA256 of `secret` over a purpose label and some fields."""
+    if not isinstance(secret, bytes | bytearray) or not secret:
+        raise ValueError("the secret must be non-empty bytes")
+    message = _field(purpose) + b"".join(_field(f) for f in fields)
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return int.from_bytes(digest[: KEY_BITS // 8], "big") / KEY_SCALE
+
+
+def person_key(secret: bytes, person_hash: str, venue_id, year) -> float:
+    """A person's record key for one venue and year, the same every time it is asked for."""
+    return _keyed(secret, PERSON_PURPOSE, person_hash, venue_id, year)
+
+
+def cell_key(keys) -> float:
+    """The fractional part of the sum of the records' keys, the same in any order."""
+    return (sum(_key_int(k) for k in keys) % KEY_SCALE) / KEY_SCALE
+
+
+def ptable_row(true_value: int):
+    """The (published value, lower, upper) intervals that apply to a true value."""
+    if isinstance(true_value, bool) or not isinstance(true_value, Integral) or true_value < 0:
+        raise ValueError(f"a true value is a count of 0 or more, not {true_value!r}")
+    if true_value < TOP:
+        return PTABLE[true_value]
+    shift = int(true_value) - TOP
+    return tuple((published + shift, lower, upper) for published, lower, upper in PTABLE[TOP])
+
+
+def perturb(true_value: int, cell_key: float) -> int:
+    """The published value of a cell with this true value and cell key."""
+    k = _key_int(cell_key)
+    for published, lower, upper in ptable_row(true_value):
+        if lower <= k < upper:
+            return published
+    raise AssertionError("the perturbation table does not cover [0, 1)")  # pragma: no cover
+
+
+def publish_cell(keys) -> int:
+    """The published value of a cell given its records' keys, one key a record."""
+    keys = list(keys)
+    return perturb(len(keys), cell_key(keys))
