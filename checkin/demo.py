@@ -7,6 +7,7 @@ import secrets
 from checkin.accounts import auth
 from checkin.db import migrate, writing
 from checkin.feedback import ideas, surveys
+from checkin.figures.cell_key import stored_record_key
 from checkin.row_ids import new_row_ids
 from checkin.visits.phones import person_hash
 from checkin.week import venues
@@ -159,8 +160,8 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
         # A phone counts once a day: the unique index drops a second visit that day.
         db.conn.executemany(
             "INSERT OR IGNORE INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash) VALUES (?,?,?,?,?,?,?,?)",
-            [(i, v, a, d.isoformat(), h, g, s, p) for i, (v, a, d, h, g, s, p)
+            "person_hash, record_key) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(i, v, a, d.isoformat(), h, g, s, p, stored_record_key()) for i, (v, a, d, h, g, s, p)
              in zip(new_row_ids(db, "visit", len(rows)), rows, strict=True)],
         )
     return db.execute("SELECT count(*) FROM visit WHERE venue_id = ?", [venue_id]).fetchone()[0]
@@ -269,11 +270,11 @@ def _demo_ratings(db, venue_id, rng):
     # Ordered by what is used, never by id (random): the same demo every time.
     visits = db.execute("SELECT date, activity_id FROM visit WHERE venue_id = ? "
                         "ORDER BY date, activity_id", [venue_id]).fetchall()
-    rows = [(venue_id, activity, day, rng.choices([1, 2, 3, 4, 5], [5, 8, 20, 37, 30])[0])
-            for day, activity in visits if rng.random() < 0.25]
+    rows = [(venue_id, activity, day, rng.choices([1, 2, 3, 4, 5], [5, 8, 20, 37, 30])[0],
+             stored_record_key()) for day, activity in visits if rng.random() < 0.25]
     with writing(db):
-        db.conn.executemany("INSERT INTO feedback (id, venue_id, activity_id, date, rating) "
-                            "VALUES (?, ?, ?, ?, ?)",
+        db.conn.executemany("INSERT INTO feedback (id, venue_id, activity_id, date, rating, "
+                            "record_key) VALUES (?, ?, ?, ?, ?, ?)",
                             [(i, *row) for i, row
                              in zip(new_row_ids(db, "feedback", len(rows)), rows, strict=True)])
         recent = db.execute("SELECT id FROM feedback WHERE venue_id = ? "

@@ -367,6 +367,45 @@ def m010_hours_only(db):
     )
 
 
+@migrations(name="m011_record_keys")
+def m011_record_keys(db):
+    # The cell-key method (docs/figures.md): every visit, rating and survey response gets a
+    # random record key, the integer k * 2**32 of a key k in [0, 1), never shown. Rows stored
+    # before get one now. Code sets it at insert (checkin/figures/cell_key.py); a trigger gives
+    # one to any row inserted without it, so no row is ever left out of a cell key. The yearly
+    # close keeps, beside each frozen person count, the sum of its persons' keys (mod 2**32);
+    # rows frozen before this migration get a random one, as their hashes are gone.
+    _run(
+        db,
+        """
+        ALTER TABLE visit ADD COLUMN record_key INTEGER;
+        UPDATE visit SET record_key = random() & 4294967295;
+        CREATE TRIGGER visit_gets_a_record_key AFTER INSERT ON visit
+            WHEN NEW.record_key IS NULL BEGIN
+            UPDATE visit SET record_key = random() & 4294967295 WHERE rowid = NEW.rowid; END;
+        ALTER TABLE feedback ADD COLUMN record_key INTEGER;
+        UPDATE feedback SET record_key = random() & 4294967295;
+        CREATE TRIGGER feedback_gets_a_record_key AFTER INSERT ON feedback
+            WHEN NEW.record_key IS NULL BEGIN
+            UPDATE feedback SET record_key = random() & 4294967295 WHERE rowid = NEW.rowid; END;
+        ALTER TABLE survey_response ADD COLUMN record_key INTEGER;
+        UPDATE survey_response SET record_key = random() & 4294967295;
+        CREATE TRIGGER survey_response_gets_a_record_key AFTER INSERT ON survey_response
+            WHEN NEW.record_key IS NULL BEGIN
+            UPDATE survey_response SET record_key = random() & 4294967295
+            WHERE rowid = NEW.rowid; END;
+        ALTER TABLE frozen_persons ADD COLUMN women_key INTEGER;
+        ALTER TABLE frozen_persons ADD COLUMN men_key INTEGER;
+        ALTER TABLE frozen_persons ADD COLUMN other_key INTEGER;
+        ALTER TABLE frozen_persons ADD COLUMN unstated_key INTEGER;
+        ALTER TABLE frozen_persons ADD COLUMN total_key INTEGER;
+        UPDATE frozen_persons SET women_key = random() & 4294967295,
+            men_key = random() & 4294967295, other_key = random() & 4294967295,
+            unstated_key = random() & 4294967295, total_key = random() & 4294967295
+        """,
+    )
+
+
 @migrations(name="m013_set_aside")
 def m013_set_aside(db):
     # Check-ins of an hour or a day that no real door produced (a flood), set aside by an

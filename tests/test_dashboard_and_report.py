@@ -25,8 +25,8 @@ def test_dashboard_today_week_month_months_and_busiest(db, mallis):
                           "year_before": "2025-03", "visits_year_before": 4}
     assert sum(m["visits"] for m in months) == 29
     assert board["busiest"] == [("Yoga", 17), ("Sygrupp", 11)]
-    assert board["remembered"] == {"since": dt.date(2025, 4, 1), "visits": 29, "linked": 9,
-                                   "unlinked": 20, "share_linked": 31}
+    assert board["remembered"] == {"since": dt.date(2025, 4, 1), "until": dt.date(2026, 3, 10),
+                                   "visits": 29, "linked": 9, "unlinked": 20, "share_linked": 31}
 
 
 def test_dashboard_week_across_new_year_has_no_persons(db, mallis):

@@ -52,7 +52,9 @@ def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(clie
     assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/test_anonymity.py)
     assert stored == [{"venue_id": mallis["id"],
                          "activity_id": activity_id(db, "Sygrupp"), "date": "2026-11-23",
-                         "rating": 5, "text": None, "hidden": 0}]
+                         "rating": 5, "text": None, "hidden": 0,
+                         "record_key": rows(db)[0]["record_key"]}]
+    assert 0 <= rows(db)[0]["record_key"] < 2**32  # random, for published figures only
     # No column could join it to the visit: no hour, no hash.
     columns = {r[1] for r in db.execute("PRAGMA table_info(feedback)")}
     assert not columns & {"hour", "person_hash", "visit_id"}

@@ -285,12 +285,12 @@ def test_results_show_shares_and_remembered_phones_and_the_csv_is_inert(staff, d
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     surveys.record_response(db, survey, TODAY, {question: "a"}, device_key="k" * 43)
-    surveys.record_response(db, survey, TODAY, {question: "a"})
-    surveys.record_response(db, survey, TODAY, {question: "b"})
+    for value in "aaabbb":
+        surveys.record_response(db, survey, TODAY, {question: value})
     page = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results"))
     assert SCRIPT not in page and "&lt;script&gt;" in page
-    assert "3 svar, 1 av dem från telefoner som kommer ihåg" in page
-    assert '<td class="num">2</td><td class="num">67 %</td>' in page
+    assert "7 svar, &lt;3 av dem från telefoner som kommer ihåg" in page
+    assert '<td class="num">4</td><td class="num">57 %</td>' in page
     monthly = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=month"))
     assert "2026-11" in monthly
     assert staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=decade").status_code \
@@ -298,8 +298,35 @@ def test_results_show_shares_and_remembered_phones_and_the_csv_is_inert(staff, d
     csv = staff.get(f"/staff/mallis/surveys/{survey_id}/results.csv")
     assert csv.headers["Content-Type"].startswith("text/csv")
     body = csv.get_data().decode("utf-8-sig")
-    assert "'=HYPERLINK" in body and ",'=1+1,2,66.7" in body
+    assert "'=HYPERLINK" in body and ",'=1+1,4,57.1" in body
     assert "\n=" not in body and ",=" not in body
+
+
+def test_survey_results_hide_small_counts_on_the_page_and_in_the_csv(app, staff, db, mallis):
+    """Issue 14: the results CSV showed a lone answer as 1; now as the exports hide it."""
+    survey_id = a_survey(db, mallis)
+    survey = surveys.get_survey(db, survey_id)
+    question = survey["questions"][0]["id"]
+    for value in ["yes"] + ["no"] * 5:
+        surveys.record_response(db, survey, TODAY, {question: value})
+    page = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results"))
+    assert '<td>Ja</td><td class="num">&lt;3</td><td class="num">–</td>' in page
+    assert '<td>Nej</td><td class="num">..</td><td class="num">–</td>' in page
+    assert "6 svarade" in page
+    body = staff.get(f"/staff/mallis/surveys/{survey_id}/results.csv").get_data().decode(
+        "utf-8-sig")
+    lines = body.splitlines()
+    assert [line.rsplit(",", 3)[1:] for line in lines[1:]] == [
+        ["Ja", "<3", ""], ["Delvis", "0", "0.0"], ["Nej", "..", ""]]
+    # A higher MIN_CELL hides more, a published version waits until the survey has closed.
+    app.config["MIN_CELL"] = 7
+    body = staff.get(f"/staff/mallis/surveys/{survey_id}/results.csv").get_data().decode()
+    assert ",Nej,<7," in body
+    assert staff.get(f"/staff/mallis/surveys/{survey_id}/results.csv?version=published"
+                     ).status_code == 400
+    page = staff.get(f"/staff/mallis/surveys/{survey_id}/results?version=published")
+    assert page.status_code == 400
+    assert "när den har stängt" in text(page)
 
 
 def test_survey_pages_in_english(staff, db, mallis):

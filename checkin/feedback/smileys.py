@@ -4,6 +4,7 @@ import datetime as dt
 
 from checkin.db import writing
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
+from checkin.figures.cell_key import publish_count, stored_record_key
 from checkin.figures.periods import GROUPS, period_of, periods_between
 from checkin.row_ids import new_row_id
 
@@ -17,8 +18,9 @@ def record_rating(db, *, venue_id, day, rating, activity_id=None):
     with writing(db):
         feedback_id = new_row_id(db, "feedback")
         db.execute(
-            "INSERT INTO feedback (id, venue_id, activity_id, date, rating) VALUES (?, ?, ?, ?, ?)",
-            [feedback_id, venue_id, activity_id, day.isoformat(), rating],
+            "INSERT INTO feedback (id, venue_id, activity_id, date, rating, record_key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [feedback_id, venue_id, activity_id, day.isoformat(), rating, stored_record_key()],
         )
     return feedback_id
 
@@ -35,45 +37,56 @@ def add_text(db, feedback_id, text):
     return cursor.rowcount == 1
 
 
-def ratings(db, venue_id, first, last, group="month", by_activity=False):
+def ratings(db, venue_id, first, last, group="month", by_activity=False, published=False):
     """Ratings from first to last (dates, inclusive) per period, optionally per activity.
 
     Without by_activity every period in the range gets a row (zeros where nobody answered);
     with it, one row per period and activity that had a rating, activities in name order,
     ratings without an activity in a row whose activity is None. Each row: period,
     activity_id, activity (Swedish name or None), count, mean (None if count is 0) and
-    levels {1: n, ..., 5: n}.
+    levels {1: n, ..., 5: n}. `published`: the count and each level perturbed on its own by
+    the cell-key method, and the mean worked out from the published levels; the caller
+    asks only for whole periods that have ended.
     """
     if group not in GROUPS:
         raise ValueError(f"unknown grouping {group!r}")
     rows = db.execute(
-        "SELECT feedback.date, feedback.rating, feedback.activity_id, activity.name_sv "
+        "SELECT feedback.date, feedback.rating, feedback.activity_id, activity.name_sv, "
+        "coalesce(feedback.record_key, 0) "
         "FROM feedback LEFT JOIN activity ON activity.id = feedback.activity_id "
         "WHERE feedback.venue_id = ? AND feedback.date BETWEEN ? AND ?",
         [venue_id, first.isoformat(), last.isoformat()],
     ).fetchall()
-    table = {}
+    table, keys = {}, {}
 
     def row_for(period, activity_id=None, name=None):
         key = (period, activity_id)
         if key not in table:
             table[key] = {"period": period, "activity_id": activity_id, "activity": name,
                           "count": 0, "mean": None, "levels": dict.fromkeys(RATINGS, 0)}
-        return table[key]
+            keys[key] = {"count": 0, **dict.fromkeys(RATINGS, 0)}
+        return key
 
     if not by_activity:
         for period in periods_between(first, last, group):
             row_for(period)
-    for date, rating, activity_id, name in rows:
+    for date, rating, activity_id, name, record_key in rows:
         period = period_of(dt.date.fromisoformat(date), group)
-        row = row_for(period, activity_id, name) if by_activity else row_for(period)
-        row["count"] += 1
-        row["levels"][rating] += 1
+        key = row_for(period, activity_id, name) if by_activity else row_for(period)
+        table[key]["count"] += 1
+        table[key]["levels"][rating] += 1
+        keys[key]["count"] += record_key
+        keys[key][rating] += record_key
     result = []
-    for row in table.values():
-        if row["count"]:
+    for key, row in table.items():
+        if published:
+            row["count"] = publish_count(row["count"], keys[key]["count"])
+            row["levels"] = {level: publish_count(n, keys[key][level])
+                             for level, n in row["levels"].items()}
+        answers = sum(row["levels"].values())
+        if row["count"] and answers:
             total = sum(level * n for level, n in row["levels"].items())
-            row["mean"] = round(total / row["count"], 2)
+            row["mean"] = round(total / answers, 2)
         result.append(row)
     result.sort(key=lambda r: (r["period"], r["activity"] is None, r["activity"] or ""))
     return result

@@ -273,25 +273,44 @@ def _result_group():
     return group
 
 
+def _results(venue, survey, group):
+    """(results, published): exact with small counts hidden at MIN_CELL, as in the exports,
+    or with ?version=published the figures viewers and the city get (a closed survey,
+    whole). None for a published version not to be had yet."""
+    if request.args.get("version") == "published":
+        if group is not None or not surveys.may_publish(survey, venue_now(venue).date()):
+            return None, True
+        return surveys.results(get_db(), survey["id"], published=True), True
+    result = surveys.results(get_db(), survey["id"], group)
+    return surveys.hide_small_answers(result, current_app.config.get("MIN_CELL", 3)), False
+
+
 @blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results")
 @require_role("staff")
 def survey_results(slug, survey_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
     group = _result_group()
-    return render_template("feedback/staff/results.html", venue=venue, survey=found,
-                           group=group, periods=surveys.results(get_db(), survey_id, group))
+    result, published = _results(venue, found, group)
+    return render_template(
+        "feedback/staff/results.html", venue=venue, survey=found, group=group,
+        periods=result or [], published=published, not_yet=result is None,
+        may_publish=surveys.may_publish(found, venue_now(venue).date()),
+        min_cell=current_app.config.get("MIN_CELL", 3)), 400 if result is None else 200
 
 
 @blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results.csv")
 @require_role("staff")
 def survey_results_csv(slug, survey_id):
     venue = g.venue
-    _own_survey(venue, survey_id)
+    found = _own_survey(venue, survey_id)
     group = _result_group()
-    columns, rows = surveys.results_table(surveys.results(get_db(), survey_id, group))
+    result, published = _results(venue, found, group)
+    if result is None:
+        abort(BAD_INPUT)
+    columns, rows = surveys.results_table(result)
     body = exports.write(SimpleNamespace(columns=columns, rows=rows), "csv")
-    name = f"survey-{survey_id}-{group or 'all'}.csv"
+    name = f"survey-{survey_id}-{group or 'all'}{'-published' if published else ''}.csv"
     return body, 200, {"Content-Type": exports.MEDIA_TYPES["csv"],
                        "Content-Disposition": f'attachment; filename="{name}"'}
 

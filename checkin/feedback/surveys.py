@@ -10,11 +10,15 @@ import datetime as dt
 import json
 
 from checkin.db import writing
+from checkin.figures.cell_key import publish_count, stored_record_key
+from checkin.figures.columns import SMALL
 from checkin.figures.periods import period_of
+from checkin.figures.small_cells import suppress_small_cells
 from checkin.row_ids import new_row_id
 from checkin.visits.phones import purpose_hash
 
 KINDS = ("choice", "scale")
+ANSWERED = ("answered",)  # the number who answered, beside the option values (all text)
 TEXT_MAX = 300
 YES_PARTLY_NO = [
     {"value": "yes", "sv": "Ja", "en": "Yes"},
@@ -208,8 +212,9 @@ def record_response(db, survey, day, answers, device_key=None):
         response_id = new_row_id(db, "survey_response")
         db.execute(
             "INSERT INTO survey_response (id, survey_id, date, from_remembered_phone, "
-            "respondent_hash) VALUES (?, ?, ?, ?, ?)",
-            [response_id, survey["id"], day.isoformat(), 1 if phone_hash else 0, phone_hash],
+            "respondent_hash, record_key) VALUES (?, ?, ?, ?, ?, ?)",
+            [response_id, survey["id"], day.isoformat(), 1 if phone_hash else 0, phone_hash,
+             stored_record_key()],
         )
         db.conn.executemany(
             "INSERT INTO survey_answer (response_id, question_id, value) VALUES (?, ?, ?)",
@@ -218,19 +223,22 @@ def record_response(db, survey, day, answers, device_key=None):
     return response_id
 
 
-def results(db, survey_id, group=None):
+def results(db, survey_id, group=None, published=False):
     """Counts and shares per answer, for the whole survey (group None) or per period.
 
     Returns [{period, responses, from_remembered_phones, questions: [{id, text_sv,
     text_en, answered, options: [{value, sv, en, count, share}]}]}]; share is of the
     responses that answered that question (None when nobody did), rounded to 3 decimals.
+    `published` (only for a survey that has closed, see may_publish): every count perturbed
+    on its own by the cell-key method, each response one record; shares of the published
+    counts of the question's answers.
     """
     survey = get_survey(db, survey_id)
     if survey is None:
         raise SurveyError(f"no survey {survey_id}")
     responses = db.execute(
-        "SELECT id, date, from_remembered_phone FROM survey_response WHERE survey_id = ? "
-        "ORDER BY date", [survey_id]).fetchall()
+        "SELECT id, date, from_remembered_phone, coalesce(record_key, 0) FROM survey_response "
+        "WHERE survey_id = ? ORDER BY date", [survey_id]).fetchall()
     answers = {}
     for response_id, question_id, value in db.execute(
         "SELECT survey_answer.response_id, question_id, value FROM survey_answer "
@@ -239,29 +247,60 @@ def results(db, survey_id, group=None):
     ):
         answers.setdefault(response_id, {})[question_id] = value
     periods = {}
-    for response_id, date, remembered in responses:
+    for response_id, date, remembered, key in responses:
         label = (f"{survey['opens']}–{survey['closes']}" if group is None
                  else period_of(dt.date.fromisoformat(date), group))
-        periods.setdefault(label, []).append((remembered, answers.get(response_id, {})))
+        periods.setdefault(label, []).append((remembered, answers.get(response_id, {}), key))
+
+    def count(rows):  # a count of responses, perturbed by their keys when published
+        return publish_count(len(rows), sum(k for *_, k in rows)) if published else len(rows)
+
     if not periods and group is None:
         periods[f"{survey['opens']}–{survey['closes']}"] = []
     table = []
     for label, rows in periods.items():
         questions = []
         for question in survey["questions"]:
-            given = [a[question["id"]] for _, a in rows if question["id"] in a]
-            options = []
-            for option in question["options"]:
-                count = given.count(option["value"])
-                share = round(count / len(given), 3) if given else None
-                options.append({**option, "count": count, "share": share})
+            given = [(a[question["id"]], k) for _, a, k in rows if question["id"] in a]
+            counts = [count([g for g in given if g[0] == option["value"]])
+                      for option in question["options"]]
+            # Published shares are of the published counts, so they add up to 100 %.
+            whole = sum(counts) if published else len(given)
+            options = [{**option, "count": n, "share": round(n / whole, 3) if whole else None}
+                       for option, n in zip(question["options"], counts, strict=True)]
             questions.append({"id": question["id"], "text_sv": question["text_sv"],
-                              "text_en": question["text_en"], "answered": len(given),
+                              "text_en": question["text_en"], "answered": count(given),
                               "options": options})
-        table.append({"period": label, "responses": len(rows),
-                      "from_remembered_phones": sum(r for r, _ in rows),
+        table.append({"period": label, "responses": count(rows),
+                      "from_remembered_phones": count([r for r in rows if r[0]]),
                       "questions": questions})
     return table
+
+
+def may_publish(survey, today):
+    """Published results are of whole surveys that have closed (no answer can come later)."""
+    return survey["closes"] < today.isoformat()
+
+
+def hide_small_answers(result, min_cell):
+    """Exact results with small counts hidden, as in the figures exports: in each question a
+    count from 1 to min_cell - 1 is written <N, and one more (..) so that it cannot be worked
+    out from the number who answered; then no share is shown that would give one away."""
+    for period in result:
+        for column in ("responses", "from_remembered_phones"):
+            if 0 < period[column] < min_cell:
+                period[column] = f"{SMALL}{min_cell}"
+        for question in period["questions"]:
+            values = {o["value"]: o["count"] for o in question["options"]}
+            values[ANSWERED] = question["answered"]
+            hidden = suppress_small_cells(
+                values, [([o["value"] for o in question["options"]], ANSWERED)], min_cell)
+            question["answered"] = hidden.get(ANSWERED, question["answered"])
+            for option in question["options"]:
+                if option["value"] in hidden or ANSWERED in hidden:
+                    option["share"] = None  # a share of a hidden count, or of a hidden whole
+                option["count"] = hidden.get(option["value"], option["count"])
+    return result
 
 
 def remove_year_hashes(db, year):

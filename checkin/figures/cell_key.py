@@ -73,6 +73,11 @@ def record_key():
     return secrets.randbits(KEY_BITS) / KEY_SCALE
 
 
+def stored_record_key():
+    """A fresh random record key as the database keeps it: the integer k * 2**32."""
+    return secrets.randbits(KEY_BITS)
+
+
 def _field(value):
     # Length-prefixed, so no two different lists of fields give the same message.
     data = value if isinstance(value, bytes) else str(value).encode()
@@ -115,6 +120,12 @@ def perturb(true_value: int, cell_key: float) -> int:
         if lower <= k < upper:
             return published
     raise AssertionError("the perturbation table does not cover [0, 1)")  # pragma: no cover
+
+
+def publish_count(true_value: int, key_sum: int) -> int:
+    """The published value of a cell from its true value and the sum of its records' stored
+    keys (integers k * 2**32, as the database keeps them and SUM() adds them up)."""
+    return perturb(true_value, (int(key_sum) % KEY_SCALE) / KEY_SCALE)
 
 
 def publish_cell(keys) -> int:

@@ -45,24 +45,37 @@ def _venue_id(db, slug):
               show_default=True)
 @click.option("--min-cell", type=int, metavar="N",
               help="Write counts from 1 to N-1 as <N and protect them (N >= 2).")
+@click.option("--published", is_flag=True,
+              help="The figures viewers and the city get: whole periods that have ended, "
+                   "every count changed a little by the cell-key method (docs/figures.md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (CSV goes to standard output without it).")
-def export_command(first, last, group, by_activity, slug, fmt, min_cell, output):
+def export_command(first, last, group, by_activity, slug, fmt, min_cell, published, output):
     """Anonymous figures by period (and activity), as docs/figures.md defines them."""
     from checkin.figures.exports import write
-    from checkin.figures.periods import FiguresError
+    from checkin.figures.periods import FiguresError, published_range
     from checkin.figures.tables import figures
+    from checkin.visits.yearclose import local_today
 
     first, last = _day(first, "--from"), _day(last, "--to")
     if min_cell is not None and min_cell < 2:
         raise click.BadParameter("must be 2 or more", param_hint="--min-cell")
+    if published and min_cell is not None:
+        raise click.UsageError("--published hides nothing (no count is 1 or 2): "
+                               "leave out --min-cell")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("xlsx needs a file: add -o FILE.xlsx")
+    locale = current_app.config["DEFAULT_LOCALE"]
+    today = local_today(current_app.config)
     db = connect(current_app.config["DATABASE"])
     try:
+        if published:
+            first, last, note = published_range(first, last, group, today, locale)
+            if note:
+                click.echo(note, err=True)
         table = figures(db, first, last, group, by_activity=by_activity,
-                        venue_id=_venue_id(db, slug), min_cell=min_cell,
-                        locale=current_app.config["DEFAULT_LOCALE"])
+                        venue_id=_venue_id(db, slug), min_cell=min_cell, locale=locale,
+                        published=published, today=today)
     except FiguresError as error:
         raise click.UsageError(str(error)) from error
     finally:

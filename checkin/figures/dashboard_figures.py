@@ -6,7 +6,13 @@ import math
 from collections import Counter, defaultdict
 
 from checkin.figures.columns import GENDER_COLUMNS
-from checkin.figures.periods import FiguresError, Period, month_start, periods  # noqa: F401
+from checkin.figures.periods import (  # noqa: F401
+    FiguresError,
+    Period,
+    last_whole,
+    month_start,
+    periods,
+)
 from checkin.figures.tables import activity_order, figures
 
 
@@ -72,42 +78,59 @@ def unusual_check_ins(db, venue_id, today):
     return {"normal": normal, "limit": limit, "since": since, "days": days}
 
 
-def dashboard(db, venue_id, today):
-    """Plain numbers for the staff dashboard of one venue (no hidden cells: inside only)."""
-    spans = {
-        "today": (today, today, "day"),
-        "week": (today - dt.timedelta(days=today.weekday()), today, "week"),
-        "month": (today.replace(day=1), today, "month"),
-    }
+def dashboard(db, venue_id, today, *, published=False):
+    """Plain numbers for the dashboard of one venue.
+
+    Exact (no hidden cells: inside only) for staff: today, this week, this month and the
+    last 12 months up to today. `published`, for viewers: the figures that leave the
+    organisation, perturbed, of whole periods that have ended: last week, last month and the
+    last 12 whole months.
+    """
+    if published:
+        spans = {"week": (*last_whole("week", today), "week"),
+                 "month": (*last_whole("month", today), "month")}
+        end = last_whole("month", today)[1]
+    else:
+        spans = {
+            "today": (today, today, "day"),
+            "week": (today - dt.timedelta(days=today.weekday()), today, "week"),
+            "month": (today.replace(day=1), today, "month"),
+        }
+        end = today
+    kw = {"venue_id": venue_id, "published": published, "today": today}
     now = {}
     for name, (first, last, group) in spans.items():
-        row = figures(db, first, last, group, venue_id=venue_id).rows[0]
-        now[name] = {"first": first, "last": last, "visits": _by_gender(row, "visits"),
+        row = figures(db, first, last, group, **kw).rows[0]
+        now[name] = {"first": first, "last": last, "label": row["period"],
+                     "visits": _by_gender(row, "visits"),
                      "persons": _by_gender(row, "persons")}
-    first_month = month_start(today, 23)
-    months = figures(db, first_month, today, "month", venue_id=venue_id).rows
+    first_month = month_start(end, 23)
+    months = figures(db, first_month, end, "month", **kw).rows
     per_month = [
         {"month": months[i + 12]["period"], "visits": months[i + 12]["visits_total"],
          "women": months[i + 12]["visits_women"],
          "year_before": months[i]["period"], "visits_year_before": months[i]["visits_total"]}
         for i in range(12)
     ]
-    year_ago = month_start(today, 11)
-    by_activity = figures(db, year_ago, today, "year", by_activity=True, venue_id=venue_id).rows
+    year_ago = month_start(end, 11)
+    # Published: summed from the whole months' published rows, never from a cut year.
+    by_activity = figures(db, year_ago, end, "month" if published else "year",
+                          by_activity=True, **kw).rows
     busiest = Counter()
     for row in by_activity:
         if row["activity"]:
             busiest[row["activity"]] += row["visits_total"]
     last_12 = months[12:]
     total = sum(r["visits_total"] for r in last_12)
-    unlinked = sum(r["visits_unlinked"] for r in last_12)
+    unlinked = min(total, sum(r["visits_unlinked"] for r in last_12))
     return {
-        "today": today, "now": now, "per_month": per_month,
-        "unusual": unusual_check_ins(db, venue_id, today),
-        "busiest": sorted(busiest.items(), key=lambda kv: (-kv[1], activity_order(kv[0])))[:5],
-        "remembered": {"since": year_ago, "visits": total, "linked": total - unlinked,
-                       "unlinked": unlinked,
+        "today": today, "published": published, "spans": list(spans), "now": now,
+        "per_month": per_month,
+        # Check-ins by day and hour are for the staff who set a flood aside, never published.
+        "unusual": None if published else unusual_check_ins(db, venue_id, today),
+        "busiest": sorted(((name, n) for name, n in busiest.items() if n),
+                          key=lambda kv: (-kv[1], activity_order(kv[0])))[:5],
+        "remembered": {"since": year_ago, "until": end, "visits": total,
+                       "linked": total - unlinked, "unlinked": unlinked,
                        "share_linked": round(100 * (total - unlinked) / total) if total else None},
     }
-
-

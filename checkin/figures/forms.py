@@ -16,6 +16,10 @@ GROUP_PAIRS = [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month")),
 FORMAT_PAIRS = [("csv", _l("CSV (opens in Excel, LibreOffice, R …)")),
                 ("xlsx", _l("Excel (.xlsx)"))]
 ALL_VENUES = "all"
+EXACT, PUBLISHED = "exact", "published"
+VERSION_PAIRS = [(EXACT, _l("Exact, for use inside the organisation")),
+                 (PUBLISHED, _l("Published, as viewers and the city get them: small numbers "
+                                "changed a little, whole periods that have ended"))]
 
 
 class ExportForm(FlaskForm):
@@ -31,9 +35,14 @@ class ExportForm(FlaskForm):
     venue = SelectField(_l("Venue"), validate_choice=False)
     fmt = RadioField(_l("File type"), default="csv", validate_choice=False)
     min_cell = SelectField(_l("Hide small numbers"), validate_choice=False)
+    version = RadioField(_l("Which figures"), default=EXACT, validate_choice=False)
 
-    def __init__(self, venue_pairs, min_cell_default, **kw):
+    def __init__(self, venue_pairs, min_cell_default, *, exact_allowed=True, **kw):
         super().__init__(**kw)
+        self.exact_allowed = exact_allowed
+        self.version.choices = options(VERSION_PAIRS)
+        if not exact_allowed or not self.version.data:
+            self.version.data = PUBLISHED if not exact_allowed else EXACT
         self.group.choices = options(GROUP_PAIRS)
         self.fmt.choices = options(FORMAT_PAIRS)
         self.venue.choices = options(venue_pairs)
@@ -51,7 +60,13 @@ class ExportForm(FlaskForm):
         if field.data not in {value for value, _label in FORMAT_PAIRS}:
             raise ValidationError(_l("Choose CSV or Excel."))
 
+    def validate_version(self, field):
+        if field.data not in {value for value, _label in VERSION_PAIRS}:
+            raise ValidationError(_l("Choose exact or published figures."))
+
     def validate_min_cell(self, field):
+        if self.published:
+            return  # published figures hide nothing: the choice does not apply
         if field.data != NO_HIDING and field.data not in {str(n) for n in MIN_CELLS}:
             raise ValidationError(_l("Choose no hiding, or a number from 2 to 10."))
 
@@ -60,8 +75,15 @@ class ExportForm(FlaskForm):
             raise ValidationError(_l("The last day comes before the first day. Swap them."))
 
     @property
+    def published(self):
+        """Viewers only ever get published figures, whatever the address asks for."""
+        return not self.exact_allowed or self.version.data == PUBLISHED
+
+    @property
     def min_cell_number(self):
-        return None if self.min_cell.data == NO_HIDING else int(self.min_cell.data)
+        if self.published or self.min_cell.data == NO_HIDING:
+            return None
+        return int(self.min_cell.data)
 
 
 class NarrativeForm(FlaskForm):

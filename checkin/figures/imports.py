@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from checkin.db import writing
+from checkin.figures.cell_key import stored_record_key
 from checkin.i18n import translator
 from checkin.row_ids import new_row_ids
 
@@ -179,7 +180,7 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
     """
     lines = check_file(db, venue_id, data, today=today, locale=locale)
     visits = [
-        (venue_id, line.activity_id, line.day.isoformat(), gender)
+        (venue_id, line.activity_id, line.day.isoformat(), gender, stored_record_key())
         for line in lines for gender, n in line.counts.items() for _ in range(n)
     ]
     stamp = (now or dt.datetime.now()).replace(microsecond=0).isoformat(sep=" ")
@@ -189,7 +190,7 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
             raise AlreadyImported(earlier)
         db.conn.executemany(
             "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash) VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL)",
+            "person_hash, record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL, ?)",
             [(visit_id, *visit) for visit_id, visit
              in zip(new_row_ids(db, "visit", len(visits)), visits, strict=True)])
         db.execute(

@@ -4,6 +4,7 @@ No Flask."""
 import datetime as dt
 from dataclasses import dataclass
 
+from checkin.i18n import translator
 from checkin.week.schedule import week_label
 
 GROUPS = ("day", "week", "month", "year")
@@ -53,6 +54,51 @@ def periods(first, last, group):
         day = end + dt.timedelta(days=1)
     return out
 
+
+
+def whole_range(first, last, group):
+    """first..last widened to whole periods: from the start of first's period to the end of
+    last's."""
+    return _whole_period(first, group)[1], _whole_period(last, group)[2]
+
+
+def published_range(first, last, group, today, locale="sv"):
+    """The range published figures may show for first..last: whole periods that have ended.
+
+    Returns (first, last, note): widened to whole periods, with a note saying so ('' if
+    nothing changed). Raises FiguresError, saying why and what to ask for instead, when the
+    range reaches a period that has not ended by `today` (the venue's local date).
+    """
+    _ = translator(locale).gettext
+    periods(first, last, group)  # checks the group and the order
+    wide_first, wide_last = whole_range(first, last, group)
+    if wide_last >= today:
+        label, start, _end = _whole_period(today, group)
+        usable = start - dt.timedelta(days=1)
+        names = {"day": _("the day"), "week": _("the week"), "month": _("the month"),
+                 "year": _("the year")}
+        message = _("Published figures show only whole periods that have ended, and "
+                    "%(period)s %(label)s has not ended yet.") % {
+                        "period": names[group], "label": label}
+        if usable >= wide_first:
+            message += " " + _("Choose a last day no later than %(day)s.") % {
+                "day": usable.isoformat()}
+        else:
+            message += " " + _("Choose an earlier range.")
+        raise FiguresError(message)
+    note = ""
+    if (wide_first, wide_last) != (first, last):
+        note = _("Published figures show only whole periods, so the range was widened to "
+                 "%(first)s – %(last)s.") % {"first": wide_first.isoformat(),
+                                              "last": wide_last.isoformat()}
+    return wide_first, wide_last, note
+
+
+def last_whole(group, today):
+    """(first, last) of the latest whole period of `group` that has ended before `today`."""
+    _label, start, _end = _whole_period(today, group)
+    end = start - dt.timedelta(days=1)
+    return _whole_period(end, group)[1], end
 
 
 def period_of(day, group):

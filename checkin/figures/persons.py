@@ -2,12 +2,15 @@
 is closed and its hashes go. No Flask."""
 
 import datetime as dt
+import secrets
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+from checkin.figures.cell_key import KEY_SCALE, person_key
 from checkin.figures.columns import GENDER_COLUMNS, GENDERS, PERSON_COLUMNS
 from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
+from checkin.visits.phones import year_secret
 
 ALL = "all"  # the scope of a period's total row: every activity and none
 
@@ -16,12 +19,12 @@ def no_persons():
     return Counter({c: 0 for c in PERSON_COLUMNS})
 
 
-def count_persons(hashed_visits):
-    """Persons among one venue's visits of one period, by scope.
+def person_cells(hashed_visits):
+    """Who is in each persons cell of one venue's period: {scope: {column: set of hashes}}.
 
     `hashed_visits`: (hash, activity id or None, gender answer or None), oldest day first.
-    Returns {activity id, None (no activity) or ALL: Counter of PERSON_COLUMNS}. A person's
-    gender is their latest answer in the whole period (a skip is no answer), in every scope.
+    Scopes are activity ids, None (no activity) and ALL. A person's gender is their latest
+    answer in the whole period (a skip is no answer), in every scope.
 
     "Latest" is decided by the day alone: a phone has at most one visit a day at a venue
     (the unique index visit_one_a_day), and checking in again that day changes that same
@@ -35,13 +38,42 @@ def count_persons(hashed_visits):
             answer[person] = gender
     out = {}
     for scope, hashes in members.items():
-        counts = no_persons()
+        cells = {c: set() for c in PERSON_COLUMNS}
         for person in hashes:
             gender = answer.get(person, "unstated")
-            counts[f"persons_{GENDER_COLUMNS[GENDERS.index(gender)]}"] += 1
-        counts["persons_total"] = len(hashes)
-        out[scope] = counts
+            cells[f"persons_{GENDER_COLUMNS[GENDERS.index(gender)]}"].add(person)
+        cells["persons_total"] = hashes
+        out[scope] = cells
     return out
+
+
+def count_persons(hashed_visits):
+    """Persons among one venue's visits of one period: {scope: Counter of PERSON_COLUMNS}."""
+    return {scope: Counter({c: len(members) for c, members in cells.items()})
+            for scope, cells in person_cells(hashed_visits).items()}
+
+
+def person_keys(db, venue_id, year):
+    """key_of(hash): a person's stored key (k * 2**32) at the venue in the year, from the
+    hash through a keyed hash with the year's secret, so it dies with them at the close."""
+    secret, cache = None, {}
+
+    def key_of(person):
+        nonlocal secret
+        if person not in cache:
+            if secret is None:
+                secret = bytes.fromhex(year_secret(db, year))
+            cache[person] = int(person_key(secret, person, venue_id, year) * KEY_SCALE)
+        return cache[person]
+
+    return key_of
+
+
+def sum_keys(cells, key_of):
+    """{scope: Counter of the key sums (mod 2**32) of each persons cell}."""
+    return {scope: Counter({c: sum(key_of(p) for p in members) % KEY_SCALE
+                            for c, members in by_column.items()})
+            for scope, by_column in cells.items()}
 
 
 
@@ -83,9 +115,17 @@ def _frozen_ranges(year):
     return frozenset(out)
 
 
+def _secret_at_close(db, year):
+    # Read, never made here (the close holds the write); a year with hashes has its secret,
+    # and one without (hashes written by hand) gets a throwaway one: its keys are random too.
+    row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
+    return bytes.fromhex(row[0]) if row else secrets.token_bytes(32)
+
+
 def freeze_persons(db, year):
     """Count the persons of every frozen range of `year`, every venue and scope, into
-    frozen_persons, from the hashes that are about to go. The caller holds the write.
+    frozen_persons, from the hashes that are about to go, each count with the sum of its
+    persons' keys so that published figures stay the same. The caller holds the write.
     Returns how many rows were stored."""
     cursor = db.conn.cursor()
     cursor.row_factory = None
@@ -96,7 +136,15 @@ def freeze_persons(db, year):
         "SELECT DISTINCT venue_id FROM visit WHERE date BETWEEN ? AND ? "
         "AND person_hash IS NOT NULL AND set_aside_id IS NULL", span).fetchall()]
     ranges = sorted(frozen_ranges(year))
+    secret = _secret_at_close(db, year)
     for venue_id in venue_ids:
+        keys = {}
+
+        def key_of(person, keys=keys, venue_id=venue_id):
+            if person not in keys:
+                keys[person] = int(person_key(secret, person, venue_id, year) * KEY_SCALE)
+            return keys[person]
+
         rows = cursor.execute(
             "SELECT date, person_hash, activity_id, gender FROM visit WHERE venue_id = ? "
             "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL AND set_aside_id IS NULL "
@@ -109,44 +157,57 @@ def freeze_persons(db, year):
             hi = bisect_right(dates, last.isoformat())
             if lo == hi:
                 continue  # no rows: no persons, which is what a missing row says
-            for scope, c in count_persons(r[1:] for r in rows[lo:hi]).items():
+            for scope, cells in person_cells(r[1:] for r in rows[lo:hi]).items():
                 kind = "all" if scope == ALL else "none" if scope is None else "activity"
                 out.append((venue_id, first.isoformat(), last.isoformat(), kind,
                             None if scope in (ALL, None) else scope,
-                            *(c[col] for col in PERSON_COLUMNS)))
+                            *(len(cells[col]) for col in PERSON_COLUMNS),
+                            *(sum(map(key_of, cells[col])) % KEY_SCALE
+                              for col in PERSON_COLUMNS)))
         cursor.executemany(
             "INSERT INTO frozen_persons (venue_id, first_day, last_day, scope, activity_id, "
-            "women, men, other, unstated, total) VALUES (?,?,?,?,?,?,?,?,?,?)", out)
+            "women, men, other, unstated, total, women_key, men_key, other_key, unstated_key, "
+            "total_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", out)
         stored += len(out)
     return stored
 
 
 def _frozen_persons(db, venue_id, first, last):
-    """{scope: Counter} kept at the close for exactly first..last (no row: no persons)."""
-    out = {}
+    """({scope: Counter}, {scope: Counter of key sums}) kept at the close for exactly
+    first..last (no row: no persons)."""
+    counts, keys = {}, {}
     for kind, activity, *numbers in db.execute(
-        "SELECT scope, activity_id, women, men, other, unstated, total FROM frozen_persons "
+        "SELECT scope, activity_id, women, men, other, unstated, total, women_key, men_key, "
+        "other_key, unstated_key, total_key FROM frozen_persons "
         "WHERE venue_id = ? AND first_day = ? AND last_day = ?",
         [venue_id, first.isoformat(), last.isoformat()],
     ).fetchall():
         scope = ALL if kind == "all" else None if kind == "none" else activity
-        out[scope] = Counter(dict(zip(PERSON_COLUMNS, numbers, strict=True)))
-    return out
+        counts[scope] = Counter(dict(zip(PERSON_COLUMNS, numbers[:5], strict=True)))
+        keys[scope] = Counter(dict(zip(PERSON_COLUMNS, numbers[5:], strict=True)))
+    return counts, keys
 
 
-def persons_in_period(db, venue_id, period, linked, closed_years):
+def persons_in_period(db, venue_id, period, linked, closed_years, keys=False):
     """Persons of one venue's period by scope, and why not if they cannot be counted.
 
     The one place that decides: counted from the hashes while the year is open, read from
-    the figures frozen at the close once it is closed. Returns (persons, reason) where
-    persons is {scope: Counter} (a scope missing: nobody) or None with reason
-    "spans_years" or "closed_year_cut".
+    the figures frozen at the close once it is closed. Returns (persons, person_keys,
+    reason): persons is {scope: Counter} (a scope missing: nobody) or None with reason
+    "spans_years" or "closed_year_cut"; person_keys, with `keys`, the key sums of the same
+    cells for published figures (else None).
     """
     if period.spans_years:
-        return None, "spans_years"
-    if period.first.year in closed_years:
-        if (period.first, period.last) not in frozen_ranges(period.first.year):
-            return None, "closed_year_cut"
-        return _frozen_persons(db, venue_id, period.first, period.last), None
-    return count_persons(linked.get(period.label, ())), None
-
+        return None, None, "spans_years"
+    year = period.first.year
+    if year in closed_years:
+        if (period.first, period.last) not in frozen_ranges(year):
+            return None, None, "closed_year_cut"
+        counts, frozen_keys = _frozen_persons(db, venue_id, period.first, period.last)
+        return counts, frozen_keys if keys else None, None
+    cells = person_cells(linked.get(period.label, ()))
+    counts = {scope: Counter({c: len(m) for c, m in by_column.items()})
+              for scope, by_column in cells.items()}
+    if not keys:
+        return counts, None, None
+    return counts, sum_keys(cells, person_keys(db, venue_id, year)), None

@@ -25,7 +25,7 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, periods, small_cells, tables, yearly_report
+from checkin.figures import dashboard_figures, periods, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
 from checkin.figures.exports import MEDIA_TYPES, write
@@ -90,7 +90,9 @@ def figures_context():
 @require_role("viewer")
 def dashboard(slug):
     venue = g.venue
-    board = dashboard_figures.dashboard(get_db(), venue["id"], venue_now(venue).date())
+    # Viewers read published figures only (docs/figures.md, "Who sees what").
+    board = dashboard_figures.dashboard(get_db(), venue["id"], venue_now(venue).date(),
+                                        published=not _is_staff())
     months = board["per_month"]
     so_far = _("up to and including %(day)s", day=_short_day(board["today"]))
     chart = bar_chart(
@@ -216,7 +218,31 @@ def _file_name(form, venue_ids, venue):
     where = venue["slug"] if venue_ids == [venue["id"]] else form.venue.data
     parts = ["checkin", where, form.first.data.isoformat(), form.last.data.isoformat(),
              form.group.data] + (["by-activity"] if form.by_activity.data else [])
+    parts += ["published"] if form.published else []
     return "-".join(parts) + "." + form.fmt.data
+
+
+def _less_hiding_than_configured(form):
+    """An exact export hiding less than MIN_CELL: staff may, and the audit log says who did."""
+    configured = current_app.config.get("MIN_CELL", 3)
+    chosen = form.min_cell_number
+    return not form.published and (chosen is None or chosen < configured)
+
+
+def _audit_low_hiding(form, venue_ids, venue, action):
+    chosen = form.min_cell_number
+    where = ",".join(v["slug"] for v in _seen_venues() if v["id"] in venue_ids)
+    detail = (f"{action}: {form.first.data}–{form.last.data}, {form.group.data}"
+              f"{' by activity' if form.by_activity.data else ''}, "
+              f"min-cell {chosen if chosen else 'none'} "
+              f"(configured {current_app.config.get('MIN_CELL', 3)}), {where}")
+    audit_line("export with less hiding", detail, venue)
+
+
+def _last_published_month(venue):
+    """The first and last day of the year up to the last month that has ended."""
+    last = periods.last_whole("month", venue_now(venue).date())[1]
+    return dt.date(last.year, 1, 1), last
 
 
 @blueprint.get("/staff/<slug>/export")
@@ -229,12 +255,14 @@ def export(slug):
               if v["id"] != venue["id"]]
     if len(seen) > 1:
         pairs.append((ALL_VENUES, _("All venues you may see (%(n)s)", n=len(seen))))
-    form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), formdata=request.args
-                      if request.args else None)
-    page = {"venue": venue, "form": form, "table": None, "error": None}
+    form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), exact_allowed=_is_staff(),
+                      formdata=request.args if request.args else None)
+    page = {"venue": venue, "form": form, "table": None, "error": None, "note": None}
     if not request.args:
         today = venue_now(venue).date()
         form.first.data, form.last.data = dt.date(today.year, 1, 1), today
+        if form.published:
+            form.first.data, form.last.data = _last_published_month(venue)
         form.venue.data = venue["slug"]
         return render_template("figures/export.html", **page)
     if not form.validate():
@@ -243,19 +271,34 @@ def export(slug):
     if error:
         form.venue.errors = [error]
         return render_template("figures/export.html", **page), BAD_INPUT
+    today = venue_now(venue).date()
+    locale = current_app.config["DEFAULT_LOCALE"]
     try:
+        if form.published:
+            first, last, note = periods.published_range(
+                form.first.data, form.last.data, form.group.data, today, _locale())
+            if note:
+                # Widened: say so and let them look before anything is downloaded.
+                for field, day in ((form.first, first), (form.last, last)):
+                    field.data, field.raw_data = day, None
+                page["note"] = note
         # The installation's language, as `checkin export` uses: one file for both doors.
         table = tables.figures(
             get_db(), form.first.data, form.last.data, form.group.data,
             by_activity=form.by_activity.data, venue_ids=venue_ids,
-            min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"])
+            min_cell=form.min_cell_number, locale=locale, published=form.published,
+            today=today)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
-    if request.args.get("download"):
+    if request.args.get("download") and not page["note"]:
+        if _less_hiding_than_configured(form):
+            _audit_low_hiding(form, venue_ids, venue, "download")
         name = _file_name(form, venue_ids, venue)
         return Response(write(table, form.fmt.data), mimetype=MEDIA_TYPES[form.fmt.data],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if _less_hiding_than_configured(form):
+        _audit_low_hiding(form, venue_ids, venue, "shown")
     page["table"] = table
     page["preview"] = table.rows[:PREVIEW_ROWS]
     return render_template("figures/export.html", **page)
@@ -267,46 +310,57 @@ def _number(value):
     return value if isinstance(value, int) else 0
 
 
-def _ratings(venue, year, min_cell):
+def _ratings(venue, year, min_cell, published):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    rows = feedback.ratings(get_db(), venue["id"], first, last, "month")
-    whole = feedback.ratings(get_db(), venue["id"], first, last, "year")[0]
+    rows = feedback.ratings(get_db(), venue["id"], first, last, "month", published=published)
+    whole = feedback.ratings(get_db(), venue["id"], first, last, "year",
+                             published=published)[0]
     if not whole["count"]:
         return None
 
     def shown(row):  # too few ratings: no mean that could be one person's answer
-        small = 0 < row["count"] < min_cell
+        small = not published and 0 < row["count"] < min_cell
         return {"period": row["period"], "count": f"<{min_cell}" if small else row["count"],
                 "mean": None if small else row["mean"]}
 
     return {"months": [shown(r) for r in rows], "year": shown(whole)}
 
 
-def _survey_results(venue, year, min_cell):
-    """Each survey open during the year, counts under min_cell hidden as in the exports."""
+def _survey_results(venue, year, min_cell, published):
+    """Each survey open during the year: exact with counts under min_cell hidden as in the
+    exports, or published (perturbed) once the survey has closed."""
     out = []
+    today = venue_now(venue).date()
     for survey in surveys.surveys(get_db(), venue["id"]):
         if not (survey["opens"][:4] <= str(year) <= survey["closes"][:4]):
             continue
-        result = surveys.results(get_db(), survey["id"])[0]
-        for question in result["questions"]:
-            values = {o["value"]: o["count"] for o in question["options"]}
-            values["answered"] = question["answered"]
-            hidden = small_cells.suppress_small_cells(
-                values, [([o["value"] for o in question["options"]], "answered")], min_cell)
-            question["answered_shown"] = hidden.get("answered", question["answered"])
-            for option in question["options"]:
-                option["shown"] = hidden.get(option["value"], option["count"])
-                if option["value"] in hidden:
-                    option["share"] = None
-        out.append({"survey": survey, "result": result})
+        if published and not surveys.may_publish(survey, today):
+            continue  # its results are published when it has closed
+        result = surveys.results(get_db(), survey["id"], published=published)
+        if not published:
+            surveys.hide_small_answers(result, min_cell)
+        out.append({"survey": survey, "result": result[0]})
     return out
+
+
+def _report_version(venue):
+    """Viewers get the published report only; staff the exact one unless they ask for the
+    published one (?version=published), for the city."""
+    return not _is_staff() or request.args.get("version") == "published"
 
 
 def _report_page(venue, year, form, status=200):
     locale = _locale()
-    report = yearly_report.yearly_report(get_db(), venue["id"], year, locale=locale,
-                                         today=venue_now(venue).date())
+    published = _report_version(venue)
+    try:
+        report = yearly_report.yearly_report(
+            get_db(), venue["id"], year, locale=locale, published=published,
+            min_cell=current_app.config.get("MIN_CELL", 3), today=venue_now(venue).date())
+    except periods.FiguresError:
+        return render_template(
+            "figures/report.html", venue=venue, year=year, report=None, form=form,
+            may_write=_is_staff(), published=published, is_staff=_is_staff(),
+            opens_on=dt.date(year + 1, 1, 1), locale_code=locale), status
     min_cell = report["min_cell"]
     this, before = report["this_year"], report["year_before"]
     periods_shown = [m["period"] for m in this["months"]]
@@ -318,7 +372,9 @@ def _report_page(venue, year, form, status=200):
          [_number(m["visits_total"]) for m in before["months"]]],
         [_month_name(m["period"], short=True) for m in this["months"]],
         _("Visits per month in %(year)s and %(before)s", year=year, before=year - 1),
-        desc=_("Hidden small numbers are drawn as 0. The table has the numbers.") + (
+        desc=(_("The numbers are published ones, changed a little. The table has them.")
+              if published else
+              _("Hidden small numbers are drawn as 0. The table has the numbers.")) + (
             " " + _("*: %(month)s is not over, %(so_far)s.", month=_month_name(incomplete),
                     so_far=so_far) if incomplete else ""),
         series_names=(str(year), str(year - 1)), width=480, height=250,
@@ -327,9 +383,9 @@ def _report_page(venue, year, form, status=200):
     )
     return render_template(
         "figures/report.html", venue=venue, year=year, report=report, this=this,
-        before=before, chart=chart, form=form, may_write=_is_staff(),
-        ratings=_ratings(venue, year, min_cell),
-        survey_results=_survey_results(venue, year, min_cell), locale_code=locale,
+        before=before, chart=chart, form=form, may_write=_is_staff(), is_staff=_is_staff(),
+        published=published, ratings=_ratings(venue, year, min_cell, published),
+        survey_results=_survey_results(venue, year, min_cell, published), locale_code=locale,
         so_far=so_far,
     ), status
 
@@ -337,13 +393,18 @@ def _report_page(venue, year, form, status=200):
 @blueprint.get("/staff/<slug>/report")
 @require_role("viewer")
 def report_now(slug):
-    return redirect(url_for("figures.report", slug=slug, year=venue_now(g.venue).year))
+    year = venue_now(g.venue).year
+    if not _is_staff():
+        year -= 1  # the latest year a viewer can read is the one that has ended
+    return redirect(url_for("figures.report", slug=slug, year=year))
 
 
 @blueprint.get("/staff/<slug>/report/<int:year>")
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
+    if not dt.MINYEAR < year < dt.MAXYEAR:
+        abort(404)  # a year before it or after it could not be shown
     form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
     return _report_page(venue, year, form)
 

@@ -5,6 +5,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from checkin.figures.cell_key import publish_count
 from checkin.figures.columns import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -15,7 +16,7 @@ from checkin.figures.columns import (
     SOURCES,
     VISIT_COLUMNS,
 )
-from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
+from checkin.figures.periods import FiguresError, Period, periods, published_range  # noqa: F401
 from checkin.figures.persons import ALL, no_persons, persons_in_period
 from checkin.figures.small_cells import hide_small_cells
 from checkin.i18n import translator
@@ -38,11 +39,28 @@ def _label_of(group):
     return lambda bucket: bucket
 
 
-def _raw_counts(db, venue_id, first, last, group):
+# Visits by period, activity, gender, source and whether a remembered phone made them; the
+# keyed one adds up the record keys for published figures (the covering index has no key,
+# so only those read the rows).
+_COUNTS = (
+    "SELECT substr(date, 1, ?), activity_id, gender, source, "
+    "person_hash IS NOT NULL OR hash_removed, count(*), 0 FROM visit "
+    "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+    "GROUP BY 1, 2, 3, 4, 5")
+_KEYED_COUNTS = (
+    "SELECT substr(date, 1, ?), activity_id, gender, source, "
+    "person_hash IS NOT NULL OR hash_removed, count(*), coalesce(sum(record_key), 0) FROM visit "
+    "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+    "GROUP BY 1, 2, 3, 4, 5")
+
+
+def _raw_counts(db, venue_id, first, last, group, with_keys=False):
     """Visits counted per (period label, activity id) and the hashed visits behind them.
 
-    Returns (visits, linked): visits[(label, activity)] is a Counter of visit columns;
-    linked[label] the period's (hash, activity, gender answer) oldest first.
+    Returns (visits, keys, linked): visits[(label, activity)] is a Counter of visit columns,
+    keys[(label, activity)] with `with_keys` the sums of the same cells' record keys (for
+    published figures, else zeros); linked[label] the period's (hash, activity, gender
+    answer) oldest day first.
     """
     bucket, label_of = _BUCKET[group], _label_of(group)
     span = [bucket, venue_id, first.isoformat(), last.isoformat()]
@@ -51,20 +69,20 @@ def _raw_counts(db, venue_id, first, last, group):
     gender_column = {g: f"visits_{c}" for g, c in zip(GENDERS, GENDER_COLUMNS, strict=True)}
     gender_column[None] = "visits_unstated"  # a skipped question is unstated for the visit
     source_column = {s: f"visits_{s}" for s in SOURCES}
-    visits = defaultdict(Counter)
+    visits, keys = defaultdict(Counter), defaultdict(Counter)
     # A visit whose hash the yearly close removed still came from a remembered phone.
     # Set-aside check-ins (a flood, visits/set_aside.py) leave every figure.
-    for b, activity, gender, source, n, linked in cursor.execute(
-        "SELECT substr(date, 1, ?), activity_id, gender, source, count(*), "
-        "count(person_hash) + sum(hash_removed) FROM visit "
-        "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
-        "GROUP BY 1, 2, 3, 4", span,
+    for b, activity, gender, source, linked, n, key in cursor.execute(
+        _KEYED_COUNTS if with_keys else _COUNTS, span,
     ).fetchall():
-        counts = visits[(label_of(b), activity)]
-        counts[gender_column[gender]] += n
-        counts[source_column[source]] += n
-        counts["visits_total"] += n
-        counts["visits_unlinked"] += n - linked
+        cell = (label_of(b), activity)
+        counts, sums = visits[cell], keys[cell]
+        columns = [gender_column[gender], source_column[source], "visits_total"]
+        if not linked:
+            columns.append("visits_unlinked")
+        for c in columns:
+            counts[c] += n
+            sums[c] += key
     linked = defaultdict(list)
     for b, person, activity, gender in cursor.execute(
         "SELECT substr(date, 1, ?), person_hash, activity_id, gender FROM visit "
@@ -73,7 +91,7 @@ def _raw_counts(db, venue_id, first, last, group):
         "ORDER BY date", span,  # the day decides a person's latest answer (count_persons)
     ).fetchall():
         linked[label_of(b)].append((person, activity, gender))
-    return visits, linked
+    return visits, keys, linked
 
 
 
@@ -85,25 +103,29 @@ def activity_order(name):
 
 @dataclass
 class Table:
-    """One export: the columns, the rows (numbers, hidden marks, '' for empty, text) and
-    how many cells were hidden as small and how many to protect them."""
+    """One export: the columns, the rows (numbers, hidden marks, '' for empty, text), how
+    many cells were hidden as small and how many to protect them, and whether the numbers
+    are published ones (perturbed by the cell-key method) or exact."""
 
     columns: list
     rows: list
     min_cell: int | None = None
     hidden_small: int = 0
     hidden_protecting: int = 0
+    published: bool = False
 
 
-def _venue_rows(db, venue, first, last, group, activities, notes, closed_years):
-    """A venue's period rows and, for each, its activity rows: raw numbers."""
-    visits, linked = _raw_counts(db, venue["id"], first, last, group)
+def _venue_rows(db, venue, first, last, group, activities, notes, closed_years, published):
+    """A venue's period rows and, for each, its activity rows: raw numbers; with
+    `published`, also {id(row): Counter of each count cell's key sum}."""
+    visits, visit_keys, linked = _raw_counts(db, venue["id"], first, last, group, published)
     by_period = defaultdict(list)
     for (label, activity) in visits:
         by_period[label].append(activity)
-    out = []
+    out, keys = [], {}
     for period in periods(first, last, group):
-        persons, reason = persons_in_period(db, venue["id"], period, linked, closed_years)
+        persons, person_keys, reason = persons_in_period(
+            db, venue["id"], period, linked, closed_years, keys=published)
         base = {
             "period": period.label, "venue": venue["slug"], "activity": "",
             "note": notes[reason] if reason else "",
@@ -116,6 +138,7 @@ def _venue_rows(db, venue, first, last, group, activities, notes, closed_years):
             return persons.get(scope) or no_persons()
 
         total = dict(base, **{c: 0 for c in VISIT_COLUMNS})
+        total_keys = Counter()
         activity_rows = []
         present = sorted(
             by_period.get(period.label, []),
@@ -129,21 +152,47 @@ def _venue_rows(db, venue, first, last, group, activities, notes, closed_years):
                 total[c] += counts[c]
             row.update(persons_of(activity))
             activity_rows.append(row)
+            if published:
+                total_keys.update(visit_keys[(period.label, activity)])
+                keys[id(row)] = visit_keys[(period.label, activity)] + (
+                    (person_keys or {}).get(activity) or Counter())
         total.update(persons_of(ALL))
+        if published:
+            keys[id(total)] = total_keys + ((person_keys or {}).get(ALL) or Counter())
         out.append((total, activity_rows))
-    return out
+    return out, keys
+
+
+def publish_rows(blocks, keys):
+    """Perturb every count cell of the rows on its own, totals included (cell-key method)."""
+    for total, activity_rows in blocks:
+        for row in (total, *activity_rows):
+            sums = keys[id(row)]
+            for c in COUNT_COLUMNS:
+                if row[c] is not None:
+                    row[c] = publish_count(row[c], sums[c])
 
 
 
 def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cell=None,
-            locale="sv", venue_ids=None):
+            locale="sv", venue_ids=None, published=False, today=None):
     """The export table for first..last (dates), one row per period (and activity).
 
     One venue (`venue_id`), some (`venue_ids`, e.g. those a staff account may see) or,
     with neither, every venue; several venues come in slug order, each hidden on its own.
+    `published`: the figures that leave the organisation, every count perturbed on its own
+    by the cell-key method, nothing hidden; only whole periods that ended before `today`
+    (periods.published_range widens a range to them or says why not).
     """
     if min_cell is not None and min_cell < 2:
         raise FiguresError("min-cell must be 2 or more")
+    if published:
+        if min_cell is not None:
+            raise FiguresError("published figures hide nothing: they have no min-cell")
+        if today is None:
+            raise FiguresError("published figures need today's date")
+        if published_range(first, last, group, today, locale)[2]:
+            raise FiguresError("published figures need whole periods: widen the range first")
     periods(first, last, group)  # checks the group and the range
     _ = translator(locale).gettext
     notes = {
@@ -164,12 +213,15 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
             "SELECT id, slug FROM venue WHERE id = ?", [venue_id])]
         if not venue_list:
             raise FiguresError(f"no venue with id {venue_id}")
-    table = Table(columns=list(COLUMNS), rows=[], min_cell=min_cell)
+    table = Table(columns=list(COLUMNS), rows=[], min_cell=min_cell, published=published)
     for venue in venue_list:
         activities = {row[0]: row[1] for row in db.execute(
             "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
-        blocks = _venue_rows(db, venue, first, last, group, activities, notes, closed)
-        if min_cell:
+        blocks, keys = _venue_rows(db, venue, first, last, group, activities, notes, closed,
+                                   published)
+        if published:
+            publish_rows(blocks, keys)
+        elif min_cell:
             hide_small_cells(blocks, min_cell)
         for total, activity_rows in blocks:
             table.rows.extend(activity_rows if by_activity else [total])

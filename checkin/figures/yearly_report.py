@@ -7,7 +7,12 @@ from collections import Counter
 from babel.dates import format_date
 
 from checkin.db import writing
-from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
+from checkin.figures.periods import (  # noqa: F401
+    FiguresError,
+    Period,
+    periods,
+    published_range,
+)
 from checkin.figures.tables import activity_order, figures
 from checkin.i18n import translator
 from checkin.visits import set_aside
@@ -63,9 +68,10 @@ def incomplete_month(year, until):
     return until.strftime("%Y-%m") if until < following - dt.timedelta(days=1) else None
 
 
-def _year_figures(db, venue_id, year, min_cell, locale):
+def _year_figures(db, venue_id, year, min_cell, locale, published=False, today=None):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    kw = {"venue_id": venue_id, "min_cell": min_cell, "locale": locale}
+    kw = {"venue_id": venue_id, "min_cell": min_cell, "locale": locale,
+          "published": published, "today": today}
     total = figures(db, first, last, "year", **kw)
     months = figures(db, first, last, "month", **kw)
     activities = figures(db, first, last, "year", by_activity=True, **kw)
@@ -90,9 +96,9 @@ def _set_aside_when(when, locale):
 
 
 def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, locale,
-                closed=False, set_aside_visits=0, set_aside_when=()):
+                closed=False, set_aside_visits=0, set_aside_when=(), published=False):
     """The method paragraph: how visits and persons were counted, what was set aside as a
-    flood, and what was hidden."""
+    flood, and what was hidden or, in published figures, changed."""
     _ = translator(locale).gettext
     parts = [
         _("Visits are check-ins by QR code and on the tablet at the door, plus the counts "
@@ -123,7 +129,17 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
             "Persons were counted just before that and kept for every day, week and month "
             "and every run of whole months, so these numbers are the same as before; a "
             "period cut at another day has no persons."))
-    if min_cell:
+    if published:
+        parts.append(_(
+            "Small numbers have been changed a little at random, the same way every time, so "
+            "that no single visitor can be worked out. Statistics Sweden (SCB) uses the same "
+            "method."))
+        parts.append(_(
+            "Every number, totals included, was changed on its own by at most 2, and no number "
+            "is shown as 1 or 2 (0 can stand for 0, 1 or 2). So a total may differ a little "
+            "from the sum of its parts, and shares and means are worked out from the changed "
+            "numbers."))
+    elif min_cell:
         parts.append(_(
             "To keep anyone from being recognised, counts from 1 to %(below)s are shown as "
             "<%(n)s (%(small)s cells in this report), and %(protecting)s more cells are shown "
@@ -133,28 +149,42 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
     return " ".join(parts)
 
 
-def yearly_report(db, venue_id, year, *, today, min_cell=3, locale="sv"):
+def yearly_report(db, venue_id, year, *, today, min_cell=3, locale="sv", published=False):
     """Everything the yearly report page shows, the year before beside it, as made on
-    `today` (the venue's local date): nothing after it is counted, and the report says so."""
+    `today` (the venue's local date): nothing after it is counted, and the report says so.
+
+    `published`: the report for the city, every number perturbed by the cell-key method and
+    nothing hidden; only for a year that ended before `today` (FiguresError says so). Without
+    it: exact figures with small cells hidden, for use inside the organisation.
+    """
+    if published:
+        published_range(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", today, locale)
+        min_cell = None
     until = covers_until(year, today)
-    this = _year_figures(db, venue_id, year, min_cell, locale)
-    before = _year_figures(db, venue_id, year - 1, min_cell, locale)
-    raw = figures(db, dt.date(year, 1, 1), dt.date(year, 12, 31), "year",
-                  venue_id=venue_id).rows[0]
+    this = _year_figures(db, venue_id, year, min_cell, locale, published, today)
+    before = _year_figures(db, venue_id, year - 1, min_cell, locale, published, today)
+    if published:  # the method paragraph gives no number that the tables do not publish
+        visits = this["total"]["visits_total"]
+        unlinked = min(visits, this["total"]["visits_unlinked"])
+    else:
+        raw = figures(db, dt.date(year, 1, 1), dt.date(year, 12, 31), "year",
+                      venue_id=venue_id).rows[0]
+        visits, unlinked = raw["visits_total"], raw["visits_unlinked"]
     aside, aside_when = set_aside.in_range(db, venue_id, dt.date(year, 1, 1),
                                            dt.date(year, 12, 31))
     return {
-        "venue_id": venue_id, "year": year, "min_cell": min_cell, "until": until,
-        "covers": covers_text(year, until, locale), "until_text": _day(until, locale),
+        "venue_id": venue_id, "year": year, "min_cell": min_cell, "published": published,
+        "until": until, "covers": covers_text(year, until, locale),
+        "until_text": _day(until, locale),
         "incomplete_month": incomplete_month(year, until), "until_month": until.strftime("%Y-%m"),
         "activities_held": activities_held(db, venue_id, year, until),
         "this_year": this, "year_before": before,
         "narrative": get_narrative(db, venue_id, year),
         "method": method_text(
-            min_cell=min_cell, visits=raw["visits_total"], unlinked=raw["visits_unlinked"],
+            min_cell=min_cell, visits=visits, unlinked=unlinked,
             hidden_small=this["hidden_small"], hidden_protecting=this["hidden_protecting"],
             locale=locale, closed=year in closed_years(db), set_aside_visits=aside,
-            set_aside_when=aside_when),
+            set_aside_when=aside_when, published=published),
     }
 
 

@@ -1,6 +1,7 @@
 """Recording visits: one a day per remembered phone, nothing that identifies anyone. No Flask."""
 
 from checkin.db import writing
+from checkin.figures.cell_key import stored_record_key
 from checkin.row_ids import new_row_id
 
 GENDERS = ("woman", "man", "other", "unstated")
@@ -33,8 +34,9 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
         visit_id = new_row_id(db, "visit")
         db.execute(
             "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash],
+            "person_hash, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash,
+             stored_record_key()],
         )
         return visit_id, False
 
@@ -81,9 +83,10 @@ def add_tally(db, *, venue_id, day, activity_id, gender, step):
     with writing(db):
         if step > 0:
             db.execute(
-                "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source) "
-                "VALUES (?, ?, ?, ?, NULL, ?, 'tally')",
-                [new_row_id(db, "visit"), venue_id, activity_id, day.isoformat(), gender])
+                "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+                "record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', ?)",
+                [new_row_id(db, "visit"), venue_id, activity_id, day.isoformat(), gender,
+                 stored_record_key()])
             return True
         # Tallied visits of one activity, day and gender are alike: any one of them goes.
         row = db.execute(
