@@ -44,8 +44,8 @@ def row(html, label, table=None):
 
 # --- dashboard ------------------------------------------------------------------------------
 
-def test_dashboard_shows_today_week_month_months_and_busiest(viewer, worked):
-    response = viewer.get("/staff/mallis/figures")
+def test_dashboard_shows_today_week_month_months_and_busiest(staff, worked):
+    response = staff.get("/staff/mallis/figures")
     html = text(response)
     assert response.status_code == 200
     assert "Siffror för Mallis" in html
@@ -61,8 +61,8 @@ def test_dashboard_shows_today_week_month_months_and_busiest(viewer, worked):
     assert "<svg" in html and "<script" not in html and "style=" not in html
 
 
-def test_dashboard_in_english(viewer, worked):
-    html = text(english(viewer).get("/staff/mallis/figures"))
+def test_dashboard_in_english(staff, worked):
+    html = text(english(staff).get("/staff/mallis/figures"))
     assert "Figures for Mallis" in html and "Busiest activities" in html
     assert row(html, "December 2025") == ["4", "1", "0"]
     assert "8 of 12 visits (67 %) came from remembered phones" in html
@@ -70,8 +70,8 @@ def test_dashboard_in_english(viewer, worked):
 
 # --- export ---------------------------------------------------------------------------------
 
-def test_export_page_download_is_the_same_file_as_the_command(app, viewer, worked):
-    response = viewer.get(EXPORT, query_string=GOOD)
+def test_export_page_download_is_the_same_file_as_the_command(app, staff, worked):
+    response = staff.get(EXPORT, query_string=GOOD)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert 'filename="checkin-mallis-2025-12-01-2026-02-28-year.csv"' in (
@@ -85,12 +85,12 @@ def test_export_page_download_is_the_same_file_as_the_command(app, viewer, worke
     assert lines[1].startswith("2025,mallis,,<3,<3,0,<3,4,<3,<3,0,0,<3,")
 
 
-def test_export_by_activity_and_every_venue_match_the_command(app, viewer, worked, victor):
+def test_export_by_activity_and_every_venue_match_the_command(app, staff, worked, victor):
     for extra, args in [({"by_activity": "y", "group": "month", "min_cell": "none"},
                          ["--group", "month", "--by-activity"]),
                         ({"venue": "all", "group": "week"},
                          ["--group", "week", "--min-cell", "3"])]:
-        response = viewer.get(EXPORT, query_string={**GOOD, **extra})
+        response = staff.get(EXPORT, query_string={**GOOD, **extra})
         command = ["export", "--from", "2025-12-01", "--to", "2026-02-28", *args]
         if extra.get("venue") != "all":
             command += ["--venue", "mallis"]
@@ -98,8 +98,8 @@ def test_export_by_activity_and_every_venue_match_the_command(app, viewer, worke
         assert response.data == app.test_cli_runner().invoke(args=command).stdout_bytes
 
 
-def test_export_xlsx_opens_in_openpyxl(viewer, worked):
-    response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "xlsx", "group": "month"})
+def test_export_xlsx_opens_in_openpyxl(staff, worked):
+    response = staff.get(EXPORT, query_string={**GOOD, "fmt": "xlsx", "group": "month"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [c.value for c in sheet[1]][:3] == ["period", "venue", "activity"]
@@ -108,8 +108,8 @@ def test_export_xlsx_opens_in_openpyxl(viewer, worked):
     assert sheet.cell(row=2, column=8).value == 4          # visits_total, a number
 
 
-def test_export_preview_shows_the_first_rows(viewer, worked):
-    response = viewer.get(EXPORT, query_string={**GOOD, "download": "", "show": "1",
+def test_export_preview_shows_the_first_rows(staff, worked):
+    response = staff.get(EXPORT, query_string={**GOOD, "download": "", "show": "1",
                                                 "group": "month", "min_cell": "none"})
     html = text(response)
     assert response.status_code == 200 and response.mimetype == "text/html"
@@ -117,8 +117,8 @@ def test_export_preview_shows_the_first_rows(viewer, worked):
     assert "<td>2026-01</td><td>mallis</td><td></td><td>2</td><td>2</td><td>1</td>" in html
 
 
-def test_export_page_opens_with_this_year_and_min_cell_three(viewer, mallis):
-    html = text(viewer.get(EXPORT))
+def test_export_page_opens_with_this_year_and_min_cell_three(staff, mallis):
+    html = text(staff.get(EXPORT))
     assert 'value="2026-01-01"' in html and 'value="2026-11-23"' in html
     assert re.search(r'<option selected value="3">|<option value="3" selected>', html)
     assert "Ladda ner filen" in html
@@ -134,9 +134,9 @@ def test_export_page_opens_with_this_year_and_min_cell_three(viewer, mallis):
     ({"fmt": "pdf"}, "Välj CSV eller Excel."),
     ({"venue": "nowhere"}, "Det finns ingen verksamhet som heter nowhere."),
 ])
-def test_export_bad_input_shows_the_form_again_and_downloads_nothing(viewer, worked, change,
+def test_export_bad_input_shows_the_form_again_and_downloads_nothing(staff, worked, change,
                                                                      message):
-    response = viewer.get(EXPORT, query_string={**GOOD, **change})
+    response = staff.get(EXPORT, query_string={**GOOD, **change})
     assert response.status_code == 400
     assert response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
@@ -155,7 +155,8 @@ def test_export_of_a_venue_the_account_may_not_see_is_refused(app, db, client, w
     assert client.get("/staff/victor/export").status_code == 403
     assert client.get("/staff/victor/figures").status_code == 403
     # "all venues" for her is Mallis alone
-    response = client.get(EXPORT, query_string={**GOOD, "venue": "all"})
+    response = client.get(EXPORT, query_string={**GOOD, "venue": "all", "first": "2025-01-01",
+                                                "last": "2025-12-31"})
     assert response.status_code == 200
     assert {line.split(",")[1] for line in response.data.decode("utf-8-sig").splitlines()[1:]} == {
         "mallis"}
@@ -163,8 +164,8 @@ def test_export_of_a_venue_the_account_may_not_see_is_refused(app, db, client, w
 
 # --- the yearly report ----------------------------------------------------------------------
 
-def test_report_shows_the_years_figures_in_swedish(viewer, worked):
-    response = viewer.get("/staff/mallis/report/2026")
+def test_report_shows_the_years_figures_in_swedish(staff, worked):
+    response = staff.get("/staff/mallis/report/2026")
     html = text(response)
     assert response.status_code == 200
     assert "Årsrapport 2026" in html and "Så gick året" in html
@@ -178,14 +179,55 @@ def test_report_shows_the_years_figures_in_swedish(viewer, worked):
     assert "*: november är inte slut: det här är siffrorna till och med 23 november." in html
     assert "inte en uppskattning" in html
     assert "<svg" in html and "<script" not in html and "style=" not in html
+    assert "Internt: exakta siffror, bara för bruk inom organisationen." in html
+    assert 'id="published-mark"' not in html
+
+
+def test_a_viewer_gets_the_published_report_of_an_ended_year_only(viewer, worked):
+    """Issue 14: the city's report is perturbed, whole and finished; no count is 1 or 2."""
+    html = text(viewer.get("/staff/mallis/report/2026"))
+    assert "kan läsas när året är slut, från 1 januari 2027" in html
+    assert 'id="compare"' not in html and "Internt" not in html
+    assert viewer.get("/staff/mallis/report").location.endswith("/staff/mallis/report/2025")
+    html = text(viewer.get("/staff/mallis/report/2025?version=exact"))
+    assert 'id="published-mark"' in html and "Internt" not in html
+    assert "Summor kan skilja sig lite från summan av delarna." in html
+    assert "Små tal har ändrats lite slumpmässigt, på samma sätt varje gång, så att ingen " \
+           "enskild besökare kan räknas fram. Samma metod använder SCB." in html
+    assert "&lt;3" not in html and 'id="report-versions"' not in html
+    for table in ("visits-by-month", "persons-by-month"):
+        cells = re.findall(r'<td class="num">([^<]*)</td>',
+                           html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0])
+        assert cells and all(int(c) == 0 or int(c) >= 3 for c in cells), table
     assert 'id="narrative-form"' not in html               # a viewer reads, does not write
 
 
-def test_report_in_english(viewer, worked):
-    html = text(english(viewer).get("/staff/mallis/report/2026"))
+def test_staff_print_the_report_either_way(staff, worked):
+    exact = text(staff.get("/staff/mallis/report/2025"))
+    assert 'id="internal-mark"' in exact and "&lt;3" in exact
+    published = text(staff.get("/staff/mallis/report/2025?version=published"))
+    assert 'id="internal-mark"' not in published and 'id="published-mark"' in published
+    assert "&lt;3" not in published and "Samma metod använder SCB." in published
+    assert text(staff.get("/staff/mallis/report/2026?version=published")).count(
+        "kan läsas när året är slut") == 1
+
+
+def test_report_in_english(staff, worked):
+    html = text(english(staff).get("/staff/mallis/report/2026"))
     assert "Yearly report 2026" in html and "How the year went" in html
     assert "persons reached is a floor, not an estimate" in html
     assert row(html, "Visits") == ["8", "4"]
+    assert "Internal: exact figures, for use inside the organisation only." in html
+
+
+def test_the_published_report_in_english(viewer, worked):
+    html = text(english(viewer).get("/staff/mallis/report/2025"))
+    assert "Small numbers have been changed a little at random, the same way every time, so " \
+           "that no single visitor can be worked out. Statistics Sweden (SCB) uses the same " \
+           "method." in html
+    assert "Totals may differ a little from the sum of their parts." in html
+    html = text(viewer.get("/staff/mallis/report/2026"))
+    assert "The published report for 2026 can be read when the year has ended" in html
 
 
 def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
@@ -225,7 +267,7 @@ def test_a_viewer_cannot_save_the_narrative(db, viewer, worked):
     assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == ""
 
 
-def test_report_shows_ratings_and_survey_results(db, viewer, worked):
+def test_report_shows_ratings_and_survey_results(db, staff, worked):
     import datetime as dt
 
     from checkin.feedback import smileys as feedback
@@ -244,7 +286,7 @@ def test_report_shows_ratings_and_survey_results(db, viewer, worked):
     question = survey["questions"][0]["id"]
     for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:
         surveys.record_response(db, survey, dt.date(2026, 10, 5), {question: value})
-    html = text(viewer.get("/staff/mallis/report/2026"))
+    html = text(staff.get("/staff/mallis/report/2026"))
     assert row(html, "mars", "ratings") == ["3", "4.0"]
     assert row(html, "april", "ratings") == ["&lt;3", "–"]             # one rating: no mean
     assert row(html, "Hela året", "ratings")[-2:] == ["4", "3.2"]

@@ -360,7 +360,8 @@ def _report_page(venue, year, form, status=200):
         return render_template(
             "figures/report.html", venue=venue, year=year, report=None, form=form,
             may_write=_is_staff(), published=published, is_staff=_is_staff(),
-            opens_on=dt.date(year + 1, 1, 1), locale_code=locale), status
+            opens_on=format_date(dt.date(year + 1, 1, 1), "d MMMM y", locale=locale),
+            locale_code=locale), status
     min_cell = report["min_cell"]
     this, before = report["this_year"], report["year_before"]
     periods_shown = [m["period"] for m in this["months"]]
