@@ -125,7 +125,16 @@ def perturb(true_value: int, cell_key: float) -> int:
 def publish_count(true_value: int, key_sum: int) -> int:
     """The published value of a cell from its true value and the sum of its records' stored
     keys (integers k * 2**32, as the database keeps them and SUM() adds them up)."""
-    return perturb(true_value, (int(key_sum) % KEY_SCALE) / KEY_SCALE)
+    if type(true_value) is not int or true_value < 0:  # noqa: E721  (bool is refused too)
+        return perturb(true_value, 0.0)  # raises the same error as perturb
+    if true_value == 0:
+        return 0  # most cells of a table: no lookup needed
+    k = int(key_sum) % KEY_SCALE
+    shift = max(0, true_value - TOP)
+    for published, lower, upper in PTABLE[true_value - shift]:
+        if lower <= k < upper:
+            return published + shift
+    raise AssertionError("the perturbation table does not cover [0, 1)")  # pragma: no cover
 
 
 def publish_cell(keys) -> int:

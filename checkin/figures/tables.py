@@ -153,24 +153,27 @@ def _venue_rows(db, venue, first, last, group, activities, notes, closed_years, 
             row.update(persons_of(activity))
             activity_rows.append(row)
             if published:
-                total_keys.update(visit_keys[(period.label, activity)])
-                keys[id(row)] = visit_keys[(period.label, activity)] + (
-                    (person_keys or {}).get(activity) or Counter())
+                own = visit_keys[(period.label, activity)]
+                for c, key in own.items():
+                    total_keys[c] += key
+                keys[id(row)] = (own, (person_keys or {}).get(activity, {}))
         total.update(persons_of(ALL))
         if published:
-            keys[id(total)] = total_keys + ((person_keys or {}).get(ALL) or Counter())
+            keys[id(total)] = (total_keys, (person_keys or {}).get(ALL, {}))
         out.append((total, activity_rows))
     return out, keys
 
 
-def publish_rows(blocks, keys):
-    """Perturb every count cell of the rows on its own, totals included (cell-key method)."""
-    for total, activity_rows in blocks:
-        for row in (total, *activity_rows):
-            sums = keys[id(row)]
-            for c in COUNT_COLUMNS:
-                if row[c] is not None:
-                    row[c] = publish_count(row[c], sums[c])
+def publish_rows(rows, keys):
+    """Perturb every count cell of the rows on its own, totals included (cell-key method):
+    `keys[id(row)]` is (visit key sums, person key sums) of the row's cells."""
+    for row in rows:
+        visit_sums, person_sums = keys[id(row)]
+        for c in VISIT_COLUMNS:
+            row[c] = publish_count(row[c], visit_sums.get(c, 0))
+        for c in PERSON_COLUMNS:
+            if row[c] is not None:
+                row[c] = publish_count(row[c], person_sums.get(c, 0))
 
 
 
@@ -219,12 +222,13 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
             "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
         blocks, keys = _venue_rows(db, venue, first, last, group, activities, notes, closed,
                                    published)
-        if published:
-            publish_rows(blocks, keys)
-        elif min_cell:
+        if min_cell:
             hide_small_cells(blocks, min_cell)
-        for total, activity_rows in blocks:
-            table.rows.extend(activity_rows if by_activity else [total])
+        shown = [row for total, activity_rows in blocks
+                 for row in (activity_rows if by_activity else [total])]
+        if published:  # each shown cell on its own: the rows left out need no change
+            publish_rows(shown, keys)
+        table.rows.extend(shown)
     for row in table.rows:
         for c in COUNT_COLUMNS:
             if row[c] is None:
