@@ -74,11 +74,12 @@ def build(db, visits, venues, years, today, seed=7):
                     gender = usual if rng.random() < 0.9 else gender
                 activity = rng.choice(choices) if rng.random() < 0.95 else None
                 hour = None if source == "tally" else rng.randint(10, 17)
-                rows.append((venue_id, activity, iso, hour, gender, source, person))
+                rows.append((venue_id, activity, iso, hour, gender, source, person,
+                             rng.getrandbits(32)))
         with db.conn:
             db.conn.executemany(
                 "INSERT INTO visit (venue_id, activity_id, date, hour, gender, source, "
-                "person_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                "person_hash, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.execute("ANALYZE")
 
 
@@ -107,6 +108,9 @@ def measure(db, today, runs):
                                            min_cell=3)), runs)),
         (f"{year} by month, one venue (report page)", median_ms(
             lambda: tables.figures(db, first, last, "month", venue_id=venue_id), runs)),
+        (f"{year} by month, one venue, published (the city's report page)", median_ms(
+            lambda: tables.figures(db, first, last, "month", venue_id=venue_id,
+                                   published=True, today=today), runs)),
         (f"full range {everything[0]}..{everything[1]} by month, every venue, CSV", median_ms(
             lambda: to_csv(tables.figures(db, dt.date.fromisoformat(everything[0]),
                                            dt.date.fromisoformat(everything[1]), "month")),

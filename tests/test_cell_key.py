@@ -314,3 +314,19 @@ def test_asking_again_gives_the_same_answer():
     rng = random.Random(7)
     records = keys(rng, 4)
     assert len({ck.publish_cell(records) for _ in range(100)}) == 1
+
+
+def test_publish_count_of_stored_keys_is_perturb_of_their_cell_key():
+    """The database keeps keys as integers k * 2**32 and adds them with SUM(): any sum gives
+    the published value of the cell key it stands for."""
+    rng = random.Random(11)
+    for _ in range(20000):
+        true_value = rng.randrange(40)
+        stored = [ck.stored_record_key() for _ in range(rng.randrange(1, 5))]
+        total = sum(stored) + rng.randrange(4) * SCALE  # sums past 2**32 wrap
+        assert ck.publish_count(true_value, total) == ck.perturb(
+            true_value, ck.cell_key([k / SCALE for k in stored]))
+    assert ck.publish_count(0, 12345) == 0
+    for bad in (-1, 2.0, True):
+        with pytest.raises(ValueError):
+            ck.publish_count(bad, 0)

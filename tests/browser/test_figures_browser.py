@@ -76,3 +76,38 @@ def test_phone_sized_dashboard_and_report(live_server, phone, reporter):
     phone.get_by_role("link", name="English").click()
     assert "Yearly report 2026" in phone.locator("h1").inner_text()
     screenshot(phone, "staff-report-en")
+
+
+def _pdf_text(pdf):
+    """The text of a PDF as Ghostscript reads it, or a skip where Ghostscript is missing."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("gs"):
+        pytest.skip("Ghostscript (gs) reads the printed PDF's text; it is not installed")
+    return subprocess.run(["gs", "-q", "-sDEVICE=txtwrite", "-o", "-", str(pdf)],
+                          capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def test_the_exact_report_says_internal_on_every_printed_page(live_server, browser,
+                                                              reporter, tmp_path):
+    """Issue 14: staff may print the report exact, for internal use, marked so on every
+    page; the published version (for the city) carries no such mark and no <3."""
+    page = browser.new_page()
+    log_in(page, live_server, reporter, PASSWORD)
+    printed = {}
+    for version in ("exact", "published"):
+        page.goto(live_server.url + "/staff/mallis/report/2025"
+                  + ("?version=published" if version == "published" else ""))
+        pdf = tmp_path / f"{version}.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
+        printed[version] = (pages, _pdf_text(pdf))
+    pages, words = printed["exact"]
+    print(f"exact report: {pages} A4 pages, the internal mark on "
+          f"{words.count('Internt:')}")
+    assert pages >= 2 and words.count("Internt:") == pages
+    pages, words = printed["published"]
+    assert "Internt" not in words and "<3" not in words
+    assert "Samma metod använder SCB." in words
+    page.close()
