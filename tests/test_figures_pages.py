@@ -132,6 +132,7 @@ def test_export_page_opens_with_this_year_and_min_cell_three(staff, mallis):
     ({"min_cell": "1"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
     ({"min_cell": "abc"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
     ({"fmt": "pdf"}, "Välj CSV eller Excel."),
+    ({"version": "secret"}, "Välj exakta eller publicerade siffror."),
     ({"venue": "nowhere"}, "Det finns ingen verksamhet som heter nowhere."),
 ])
 def test_export_bad_input_shows_the_form_again_and_downloads_nothing(staff, worked, change,

@@ -376,3 +376,31 @@ def test_a_viewers_export_writes_no_audit_line(db, viewer, worked):
     viewer.get("/staff/mallis/export", query_string={
         **EXACT, "first": "2025-01-01", "last": "2025-12-31", "min_cell": "none"})
     assert not audit_lines(db)
+
+
+def test_the_citys_report_perturbs_ratings_and_shows_closed_surveys_only(db, viewer, mallis):
+    for n in range(7):
+        smileys.record_rating(db, venue_id=mallis["id"], day=D("2025-03-03"),
+                              rating=5 if n % 2 else 4)
+    smileys.record_rating(db, venue_id=mallis["id"], day=D("2025-04-01"), rating=1)
+    closed = surveys.create_survey(db, venue_id=mallis["id"], title_sv="Hösten 2025",
+                                   opens=D("2025-10-01"), closes=D("2025-10-31"),
+                                   questions=[{"text_sv": "Behöver du mer stöd?"}])
+    still_open = surveys.create_survey(db, venue_id=mallis["id"], title_sv="Årsskiftet",
+                                       opens=D("2025-12-01"), closes=D("2026-12-31"),
+                                       questions=[{"text_sv": "Trivs du?"}])
+    for survey_id in (closed, still_open):
+        survey = surveys.get_survey(db, survey_id)
+        for value in ["yes", "no", "no", "no", "partly"]:
+            surveys.record_response(db, survey, D("2025-12-01") if survey_id == still_open
+                                    else D("2025-10-02"), {survey["questions"][0]["id"]: value})
+    html = text(viewer.get("/staff/mallis/report/2025"))
+    assert "Enkät: Hösten 2025" in html and "Årsskiftet" not in html
+    ratings = html.split('id="ratings"', 1)[1].split("</table>", 1)[0]
+    counts = re.findall(r'<td class="num">(\d+)</td><td class="num">', ratings)
+    assert counts and all(int(c) == 0 or int(c) >= 3 for c in counts)
+    assert "&lt;3" not in html  # nothing hidden: changed instead
+    survey = html.split("Enkät: Hösten 2025", 1)[1].split("</section>", 1)[0]
+    cells = re.findall(r'<td class="num">(\d+)</td>', survey)
+    assert cells and all(int(c) == 0 or int(c) >= 3 for c in cells)
+    assert "En enkät visas när den har stängt." in html
