@@ -80,9 +80,17 @@ def test_the_report_page_marks_december_as_begun_and_prints_local_times(app, db,
 
 
 def test_the_dashboard_marks_this_month_as_not_over(app, db, client, december):
-    make_user(db, "vera", "viewer")
-    log_in(client, "vera")
+    make_user(db, "anna", "staff")
+    log_in(client, "anna")
     html = text(client.get("/staff/mallis/figures"))
     assert '<th scope="row">december 2026*</th>' in html
     assert "*: den här månaden är inte slut, siffrorna gäller till och med 1 december." in html
     assert html.count('class="bar series-0 incomplete"') == 1
+
+
+def test_a_viewers_dashboard_ends_with_the_last_whole_month(app, db, client, december):
+    make_user(db, "vera", "viewer")
+    log_in(client, "vera")
+    html = text(client.get("/staff/mallis/figures"))
+    assert '<th scope="row">november 2026</th>' in html and "december 2026" not in html
+    assert "inte slut" not in html and 'incomplete' not in html

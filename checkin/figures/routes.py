@@ -95,15 +95,24 @@ def dashboard(slug):
                                         published=not _is_staff())
     months = board["per_month"]
     so_far = _("up to and including %(day)s", day=_short_day(board["today"]))
-    chart = bar_chart(
-        [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
-        [_month_name(m["month"], short=True) for m in months],
-        _("Visits per month, the last 12 months"),
-        desc=_("Each month beside the same month a year before. The table below has the "
-               "same numbers. *: this month is not over, %(so_far)s.", so_far=so_far),
-        series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
-        incomplete=len(months) - 1, incomplete_note=so_far,
-    )
+    if board["published"]:  # whole months that have ended: none is marked as not over
+        chart = bar_chart(
+            [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
+            [_month_name(m["month"], short=True) for m in months],
+            _("Visits per month, the last 12 whole months"),
+            desc=_("Each month beside the same month a year before. The table below has the "
+                   "same numbers."),
+            series_names=(_("Last 12 months"), _("A year before")), width=480, height=250)
+    else:
+        chart = bar_chart(
+            [[m["visits"] for m in months], [m["visits_year_before"] for m in months]],
+            [_month_name(m["month"], short=True) for m in months],
+            _("Visits per month, the last 12 months"),
+            desc=_("Each month beside the same month a year before. The table below has the "
+                   "same numbers. *: this month is not over, %(so_far)s.", so_far=so_far),
+            series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
+            incomplete=len(months) - 1, incomplete_note=so_far,
+        )
     return render_template("figures/dashboard.html", venue=venue, board=board, chart=chart,
                            is_staff=_is_staff(), is_admin=_is_admin(), so_far=so_far)
 
