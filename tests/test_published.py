@@ -15,8 +15,7 @@ from checkin.figures.periods import FiguresError, published_range
 from checkin.figures.tables import figures
 from checkin.migrations import migrations
 from checkin.visits import phones, recording, yearclose
-from tests.conftest import activity_id, audit_lines, log_in, make_user, text
-from tests.test_reports import WORKED, insert
+from tests.helpers import WORKED, activity_id, audit_lines, insert, log_in, make_user, text
 
 D = dt.date.fromisoformat
 TODAY = D("2026-11-23")  # the frozen clock's Monday

@@ -21,7 +21,7 @@ from math import inf
 import pytest
 
 from checkin.figures import cell_key as ck
-from tests.conftest import log_in, make_user
+from tests.helpers import log_in, make_user
 
 DATASETS = 1000
 YEAR = 2025
