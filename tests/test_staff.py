@@ -1,5 +1,7 @@
 """The staff side through the test client: every form's happy path and bad input."""
 
+import re
+
 import pytest
 
 from checkin.accounts import auth
@@ -413,36 +415,89 @@ def test_the_door_key_is_not_replaced_without_the_tick(staff, db, mallis):
 
 # --- tally ----------------------------------------------------------------------------------
 
-def test_tally_adds_and_removes_counts_apart_from_check_ins(staff, db, mallis):
+def tally_counts(db):
+    return dict(db.execute("SELECT gender, count(*) FROM visit WHERE source = 'tally' "
+                           "GROUP BY gender").fetchall())
+
+
+def tally(client, url, **data):
+    was = {f"was_{g}": "0" for g in ("woman", "man", "other", "unstated")}
+    return post_form(client, url, {**was, "step": "save", **data})
+
+
+def test_fifteen_people_are_typed_in_and_saved_in_one_go(staff, db, mallis):
     sygrupp = activity_id(db, "Sygrupp")
     url = f"/staff/mallis/tally?day=2026-11-23&activity={sygrupp}"
+    response = tally(staff, url, woman="4", man="10", unstated="1")
+    assert response.status_code == 302 and response.location.endswith("#saved")
+    assert tally_counts(db) == {"woman": 4, "man": 10, "unstated": 1}
+    assert {(v["source"], v["hour"], v["activity_id"], v["person_hash"])
+            for v in visits(db)} == {("tally", None, sygrupp, None)}
     page = text(staff.get(url))
-    assert "Sygrupp" in page
-    for gender in ("woman", "woman", "man"):
-        assert post_form(staff, url, {"gender": gender, "step": "1"}).status_code == 302
-    post_form(staff, url, {"gender": "woman", "step": "-1"})
-    rows = visits(db)
-    assert [(r["gender"], r["source"], r["hour"], r["activity_id"]) for r in rows] == [
-        ("man", "tally", None, sygrupp), ("woman", "tally", None, sygrupp)]
-    assert len(audit_lines(db)) == 4
+    assert "Sparat: 15 räknade av personal" in page and 'value="10"' in page
+    assert "kvinnor +4, män +10, inget svar +1" in page  # the undo names the last change
+
+
+def test_plus_and_minus_step_from_the_number_shown_and_keep_the_place(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    response = tally(staff, url, step="other:1")
+    assert response.location.endswith("#tally-other")
+    tally(staff, url, was_other="1", other="1", step="other:1")
+    tally(staff, url, was_other="2", other="2", step="other:-1")
+    assert tally_counts(db) == {"other": 1}
+    # A number typed and then + pressed: both count.
+    tally(staff, url, was_other="1", other="5", step="other:1")
+    assert tally_counts(db) == {"other": 6}
+
+
+def test_two_phones_counting_at_once_both_count(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, step="man:1")
+    tally(staff, url, step="man:1")  # the second phone still showed 0
+    assert tally_counts(db) == {"man": 2}
+
+
+def test_the_activity_on_now_is_chosen_and_other_days_can_be_counted(staff, db, mallis):
+    page = text(staff.get("/staff/mallis/tally"))
+    assert re.search(r'<h2 id="saved">Sygrupp', page)  # Monday 10:15: Sygrupp runs 10–12
+    page = text(staff.get("/staff/mallis/tally?day=2026-11-17"))  # a Tuesday before
+    assert "Matlagningskurs" in page and re.search(r'<h2 id="saved">Ingen särskild', page)
+
+
+def test_undo_takes_back_exactly_the_last_change(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, woman="2")
+    tally(staff, url, was_woman="2", woman="2", man="3")
+    response = post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)
+    assert response.status_code == 302
+    assert tally_counts(db) == {"woman": 2}
+    assert "Ångrat: män −3" in text(staff.get(url))
+    post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # only the last one
+    assert tally_counts(db) == {"woman": 2}
+    assert [a["action"] for a in audit_lines(db)] == ["tally", "tally", "tally undone"]
 
 
 @pytest.mark.parametrize("data", [
-    {"gender": "robot", "step": "1"}, {"gender": "woman", "step": "5"},
-    {"gender": "woman", "step": "-1"},  # nothing to take away
+    {"woman": "many"}, {"woman": "-3"}, {"woman": "1000"}, {"step": "robot:1"},
+    {"step": "woman:5"}, {"was_woman": "x"},
 ])
 def test_bad_tally_input_changes_nothing(staff, db, mallis, data):
     url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
-    response = post_form(staff, url, data)
+    response = tally(staff, url, **data)
     assert response.status_code == 400 and "Ingenting ändrades" in text(response)
     assert visits(db) == []
+
+
+def test_nothing_to_take_away_stays_zero(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    assert tally(staff, url, step="woman:-1").status_code == 302
+    assert visits(db) == [] and audit_lines(db) == []
 
 
 @pytest.mark.parametrize("query", ["day=2026-12-01", "day=soon", "activity=99999",
                                    "activity=Stadsodling"])
 def test_tally_refuses_a_future_day_or_unknown_activity(staff, db, query):
-    response = post_form(staff, f"/staff/mallis/tally?{query}",
-                         {"gender": "man", "step": "1"}, page_url="/staff/mallis/tally")
+    response = tally(staff, f"/staff/mallis/tally?{query}", man="1")
     assert response.status_code == 400 and visits(db) == []
 
 

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import force_locale
@@ -33,7 +34,7 @@ from checkin.db import get_db
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.recording import TALLY_GENDERS, add_tally, day_counts
+from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
 from checkin.web.pages import venue_now
 from checkin.week import operations as programme
@@ -136,11 +137,14 @@ def revoke_kiosk(slug, kiosk_id):
 # --- tally ----------------------------------------------------------------------------------
 
 NO_ACTIVITY = "none"
+UNDO_KEY = "tally_undo"
 
 
 def _tally_target(venue):
-    """(day, activity id or None, error) from ?day=&activity=."""
-    today = venue_now(venue).date()
+    """(day, activity id or None, error) from ?day=&activity=; by default the activity on now,
+    or the one that ended last today."""
+    now = venue_now(venue)
+    today = now.date()
     choices = dict(programme.activity_choices(_db(), venue["id"], only_counted=True))
     try:
         day = dt.date.fromisoformat(request.args.get("day", today.isoformat()))
@@ -150,9 +154,11 @@ def _tally_target(venue):
         return today, None, _("You can only count a day that has come.")
     raw = request.args.get("activity")
     if raw is None:
-        running = schedule.running_now(
-            schedule.check_in_choices(_db(), venue["id"], today), venue_now(venue))
-        return day, running["activity"]["id"] if running and day == today else None, None
+        if day != today:
+            return day, None, None
+        item = schedule.running_or_last(
+            schedule.check_in_choices(_db(), venue["id"], today), now)
+        return day, item["activity"]["id"] if item else None, None
     if raw == NO_ACTIVITY:
         return day, None, None
     if not raw.isdigit() or int(raw) not in choices:
@@ -160,17 +166,44 @@ def _tally_target(venue):
     return day, int(raw), None
 
 
-def _tally_page(venue, day, activity_id, status=200, error=None):
+def _gender_words():
+    return {"woman": _("women"), "man": _("men"), "other": _("other"),
+            "unstated": _("no answer")}
+
+
+def change_words(changes):
+    """'women +2, men −1': a tally change as staff say it."""
+    words = _gender_words()
+    return ", ".join(f"{words[g]} {n:+d}".replace("-", "−") for g, n in changes.items())
+
+
+def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
     counts = day_counts(_db(), venue["id"], day, activity_id)
     rows = [(g_, counts["qr"][g_] + counts["kiosk"][g_], counts["tally"][g_])
             for g_ in TALLY_GENDERS]
+    if form is None:
+        form = TallyForm(formdata=None, data={
+            **{g_: str(n) for g_, _c, n in rows}, **{f"was_{g_}": str(n) for g_, _c, n in rows}})
+    undo = session.get(UNDO_KEY)
+    if undo and undo.get("venue") != venue["id"]:
+        undo = None
+    names = dict(programme.activity_choices(_db(), venue["id"]))
     return render_template(
         "visits/staff/tally.html", venue=venue, day=day, activity_id=activity_id,
         choices=programme.activity_choices(_db(), venue["id"], only_counted=True), rows=rows,
-        form=TallyForm(),
+        form=form, held=schedule.check_in_choices(_db(), venue["id"], day),
         total_checked=sum(r[1] for r in rows), total_tally=sum(r[2] for r in rows),
-        error=error, today=venue_now(venue).date(),
+        error=error, today=venue_now(venue).date(), no_activity=NO_ACTIVITY,
+        undo=undo and {**undo, "words": change_words(undo["changes"]),
+                       "name": names.get(undo["activity"], _("No particular activity")),
+                       "date": dt.date.fromisoformat(undo["day"])},
+        confirm=ConfirmForm(),
     ), status
+
+
+def _tally_url(slug, day, activity_id, anchor=""):
+    return url_for("visits.tally", slug=slug, day=day.isoformat(),
+                   activity=activity_id or NO_ACTIVITY) + anchor
 
 
 @blueprint.route("/staff/<slug>/tally", methods=["GET", "POST"])
@@ -185,14 +218,44 @@ def tally(slug):
     form = TallyForm()
     if not form.validate():
         return _tally_page(venue, day, activity_id, BAD_INPUT,
-                           _("Something was missing. Nothing was changed. Tap + or − again."))
-    step = int(form.step.data)
-    changed = add_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
-                        gender=form.gender.data, step=step)
-    if not changed:
-        return _tally_page(venue, day, activity_id, BAD_INPUT,
-                           _("There is nothing to take away. Nothing was changed."))
+                           _("Nothing was changed. Please fix what is marked below."), form)
+    made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
+                        changes=form.changes())
+    step = form.step.data or "save"
+    anchor = f"#tally-{step.partition(':')[0]}" if step != "save" else "#saved"
+    if not made:
+        if step != "save":
+            return redirect(_tally_url(slug, day, activity_id, anchor))
+        flash(_("Nothing to save: the numbers are as before."))
+        return redirect(_tally_url(slug, day, activity_id, anchor))
     name = dict(programme.activity_choices(_db(), venue["id"])).get(activity_id, "-")
-    audit_line("tally", f"{day.isoformat()} {name}: {form.gender.data} {step:+d}", venue)
-    return redirect(url_for("visits.tally", slug=slug, day=day.isoformat(),
-                            activity=activity_id or NO_ACTIVITY))
+    audit_line("tally", f"{day.isoformat()} {name}: " + ", ".join(
+        f"{g_} {n:+d}" for g_, n in made.items()), venue)
+    session[UNDO_KEY] = {"venue": venue["id"], "day": day.isoformat(),
+                         "activity": activity_id, "changes": made}
+    if step == "save":
+        flash(_("Saved: %(changes)s.", changes=change_words(made)))
+    return redirect(_tally_url(slug, day, activity_id, anchor))
+
+
+@blueprint.post("/staff/<slug>/tally/undo")
+@require_role("staff")
+def undo_tally(slug):
+    venue = g.venue
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    undo = session.get(UNDO_KEY)
+    if not undo or undo.get("venue") != venue["id"]:
+        flash(_("There is nothing to undo."), "warning")
+        return redirect(url_for("visits.tally", slug=slug))
+    day = dt.date.fromisoformat(undo["day"])
+    made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=undo["activity"],
+                        changes={g_: -n for g_, n in undo["changes"].items()})
+    session.pop(UNDO_KEY, None)
+    if made:
+        name = dict(programme.activity_choices(_db(), venue["id"])).get(undo["activity"], "-")
+        audit_line("tally undone", f"{day.isoformat()} {name}: " + ", ".join(
+            f"{g_} {n:+d}" for g_, n in made.items()), venue)
+    flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
+          else _("There is nothing to undo."))
+    return redirect(_tally_url(slug, day, undo["activity"], "#saved"))

@@ -188,3 +188,14 @@ def running_now(choices, moment):
         if item["start"] <= soon and now < item["end"]:
             return item
     return None
+
+
+def running_or_last(choices, moment):
+    """The activity on now; else the latest one that has begun today (counting comes after);
+    else None."""
+    running = running_now(choices, moment)
+    if running:
+        return running
+    now = moment.strftime("%H:%M")
+    begun = [item for item in choices if item["start"] <= now]
+    return begun[-1] if begun else None

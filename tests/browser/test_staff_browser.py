@@ -97,3 +97,36 @@ def test_the_kiosk_on_a_tablet(live_server, browser, account):
     response = tablet.goto(live_server.url + "/staff/mallis/")
     assert "/staff/login" in tablet.url and response.status == 200
     context.close()
+
+
+def count_tally(live_server):
+    with sqlite3.connect(live_server.database) as conn:
+        return dict(conn.execute("SELECT gender, count(*) FROM visit WHERE source = 'tally' "
+                                 "AND date = '2026-11-23' GROUP BY gender").fetchall())
+
+
+def test_tally_fifteen_people_with_one_thumb(live_server, browser, account):
+    """Typed, Enter saves; + keeps the place on the page; all four genders fit the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    log_in(phone, live_server, account, PASSWORD)
+    before = count_tally(live_server)
+    phone.get_by_role("link", name="Räkna personer (streckräkning)").first.click()  # 1 click
+    assert phone.locator("h2#saved").inner_text().startswith("Sygrupp")  # on now: chosen
+    unstated = phone.locator("#tally-unstated")
+    assert unstated.bounding_box()["y"] + unstated.bounding_box()["height"] <= 844
+    phone.get_by_label("Män", exact=True).fill("10")  # 2: the box
+    phone.get_by_label("Kvinnor", exact=True).fill("4")  # 3
+    phone.get_by_label("Kvinnor", exact=True).press("Enter")
+    phone.wait_for_url("**#saved")
+    assert "Sparat: 14 räknade av personal" in phone.locator("main").inner_text()
+    phone.get_by_role("button", name="En till: Inget svar").click()  # 4: the fifteenth
+    phone.wait_for_url("**#tally-unstated")
+    assert phone.get_by_label("Inget svar", exact=True).input_value() == "1"
+    assert phone.evaluate("window.scrollY") > 0 or unstated.is_visible()
+    after = count_tally(live_server)
+    assert sum(after.values()) - sum(before.values()) == 15
+    phone.get_by_role("button", name="Ångra senaste ändringen").click()
+    assert sum(count_tally(live_server).values()) - sum(before.values()) == 14
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
