@@ -1,5 +1,6 @@
 """The staff figures pages: dashboard, export download, yearly report, import of counts."""
 
+import csv
 import io
 import re
 
@@ -7,12 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
+from checkin.figures.columns import COLUMNS
 from tests.helpers import WORKED, audit_lines, csrf_token, insert, log_in, make_user, text, visits
 
 TODAY = ("2026-11-23", 10, "Sygrupp", "woman", "qr", "x26")  # the frozen clock's Monday
 EXPORT = "/staff/mallis/export"
 GOOD = {"first": "2025-12-01", "last": "2026-02-28", "group": "year", "venue": "mallis",
-        "min_cell": "3", "fmt": "csv", "download": "1"}
+        "min_cell": "3", "fmt": "csv", "download": "1", "anyway": "1"}
 
 
 @pytest.fixture
@@ -98,14 +100,77 @@ def test_export_by_activity_and_every_venue_match_the_command(app, viewer, worke
         assert response.data == app.test_cli_runner().invoke(args=command).stdout_bytes
 
 
-def test_export_xlsx_opens_in_openpyxl(viewer, worked):
+def test_export_xlsx_is_in_swedish_with_a_sheet_that_explains(viewer, worked):
     response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "xlsx", "group": "month"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[1]][:3] == ["period", "venue", "activity"]
+    assert response.headers["Content-Disposition"].endswith('-month.xlsx"')
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Siffror", "Om siffrorna"]
+    sheet = book["Siffror"]
+    assert [c.value for c in sheet[1]][:8] == [
+        "Period", "Verksamhet", "Aktivitet", "Besök kvinnor", "Besök män", "Besök annat",
+        "Besök inget svar", "Besök totalt"]
     assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["2025-12", "2026-01",
                                                                      "2026-02"]
-    assert sheet.cell(row=2, column=8).value == 4          # visits_total, a number
+    assert sheet.cell(row=2, column=8).value == 4          # Besök totalt, a number
+    assert sheet.cell(row=2, column=4).value == "<3"        # hidden: text
+    about = [row[0] for row in book["Om siffrorna"].iter_rows(values_only=True)]
+    assert about[0] == "Besök och personer som nåtts, 2025-12-01 till 2026-02-28"
+    assert "En rad per månad." in about and "Verksamhet: Mallis" in about
+    assert any(line.startswith("Små tal är dolda") and "skrivs <3" in line for line in about)
+
+
+def test_export_xlsx_in_english_for_an_english_page(viewer, worked):
+    response = english(viewer).get(EXPORT, query_string={**GOOD, "fmt": "xlsx"})
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Figures", "About the figures"]
+    assert [c.value for c in book["Figures"][1]][3:5] == ["Visits (women)", "Visits (men)"]
+
+
+def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(viewer, worked):
+    """Excel with Swedish settings splits a CSV at semicolons: every line gives every column."""
+    response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "excel-csv", "group": "month"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel recognises
+    body = response.data.decode("utf-8-sig")
+    lines = body.splitlines()
+    assert all(len(line.split(";")) == len(COLUMNS) for line in lines)
+    assert all("," not in line for line in lines)  # nothing Excel in English would split
+    assert lines[0].split(";")[:8] == [
+        "Period", "Verksamhet", "Aktivitet", "Besök kvinnor", "Besök män", "Besök annat",
+        "Besök inget svar", "Besök totalt"]
+    assert lines[0].split(";")[-3:] == ["Anmärkning", "Första dagen", "Sista dagen"]
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["2025-12", "2026-01", "2026-02"]
+    assert rows[1][7] == "4" and rows[1][3] == "<3"
+
+
+def test_a_table_mostly_hidden_is_not_downloaded_without_a_word(viewer, worked):
+    asked = {**GOOD, "group": "month", "by_activity": "y", "fmt": "xlsx"}
+    del asked["anyway"]
+    response = viewer.get(EXPORT, query_string=asked)
+    html = text(response).replace("&amp;", "&")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Ingenting har laddats ner än." in html
+    assert re.search(r"\d+ % av talen i den här tabellen skulle döljas", html)
+    assert "Ladda ner den här tabellen ändå" in html and "anyway=1" in html
+    response = viewer.get(EXPORT, query_string={**asked, "anyway": "1"})
+    assert response.mimetype != "text/html" and "attachment" in (
+        response.headers["Content-Disposition"])
+
+
+def test_a_coarser_table_is_suggested_when_one_hides_less(viewer, db, mallis):
+    # Each day 1 to 2 women at Sygrupp: every day hidden, the month shown.
+    rows = [(f"2026-03-{d:02d}", 10, "Sygrupp", "woman", "kiosk", None)
+            for d in range(2, 28) for _ in range(1 + d % 2)]
+    insert(db, mallis, rows)
+    response = viewer.get(EXPORT, query_string={
+        "first": "2026-03-01", "last": "2026-03-31", "group": "day", "venue": "mallis",
+        "min_cell": "3", "fmt": "xlsx", "show": "1"})
+    html = text(response).replace("&amp;", "&")
+    assert "Färre döljs med:" in html
+    assert re.search(r'group=week[^"]*show=1[^>]*>en rad per vecka, alla aktiviteter', html)
+    assert "(0 % dolda)" in html
 
 
 def test_export_preview_shows_the_first_rows(viewer, worked):
@@ -131,7 +196,7 @@ def test_export_page_opens_with_this_year_and_min_cell_three(viewer, mallis):
     ({"group": "quarter"}, "Välj dag, vecka, månad eller år."),
     ({"min_cell": "1"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
     ({"min_cell": "abc"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
-    ({"fmt": "pdf"}, "Välj CSV eller Excel."),
+    ({"fmt": "pdf"}, "Välj Excel eller en av CSV-filerna."),
     ({"venue": "nowhere"}, "Det finns ingen verksamhet som heter nowhere."),
 ])
 def test_export_bad_input_shows_the_form_again_and_downloads_nothing(viewer, worked, change,

@@ -45,9 +45,13 @@ def _venue_id(db, slug):
               show_default=True)
 @click.option("--min-cell", type=int, metavar="N",
               help="Write counts from 1 to N-1 as <N and protect them (N >= 2).")
+@click.option("--lang", type=click.Choice(["sv", "en"]),
+              help="For people in Excel: headings in this language, ';' between CSV columns, "
+                   "and in xlsx a sheet that says what the numbers are. Without it: the "
+                   "column names of docs/figures.md and commas, for programs.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (CSV goes to standard output without it).")
-def export_command(first, last, group, by_activity, slug, fmt, min_cell, output):
+def export_command(first, last, group, by_activity, slug, fmt, min_cell, lang, output):
     """Anonymous figures by period (and activity), as docs/figures.md defines them."""
     from checkin.figures.exports import write
     from checkin.figures.periods import FiguresError
@@ -67,7 +71,17 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, output)
         raise click.UsageError(str(error)) from error
     finally:
         db.conn.close()
-    data = write(table, fmt)  # all made before anything is written
+    notes = ()
+    if lang:
+        from checkin.figures.exports import about_lines
+        from checkin.week import venues
+
+        db = connect(current_app.config["DATABASE"])
+        names = [v["name"] for v in venues.all_venues(db) if slug in (None, v["slug"])]
+        db.conn.close()
+        notes = about_lines(table, venue_names=names, first=first, last=last, group=group,
+                            by_activity=by_activity, locale=lang)
+    data = write(table, fmt, lang=lang, notes=notes)  # all made before anything is written
     if output is None:
         click.echo(data, nl=False)  # bytes: written as they are
     else:

@@ -25,12 +25,13 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, periods, small_cells, tables, yearly_report
+from checkin.figures import dashboard_figures, exports, periods, small_cells, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
-from checkin.figures.exports import MEDIA_TYPES, write
+from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
 from checkin.visits import set_aside
+from checkin.visits.recording import years_with_visits
 from checkin.web.formatting import long_date
 from checkin.web.pages import venue_now
 from checkin.week import venues
@@ -216,7 +217,41 @@ def _file_name(form, venue_ids, venue):
     where = venue["slug"] if venue_ids == [venue["id"]] else form.venue.data
     parts = ["checkin", where, form.first.data.isoformat(), form.last.data.isoformat(),
              form.group.data] + (["by-activity"] if form.by_activity.data else [])
-    return "-".join(parts) + "." + form.fmt.data
+    return "-".join(parts) + "." + EXTENSIONS[form.fmt.data]
+
+
+MOSTLY_HIDDEN = 1 / 3  # above this share of hidden counts, the page suggests a coarser table
+COARSER = {"day": "week", "week": "month", "month": "year"}
+
+
+def _export_table(form, venue_ids, group=None, by_activity=None, locale=None):
+    return tables.figures(
+        get_db(), form.first.data, form.last.data, group or form.group.data,
+        by_activity=form.by_activity.data if by_activity is None else by_activity,
+        venue_ids=venue_ids, min_cell=form.min_cell_number,
+        locale=locale or current_app.config["DEFAULT_LOCALE"])
+
+
+def _coarser_choices(form, venue_ids):
+    """Groupings that hide fewer counts than the one asked for: (group, by activity, share)."""
+    group, by_activity = form.group.data, form.by_activity.data
+    tries = []
+    if group in COARSER:
+        tries.append((COARSER[group], by_activity))
+    if by_activity:
+        tries.append((group, False))
+        if group in COARSER:
+            tries.append((COARSER[group], False))
+    found = []
+    for other_group, other_by in tries:
+        share = exports.hidden_share(_export_table(form, venue_ids, other_group, other_by))
+        if share <= MOSTLY_HIDDEN:
+            found.append({"group": other_group, "by_activity": other_by,
+                          "percent": round(100 * share),
+                          "args": {**request.args.to_dict(), "group": other_group,
+                                   "by_activity": "y" if other_by else None, "show": "1",
+                                   "download": None, "anyway": None}})
+    return found
 
 
 @blueprint.get("/staff/<slug>/export")
@@ -231,9 +266,11 @@ def export(slug):
         pairs.append((ALL_VENUES, _("All venues you may see (%(n)s)", n=len(seen))))
     form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), formdata=request.args
                       if request.args else None)
-    page = {"venue": venue, "form": form, "table": None, "error": None}
+    today = venue_now(venue).date()
+    years = [y for y in years_with_visits(get_db(), venue["id"]) if y <= today.year][-3:]
+    page = {"venue": venue, "form": form, "table": None, "error": None, "years": years,
+            "today": today, "warning": None}
     if not request.args:
-        today = venue_now(venue).date()
         form.first.data, form.last.data = dt.date(today.year, 1, 1), today
         form.venue.data = venue["slug"]
         return render_template("figures/export.html", **page)
@@ -243,21 +280,34 @@ def export(slug):
     if error:
         form.venue.errors = [error]
         return render_template("figures/export.html", **page), BAD_INPUT
+    # A file for people speaks the page's language; the one for programs, the installation's
+    # (as `checkin export` does), so both doors give the same file.
+    for_people = form.fmt.data != "csv"
     try:
-        # The installation's language, as `checkin export` uses: one file for both doors.
-        table = tables.figures(
-            get_db(), form.first.data, form.last.data, form.group.data,
-            by_activity=form.by_activity.data, venue_ids=venue_ids,
-            min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"])
+        table = _export_table(form, venue_ids, locale=_locale() if for_people else None)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
-    if request.args.get("download"):
+    share = exports.hidden_share(table)
+    if share > MOSTLY_HIDDEN:
+        page["warning"] = {"percent": round(100 * share),
+                           "choices": _coarser_choices(form, venue_ids)}
+    if request.args.get("download") and (not page["warning"] or request.args.get("anyway")):
         name = _file_name(form, venue_ids, venue)
-        return Response(write(table, form.fmt.data), mimetype=MEDIA_TYPES[form.fmt.data],
+        notes = ()
+        if form.fmt.data == "xlsx":
+            names = [v["name"] for v in _seen_venues() if v["id"] in venue_ids]
+            notes = exports.about_lines(
+                table, venue_names=names, first=form.first.data, last=form.last.data,
+                group=form.group.data, by_activity=form.by_activity.data, locale=_locale())
+        body = exports.write(table, form.fmt.data, lang=_locale() if for_people else None,
+                             notes=notes)
+        return Response(body, mimetype=MEDIA_TYPES[form.fmt.data],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     page["table"] = table
     page["preview"] = table.rows[:PREVIEW_ROWS]
+    page["headings"] = exports.headings(_locale())
+    page["asked_download"] = bool(request.args.get("download"))
     return render_template("figures/export.html", **page)
 
 

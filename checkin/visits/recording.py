@@ -122,6 +122,13 @@ def day_counts(db, venue_id, day, activity_id):
     return counts
 
 
+def years_with_visits(db, venue_id):
+    """The calendar years in which the venue has at least one visit, oldest first."""
+    return [int(row[0]) for row in db.execute(
+        "SELECT DISTINCT substr(date, 1, 4) FROM visit WHERE venue_id = ? ORDER BY 1",
+        [venue_id])]
+
+
 def remove_year_hashes(db, year):
     """The yearly close: every visit of `year` loses its hash but stays counted as linked.
 
