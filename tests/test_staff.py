@@ -332,12 +332,40 @@ def test_cancelling_one_occurrence_shows_visitors_the_note(staff, db, mallis):
     assert "Inställt" in week and "Vi ses nästa vecka!" in week
     # The next week is untouched until the change is copied.
     assert "Inställt" not in text(staff.get("/mallis/?week=2026-W49"))
-    response = post_form(staff, "/staff/mallis/copy-week?week=2026-W48", {},
-                         page_url="/staff/mallis/")
+    # The week's button opens a page first: it copies nothing, and shows the note to edit.
+    copy = "/staff/mallis/copy-week?week=2026-W48"
+    assert f'href="{copy.replace("?", "?")}"' in text(staff.get("/staff/mallis/"))
+    page = text(staff.get(copy))
+    assert 'value="Vi ses nästa vecka!"' in page and "måndag 30 november" in page
+    assert "Inställt" not in text(staff.get("/mallis/?week=2026-W49"))
+    change_id = db.execute("SELECT id FROM slot_change").fetchone()[0]
+    response = post_form(staff, copy, {f"copy_{change_id}": "1",
+                                       f"note_sv_{change_id}": "Julledigt!",
+                                       f"note_en_{change_id}": ""})
     assert response.status_code == 302
-    assert "Inställt" in text(staff.get("/mallis/?week=2026-W49"))
+    week = text(staff.get("/mallis/?week=2026-W49"))
+    assert "Inställt" in week and "Julledigt!" in week and "Vi ses nästa vecka!" not in week
     actions = [a["action"] for a in audit_lines(db)]
     assert actions == ["occurrence changed", "week changes copied"]
+
+
+def test_copying_without_a_tick_copies_nothing(staff, db, mallis):
+    post_form(staff, f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23",
+              {"what": "cancel", "start": "10:00", "end": "12:00"})
+    response = post_form(staff, "/staff/mallis/copy-week?week=2026-W48", {})
+    assert response.status_code == 302 and count(db, "slot_change") == 1
+    assert "ingen ändring hade bock" in text(staff.get(response.location))
+
+
+def test_an_event_is_removed_only_after_the_question(staff, db, mallis):
+    event_id = db.execute("SELECT id FROM event ORDER BY date LIMIT 1").fetchone()[0]
+    url = f"/staff/mallis/events/{event_id}/delete"
+    assert f'href="{url}"' in text(staff.get(f"/staff/mallis/events/{event_id}"))
+    page = text(staff.get(url))
+    assert "Ta bort Framtidsverkstad" in page and "besökarna ser den inte längre" in page
+    assert count(db, "event") == 2
+    assert post_form(staff, url, {}).status_code == 302
+    assert count(db, "event") == 1
 
 
 def test_moving_one_occurrence_and_moving_it_back(staff, db, mallis):

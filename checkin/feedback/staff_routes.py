@@ -26,7 +26,7 @@ from checkin.feedback.staff_forms import (
     SurveyDetailsForm,
 )
 from checkin.figures import charts, exports
-from checkin.web.pages import venue_now
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 
 BAD_INPUT = 400
@@ -69,8 +69,12 @@ def ratings(slug):
 
 def _texts_page(venue, form, status=200):
     search = (form.q.data or "").strip() if not form.errors else None
-    rows = feedback.free_texts(get_db(), venue["id"], search=search or None)
+    hidden_view = request.args.get("hidden") == "1"
+    rows = feedback.free_texts(get_db(), venue["id"], search=search or None,
+                               hidden=hidden_view)
     return render_template("feedback/staff/texts.html", venue=venue, form=form, rows=rows,
+                           hidden_view=hidden_view,
+                           hidden_count=feedback.hidden_text_count(get_db(), venue["id"]),
                            confirm=ConfirmForm()), status
 
 
@@ -84,10 +88,30 @@ def texts(slug):
 
 
 def _own_feedback(venue, feedback_id):
-    row = get_db().execute("SELECT id, venue_id FROM feedback WHERE id = ?",
-                           [feedback_id]).fetchone()
-    if row is None or row["venue_id"] != venue["id"]:
+    row = get_db().execute("SELECT * FROM feedback WHERE id = ?", [feedback_id]).fetchone()
+    if row is None or row["venue_id"] != venue["id"] or row["text"] is None:
         abort(404)
+    return dict(row)
+
+
+def _texts_url(slug, **kw):
+    return url_for("feedback.texts", slug=slug, q=request.args.get("q") or None,
+                   hidden=request.args.get("hidden") or None, **kw)
+
+
+@blueprint.get("/staff/<slug>/feedback/texts/<int:feedback_id>/delete")
+@require_role("staff")
+def confirm_text_delete(slug, feedback_id):
+    found = _own_feedback(g.venue, feedback_id)
+    return confirm_page(
+        title=_("Delete this text?"), quote=found["text"],
+        lines=[_("The text is gone for good: nobody can read it again, not even an admin."),
+               _("The rating (%(n)s of 5) stays in the figures.", n=found["rating"]),
+               _("To keep it from others but keep it yourself, hide it instead.")],
+        action=url_for("feedback.text_action", slug=slug, feedback_id=feedback_id,
+                       action="delete", q=request.args.get("q") or None,
+                       hidden=request.args.get("hidden") or None),
+        button=_("Delete the text"), back=_texts_url(slug) + f"#text-{feedback_id}")
 
 
 @blueprint.post("/staff/<slug>/feedback/texts/<int:feedback_id>/<action>")
@@ -104,10 +128,11 @@ def text_action(slug, feedback_id, action):
         flash(_("The text is deleted. The rating stays in the figures."))
     else:
         feedback.set_hidden(get_db(), feedback_id, action == "hide")
-        flash(_("The text is hidden.") if action == "hide" else _("The text is shown again."))
+        flash(_("The text is hidden: it is no longer in the list. \"Show hidden texts\" "
+                "finds it.") if action == "hide" else _("The text is shown in the list again."))
     audit_line({"hide": "feedback text hidden", "show": "feedback text shown",
           "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue)
-    return redirect(url_for("feedback.texts", slug=slug, q=request.args.get("q") or None))
+    return redirect(_texts_url(slug))
 
 
 # --- surveys --------------------------------------------------------------------------------
@@ -231,13 +256,24 @@ def add_question(slug, survey_id):
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
 
-@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete")
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete",
+                 methods=["GET", "POST"])
 @require_role("staff")
 def delete_question(slug, survey_id, question_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
-    if question_id not in [q["id"] for q in found["questions"]]:
+    question = next((q for q in found["questions"] if q["id"] == question_id), None)
+    if question is None:
         abort(404)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Remove this question?"), quote=question["text_sv"],
+            lines=[_("It goes from the survey at once."),
+                   _("Nobody has answered yet, so no answer is lost.")],
+            action=url_for("feedback.delete_question", slug=slug, survey_id=survey_id,
+                           question_id=question_id),
+            button=_("Remove the question"),
+            back=url_for("feedback.survey", slug=slug, survey_id=survey_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
@@ -250,11 +286,19 @@ def delete_question(slug, survey_id, question_id):
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
 
-@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/delete")
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>/delete", methods=["GET", "POST"])
 @require_role("staff")
 def delete_survey(slug, survey_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Delete the survey %(title)s?", title=found["title_sv"]),
+            lines=[_("The survey and its questions are gone for good."),
+                   _("Nobody has answered yet, so no answer is lost.")],
+            action=url_for("feedback.delete_survey", slug=slug, survey_id=survey_id),
+            button=_("Delete the survey"),
+            back=url_for("feedback.survey", slug=slug, survey_id=survey_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     if found["responses"]:

@@ -36,7 +36,7 @@ from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
-from checkin.web.pages import venue_now
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule
 
@@ -119,13 +119,24 @@ def kiosk_list(slug):
     return response
 
 
-@blueprint.post("/staff/<slug>/kiosks/<int:kiosk_id>/revoke")
+@blueprint.route("/staff/<slug>/kiosks/<int:kiosk_id>/revoke", methods=["GET", "POST"])
 @require_role("staff")
 def revoke_kiosk(slug, kiosk_id):
     venue = g.venue
-    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"]) if k["id"] == kiosk_id]
+    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"])
+             if k["id"] == kiosk_id and not k["revoked_at"]]
     if not found:
         abort(404)
+    label = found[0]["label"] or _("Kiosk %(n)s", n=kiosk_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Turn off %(label)s?", label=label),
+            lines=[_("That tablet stops checking anyone in at once and shows a message."),
+                   _("It cannot be turned on again: to use the tablet again, make it a new "
+                     "kiosk on this page."),
+                   _("Visits it has already counted stay in the figures.")],
+            action=url_for("visits.revoke_kiosk", slug=slug, kiosk_id=kiosk_id),
+            button=_("Turn it off"), back=url_for("visits.kiosk_list", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     kiosks.revoke_kiosk(_db(), kiosk_id)

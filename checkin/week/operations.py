@@ -390,34 +390,63 @@ def delete_change(db, slot_id, day, *, today):
                    [slot_id, day.isoformat()])
 
 
-def copy_week_changes(db, venue_id, monday, *, today):
-    """Repeat this week's cancellations and moves one week later; returns how many were copied.
+def week_changes(db, venue_id, monday, *, today):
+    """This week's cancellations and moves, each with what copying it to next week would do.
 
-    An occurrence next week that already has its own change keeps it, and nothing is copied
-    to a day before today (or moved to one): that day is history.
+    Each is a slot_change row as a dict with name_sv, next_date (the same occurrence a week
+    later), next_new_date and next_state: 'copy', 'has_own' (next week already has its own
+    change, which stays), 'not_held' (the weekly time does not run then) or 'past' (the day,
+    or the day it would move to, is before today: history is not edited).
     """
     sunday = monday + dt.timedelta(days=6)
-    rows = db.execute(
-        "SELECT slot_change.*, slot.weekday, slot.valid_from, slot.valid_until FROM slot_change "
+    rows = [dict(r) for r in db.execute(
+        "SELECT slot_change.*, slot.weekday, slot.valid_from, slot.valid_until, slot.start, "
+        'slot."end", activity.name_sv FROM slot_change '
         "JOIN slot ON slot.id = slot_change.slot_id "
-        "WHERE slot.venue_id = ? AND slot_change.date BETWEEN ? AND ?",
-        [venue_id, monday.isoformat(), sunday.isoformat()]).fetchall()
-    copied = 0
+        "JOIN activity ON activity.id = slot.activity_id "
+        "WHERE slot.venue_id = ? AND slot_change.date BETWEEN ? AND ? "
+        "ORDER BY slot_change.date, slot.start",
+        [venue_id, monday.isoformat(), sunday.isoformat()])]
     week = dt.timedelta(days=7)
+    for row in rows:
+        day = dt.date.fromisoformat(row["date"]) + week
+        row["next_date"] = day
+        row["next_new_date"] = (dt.date.fromisoformat(row["new_date"]) + week
+                                if row["new_date"] else day)
+        if not slot_runs_on(row, day):
+            row["next_state"] = "not_held"
+        elif day < today or row["next_new_date"] < today:
+            row["next_state"] = "past"
+        elif get_change(db, row["slot_id"], day):
+            row["next_state"] = "has_own"
+        else:
+            row["next_state"] = "copy"
+    return rows
+
+
+def copy_week_changes(db, venue_id, monday, *, today, notes=None):
+    """Repeat this week's cancellations and moves one week later; returns how many were copied.
+
+    `notes` ({slot_change id: (note_sv, note_en)}) copies only those changes, with these
+    notes; without it every change is copied with its note as it is. An occurrence next week
+    that already has its own change keeps it, and nothing is copied to a day before today (or
+    moved to one): that day is history.
+    """
+    copied = 0
+    changes = [c for c in week_changes(db, venue_id, monday, today=today)
+               if c["next_state"] == "copy"]
     with writing(db):
-        for row in rows:
-            day = dt.date.fromisoformat(row["date"]) + week
-            if not slot_runs_on(row, day):
+        for row in changes:
+            if notes is not None and row["id"] not in notes:
                 continue
-            new_date = row["new_date"] and (dt.date.fromisoformat(row["new_date"]) + week)
-            if day < today or (new_date and new_date < today):
-                continue
+            note_sv, note_en = notes[row["id"]] if notes is not None else (
+                row["note_sv"], row["note_en"])
             cursor = db.execute(
                 "INSERT OR IGNORE INTO slot_change (slot_id, date, cancelled, new_date, "
                 "new_start, new_end, note_sv, note_en) VALUES (?,?,?,?,?,?,?,?)",
-                [row["slot_id"], day.isoformat(), row["cancelled"],
-                 new_date.isoformat() if new_date else None, row["new_start"], row["new_end"],
-                 row["note_sv"], row["note_en"]])
+                [row["slot_id"], row["next_date"].isoformat(), row["cancelled"],
+                 row["next_new_date"].isoformat() if row["new_date"] else None,
+                 row["new_start"], row["new_end"], note_sv, note_en])
             copied += cursor.rowcount
     return copied
 

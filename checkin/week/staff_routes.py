@@ -32,7 +32,7 @@ from checkin.accounts.staff_forms import (
 )
 from checkin.db import get_db
 from checkin.web.formatting import long_date
-from checkin.web.pages import venue_now
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule, venues
 from checkin.week.routes import blueprint, week_asked
@@ -68,14 +68,45 @@ def preview(slug):
     return render_template("week/staff/preview.html", **week_page(venue, today, monday))
 
 
-@blueprint.post("/staff/<slug>/copy-week")
+NOTE_MAX = 200
+
+
+def _copy_page(venue, monday, changes, status=200, errors=None):
+    return render_template(
+        "week/staff/copy_week.html", venue=venue, monday=monday, changes=changes,
+        next_monday=monday + dt.timedelta(days=7), week_label=schedule.week_label(monday),
+        errors=errors or {}, form=request.form if request.method == "POST" else None,
+    ), status
+
+
+@blueprint.route("/staff/<slug>/copy-week", methods=["GET", "POST"])
 @require_role("staff")
 def copy_week(slug):
+    """Copy this week's cancellations and moves to next week: first a page that shows each,
+    with its notes to edit and a box to leave one out; nothing is copied before "Copy"."""
     venue = g.venue
     monday = week_asked(venue)[1]
+    changes = programme.week_changes(_db(), venue["id"], monday, today=_today(venue))
+    if request.method == "GET":
+        return _copy_page(venue, monday, changes)
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue))
+    notes, errors = {}, {}
+    for change in changes:
+        if change["next_state"] != "copy" or not request.form.get(f"copy_{change['id']}"):
+            continue
+        pair = tuple((request.form.get(f"note_{lang}_{change['id']}") or "").strip()
+                     for lang in ("sv", "en"))
+        if any(len(note) > NOTE_MAX for note in pair):
+            errors[change["id"]] = _("A note can be at most %(max)s characters.", max=NOTE_MAX)
+        notes[change["id"]] = pair
+    if errors:
+        return _copy_page(venue, monday, changes, BAD_INPUT, errors)
+    if not notes:
+        flash(_("Nothing was copied: no change was ticked."), "warning")
+        return redirect(url_for("week.copy_week", slug=slug, week=schedule.week_label(monday)))
+    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue),
+                                          notes=notes)
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
     audit_line("week changes copied",
                f"{schedule.week_label(monday)} → {next_week}: {copied}", venue)
@@ -348,13 +379,27 @@ def event(slug, event_id=None):
                             week=schedule.week_label(form.date.data)))
 
 
-@blueprint.post("/staff/<slug>/events/<int:event_id>/delete")
+@blueprint.route("/staff/<slug>/events/<int:event_id>/delete", methods=["GET", "POST"])
 @require_role("staff")
 def delete_event(slug, event_id):
     venue = g.venue
     existing = programme.get_event(_db(), venue["id"], event_id)
     if existing is None:
         abort(404)
+    day = dt.date.fromisoformat(existing["date"])
+    name = programme.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
+    if request.method == "GET":
+        if day < _today(venue):  # history: nothing to ask about
+            return _refused_page(programme.ProgrammeRefused("past")), BAD_INPUT
+        return confirm_page(
+            title=_("Remove %(name)s on %(day)s?", name=name, day=long_date(day)),
+            lines=[_("It goes from the week at once: visitors no longer see it."),
+                   _("Visits already counted for it stay in the figures."),
+                   _("To show visitors that it will not happen, change it and write a note "
+                     "instead.")],
+            action=url_for("week.delete_event", slug=slug, event_id=event_id),
+            button=_("Remove the event"),
+            back=url_for("week.event", slug=slug, event_id=event_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
@@ -363,8 +408,7 @@ def delete_event(slug, event_id):
         return _refused_page(refused), BAD_INPUT
     audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue)
     flash(_("The event is removed."))
-    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(
-        dt.date.fromisoformat(existing["date"]))))
+    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(day)))
 
 
 # --- one occurrence cancelled or moved ------------------------------------------------------
