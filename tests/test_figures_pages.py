@@ -1,6 +1,7 @@
 """The staff figures pages: dashboard, export download, yearly report, import of counts."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -9,7 +10,17 @@ from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
 from checkin.figures.columns import COLUMNS
-from tests.helpers import WORKED, audit_lines, csrf_token, insert, log_in, make_user, text, visits
+from tests.helpers import (
+    WORKED,
+    audit_lines,
+    csrf_token,
+    insert,
+    log_in,
+    make_user,
+    post_form,
+    text,
+    visits,
+)
 
 TODAY = ("2026-11-23", 10, "Sygrupp", "woman", "qr", "x26")  # the frozen clock's Monday
 EXPORT = "/staff/mallis/export"
@@ -346,6 +357,103 @@ def test_import_adds_the_counts_once_with_an_audit_line(db, staff, mallis):
     assert len(visits(db)) == 7
     assert upload(staff, CSV.encode(), again=True).status_code == 302
     assert len(visits(db)) == 14
+
+
+SWEDISH = "datum;aktivitet;kvinnor;män;annat;inget svar\r\n2025-03-03;Sygrupp;2;3;;1\r\n"
+
+
+def test_a_swedish_header_with_semicolons_is_read(db, staff, mallis):
+    assert upload(staff, ("\ufeff" + SWEDISH).encode(), name="mars.csv").status_code == 302
+    assert sorted(v["gender"] for v in visits(db)) == ["man"] * 3 + ["unstated"] + ["woman"] * 2
+
+
+@pytest.mark.parametrize(("header", "column"), [
+    ("datum;aktivitet;kvinnor;män;annat;inget svar", "kvinnor"),
+    ("date,activity,women,men,other,unstated", "kvinnor (women)"),
+])
+def test_import_errors_speak_the_pages_language_with_line_numbers(db, staff, mallis, header,
+                                                                  column):
+    sep = ";" if ";" in header else ","
+    data = header + "\n" + sep.join(["2025-03-03", "Sygrupp", "-1", "0", "0", "0"]) + "\n"
+    html = text(upload(staff, data.encode())).replace("&#34;", '"')
+    assert f"Rad 2: {column} kan inte vara negativt (-1)" in html
+    html = text(upload(english(staff), data.encode()))
+    assert "Line 2: women" in html and "cannot be negative" in html
+    assert visits(db) == []
+
+
+def test_a_month_of_paper_counts_through_the_template(db, staff, mallis):
+    """Download the month's template, type the numbers in, import: the counts are in."""
+    response = staff.get("/staff/mallis/import/template.xlsx?month=2026-10")
+    assert response.status_code == 200
+    assert 'filename="checkin-mallis-rakningar-2026-10.xlsx"' in (
+        response.headers["Content-Disposition"])
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Räkningar", "Så fyller du i"]
+    sheet = book["Räkningar"]
+    assert [c.value for c in sheet[1]] == ["datum", "aktivitet", "kvinnor", "män", "annat",
+                                           "inget svar"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == (dt.datetime(2026, 10, 1), "Kortfilmsgrupp")  # a Thursday, 10–12
+    assert all(r[2:] == (None,) * 4 for r in rows)
+    assert ("Stadsodling" not in {r[1] for r in rows})  # open to everyone: not counted
+    assert "Sygrupp" in [r[0] for r in book["Så fyller du i"].iter_rows(values_only=True)]
+    sheet.cell(row=2, column=3, value=2)
+    sheet.cell(row=2, column=4, value=5)
+    sheet.cell(row=3, column=6, value=1)
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(staff, out.getvalue(), name="oktober.xlsx").status_code == 302
+    assert len(visits(db)) == 8
+
+
+def test_the_csv_template_is_for_excel_in_swedish(staff, mallis):
+    response = staff.get("/staff/mallis/import/template.csv")
+    assert response.data == "\ufeffdatum;aktivitet;kvinnor;män;annat;inget svar\r\n".encode()
+    english(staff)
+    response = staff.get("/staff/mallis/import/template.csv")
+    assert response.data == "\ufeffdate,activity,women,men,other,unstated\r\n".encode()
+    for bad in ["?month=2026-13", "?month=soon", "?month=1999-01", "?month=2027-01"]:
+        assert staff.get("/staff/mallis/import/template.xlsx" + bad).status_code == 400, bad
+    assert staff.get("/staff/mallis/import/template.pdf").status_code == 404
+
+
+def test_an_import_is_listed_and_undone_exactly(db, staff, mallis):
+    from checkin.visits.recording import change_tally
+
+    upload(staff, CSV.encode(), name="mars.csv")
+    upload(staff, SWEDISH.encode(), name="annan.csv")
+    change_tally(db, venue_id=mallis["id"], day=dt.date(2025, 3, 3),
+                 activity_id=visits(db)[0]["activity_id"], changes={"woman": 1})
+    assert len(visits(db)) == 7 + 6 + 1
+    first = db.execute("SELECT id FROM tally_import WHERE filename = 'mars.csv'").fetchone()[0]
+    html = text(staff.get("/staff/mallis/import"))
+    assert "mars.csv" in html and "2 rader · 7 besök · 2025-03-03 – 2025-03-04" in html
+    undo = f"/staff/mallis/import/{first}/undo"
+    assert f'href="{undo}"' in html
+    asked = text(staff.get(undo))
+    assert "Ångra importen av mars.csv?" in asked and "Dess 7 räknade besök" in asked
+    assert len(visits(db)) == 14  # asking changes nothing
+    response = post_form(staff, undo, {})
+    assert response.status_code == 302
+    assert len(visits(db)) == 7  # the other file's 6 and the tallied 1 stay
+    assert {v["import_id"] for v in visits(db)} == {None, first + 1}
+    assert audit_lines(db)[-1]["action"] == "import undone"
+    html = text(staff.get("/staff/mallis/import"))
+    assert "ångrad" in html and f'href="{undo}"' not in html
+    assert post_form(staff, undo, {}, page_url="/staff/mallis/import").status_code == 404
+    # Undone, the same file may come in again without "import again".
+    assert upload(staff, CSV.encode(), name="mars.csv").status_code == 302
+    assert len(visits(db)) == 14
+
+
+def test_a_minus_on_the_tally_never_takes_an_imported_visit(db, staff, mallis):
+    from checkin.visits.recording import change_tally
+
+    upload(staff, b"date,activity,women,men,other,unstated\n2026-11-23,Sygrupp,3,0,0,0\n")
+    made = change_tally(db, venue_id=mallis["id"], day=dt.date(2026, 11, 23),
+                        activity_id=visits(db)[0]["activity_id"], changes={"woman": -2})
+    assert made == {} and len(visits(db)) == 3
 
 
 def test_import_lists_each_bad_line_and_adds_nothing(db, staff, mallis):

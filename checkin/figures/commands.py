@@ -95,7 +95,8 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, lang, o
 @click.option("--venue", "slug", metavar="SLUG", help="The venue (needed if there are several).")
 @click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
 def import_tallies_command(file, slug, again):
-    """Add counts kept before (CSV or xlsx: date,activity,women,men,other,unstated) as tallies."""
+    """Add counts kept before as tallies: CSV or xlsx with the header
+    date,activity,women,men,other,unstated or datum;aktivitet;kvinnor;män;annat;inget svar."""
     import datetime as dt
 
     from checkin.figures import imports as tally_import

@@ -32,8 +32,9 @@ from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
 from checkin.visits import set_aside
 from checkin.visits.recording import years_with_visits
-from checkin.web.formatting import long_date
-from checkin.web.pages import venue_now
+from checkin.web.formatting import long_date, staff_time
+from checkin.web.pages import confirm_page, venue_now
+from checkin.week import operations as programme
 from checkin.week import venues
 
 BAD_INPUT = 400
@@ -416,8 +417,63 @@ def save_narrative(slug, year):
 # --- counts kept before ---------------------------------------------------------------------
 
 def _import_page(venue, form, status=200, problems=None, error=None):
-    return render_template("figures/import.html", venue=venue, form=form, problems=problems,
-                           error=error), status
+    today = venue_now(venue).date()
+    return render_template(
+        "figures/import.html", venue=venue, form=form, problems=problems, error=error,
+        imports=tally_import.past_imports(get_db(), venue["id"]),
+        last_month=(today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+        this_month=today.strftime("%Y-%m"), header=tally_import.HEADERS.get(
+            _locale(), tally_import.COLUMNS)), status
+
+
+@blueprint.get("/staff/<slug>/import/template.<fmt>")
+@require_role("staff")
+def import_template(slug, fmt):
+    """The file to fill in, empty or with a month's days and activities written in."""
+    venue = g.venue
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    month = None
+    if request.args.get("month"):
+        try:
+            month = dt.date.fromisoformat(request.args["month"] + "-01")
+        except ValueError:
+            abort(BAD_INPUT)
+        if not 2000 <= month.year <= venue_now(venue).year:
+            abort(BAD_INPUT)
+    names = [name for _id, name in programme.activity_choices(get_db(), venue["id"],
+                                                              only_counted=True)]
+    body = tally_import.template(fmt, _locale(),
+                                 tally_import.template_rows(get_db(), venue["id"], month), names)
+    name = "-".join(["checkin", venue["slug"], _("counts")]
+                    + ([month.strftime("%Y-%m")] if month else [])) + "." + fmt
+    return Response(body, mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/staff/<slug>/import/<int:import_id>/undo", methods=["GET", "POST"])
+@require_role("staff")
+def undo_import(slug, import_id):
+    venue = g.venue
+    found = tally_import.get_import(get_db(), venue["id"], import_id)
+    if found is None or not found["undoable"]:
+        abort(404)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Undo the import of %(name)s?", name=found["filename"]),
+            lines=[_("Its %(visits)s counted visits, %(first)s to %(last)s, leave every "
+                     "figure and report at once.", visits=found["visits"], first=found["first"],
+                     last=found["last"]),
+                   _("Nothing else is touched: check-ins, the tally and other imports stay."),
+                   _("The file can be imported again afterwards.")],
+            action=url_for("figures.undo_import", slug=slug, import_id=import_id),
+            button=_("Undo the import"), back=url_for("figures.import_counts", slug=slug))
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    gone = tally_import.undo_import(get_db(), venue["id"], import_id)
+    audit_line("import undone", f"{found['filename']}: {gone} visits", venue)
+    flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
+    return redirect(url_for("figures.import_counts", slug=slug))
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
@@ -456,7 +512,7 @@ def import_counts(slug):
         return _import_page(venue, form, 409, error=_(
             "This file was already imported on %(when)s. Nothing was imported. Tick "
             "\"Import again\" only if you really mean to add the same counts twice.",
-            when=error.earlier["imported_at"]))
+            when=staff_time(error.earlier["imported_at"], venue)))
     audit_line("counts imported",
                f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
     flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
