@@ -274,6 +274,9 @@ def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     assert audit_lines(db)[-1]["action"] == "report text saved"
     html = text(staff.get("/staff/mallis/report/2026"))
     assert "<p>Ett bra år.</p><p>Vi lagade mat.</p>" in html and "Texten är sparad." in html
+    local = dt.datetime.fromisoformat(saved["updated_at"])  # kept in the venue's time
+    assert re.search(rf"Skriven av anna, {local.day} \w+ {local.year} kl\. {local.hour}\.</p>",
+                     html)
 
 
 def test_a_too_long_narrative_is_refused_and_nothing_saved(db, staff, worked):

@@ -532,7 +532,41 @@ def test_tally_refuses_a_future_day_or_unknown_activity(staff, db, query):
 def test_the_audit_log_page_shows_who_changed_what(staff, db):
     post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
     page = text(staff.get("/staff/audit"))
-    assert "anna" in page and "door key replaced" in page
+    assert "anna" in page and "Bytte QR-koden: gamla affischer fungerar inte längre." in page
+
+
+def test_the_audit_log_speaks_swedish_in_local_time_one_sentence_a_line(staff, db, mallis):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "2", "start": "13:00", "end": "15:00",
+        "valid_from": "2026-11-23", "valid_until": ""})
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, woman="2", man="1")
+    tally(staff, "/staff/mallis/tally?day=2026-11-23&activity=none", other="1")
+    page = text(staff.get("/staff/audit"))
+    assert "Lade till Yoga onsdagar kl. 13–15." in page
+    assert ("Räknade för hand för Sygrupp, måndag 23 november 2026: kvinnor +2, män +1."
+            in page)
+    assert "Räknade för hand för ingen särskild aktivitet, måndag 23 november 2026: annat +1." in (
+        page)
+    assert "weekday" not in page and "woman" not in page
+    at = dt.datetime.fromisoformat(audit_lines(db)[-1]["at"])
+    local = at.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert f"{local.day} {['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'][local.month - 1]} {local.year} kl. {local.hour}<" in page  # noqa: E501
+    staff.set_cookie("lang", "en")
+    english = text(staff.get("/staff/audit"))
+    assert "Added Yoga on Wednesdays 1 pm–3 pm." in english
+
+
+def test_an_older_audit_line_without_facts_is_shown_as_stored():
+    from checkin.accounts.audit import sentence
+
+    old = {"action": "tally", "detail": "2026-11-23 Sygrupp: woman +1", "facts": "{}"}
+    assert sentence(old, "sv") == "tally: 2026-11-23 Sygrupp: woman +1"
+    assert sentence({"action": "weekly time ended", "detail": "x", "facts": '{"a": 1}'},
+                    "sv") == "weekly time ended: x"  # an action this list does not know
 
 
 def test_the_audit_log_keeps_the_hour_only(staff, db):

@@ -131,7 +131,7 @@ def text_action(slug, feedback_id, action):
         flash(_("The text is hidden: it is no longer in the list. \"Show hidden texts\" "
                 "finds it.") if action == "hide" else _("The text is shown in the list again."))
     audit_line({"hide": "feedback text hidden", "show": "feedback text shown",
-          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue)
+          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue, id=feedback_id)
     return redirect(_texts_url(slug))
 
 
@@ -172,7 +172,8 @@ def survey_list(slug):
     except surveys.SurveyError:
         page["error"] = _("Nothing was saved. Please check the survey and its question.")
         return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
-    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue)
+    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue,
+               id=survey_id, opens=form.opens.data, closes=form.closes.data)
     flash(_("The survey is saved. Add more questions below."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -213,7 +214,8 @@ def survey(slug, survey_id):
     except surveys.SurveysOverlap as overlap:
         return _survey_page(venue, found, details=details, status=CONFLICT,
                             error=_overlap_message(overlap.other))
-    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue)
+    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue,
+               id=survey_id, opens=details.opens.data, closes=details.closes.data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -234,7 +236,7 @@ def close_survey(slug, survey_id):
     surveys.set_details(get_db(), survey_id, title_sv=found["title_sv"],
                         title_en=found["title_en"], opens=dt.date.fromisoformat(found["opens"]),
                         closes=yesterday)
-    audit_line("survey closed", f"#{survey_id}", venue)
+    audit_line("survey closed", f"#{survey_id}", venue, id=survey_id)
     flash(_("The survey is closed. Visitors no longer see it."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -251,7 +253,8 @@ def add_question(slug, survey_id):
         return _survey_page(venue, found, question=form, status=BAD_INPUT, error=_(
             "People have answered already, so the questions cannot change. Make a new survey."))
     question_id = surveys.add_question(get_db(), survey_id, form.question())
-    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue)
+    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue,
+               id=survey_id)
     flash(_("The question is added."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -281,7 +284,8 @@ def delete_question(slug, survey_id, question_id):
     except surveys.SurveyError:
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "This question cannot be removed: people have answered, or it is the only one."))
-    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue)
+    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue,
+               id=survey_id)
     flash(_("The question is removed."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -305,7 +309,7 @@ def delete_survey(slug, survey_id):
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "People have answered this survey, so it stays. You can close it."))
     surveys.delete_survey(get_db(), survey_id)
-    audit_line("survey deleted", f"#{survey_id}", venue)
+    audit_line("survey deleted", f"#{survey_id}", venue, id=survey_id)
     flash(_("The survey is deleted."))
     return redirect(url_for("feedback.survey_list", slug=slug))
 
@@ -395,7 +399,7 @@ def moderate_idea(slug, idea_id):
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)
     audit_line({"publish": "idea approved", "reject": "idea rejected",
                 "save": "idea answered"}[action],
-         f"#{idea_id} status {form.status.data}", venue)
+         f"#{idea_id} status {form.status.data}", venue, id=idea_id)
     flash({"publish": _("The idea is shown in the idea box now."),
            "reject": _("The idea is rejected. Visitors do not see it."),
            "save": _("Saved. Visitors see it at once.")}[action])
@@ -416,7 +420,7 @@ def retention_setting():
     if not form.validate():
         return render_template("feedback/staff/retention.html", **page), BAD_INPUT
     retention.set_months(get_db(), form.months.data)
-    audit_line("retention changed", f"{form.months.data} months")
+    audit_line("retention changed", f"{form.months.data} months", months=form.months.data)
     flash(_("Saved. Texts and ideas not shown are deleted after %(n)s months.",
             n=form.months.data))
     return redirect(url_for("feedback.retention_setting"))

@@ -409,7 +409,7 @@ def save_narrative(slug, year):
     text = (form.text.data or "").strip()
     yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"],
                                  now=venue_now(venue))
-    audit_line("report text saved", f"{year}: {len(text)} characters", venue)
+    audit_line("report text saved", f"{year}: {len(text)} characters", venue, year=year)
     flash(_("The text is saved."))
     return redirect(url_for("figures.report", slug=slug, year=year) + "#narrative")
 
@@ -471,7 +471,8 @@ def undo_import(slug, import_id):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     gone = tally_import.undo_import(get_db(), venue["id"], import_id)
-    audit_line("import undone", f"{found['filename']}: {gone} visits", venue)
+    audit_line("import undone", f"{found['filename']}: {gone} visits", venue,
+               file=found["filename"], visits=gone)
     flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
     return redirect(url_for("figures.import_counts", slug=slug))
 
@@ -514,7 +515,8 @@ def import_counts(slug):
             "\"Import again\" only if you really mean to add the same counts twice.",
             when=staff_time(error.earlier["imported_at"], venue)))
     audit_line("counts imported",
-               f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
+               f"{name}: {result['lines']} lines, {result['visits']} visits", venue,
+               file=name, visits=result["visits"])
     flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
             lines=result["lines"], visits=result["visits"], first=result["first"] or "-",
             last=result["last"] or "-"))

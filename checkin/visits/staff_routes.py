@@ -110,7 +110,7 @@ def kiosk_list(slug):
         return render_template("visits/staff/kiosks.html", **page), BAD_INPUT
     label = (form.label.data or "").strip()
     _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user()["id"])
-    audit_line("kiosk created", label, venue)
+    audit_line("kiosk created", label, venue, label=label, id=_kiosk_id)
     # This tablet is now a kiosk: the staff member is logged out on it.
     log_out()
     response = make_response(redirect(url_for("visits.kiosk_home")))
@@ -140,7 +140,8 @@ def revoke_kiosk(slug, kiosk_id):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     kiosks.revoke_kiosk(_db(), kiosk_id)
-    audit_line("kiosk turned off", found[0]["label"], venue)
+    audit_line("kiosk turned off", found[0]["label"], venue, label=found[0]["label"],
+               id=kiosk_id)
     flash(_("The kiosk is turned off. That tablet can no longer check anyone in."))
     return redirect(url_for("visits.kiosk_list", slug=slug))
 
@@ -241,7 +242,8 @@ def tally(slug):
         return redirect(_tally_url(slug, day, activity_id, anchor))
     name = dict(programme.activity_choices(_db(), venue["id"])).get(activity_id, "-")
     audit_line("tally", f"{day.isoformat()} {name}: " + ", ".join(
-        f"{g_} {n:+d}" for g_, n in made.items()), venue)
+        f"{g_} {n:+d}" for g_, n in made.items()), venue,
+        activity=activity_id and name, date=day.isoformat(), changes=made)
     session[UNDO_KEY] = {"venue": venue["id"], "day": day.isoformat(),
                          "activity": activity_id, "changes": made}
     if step == "save":
@@ -266,7 +268,8 @@ def undo_tally(slug):
     if made:
         name = dict(programme.activity_choices(_db(), venue["id"])).get(undo["activity"], "-")
         audit_line("tally undone", f"{day.isoformat()} {name}: " + ", ".join(
-            f"{g_} {n:+d}" for g_, n in made.items()), venue)
+            f"{g_} {n:+d}" for g_, n in made.items()), venue,
+            activity=undo["activity"] and name, date=day.isoformat(), changes=made)
     flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
           else _("There is nothing to undo."))
     return redirect(_tally_url(slug, day, undo["activity"], "#saved"))

@@ -148,6 +148,13 @@ def has_run(slot, today):
     return first < today and (not slot["valid_until"] or first.isoformat() <= slot["valid_until"])
 
 
+def slot_facts(slot, activity_name):
+    """What the audit log says of a weekly time, in any language (accounts/audit.py)."""
+    return {"activity": activity_name, "weekday": slot["weekday"], "start": slot["start"],
+            "end": slot["end"], "valid_from": slot["valid_from"],
+            "valid_until": slot["valid_until"]}
+
+
 def slot_text(slot, activity_name):
     """One line for the audit log: 'Yoga, weekday 4 10:00–11:00, 2026-11-23 – …'."""
     until = slot["valid_until"] or "…"
@@ -188,7 +195,8 @@ def add_slot(db, venue_id, slot, *, today, user):
     with writing(db):
         name = _activity_name(db, venue_id, slot["activity_id"])
         slot_id = _insert_slot(db, venue_id, slot)
-        audit.write(db, user, "weekly time created", slot_text(slot, name), venue_id)
+        audit.write(db, user, "weekly time created", slot_text(slot, name), venue_id,
+                    slot_facts(slot, name))
     return slot_id
 
 
@@ -226,8 +234,9 @@ def end_slot(db, venue_id, slot_id, *, last_day, today, user):
     with writing(db):
         name = _activity_name(db, venue_id, slot["activity_id"])
         dropped = _end_at(db, slot, last_day)
-        audit.write(db, user, "weekly time ended",
-                    slot_text({**slot, "valid_until": last_day}, name), venue_id)
+        ended = {**slot, "valid_until": last_day}
+        audit.write(db, user, "weekly time ended", slot_text(ended, name), venue_id,
+                    slot_facts(ended, name))
     return dropped
 
 
@@ -253,7 +262,8 @@ def change_slot(db, venue_id, slot_id, new, *, today, user):
                 "valid_from = ?, valid_until = ? WHERE id = ? AND venue_id = ?",
                 [new["activity_id"], new["weekday"], new["start"], new["end"],
                  new["valid_from"], new["valid_until"], slot_id, venue_id])
-            audit.write(db, user, "weekly time changed", slot_text(new, name), venue_id)
+            audit.write(db, user, "weekly time changed", slot_text(new, name), venue_id,
+                        slot_facts(new, name))
         return {"id": slot_id, "split": False, "dropped": 0, "taken_over": 0}
     if all(old[k] == new[k] for k in ("activity_id", "weekday", "start", "end")):
         dropped = 0
@@ -277,7 +287,7 @@ def change_slot(db, venue_id, slot_id, new, *, today, user):
         dropped = _end_at(db, old, last_old)
         audit.write(db, user, "weekly time changed from a date",
                     f"{slot_text({**old, 'valid_until': last_old}, old_name)} → "
-                    f"{slot_text(new, name)}", venue_id)
+                    f"{slot_text(new, name)}", venue_id, slot_facts(new, name))
     return {"id": new_id, "split": True, "dropped": dropped, "taken_over": moved}
 
 
@@ -293,7 +303,8 @@ def delete_slot(db, venue_id, slot_id, *, today, user):
         name = _activity_name(db, venue_id, slot["activity_id"])
         db.execute("DELETE FROM slot_change WHERE slot_id = ?", [slot_id])
         db.execute("DELETE FROM slot WHERE id = ? AND venue_id = ?", [slot_id, venue_id])
-        audit.write(db, user, "weekly time removed", slot_text(slot, name), venue_id)
+        audit.write(db, user, "weekly time removed", slot_text(slot, name), venue_id,
+                    slot_facts(slot, name))
 
 
 def slot_runs_on(slot, day):

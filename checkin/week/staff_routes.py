@@ -109,7 +109,8 @@ def copy_week(slug):
                                           notes=notes)
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
     audit_line("week changes copied",
-               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue)
+               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue,
+               copied=copied, week=monday.isocalendar()[1])
     flash(_("%(n)s changes copied to the next week.", n=copied))
     return redirect(url_for("week.staff_week", slug=slug, week=next_week))
 
@@ -164,7 +165,7 @@ def activity(slug, activity_id=None):
         else:
             programme.save_activity(_db(), venue["id"], data, activity_id)
             audit_line("activity created" if existing is None else "activity changed",
-                 data["name_sv"], venue)
+                       data["name_sv"], venue, name=data["name_sv"])
             flash(_("Saved. Visitors see it at once."))
             return redirect(url_for("week.activities", slug=slug))
     return render_template("week/staff/activity.html", venue=venue, form=form,
@@ -373,7 +374,8 @@ def event(slug, event_id=None):
         return render_template("week/staff/event.html", **page), BAD_INPUT
     name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
     audit_line("event created" if existing is None else "event changed",
-         f"{name}, {data['date']} {data['start']}–{data['end']}", venue)
+               f"{name}, {data['date']} {data['start']}–{data['end']}", venue,
+               activity=name, date=data["date"], start=data["start"], end=data["end"])
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug,
                             week=schedule.week_label(form.date.data)))
@@ -406,7 +408,9 @@ def delete_event(slug, event_id):
         programme.delete_event(_db(), venue["id"], event_id, today=_today(venue))
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
-    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue)
+    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue,
+               activity=name, date=existing["date"], start=existing["start"],
+               end=existing["end"])
     flash(_("The event is removed."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(day)))
 
@@ -462,7 +466,8 @@ def change(slug, slot_id, day):
         return render_template("week/staff/change.html", **page), BAD_INPUT
     what = "cancelled" if cancelled else (
         f"moved to {data['new_date']} {data['new_start']}–{data['new_end']}")
-    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue)
+    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue,
+               activity=activity["name_sv"], date=date.isoformat(), **data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
@@ -479,7 +484,8 @@ def undo_change(slug, slot_id, day):
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
     activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
-    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue)
+    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue,
+               activity=activity["name_sv"], date=date.isoformat())
     flash(_("It is back to the usual time."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
@@ -521,7 +527,8 @@ def new_venue():
     if form.validate():
         venue = _save_venue(form)
         if venue:
-            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue)
+            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue,
+                       name=venue["name"])
             flash(_("Venue %(name)s created.", name=venue["name"]))
             return redirect(url_for("week.staff_week", slug=venue["slug"]))
     return _venue_form_page(form, status=BAD_INPUT)
@@ -538,7 +545,8 @@ def edit_venue(slug):
     if form.validate():
         saved = _save_venue(form, venue)
         if saved:
-            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved)
+            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved,
+                       name=saved["name"])
             flash(_("Saved."))
             return redirect(url_for("week.venue_list"))
     return _venue_form_page(form, venue, BAD_INPUT)
