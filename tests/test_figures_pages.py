@@ -264,6 +264,23 @@ def test_report_in_english(viewer, worked):
     assert row(html, "Visits") == ["8", "4"]
 
 
+@pytest.mark.parametrize("year", [0, 1, 2, 2024, 2027, 9999])
+def test_a_report_year_outside_the_data_is_404_with_links_to_the_years(viewer, worked, year):
+    response = viewer.get(f"/staff/mallis/report/{year}")
+    html = text(response)
+    assert response.status_code == 404
+    assert f"Ingen rapport för {year}" in html
+    assert re.findall(r'href="/staff/mallis/report/(\d+)"', html) == ["2026", "2025"]
+
+
+def test_the_report_links_only_to_years_that_have_one(viewer, worked):
+    html = text(viewer.get("/staff/mallis/report/2025"))
+    assert 'href="/staff/mallis/report/2026"' in html
+    assert 'href="/staff/mallis/report/2024"' not in html
+    html = text(viewer.get("/staff/mallis/report/2026"))
+    assert 'href="/staff/mallis/report/2027"' not in html
+
+
 def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     page = staff.get("/staff/mallis/report/2026")
     response = staff.post("/staff/mallis/report/2026/narrative", data={

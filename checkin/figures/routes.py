@@ -354,6 +354,19 @@ def _survey_results(venue, year, min_cell):
     return out
 
 
+def report_years(venue):
+    """The years a report can be made for: from the first year with visits to this year."""
+    this_year = venue_now(venue).year
+    first = min([*years_with_visits(get_db(), venue["id"]), this_year])
+    return list(range(first, this_year + 1))
+
+
+def _no_report(venue, year):
+    """A year outside the data: 404, with links to the years that have a report."""
+    return render_template("figures/no_report.html", venue=venue, year=year,
+                           years=report_years(venue)), 404
+
+
 def _report_page(venue, year, form, status=200):
     locale = _locale()
     report = yearly_report.yearly_report(get_db(), venue["id"], year, locale=locale,
@@ -378,6 +391,7 @@ def _report_page(venue, year, form, status=200):
     )
     return render_template(
         "figures/report.html", venue=venue, year=year, report=report, this=this,
+        years=report_years(venue),
         before=before, chart=chart, form=form, may_write=_is_staff(),
         ratings=_ratings(venue, year, min_cell),
         survey_results=_survey_results(venue, year, min_cell), locale_code=locale,
@@ -395,6 +409,8 @@ def report_now(slug):
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
+    if year not in report_years(venue):
+        return _no_report(venue, year)
     form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
     return _report_page(venue, year, form)
 
@@ -403,6 +419,8 @@ def report(slug, year):
 @require_role("staff")
 def save_narrative(slug, year):
     venue = g.venue
+    if year not in report_years(venue):
+        return _no_report(venue, year)
     form = NarrativeForm()
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)

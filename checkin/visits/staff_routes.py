@@ -150,6 +150,7 @@ def revoke_kiosk(slug, kiosk_id):
 
 NO_ACTIVITY = "none"
 UNDO_KEY = "tally_undo"
+FIRST_YEAR = 2000  # as for imported counts: older is a typing mistake
 
 
 def _tally_target(venue):
@@ -164,6 +165,8 @@ def _tally_target(venue):
         return today, None, _("Write the date as YYYY-MM-DD, for example 2026-12-18.")
     if day > today:
         return today, None, _("You can only count a day that has come.")
+    if day.year < FIRST_YEAR:
+        return today, None, _("Choose a day from the year %(year)s on.", year=FIRST_YEAR)
     raw = request.args.get("activity")
     if raw is None:
         if day != today:
