@@ -265,13 +265,39 @@ def test_an_overlapping_weekly_time_is_saved_with_a_warning(staff, db, mallis):
     assert response.status_code == 302
     page = text(staff.get(response.location))
     assert "krockar med Sygrupp" in page
+    assert "krockar med Yoga" not in page  # never with itself
+
+
+@pytest.mark.parametrize("written", ["16", "16.00", "16:00", "1600", "16,00", "kl. 16"])
+def test_times_are_taken_as_staff_write_them(staff, db, mallis, written):
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "6", "start": written, "end": "1730",
+        "valid_from": "2026-01-01"})
+    assert response.status_code == 302
+    stored = db.execute('SELECT start, "end" FROM slot ORDER BY id DESC LIMIT 1').fetchone()
+    assert tuple(stored) == ("16:00", "17:30")
+
+
+def test_a_new_activity_leads_on_to_adding_its_time(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/activities/new", {
+        "name_sv": "Målarverkstad", "pictogram": "star", "place": "here", "counted": "y",
+        "active": "y"})
+    new_id = activity_id(db, "Målarverkstad")
+    assert response.status_code == 302
+    assert f"/staff/mallis/slots/new?activity={new_id}" in response.location
+    page = text(staff.get(response.location))
+    assert "Målarverkstad är sparad. Besökarna ser den när den har en tid" in page
+    assert re.search(rf'<option selected value="{new_id}">|<option value="{new_id}" selected>',
+                     page)
+    assert f"/staff/mallis/events/new?activity={new_id}" in page  # or once, as an event
 
 
 @pytest.mark.parametrize("data, message", [
     ({"weekday": "0", "start": "12:00", "end": "11:00"}, "Slutet måste vara senare"),
     ({"weekday": "7", "start": "10:00", "end": "11:00"}, "giltigt val"),
-    ({"weekday": "0", "start": "25:00", "end": "26:00"}, "TT:MM"),
-    ({"weekday": "0", "start": "10", "end": "11:00"}, "TT:MM"),
+    ({"weekday": "0", "start": "25:00", "end": "26:00"}, "Skriv tiden som 13, 13.30"),
+    ({"weekday": "0", "start": "10.75", "end": "11:00"}, "Skriv tiden som 13, 13.30"),
+    ({"weekday": "0", "start": "10:00", "end": "ett"}, "Skriv tiden som 13, 13.30"),
     ({"weekday": "0", "start": "10:00", "end": "11:00", "valid_until": "1999-01-01"},
      "inte vara före"),
 ])
@@ -305,10 +331,39 @@ def test_a_one_off_event_shows_on_the_visitor_week_at_once(staff, db, mallis):
     assert audit_lines(db)[-1]["detail"] == "Julfest, 2026-11-25 17:00–20:00"
 
 
+def test_a_one_off_event_elsewhere_with_a_new_activity_in_one_form(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "activity": "0", "new_activity": "Utflykt till Skansen", "date": "2026-11-26",
+        "start": "10", "end": "1430", "address": "Skansen, Djurgården", "note_sv": "",
+        "note_en": ""})
+    assert response.status_code == 302
+    week = text(staff.get("/mallis/"))
+    assert "Utflykt till Skansen" in week and "Skansen, Djurgården" in week
+    assert "kl. 10–14.30" in week
+    # Counted, so not "open to everyone", though it is held elsewhere.
+    card = week.split("Utflykt till Skansen")[1].split("</li>")[0]
+    assert "Öppen för alla" not in card
+    stored = db.execute("SELECT event.address, activity.counted FROM event JOIN activity "
+                        "ON activity.id = event.activity_id WHERE activity.name_sv = ?",
+                        ["Utflykt till Skansen"]).fetchone()
+    assert tuple(stored) == ("Skansen, Djurgården", 1)
+    assert [a["action"] for a in audit_lines(db)] == ["activity created", "event created"]
+
+
+@pytest.mark.parametrize("data", [{"activity": "0", "new_activity": ""},
+                                  {"activity": "0", "new_activity": "Yoga"}])
+def test_a_new_activity_needs_a_name_of_its_own(staff, db, mallis, data):
+    before = count(db, "activity"), count(db, "event")
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "date": "2026-11-26", "start": "10", "end": "11", **data})
+    assert response.status_code == 400
+    assert (count(db, "activity"), count(db, "event")) == before
+
+
 @pytest.mark.parametrize("data, message", [
     ({"date": "2026-11-25", "start": "17:00", "end": "16:00"}, "Slutet måste vara senare"),
     ({"date": "25/11", "start": "17:00", "end": "18:00"}, "ÅÅÅÅ-MM-DD"),
-    ({"date": "2026-11-25", "start": "5 pm", "end": "18:00"}, "TT:MM"),
+    ({"date": "2026-11-25", "start": "5 pm", "end": "18:00"}, "Skriv tiden som 13, 13.30"),
 ])
 def test_bad_events_are_refused(staff, db, data, message):
     before = count(db, "event")

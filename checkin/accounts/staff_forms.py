@@ -41,7 +41,7 @@ ROLE_PAIRS = [
     ("admin", _l("Admin: everything, also accounts and venues")),
 ]
 REQUIRED = _l("Please fill this in.")
-TIME_MESSAGE = _l("Write the time as HH:MM, for example 13:00.")
+TIME_MESSAGE = _l("Write the time as 13, 13.30 or 13:30.")
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2026-12-18.")
 
 
@@ -76,8 +76,11 @@ def check_new_password(form, field):
 
 
 def check_time(_form, field):
-    if not programme.is_time(field.data):
+    """16, 16.00, 16:00 and 1600 are all four o'clock: the field keeps it as '16:00'."""
+    parsed = programme.parse_time(field.data)
+    if parsed is None:
         raise ValidationError(TIME_MESSAGE)
+    field.data = parsed
 
 
 def check_end_after_start(form, field):
@@ -179,8 +182,8 @@ class SlotForm(FlaskForm):
                            validators=[InputRequired(_l("Choose an activity."))])
     weekday = SelectField(_l("Weekday"), choices=options(WEEKDAY_PAIRS), coerce=int,
                           validators=[InputRequired(_l("Choose a weekday."))])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
     # No default here: the page puts the venue's today, never a day in the past.
     valid_from = PlainDateField(_l("From date"), validators=[InputRequired(DATE_MESSAGE)])
     valid_until = PlainDateField(_l("Until date (optional)"), validators=[Optional()])
@@ -201,14 +204,23 @@ class DeleteSlotForm(FlaskForm):
     confirmed = HiddenField()
 
 
+NEW_ACTIVITY = 0  # the activity list's choice "a new activity", named in its own field
+
+
 class EventForm(FlaskForm):
     activity = SelectField(_l("Activity"), coerce=int,
                            validators=[InputRequired(_l("Choose an activity."))])
+    new_activity = StringField(_l("Name of the new activity"), validators=[Length(max=80)])
     date = PlainDateField(_l("Date"), validators=[InputRequired(DATE_MESSAGE)])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
+    address = StringField(_l("Place, if not the usual one"), validators=[Length(max=200)])
     note_sv = StringField(_l("Note in Swedish (optional)"), validators=[Length(max=200)])
     note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
+
+    def validate_new_activity(self, field):
+        if self.activity.data == NEW_ACTIVITY and not (field.data or "").strip():
+            raise ValidationError(_l("Write the new activity's name, or choose one above."))
 
 
 class ChangeForm(FlaskForm):
@@ -216,8 +228,8 @@ class ChangeForm(FlaskForm):
         ("cancel", _l("Cancelled this time")), ("move", _l("Moved this time"))]),
         default="cancel", validators=[AnyOf(("cancel", "move"), _l("Choose what happens."))])
     new_date = PlainDateField(_l("New date"), validators=[Optional()])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
     note_sv = StringField(_l("Note visitors see, in Swedish"), validators=[Length(max=200)])
     note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
 

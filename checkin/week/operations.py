@@ -43,6 +43,21 @@ def is_time(value):
     return bool(TIME_RE.match(value or ""))
 
 
+# How staff write a time: 16, 16.00, 16:00, 16,00 (a Swedish keypad), 1600, 9.30, kl. 16.
+_TIME_WRITTEN = re.compile(r"(?:kl\.?\s*)?(\d{1,2})(?:[.:,]?(\d{2}))?", re.ASCII | re.IGNORECASE)
+
+
+def parse_time(value):
+    """'HH:MM' from a time as staff write it, or None if it is not one."""
+    match = _TIME_WRITTEN.fullmatch((value or "").strip())
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
 def is_time_zone(name):
     try:
         ZoneInfo(name)
@@ -326,25 +341,35 @@ def _check_not_past(day, today):
         raise ProgrammeRefused("past")
 
 
-def save_event(db, venue_id, event, event_id=None, *, today):
-    """event: activity_id, date, start, end, note_sv, note_en. Neither the event's day nor,
-    for a change, its old day may be before today: a past event is history."""
+def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
+    """event: activity_id, date, start, end, note_sv, note_en, address (empty: where the
+    activity usually is). Neither the event's day nor, for a change, its old day may be
+    before today: a past event is history. With `new_activity` (a name), that activity is
+    made first, counted, in the same transaction; returns (event id, activity id)."""
     _check_not_past(event["date"], today)
-    values = [event["activity_id"], event["date"], event["start"], event["end"],
-              event["note_sv"], event["note_en"]]
     with writing(db):
+        activity_id = event["activity_id"]
+        if event_id is not None:
+            old = get_event(db, venue_id, event_id)
+            if old is None:
+                raise ProgrammeRefused("unknown")
+            _check_not_past(old["date"], today)
+        if new_activity:
+            activity_id = db.execute(
+                "INSERT INTO activity (venue_id, name_sv, pictogram) VALUES (?, ?, 'star')",
+                [venue_id, new_activity]).lastrowid
+        values = [activity_id, event["date"], event["start"], event["end"],
+                  event["note_sv"], event["note_en"], event.get("address", "")]
         if event_id is None:
-            return db.execute(
-                'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en) '
-                "VALUES (?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
-        old = get_event(db, venue_id, event_id)
-        if old is None:
-            raise ProgrammeRefused("unknown")
-        _check_not_past(old["date"], today)
-        db.execute(
-            'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
-            "note_en = ? WHERE id = ? AND venue_id = ?", [*values, event_id, venue_id])
-        return event_id
+            event_id = db.execute(
+                'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en, '
+                "address) VALUES (?,?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
+        else:
+            db.execute(
+                'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
+                "note_en = ?, address = ? WHERE id = ? AND venue_id = ?",
+                [*values, event_id, venue_id])
+        return event_id, activity_id
 
 
 def delete_event(db, venue_id, event_id, *, today):

@@ -20,6 +20,7 @@ from checkin.accounts.access import (
     require_role,
 )
 from checkin.accounts.staff_forms import (
+    NEW_ACTIVITY,
     ActivityForm,
     ChangeForm,
     ConfirmForm,
@@ -163,9 +164,14 @@ def activity(slug, activity_id=None):
         if programme.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
             form.name_sv.errors.append(_("There is already an activity with that name."))
         else:
-            programme.save_activity(_db(), venue["id"], data, activity_id)
+            saved_id = programme.save_activity(_db(), venue["id"], data, activity_id)
             audit_line("activity created" if existing is None else "activity changed",
                        data["name_sv"], venue, name=data["name_sv"])
+            if existing is None and data["active"]:
+                # Nothing shows before the activity has a time: the next step is to add one.
+                flash(_("%(name)s is saved. Visitors see it once it has a time: add one now.",
+                        name=data["name_sv"]))
+                return redirect(url_for("week.slot", slug=slug, activity=saved_id, next=1))
             flash(_("Saved. Visitors see it at once."))
             return redirect(url_for("week.activities", slug=slug))
     return render_template("week/staff/activity.html", venue=venue, form=form,
@@ -209,6 +215,7 @@ def _slot_data(form):
 def _slot_page(venue, form, existing, status=200, end_form=None):
     today = _today(venue)
     page = {"venue": venue, "form": form, "slot": existing, "today": today,
+            "next_step": bool(request.args.get("next")),
             "has_run": bool(existing) and programme.has_run(existing, today),
             "first_time": existing and programme.first_time(existing),
             "end_form": end_form or EndSlotForm(formdata=None)}
@@ -244,6 +251,8 @@ def slot(slug, slot_id=None):
             form.valid_from.data = today
             if request.args.get("weekday", "").isdigit():
                 form.weekday.data = int(request.args["weekday"])
+            if request.args.get("activity", "").isdigit():
+                form.activity.data = int(request.args["activity"])
         return _slot_page(venue, form, existing)
     if not form.validate():
         return _slot_page(venue, form, existing, BAD_INPUT)
@@ -351,7 +360,9 @@ def event(slug, event_id=None):
                                "date": dt.date.fromisoformat(existing["date"])})
     else:
         form = EventForm()
-    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    form.activity.choices = options(
+        programme.activity_choices(_db(), venue["id"])
+        + [(NEW_ACTIVITY, _("A new activity (write its name below)"))])
     page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm(),
             "past": bool(existing) and existing["date"] < _today(venue).isoformat()}
     if request.method == "GET":
@@ -360,19 +371,32 @@ def event(slug, event_id=None):
                 form.date.data = dt.date.fromisoformat(request.args.get("date", ""))
             except ValueError:
                 form.date.data = venue_now(venue).date()
+            if request.args.get("activity", "").isdigit():
+                form.activity.data = int(request.args["activity"])
         return render_template("week/staff/event.html", **page)
-    if not form.validate():
+    valid = form.validate()
+    new_name = (form.new_activity.data or "").strip() if form.activity.data == NEW_ACTIVITY else ""
+    if new_name and programme.name_taken(_db(), venue["id"], new_name):
+        form.new_activity.errors = [*form.new_activity.errors, _(
+            "There is already an activity with that name. Choose it in the list above.")]
+        valid = False
+    if not valid:
         return render_template("week/staff/event.html", **page), BAD_INPUT
     data = {"activity_id": form.activity.data, "date": form.date.data.isoformat(),
             "start": form.start.data, "end": form.end.data,
             "note_sv": (form.note_sv.data or "").strip(),
-            "note_en": (form.note_en.data or "").strip()}
+            "note_en": (form.note_en.data or "").strip(),
+            "address": (form.address.data or "").strip()}
     try:
-        programme.save_event(_db(), venue["id"], data, event_id, today=_today(venue))
+        _event_id, activity_id = programme.save_event(
+            _db(), venue["id"], data, event_id, today=_today(venue),
+            new_activity=new_name or None)
     except programme.ProgrammeRefused as refused:
         form.date.errors = [*form.date.errors, _refusal(refused.reason)]
         return render_template("week/staff/event.html", **page), BAD_INPUT
-    name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
+    name = dict(programme.activity_choices(_db(), venue["id"]))[activity_id]
+    if new_name:
+        audit_line("activity created", new_name, venue, name=new_name)
     audit_line("event created" if existing is None else "event changed",
                f"{name}, {data['date']} {data['start']}–{data['end']}", venue,
                activity=name, date=data["date"], start=data["start"], end=data["end"])
