@@ -96,9 +96,18 @@ def test_ratings_per_month_show_a_chart_and_a_table(staff, db, mallis):
     rate(db, mallis, rating=3)
     rate(db, mallis, day=dt.date(2026, 10, 5), rating=1)
     page = text(staff.get("/staff/mallis/feedback/?first=2026-10-01&last=2026-11-30&group=month"))
-    assert "Omdömen över tid" in page and "<svg" in page
-    assert '<td>2026-11</td><td class="num">2</td><td class="num">4.0</td>' in page
-    assert '<td>2026-10</td><td class="num">1</td><td class="num">1.0</td>' in page
+    assert "Omdömen över tid" in page and page.count("<svg") >= 2
+    # Per month: how many, the share of each face from Great to Bad, the mean.
+    assert ('<td>november 2026</td><td class="num">2</td><td class="num">50 %</td>'
+            '<td class="num">0 %</td><td class="num">50 %</td><td class="num">0 %</td>'
+            '<td class="num">0 %</td><td class="num">4,0</td>') in page
+    assert ('<td>oktober 2026</td><td class="num">1</td><td class="num">0 %</td>'
+            '<td class="num">0 %</td><td class="num">0 %</td><td class="num">0 %</td>'
+            '<td class="num">100 %</td><td class="num">1,0</td>') in page
+    # The chart's bars: each face a segment with its count and share.
+    assert "november 2026, Jättebra: 1 (50 %)" in page and "oktober 2026, Dåligt: 1 (100 %)" in page
+    # The trend: the last month beside those before.
+    assert "Jättebra eller Bra: 50 % november 2026" in page and "0 % perioden före" in page
 
 
 def test_ratings_per_week_and_activity_name_the_activity(staff, db, mallis):
@@ -106,7 +115,8 @@ def test_ratings_per_week_and_activity_name_the_activity(staff, db, mallis):
     rate(db, mallis, rating=2)
     page = text(staff.get("/staff/mallis/feedback/?first=2026-11-01&last=2026-11-30"
                           "&group=week&by_activity=y"))
-    assert "2026-W48" in page and "Sygrupp" in page and "Hela dagen" in page
+    assert "2026-W48" in page and "Sygrupp" in page and "Ingen aktivitet vald" in page
+    assert "Sygrupp, Jättebra: 1 (100 %)" in page  # the chart per activity
 
 
 def test_ratings_page_in_english(staff, db, mallis):
@@ -304,6 +314,7 @@ def test_results_show_shares_and_remembered_phones_and_the_csv_is_inert(staff, d
     assert SCRIPT not in page and "&lt;script&gt;" in page
     assert "3 svar, 1 av dem från telefoner som kommer ihåg" in page
     assert '<td class="num">2</td><td class="num">67 %</td>' in page
+    assert "<svg" in page and "Alla svar, " in page and ": 2 (67 %)" in page  # the chart
     monthly = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=month"))
     assert "2026-11" in monthly
     assert staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=decade").status_code \

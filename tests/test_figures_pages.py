@@ -341,9 +341,9 @@ def test_report_shows_ratings_and_survey_results(db, viewer, worked):
     for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:
         surveys.record_response(db, survey, dt.date(2026, 10, 5), {question: value})
     html = text(viewer.get("/staff/mallis/report/2026"))
-    assert row(html, "mars", "ratings") == ["3", "4.0"]
+    assert row(html, "mars", "ratings") == ["3", "4,0"]  # a Swedish decimal comma
     assert row(html, "april", "ratings") == ["&lt;3", "–"]             # one rating: no mean
-    assert row(html, "Hela året", "ratings")[-2:] == ["4", "3.2"]
+    assert row(html, "Hela året", "ratings")[-2:] == ["4", "3,2"]
     assert "Enkät: Enkäten" in html and "Behöver du mer stöd?" in html
     assert "10 svarade" in html
     assert row(html, "Nej") == ["5", "50 %"]

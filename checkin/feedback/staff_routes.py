@@ -7,6 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -17,6 +18,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.feedback.routes import blueprint
 from checkin.feedback.staff_forms import (
+    STATUS_PAIRS,
     IdeaForm,
     NewSurveyForm,
     QuestionForm,
@@ -25,7 +27,8 @@ from checkin.feedback.staff_forms import (
     SearchForm,
     SurveyDetailsForm,
 )
-from checkin.figures import charts, exports
+from checkin.figures import charts as charts_module
+from checkin.figures import exports
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 
@@ -40,6 +43,41 @@ RESULT_GROUPS = ("week", "month")
 
 # --- ratings over time ----------------------------------------------------------------------
 
+ANSWER_FILLS = ("#1d5c8a", "#f2d16b", "#b03a2e", "#8cc084", "#5b3a8a", "#f0a04b")
+FACE_LEVELS = (5, 4, 3, 2, 1)
+# Green to red as HappyOrNot's terminals; every face is named too, never colour alone.
+FACE_FILLS = ("#0b5d3b", "#8cc084", "#f2d16b", "#f0a04b", "#b03a2e")
+HAPPY = (5, 4)
+
+
+def _face_names():
+    return [_("Great"), _("Good"), _("OK"), _("Not so good"), _("Bad")]
+
+
+def _period_name(period, group):
+    """'2026-03' → 'mars 2026'; weeks and days as they are."""
+    if group == "month":
+        return format_date(dt.date.fromisoformat(period + "-01"), "LLLL y")
+    return period
+
+
+def _happy_share(levels):
+    total = sum(levels.values())
+    return round(100 * sum(levels[n] for n in HAPPY) / total) if total else None
+
+
+def _trend(rows, group):
+    """The share of happy faces in the last period with ratings beside the mean of those
+    before, or None with fewer than two such periods."""
+    rated = [r for r in rows if r["count"]]
+    if len(rated) < 2:
+        return None
+    last, before = rated[-1], rated[:-1]
+    earlier = {n: sum(r["levels"][n] for r in before) for n in FACE_LEVELS}
+    return {"period": _period_name(last["period"], group), "share": _happy_share(last["levels"]),
+            "before": _happy_share(earlier), "periods_before": len(before)}
+
+
 @blueprint.get("/staff/<slug>/feedback/")
 @require_role("staff")
 def ratings(slug):
@@ -51,18 +89,39 @@ def ratings(slug):
     form = RatingsForm(formdata=args)
     if not form.validate():
         return render_template("feedback/staff/ratings.html", venue=venue, form=form,
-                               rows=[], chart=None), BAD_INPUT
-    rows = feedback.ratings(get_db(), venue["id"], form.first.data, form.last.data,
-                            form.group.data, bool(form.by_activity.data))
-    chart = None
-    if not form.by_activity.data and rows:
-        step = -(-len(rows) // 8)  # at most 8 labels under the bars, so they never overlap
-        labels = [r["period"] if i % step == 0 else "" for i, r in enumerate(rows)]
-        chart = charts.bar_chart(
-            [[r["count"] for r in rows]], labels, _("Ratings per period"),
-            desc=_("How many ratings visitors gave in each period."))
+                               rows=[], charts=None), BAD_INPUT
+    first, last, group = form.first.data, form.last.data, form.group.data
+    per_period = feedback.ratings(get_db(), venue["id"], first, last, group)
+    per_activity = feedback.ratings(get_db(), venue["id"], first, last, group, True)
+    rows = per_activity if form.by_activity.data else per_period
+    for row in rows:
+        row["name"] = _period_name(row["period"], group)
+        row["shares"] = {n: round(100 * row["levels"][n] / row["count"]) if row["count"]
+                         else None for n in FACE_LEVELS}
+    totals = {}
+    for row in per_activity:
+        total = totals.setdefault(row["activity"], dict.fromkeys(FACE_LEVELS, 0))
+        for n in FACE_LEVELS:
+            total[n] += row["levels"][n]
+    names = _face_names()
+    charts = None
+    if any(r["count"] for r in per_period):
+        charts = {
+            "periods": charts_module.share_bars(
+                [(_period_name(r["period"], group), [r["levels"][n] for n in FACE_LEVELS])
+                 for r in per_period], names, FACE_FILLS, _("Faces per period"),
+                desc=_("The share of each face in each period, from Great to Bad. The table "
+                       "below has the numbers.")),
+            "activities": charts_module.share_bars(
+                [(name or _("No activity chosen"), [levels[n] for n in FACE_LEVELS])
+                 for name, levels in sorted(totals.items(),
+                                            key=lambda t: (t[0] is None, t[0] or ""))],
+                names, FACE_FILLS, _("Faces per activity, the whole period"),
+                desc=_("The share of each face for each activity over the chosen period.")),
+        }
     return render_template("feedback/staff/ratings.html", venue=venue, form=form, rows=rows,
-                           chart=chart)
+                           charts=charts, trend=_trend(per_period, group),
+                           faces=list(zip(FACE_LEVELS, names, strict=True)))
 
 
 # --- free texts -----------------------------------------------------------------------------
@@ -327,8 +386,18 @@ def survey_results(slug, survey_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
     group = _result_group()
+    periods = surveys.results(get_db(), survey_id, group)
+    charts = []
+    for index, question in enumerate(found["questions"]):
+        rows = [(p["period"] if group else _("All answers"),
+                 [o["count"] for o in p["questions"][index]["options"]]) for p in periods]
+        charts.append({"question": question, "chart": charts_module.share_bars(
+            rows, [o["sv"] for o in question["options"]],
+            [ANSWER_FILLS[k % len(ANSWER_FILLS)] for k in range(len(question["options"]))],
+            question["text_sv"], desc=_("The share of each answer. The tables below have the "
+                                        "numbers."))})
     return render_template("feedback/staff/results.html", venue=venue, survey=found,
-                           group=group, periods=surveys.results(get_db(), survey_id, group))
+                           group=group, periods=periods, charts=charts)
 
 
 @blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results.csv")
@@ -372,7 +441,8 @@ def _ideas_page(venue, failed=None, status=200):
             idea["form"] = IdeaForm(data={**idea, "activity": str(idea["activity_id"] or "")},
                                     formdata=None).with_activities(activities)
     return render_template("feedback/staff/ideas.html", venue=venue, waiting=waiting,
-                           others=others), status
+                           others=others, status_names={v: str(label) for v, label in
+                                                        STATUS_PAIRS}), status
 
 
 @blueprint.post("/staff/<slug>/ideas/<int:idea_id>")

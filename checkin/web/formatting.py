@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 
@@ -78,8 +78,15 @@ def staff_time(stamp, venue=None, weekday=False):
     return f"{day}, {hour}" if _english() else f"{day} kl. {hour}"
 
 
+def one_decimal(value):
+    """3.75 → '3,8' in Swedish, '3.8' in English; None → '–'."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "0.0")
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
-        locale=lambda: str(get_locale()), staff_time=staff_time,
+        locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,
     )
