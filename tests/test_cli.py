@@ -97,3 +97,23 @@ def test_seed_demo_gives_the_ratings_page_something_to_show(app, db):
     assert 0.15 * visits_ <= count <= 0.35 * visits_ and texts == 5 and 3.3 <= mean <= 4.3
     run(app, "seed-demo")
     assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == count
+
+
+def test_the_demo_is_believable_women_at_the_womens_group_no_gardening_in_december(app, db):
+    run(app, "seed-demo")
+    genders = dict(db.execute(
+        "SELECT coalesce(gender, 'skipped'), count(*) FROM visit JOIN activity "
+        "ON activity.id = visit.activity_id WHERE activity.name_sv = 'Kvinnogrupp' GROUP BY 1"))
+    assert genders.get("woman", 0) > 10 and "man" not in genders
+    from checkin.week.schedule import occurrences
+
+    mallis = db.execute("SELECT id FROM venue WHERE slug = 'mallis'").fetchone()[0]
+    import datetime as dt
+
+    december = {i["activity"]["name_sv"] for i in occurrences(
+        db, mallis, dt.date(2026, 12, 1), dt.date(2026, 12, 31))}
+    june = {i["activity"]["name_sv"] for i in occurrences(
+        db, mallis, dt.date(2026, 6, 1), dt.date(2026, 6, 30))}
+    outdoors = {"Stadsodling", "Skogsvandring", "Stadsvandring"}
+    assert not december & outdoors and outdoors <= june
+    assert {"Sygrupp", "Kvinnogrupp", "Fredagsjam"} <= december
