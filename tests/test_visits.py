@@ -44,4 +44,5 @@ def test_an_unknown_gender_is_refused_and_nothing_stored(db, mallis):
 def test_the_visit_table_has_no_place_for_identity_or_exact_time(db):
     columns = {row["name"] for row in db.execute("PRAGMA table_info(visit)")}
     assert columns == {"id", "venue_id", "activity_id", "date", "hour", "gender", "source",
-                       "person_hash", "hash_removed", "set_aside_id"}
+                       "person_hash", "hash_removed", "set_aside_id",
+                       "import_id"}  # import_id: which file of counts kept before

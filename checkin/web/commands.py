@@ -119,7 +119,10 @@ def translate_update():
     with open(po, "rb") as f:
         catalog = read_po(f, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if isinstance(message.id, tuple):  # a plural: singular and plural as written
+            if not all(message.string):
+                message.string = message.id
+        elif message.id and not message.string:
             message.string = message.id
     with open(po, "wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True, width=100)
