@@ -312,7 +312,7 @@ def test_results_show_shares_and_remembered_phones_and_the_csv_is_inert(staff, d
     surveys.record_response(db, survey, TODAY, {question: "b"})
     page = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results"))
     assert SCRIPT not in page and "&lt;script&gt;" in page
-    assert "3 svar, 1 av dem från telefoner som kommer ihåg" in page
+    assert "3 svar, 1 av dem från ihågkomna telefoner" in page
     assert '<td class="num">2</td><td class="num">67 %</td>' in page
     assert "<svg" in page and "Alla svar, " in page and ": 2 (67 %)" in page  # the chart
     monthly = text(staff.get(f"/staff/mallis/surveys/{survey_id}/results?group=month"))

@@ -136,16 +136,33 @@ def test_admin_creates_an_account_limited_to_one_venue(admin, db, mallis, victor
       "venues": ["999"]}, "giltigt val"),
 ])
 def test_bad_new_accounts_are_refused_and_nothing_is_stored(admin, db, data, message):
+    data = {"every_venue": "y", **data} if "venues" not in data else data
     response = post_form(admin, "/staff/users/new", data)
     assert response.status_code == 400 and message in text(response)
     assert [u["username"] for u in auth.all_users(db)] == ["boss"]
+
+
+def test_forgetting_to_tick_a_venue_gives_no_account_every_venue(admin, db, victor):
+    response = post_form(admin, "/staff/users/new", {
+        "username": "bert", "password": "bert has a long password", "role": "staff"})
+    assert response.status_code == 400
+    assert "Kryssa i de verksamheter kontot får använda" in text(response)
+    assert auth.user_by_name(db, "bert") is None
+    post_form(admin, "/staff/users/new", {"username": "bert", "role": "staff",
+                                         "password": "bert has a long password",
+                                         "venues": [str(victor["id"])]})
+    bert = auth.user_by_name(db, "bert")
+    assert auth.user_venue_ids(db, bert["id"]) == {victor["id"]}
+    page = text(admin.get(f"/staff/users/{bert['id']}"))
+    box = re.search(r'<input[^>]*name="every_venue"[^>]*>', page)[0]
+    assert "checked" not in box  # only Victor, said so on the page
 
 
 def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, app, db):
     bert = make_user(db, "bert", "viewer")
     bert_client = app.test_client()
     log_in(bert_client, "bert")
-    post_form(admin, f"/staff/users/{bert}", {"role": "staff"})
+    post_form(admin, f"/staff/users/{bert}", {"role": "staff", "every_venue": "y"})
     assert auth.get_user(db, bert)["role"] == "staff"
     response = post_form(admin, f"/staff/users/{bert}/password",
                          {"new": "bert gets a new password"}, page_url=f"/staff/users/{bert}")
@@ -167,7 +184,7 @@ def test_a_bad_password_reset_changes_nothing(admin, db):
 
 def test_an_admin_cannot_lock_themselves_out(admin, db):
     me = auth.user_by_name(db, "boss")["id"]
-    response = post_form(admin, f"/staff/users/{me}", {"role": "staff"})
+    response = post_form(admin, f"/staff/users/{me}", {"role": "staff", "every_venue": "y"})
     assert response.status_code == 400 and auth.get_user(db, me)["role"] == "admin"
     response = post_form(admin, f"/staff/users/{me}/active", {}, page_url=f"/staff/users/{me}")
     assert response.status_code == 400 and auth.get_user(db, me)["active"]

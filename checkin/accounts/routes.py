@@ -158,7 +158,7 @@ def new_user():
             except ValueError:
                 form.username.errors.append(_("That username is taken. Choose another."))
             else:
-                auth.set_user_venues(_db(), user_id, form.venues.data or [])
+                auth.set_user_venues(_db(), user_id, form.chosen_venues())
                 audit_line("account created", f"{username} ({form.role.data})",
                            user=username, role=form.role.data)
                 flash(_("Account %(name)s created. Tell them the password in person.",
@@ -170,8 +170,8 @@ def new_user():
 
 def _user_page(account, form=None, reset=None, status=200, error=None):
     if form is None:
-        form = UserForm(role=account["role"],
-                        venues=sorted(auth.user_venue_ids(_db(), account["id"])))
+        chosen = sorted(auth.user_venue_ids(_db(), account["id"]))
+        form = UserForm(role=account["role"], venues=chosen, every_venue=not chosen)
         form.venues.choices = options(_venue_choices())
     return render_template(
         "accounts/user.html", account=account, form=form, reset=reset or ResetPasswordForm(),
@@ -194,11 +194,11 @@ def user(user_id):
                           error=_("You cannot take away your own admin role. "
                                   "Ask another admin."))
     auth.set_role(_db(), user_id, form.role.data)
-    auth.set_user_venues(_db(), user_id, form.venues.data or [])
-    names = ", ".join(n for i, n in _venue_choices() if i in (form.venues.data or [])) or "all"
+    auth.set_user_venues(_db(), user_id, form.chosen_venues())
+    names = ", ".join(n for i, n in _venue_choices() if i in form.chosen_venues()) or "all"
     audit_line("account changed", f"{account['username']}: role {form.role.data}, venues {names}",
                user=account["username"], role=form.role.data,
-               venues=[n for i, n in _venue_choices() if i in (form.venues.data or [])])
+               venues=[n for i, n in _venue_choices() if i in form.chosen_venues()])
     flash(_("Saved."))
     return redirect(url_for("accounts.users"))
 

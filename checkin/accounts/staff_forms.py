@@ -37,10 +37,21 @@ WEEKDAY_PAIRS = [
 ]
 ROLE_PAIRS = [
     ("viewer", _l("Viewer: figures only")),
-    ("staff", _l("Staff: schedule, posters, kiosk, tally, figures")),
+    ("staff", _l("Staff: schedule, posters, kiosk, tally, feedback, ideas, surveys, figures")),
     ("admin", _l("Admin: everything, also accounts and venues")),
 ]
 REQUIRED = _l("Please fill this in.")
+# Each symbol's name, said to screen readers instead of the file's id ("sewing").
+PICTOGRAM_NAMES = {
+    "sewing": _l("Sewing"), "cooking": _l("Cooking"), "talk": _l("Talking"),
+    "computer": _l("Computer"), "writing": _l("Writing"), "film": _l("Film"),
+    "money": _l("Money"), "yoga": _l("Yoga"), "social": _l("Coffee and company"),
+    "women": _l("Women"), "music": _l("Music"), "walk": _l("Walking"), "plant": _l("Plant"),
+    "tree": _l("Tree"), "radio": _l("Radio"), "star": _l("Star"), "party": _l("Party"),
+    "meeting": _l("Meeting"), "food": _l("Food"), "sport": _l("Sport"),
+    "people": _l("People"), "calendar": _l("Calendar"), "checkin": _l("Checking in"),
+    "qr": _l("QR code"),
+}
 TIME_MESSAGE = _l("Write the time as 13, 13.30 or 13:30.")
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2026-12-18.")
 
@@ -118,8 +129,17 @@ class ResetPasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     role = RadioField(_l("Role"), choices=options(ROLE_PAIRS), default="staff",
                       validators=[InputRequired(_l("Choose a role."))])
-    venues = CheckboxesField(_l("Venues (none ticked: every venue)"), coerce=int,
-                             validate_choice=True)
+    every_venue = BooleanField(_l("Every venue, also those added later"))
+    venues = CheckboxesField(_l("Or only these venues"), coerce=int, validate_choice=True)
+
+    def validate_venues(self, field):
+        # Forgetting to tick used to mean every venue: now "every venue" is said on purpose.
+        if not self.every_venue.data and not field.data:
+            raise ValidationError(_l("Tick the venues this account may use, or every venue."))
+
+    def chosen_venues(self):
+        """The venue ids to store: none stored means every venue."""
+        return [] if self.every_venue.data else list(self.venues.data or [])
 
 
 class NewUserForm(UserForm):
@@ -158,19 +178,20 @@ class ActivityForm(FlaskForm):
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(REQUIRED),
                                                              Length(max=80)])
     name_en = StringField(_l("Name in English (optional)"), validators=[Length(max=80)])
-    description_sv = StringField(_l("One line in Swedish"), validators=[Length(max=160)])
-    description_en = StringField(_l("One line in English (optional)"),
+    description_sv = StringField(_l("Short description (one line)"),
                                  validators=[Length(max=160)])
-    pictogram = RadioField(_l("Picture"), choices=options((p, p) for p in programme.PICTOGRAMS),
+    description_en = StringField(_l("Short description in English (optional)"),
+                                 validators=[Length(max=160)])
+    pictogram = RadioField(_l("Symbol"), choices=options((p, p) for p in programme.PICTOGRAMS),
                            default="people",
-                           validators=[InputRequired(_l("Choose a picture."))])
+                           validators=[InputRequired(_l("Choose a symbol."))])
     place = RadioField(_l("Where"), choices=options([
         ("here", _l("Here, on site")), ("elsewhere", _l("At another address"))]),
         default="here", validators=[InputRequired(_l("Choose where."))])
     address = StringField(_l("Address, if elsewhere"), validators=[Length(max=200)])
     counted = BooleanField(_l("Count visits (untick for activities open to everyone in the "
                               "city)"), default=True)
-    active = BooleanField(_l("In use"), default=True)
+    active = BooleanField(_l("Shown in the week"), default=True)
 
     def validate_address(self, field):
         if self.place.data == "elsewhere" and not (field.data or "").strip():

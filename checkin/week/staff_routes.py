@@ -21,6 +21,7 @@ from checkin.accounts.access import (
 )
 from checkin.accounts.staff_forms import (
     NEW_ACTIVITY,
+    PICTOGRAM_NAMES,
     ActivityForm,
     ChangeForm,
     ConfirmForm,
@@ -157,7 +158,7 @@ def activity(slug, activity_id=None):
                                       "active": bool(existing["active"]),
                                       "place": "elsewhere" if existing["address"] else "here"})
         return render_template("week/staff/activity.html", venue=venue, form=form,
-                               activity=existing)
+                               pictogram_names=PICTOGRAM_NAMES, activity=existing)
     form = ActivityForm()
     if form.validate():
         data = _activity_data(form)
@@ -175,7 +176,7 @@ def activity(slug, activity_id=None):
             flash(_("Saved. Visitors see it at once."))
             return redirect(url_for("week.activities", slug=slug))
     return render_template("week/staff/activity.html", venue=venue, form=form,
-                           activity=existing), BAD_INPUT
+                           pictogram_names=PICTOGRAM_NAMES, activity=existing), BAD_INPUT
 
 
 def _refusal(reason):
