@@ -292,7 +292,8 @@ def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     html = text(staff.get("/staff/mallis/report/2026"))
     assert "<p>Ett bra år.</p><p>Vi lagade mat.</p>" in html and "Texten är sparad." in html
     local = dt.datetime.fromisoformat(saved["updated_at"])  # kept in the venue's time
-    assert re.search(rf"Skriven av anna, {local.day} \w+ {local.year} kl\. {local.hour}\.</p>",
+    clock = f"{local.hour}.{local.minute:02d}" if local.minute else f"{local.hour}"
+    assert re.search(rf"Skriven av anna, {local.day} \w+ {local.year} kl\. {clock}\.</p>",
                      html)
 
 

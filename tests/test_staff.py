@@ -289,7 +289,7 @@ def test_an_overlapping_weekly_time_is_saved_with_a_warning(staff, db, mallis):
 def test_times_are_taken_as_staff_write_them(staff, db, mallis, written):
     response = post_form(staff, "/staff/mallis/slots/new", {
         "activity": activity_id(db, "Yoga"), "weekday": "6", "start": written, "end": "1730",
-        "valid_from": "2026-01-01"})
+        "valid_from": "2026-11-23"})
     assert response.status_code == 302
     stored = db.execute('SELECT start, "end" FROM slot ORDER BY id DESC LIMIT 1').fetchone()
     assert tuple(stored) == ("16:00", "17:30")

@@ -67,14 +67,14 @@ def local_moment(stamp, venue=None):
 
 def staff_time(stamp, venue=None, weekday=False):
     """'1 december 2026 kl. 20' / '1 December 2026, 8 pm': when staff did something, in local
-    time and to the hour (nothing finer is kept)."""
+    time, as finely as it was kept (the hour for most; minutes where a time has them)."""
     moment = local_moment(stamp, venue)
     if moment is None:
         return ""
     day = format_date(moment, "EEEE d MMMM y" if weekday else "d MMMM y")
     if not isinstance(moment, dt.datetime):
         return day
-    hour = _clock(f"{moment.hour:02d}:00")
+    hour = _clock(f"{moment.hour:02d}:{moment.minute:02d}")
     return f"{day}, {hour}" if _english() else f"{day} kl. {hour}"
 
 
