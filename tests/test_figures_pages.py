@@ -160,7 +160,7 @@ def test_a_table_mostly_hidden_is_not_downloaded_without_a_word(viewer, worked):
     asked = {**GOOD, "group": "month", "by_activity": "y", "fmt": "xlsx"}
     del asked["anyway"]
     response = viewer.get(EXPORT, query_string=asked)
-    html = text(response).replace("&amp;", "&")
+    html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "Ingenting har laddats ner än." in html
     assert re.search(r"\d+ % av talen i den här tabellen skulle döljas", html)
@@ -178,7 +178,7 @@ def test_a_coarser_table_is_suggested_when_one_hides_less(viewer, db, mallis):
     response = viewer.get(EXPORT, query_string={
         "first": "2026-03-01", "last": "2026-03-31", "group": "day", "venue": "mallis",
         "min_cell": "3", "fmt": "xlsx", "show": "1"})
-    html = text(response).replace("&amp;", "&")
+    html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
     assert "Färre döljs med:" in html
     assert re.search(r'group=week[^"]*show=1[^>]*>en rad per vecka, alla aktiviteter', html)
     assert "(0 % dolda)" in html
