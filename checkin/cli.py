@@ -7,7 +7,7 @@ figures/commands.py (export, import-tallies), accounts/commands.py (create-user)
 """
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, routes_command
 
 
 def _create_app():
@@ -16,9 +16,20 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
 def main():
-    """checkin: the week, anonymous check-in and honest figures for an open activity."""
+    """checkin: the week, anonymous check-in and honest figures for an open activity.
+
+    Settings come from instance/config.toml and CHECKIN_* environment variables
+    (`checkin config` shows them).
+    """
+
+
+# Only checkin's own commands and options: no Flask development server, shell, --app,
+# --debug or --env-file beside them. Operators keep `checkin routes`.
+main.params = [p for p in main.params if p.name not in {"env_file", "app", "debug"}]
+main.add_command(routes_command)
 
 
 def commands():

@@ -70,6 +70,14 @@ VICTOR = [
      [(4, "19:00", "21:00")]),
 ]
 
+# Outdoor activities in their season only (first month, last month): nobody gardens in
+# Koleraparken or walks in Judarskogen on a December evening, when it is dark by three.
+SEASONS = {"Stadsodling": (5, 9), "Skogsvandring": (4, 10), "Stadsvandring": (3, 10)}
+# Only women come to the women's group: a visit there is a woman's, or unanswered.
+WOMEN_ONLY = {"Kvinnogrupp"}
+# Fewer visits in high summer and at Christmas, as at a real drop-in.
+MONTH_FACTOR = {7: 0.7, 12: 0.85}
+
 DEMO_ADMIN = "admin"
 
 VENUES = [
@@ -80,9 +88,22 @@ VENUES = [
 ]
 
 
-def create_venue(db, slug, name, organisation, address, activities, today):
+def _seasonal_slots(weekday, start, end, season, today):
+    """(weekday, start, end, valid_from, valid_until) for each season from last year to next."""
+    first_month, last_month = season
+    out = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        after = dt.date(year + last_month // 12, last_month % 12 + 1, 1)
+        until = after - dt.timedelta(days=1)
+        out.append((weekday, start, end, dt.date(year, first_month, 1).isoformat(),
+                    until.isoformat()))
+    return out
+
+
+def create_venue(db, slug, name, organisation, address, activities, today, seasons=False):
     """A venue with its activities and weekly times (as in MALLIS, VICTOR), in one write; with
-    Framtidsverkstad, also its one-off events. Returns the venue id."""
+    Framtidsverkstad, also its one-off events. With `seasons`, outdoor activities only in their
+    months (the demo); without, all year (the tests' fixed week). Returns the venue id."""
     with writing(db):
         venue_id = db.execute(
             "INSERT INTO venue (slug, name, organisation, address, door_key) VALUES (?,?,?,?,?)",
@@ -96,10 +117,16 @@ def create_venue(db, slug, name, organisation, address, activities, today):
                 [venue_id, name_sv, name_en, desc_sv, desc_en, pict, where, counted],
             ).lastrowid
             for weekday, start, end in slots:
-                db.execute(
-                    "INSERT INTO slot (venue_id, activity_id, weekday, start, \"end\") "
-                    "VALUES (?,?,?,?,?)", [venue_id, ids[name_sv], weekday, start, end],
-                )
+                if seasons and name_sv in SEASONS:
+                    times = _seasonal_slots(weekday, start, end, SEASONS[name_sv], today)
+                else:
+                    times = [(weekday, start, end, "2000-01-01", None)]
+                for values in times:
+                    db.execute(
+                        "INSERT INTO slot (venue_id, activity_id, weekday, start, \"end\", "
+                        "valid_from, valid_until) VALUES (?,?,?,?,?,?,?)",
+                        [venue_id, ids[name_sv], *values],
+                    )
         if "Framtidsverkstad" in ids:
             thursday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=10)
             db.execute(
@@ -124,11 +151,13 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
     first, last = per_month
     people = [(f"demo-{venue_id}-{i}", rng.choices(
         ["woman", "man", "other", "unstated"], [26, 70, 2, 2])[0]) for i in range(80)]
+    women = [p for p in people if p[1] == "woman"]
     rows, start = [], today - dt.timedelta(days=365)
     for month in range(12):
         month_start = start + dt.timedelta(days=month * 365 // 12)
         month_end = start + dt.timedelta(days=(month + 1) * 365 // 12)
-        target = round(first + (last - first) * month / 11)
+        target = round((first + (last - first) * month / 11)
+                       * MONTH_FACTOR.get(month_start.month, 1))
         days = []
         day = month_start
         while day < month_end:
@@ -142,17 +171,19 @@ def _synthetic_visits(db, venue_id, today, per_month, rng):
         for _ in range(target):
             day, choices = rng.choice(days)
             item = rng.choice(choices)
-            activity = None if rng.random() < 0.1 else item["activity"]["id"]
+            women_only = item["activity"]["name_sv"] in WOMEN_ONLY
+            activity = None if rng.random() < 0.1 and not women_only else item["activity"]["id"]
             hour = int(item["start"][:2])
             kind = rng.random()
             if kind < 0.6:
-                key, gender = rng.choice(pool)
+                key, gender = rng.choice([p for p in pool if p[1] == "woman"] or women
+                                         if women_only else pool)
                 answer = None if rng.random() < 0.1 else gender
                 rows.append((venue_id, activity, day, hour, answer, "qr",
                              person_hash(db, venue_id, key, day.year)))
             else:
                 gender = rng.choices(["woman", "man", "other", "unstated", None],
-                                     [24, 62, 2, 4, 8])[0]
+                                     [90, 0, 1, 4, 5] if women_only else [24, 62, 2, 4, 8])[0]
                 source = "kiosk" if kind < 0.8 else "qr" if kind < 0.95 else "tally"
                 rows.append((venue_id, activity, day, None if source == "tally" else hour,
                              gender, source, None))
@@ -293,7 +324,7 @@ def seed(db, frozen_now=None):
         venue = venues.by_slug(db, slug)
         today = venues.local_now(venue or {"timezone": "Europe/Stockholm"}, frozen_now).date()
         if venue is None:
-            create_venue(db, slug, name, organisation, address, activities, today)
+            create_venue(db, slug, name, organisation, address, activities, today, seasons=True)
             venue = venues.by_slug(db, slug)
             yield f"Created venue {name} ({slug}) with {len(activities)} activities"
         else:

@@ -503,6 +503,26 @@ def m014_random_row_ids(db):
     )
 
 
+@migrations(name="m015_undoable_imports_event_places_audit_facts")
+def m015_undoable_imports_event_places_audit_facts(db):
+    # import_id: which file of counts kept before made a tallied visit, so undoing that import
+    # removes exactly its visits, and a − on the tally page never takes one of them away.
+    # Rows imported before this migration keep NULL: they cannot be told apart any more.
+    # event.address: a one-off event held elsewhere names its place in the event itself.
+    # audit_log.facts: what a line is about as JSON, so the log can say it in a sentence in
+    # the reader's language; older lines keep their English detail.
+    _run(
+        db,
+        """
+        ALTER TABLE visit ADD COLUMN import_id INTEGER REFERENCES tally_import(id);
+        CREATE INDEX visit_import ON visit (import_id) WHERE import_id IS NOT NULL;
+        ALTER TABLE tally_import ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE event ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'
+        """,
+    )
+
+
 @migrations(name="m017_audit_times_to_the_hour")
 def m017_audit_times_to_the_hour(db):
     # m010 looked only at the minutes, so a time on the hour with seconds (10:00:33) kept them.

@@ -38,3 +38,15 @@ def test_labels_and_titles_are_escaped():
 def test_a_series_must_match_the_labels():
     with pytest.raises(ValueError):
         bar_chart([[1, 2]], ["one"], "x")
+
+
+def test_share_bars_split_each_row_by_share_and_escape_every_text():
+    from checkin.figures.charts import share_bars
+
+    svg = str(share_bars([("mars <b>", [3, 1]), ("april", [0, 0])], ["Ja", "Nej <i>"],
+                         ["#1d5c8a", "#f2d16b"], "Fråga <script>"))
+    assert "<script>" not in svg and "<b>" not in svg and "<i>" not in svg
+    assert "mars &lt;b&gt;, Ja: 3 (75 %)" in svg
+    assert "mars &lt;b&gt;, Nej &lt;i&gt;: 1 (25 %)" in svg
+    assert svg.count('class="segment') == 2  # april has no ratings: an empty bar, no segments
+    assert 'class="share on-dark"' in svg  # white text on the dark blue

@@ -46,7 +46,8 @@ def test_door_url_prints_the_address_in_the_qr_code(app, db, mallis, tmp_path):
     svg = tmp_path / "door.svg"
     result = run(app, "door-url", "mallis", "--qr", str(svg))
     assert result.exit_code == 0
-    assert result.output.strip() == f"http://127.0.0.1:5000/mallis/in/{mallis['door_key']}"
+    assert result.stdout.strip() == f"http://127.0.0.1:5000/mallis/in/{mallis['door_key']}"
+    assert "BASE_URL is not set" in result.stderr  # said where the operator sees it
     assert svg.read_text().startswith("<?xml") and "<path" in svg.read_text()
     assert run(app, "door-url", "nowhere").exit_code != 0
 
@@ -97,3 +98,81 @@ def test_seed_demo_gives_the_ratings_page_something_to_show(app, db):
     assert 0.15 * visits_ <= count <= 0.35 * visits_ and texts == 5 and 3.3 <= mean <= 4.3
     run(app, "seed-demo")
     assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == count
+
+
+def test_the_demo_is_believable_women_at_the_womens_group_no_gardening_in_december(app, db):
+    run(app, "seed-demo")
+    genders = dict(db.execute(
+        "SELECT coalesce(gender, 'skipped'), count(*) FROM visit JOIN activity "
+        "ON activity.id = visit.activity_id WHERE activity.name_sv = 'Kvinnogrupp' GROUP BY 1"))
+    assert genders.get("woman", 0) > 10 and "man" not in genders
+    from checkin.week.schedule import occurrences
+
+    mallis = db.execute("SELECT id FROM venue WHERE slug = 'mallis'").fetchone()[0]
+    import datetime as dt
+
+    december = {i["activity"]["name_sv"] for i in occurrences(
+        db, mallis, dt.date(2026, 12, 1), dt.date(2026, 12, 31))}
+    june = {i["activity"]["name_sv"] for i in occurrences(
+        db, mallis, dt.date(2026, 6, 1), dt.date(2026, 6, 30))}
+    outdoors = {"Stadsodling", "Skogsvandring", "Stadsvandring"}
+    assert not december & outdoors and outdoors <= june
+    assert {"Sygrupp", "Kvinnogrupp", "Fredagsjam"} <= december
+
+
+def _walk(command, path=()):
+    import click
+
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _walk(sub, (*path, name))
+
+
+def test_help_lists_only_checkin_commands_each_option_explained(app, tmp_path):
+    import click
+
+    env = {"CHECKIN_INSTANCE": str(tmp_path), "PATH": ""}
+    shown = subprocess.run([sys.executable, "-m", "checkin.cli", "--help"], env=env,
+                           capture_output=True, text=True, timeout=60).stdout
+    commands = shown.split("Commands:")[1]
+    names = {line.split()[0] for line in commands.splitlines() if line.strip()}
+    assert {"run", "shell"}.isdisjoint(names) and {"routes", "serve", "export"} <= names
+    assert "--env-file" not in shown and "--app" not in shown and "--debug" not in shown
+    unexplained = [f"checkin {' '.join(path)} {option.opts[0]}"
+                   for path, command in _walk(app.cli)
+                   for option in command.params
+                   if isinstance(option, click.Option) and option.name != "help"
+                   and not option.help]
+    assert not unexplained
+    venue_help = {option.help for _path, command in _walk(app.cli) for option in command.params
+                  if isinstance(option, click.Option) and "--venue" in option.opts}
+    assert len(venue_help) == 2 and all(h.startswith("The venue by its short name, as in its "
+                                                     "address") for h in venue_help)
+    assert not [p for p, c in _walk(app.cli) for o in c.params
+                if "--venue" in getattr(o, "opts", ()) and o.default is not None]  # no demo
+
+
+def test_every_usage_error_exits_with_2(app, db, mallis, victor, tmp_path):
+    bad = [
+        ["door-url", "nowhere"],
+        ["export", "--from", "2026-01-01", "--to", "2026-01-31", "--group", "month",
+         "--venue", "nowhere"],
+        ["import-tallies", __file__],  # two venues: which one?
+        ["feedback", "list"],
+        ["survey", "load", __file__],
+        ["survey", "results", "99"],
+        ["ideas", "set", "99", "--publish"],
+        ["purge", "--months", "0"],
+        ["create-user", "no spaces", "--role", "staff"],
+        ["serve", "--port", "70000"],
+    ]
+    for args in bad:
+        result = run(app, *args)
+        assert result.exit_code == 2, (args, result.exit_code, result.output)
+
+
+def test_door_url_uses_the_configured_base_url(app, db, mallis):
+    app.config["BASE_URL"] = "https://checkin.example.org"
+    result = run(app, "door-url", "mallis")
+    assert result.stdout.strip() == f"https://checkin.example.org/mallis/in/{mallis['door_key']}"

@@ -51,6 +51,23 @@ def test_xlsx_has_a_bold_header_numbers_as_numbers_and_hidden_cells_as_text(app,
     assert rows["2025-W49"][3:8] == (0, 0, 0, 0, 0)
 
 
+def test_lang_sv_gives_the_file_for_excel_in_sweden(app, worked, tmp_path):
+    result = run(app, "export", "--from", "2025-12-01", "--to", "2026-02-28", "--group", "year",
+                 "--venue", "mallis", "--min-cell", "3", "--lang", "sv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout_bytes.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Period;Verksamhet;Aktivitet;Besök kvinnor;Besök män;")
+    assert lines[1].startswith("2025;mallis;;<3;<3;0;<3;4;")
+    out = tmp_path / "year.xlsx"
+    result = run(app, "export", "--from", "2025-12-01", "--to", "2026-02-28", "--group", "year",
+                 "--venue", "mallis", "--format", "xlsx", "--lang", "sv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Siffror", "Om siffrorna"]
+    assert book["Om siffrorna"]["B1"].value is None
+    assert "Inga tal är dolda" in " ".join(r[0] for r in book["Om siffrorna"].values)
+
+
 FORMULAS = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
 
 

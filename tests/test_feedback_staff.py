@@ -96,9 +96,19 @@ def test_ratings_per_month_show_a_chart_and_a_table(staff, db, mallis):
     rate(db, mallis, rating=3)
     rate(db, mallis, day=dt.date(2026, 10, 5), rating=1)
     page = text(staff.get("/staff/mallis/feedback/?first=2026-10-01&last=2026-11-30&group=month"))
-    assert "Omdömen över tid" in page and "<svg" in page
-    assert '<td>2026-11</td><td class="num">2</td><td class="num">4.0</td>' in page
-    assert '<td>2026-10</td><td class="num">1</td><td class="num">1.0</td>' in page
+    page = page.replace("\u00a0", " ")  # a share's % never wraps away from its number
+    assert "Omdömen över tid" in page and page.count("<svg") >= 2
+    # Per month: how many, the share of each face from Great to Bad, the mean.
+    assert ('<td>november 2026</td><td class="num">2</td><td class="num">50 %</td>'
+            '<td class="num">0 %</td><td class="num">50 %</td><td class="num">0 %</td>'
+            '<td class="num">0 %</td><td class="num">4,0</td>') in page
+    assert ('<td>oktober 2026</td><td class="num">1</td><td class="num">0 %</td>'
+            '<td class="num">0 %</td><td class="num">0 %</td><td class="num">0 %</td>'
+            '<td class="num">100 %</td><td class="num">1,0</td>') in page
+    # The chart's bars: each face a segment with its count and share.
+    assert "november 2026, Jättebra: 1 (50 %)" in page and "oktober 2026, Dåligt: 1 (100 %)" in page
+    # The trend: the last month beside those before.
+    assert "Jättebra eller Bra: 50 % november 2026" in page and "0 % perioden före" in page
 
 
 def test_ratings_per_week_and_activity_name_the_activity(staff, db, mallis):
@@ -106,7 +116,8 @@ def test_ratings_per_week_and_activity_name_the_activity(staff, db, mallis):
     rate(db, mallis, rating=2)
     page = text(staff.get("/staff/mallis/feedback/?first=2026-11-01&last=2026-11-30"
                           "&group=week&by_activity=y"))
-    assert "2026-W48" in page and "Sygrupp" in page and "Hela dagen" in page
+    assert "2026-W48" in page and "Sygrupp" in page and "Ingen aktivitet vald" in page
+    assert "Sygrupp, Jättebra: 1 (100 %)" in page  # the chart per activity
 
 
 def test_ratings_page_in_english(staff, db, mallis):
@@ -143,7 +154,7 @@ def test_search_finds_part_of_a_text(staff, db, mallis):
     rate(db, mallis, words="För kallt i lokalen")
     page = text(staff.get("/staff/mallis/feedback/texts?q=kallt"))
     assert "För kallt i lokalen" in page and "Maten var god" not in page
-    assert "1 texter innehåller ”kallt”" in page
+    assert "1 text innehåller ”kallt”" in page
 
 
 def test_a_too_long_search_gets_400(staff, db, mallis):
@@ -159,11 +170,21 @@ def test_hide_show_and_delete_a_text_with_audit_lines_that_do_not_copy_it(staff,
     form = {"csrf_token": token(staff, "/staff/mallis/feedback/texts")}
     assert staff.post(url + "/hide", data=form).status_code == 302
     assert row(db, "feedback", feedback_id)["hidden"] == 1
-    assert "dold" in text(staff.get("/staff/mallis/feedback/texts"))
+    listed = text(staff.get("/staff/mallis/feedback/texts"))
+    assert secret not in listed and "Visa den dolda texten (1)" in listed  # hidden means gone
+    assert secret in text(staff.get("/staff/mallis/feedback/texts?hidden=1"))
     visitor_side = feedback.free_texts(db, mallis["id"], include_hidden=False)
     assert visitor_side == []
     assert staff.post(url + "/show", data=form).status_code == 302
     assert row(db, "feedback", feedback_id)["hidden"] == 0
+    assert secret in text(staff.get("/staff/mallis/feedback/texts"))
+    # Delete asks first, with the text and what happens; the page itself changes nothing.
+    asked = text(staff.get(url + "/delete"))
+    assert "Radera den här texten?" in asked and secret in asked
+    assert "Omdömet (2 av 5) finns kvar i siffrorna." in asked
+    assert row(db, "feedback", feedback_id)["text"] == secret
+    assert f'href="/staff/mallis/feedback/texts/{feedback_id}/delete"' in text(
+        staff.get("/staff/mallis/feedback/texts"))
     response = staff.post(url + "/delete", data=form, follow_redirects=True)
     assert "Texten är raderad. Omdömet finns kvar i siffrorna." in text(response)
     kept = row(db, "feedback", feedback_id)
@@ -273,6 +294,9 @@ def test_delete_a_survey_only_without_answers(staff, db, mallis):
                       {**NEW_SURVEY}, page_url=f"/staff/mallis/surveys/{answered}")
     assert extra.status_code == 400
     assert len(surveys.get_survey(db, answered)["questions"]) == 1
+    asked = text(staff.get(f"/staff/mallis/surveys/{empty}/delete"))
+    assert "Radera enkäten" in asked and "försvinner för gott" in asked
+    assert surveys.get_survey(db, empty) is not None
     assert post_form(staff, f"/staff/mallis/surveys/{empty}/delete", {},
                      page_url=f"/staff/mallis/surveys/{empty}").status_code == 302
     assert surveys.get_survey(db, empty) is None

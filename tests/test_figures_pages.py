@@ -1,5 +1,7 @@
 """The staff figures pages: dashboard, export download, yearly report, import of counts."""
 
+import csv
+import datetime as dt
 import io
 import re
 
@@ -7,12 +9,23 @@ import pytest
 from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
-from tests.helpers import WORKED, audit_lines, csrf_token, insert, log_in, make_user, text, visits
+from checkin.figures.columns import COLUMNS
+from tests.helpers import (
+    WORKED,
+    audit_lines,
+    csrf_token,
+    insert,
+    log_in,
+    make_user,
+    post_form,
+    text,
+    visits,
+)
 
 TODAY = ("2026-11-23", 10, "Sygrupp", "woman", "qr", "x26")  # the frozen clock's Monday
 EXPORT = "/staff/mallis/export"
 GOOD = {"first": "2025-12-01", "last": "2026-02-28", "group": "year", "venue": "mallis",
-        "min_cell": "3", "fmt": "csv", "download": "1"}
+        "min_cell": "3", "fmt": "csv", "download": "1", "anyway": "1"}
 
 
 @pytest.fixture
@@ -98,14 +111,77 @@ def test_export_by_activity_and_every_venue_match_the_command(app, staff, worked
         assert response.data == app.test_cli_runner().invoke(args=command).stdout_bytes
 
 
-def test_export_xlsx_opens_in_openpyxl(staff, worked):
+def test_export_xlsx_is_in_swedish_with_a_sheet_that_explains(staff, worked):
     response = staff.get(EXPORT, query_string={**GOOD, "fmt": "xlsx", "group": "month"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[1]][:3] == ["period", "venue", "activity"]
+    assert response.headers["Content-Disposition"].endswith('-month.xlsx"')
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Siffror", "Om siffrorna"]
+    sheet = book["Siffror"]
+    assert [c.value for c in sheet[1]][:8] == [
+        "Period", "Verksamhet", "Aktivitet", "Besök kvinnor", "Besök män", "Besök annat",
+        "Besök inget svar", "Besök totalt"]
     assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["2025-12", "2026-01",
                                                                      "2026-02"]
-    assert sheet.cell(row=2, column=8).value == 4          # visits_total, a number
+    assert sheet.cell(row=2, column=8).value == 4          # Besök totalt, a number
+    assert sheet.cell(row=2, column=4).value == "<3"        # hidden: text
+    about = [row[0] for row in book["Om siffrorna"].iter_rows(values_only=True)]
+    assert about[0] == "Besök och personer som nåtts, 2025-12-01 till 2026-02-28"
+    assert "En rad per månad." in about and "Verksamhet: Mallis" in about
+    assert any(line.startswith("Små tal är dolda") and "skrivs <3" in line for line in about)
+
+
+def test_export_xlsx_in_english_for_an_english_page(viewer, worked):
+    response = english(viewer).get(EXPORT, query_string={**GOOD, "fmt": "xlsx"})
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Figures", "About the figures"]
+    assert [c.value for c in book["Figures"][1]][3:5] == ["Visits (women)", "Visits (men)"]
+
+
+def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(viewer, worked):
+    """Excel with Swedish settings splits a CSV at semicolons: every line gives every column."""
+    response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "excel-csv", "group": "month"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel recognises
+    body = response.data.decode("utf-8-sig")
+    lines = body.splitlines()
+    assert all(len(line.split(";")) == len(COLUMNS) for line in lines)
+    assert all("," not in line for line in lines)  # nothing Excel in English would split
+    assert lines[0].split(";")[:8] == [
+        "Period", "Verksamhet", "Aktivitet", "Besök kvinnor", "Besök män", "Besök annat",
+        "Besök inget svar", "Besök totalt"]
+    assert lines[0].split(";")[-3:] == ["Anmärkning", "Första dagen", "Sista dagen"]
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["2025-12", "2026-01", "2026-02"]
+    assert rows[1][7] == "4" and rows[1][3] == "<3"
+
+
+def test_a_table_mostly_hidden_is_not_downloaded_without_a_word(viewer, worked):
+    asked = {**GOOD, "group": "month", "by_activity": "y", "fmt": "xlsx"}
+    del asked["anyway"]
+    response = viewer.get(EXPORT, query_string=asked)
+    html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Ingenting har laddats ner än." in html
+    assert re.search(r"\d+ % av talen i den här tabellen skulle döljas", html)
+    assert "Ladda ner den här tabellen ändå" in html and "anyway=1" in html
+    response = viewer.get(EXPORT, query_string={**asked, "anyway": "1"})
+    assert response.mimetype != "text/html" and "attachment" in (
+        response.headers["Content-Disposition"])
+
+
+def test_a_coarser_table_is_suggested_when_one_hides_less(viewer, db, mallis):
+    # Each day 1 to 2 women at Sygrupp: every day hidden, the month shown.
+    rows = [(f"2026-03-{d:02d}", 10, "Sygrupp", "woman", "kiosk", None)
+            for d in range(2, 28) for _ in range(1 + d % 2)]
+    insert(db, mallis, rows)
+    response = viewer.get(EXPORT, query_string={
+        "first": "2026-03-01", "last": "2026-03-31", "group": "day", "venue": "mallis",
+        "min_cell": "3", "fmt": "xlsx", "show": "1"})
+    html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
+    assert "Färre döljs med:" in html
+    assert re.search(r'group=week[^"]*show=1[^>]*>en rad per vecka, alla aktiviteter', html)
+    assert "(0 % dolda)" in html
 
 
 def test_export_preview_shows_the_first_rows(staff, worked):
@@ -131,7 +207,7 @@ def test_export_page_opens_with_this_year_and_min_cell_three(staff, mallis):
     ({"group": "quarter"}, "Välj dag, vecka, månad eller år."),
     ({"min_cell": "1"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
     ({"min_cell": "abc"}, "Välj ingen döljning, eller ett tal från 2 till 10."),
-    ({"fmt": "pdf"}, "Välj CSV eller Excel."),
+    ({"fmt": "pdf"}, "Välj Excel eller en av CSV-filerna."),
     ({"version": "secret"}, "Välj exakta eller publicerade siffror."),
     ({"venue": "nowhere"}, "Det finns ingen verksamhet som heter nowhere."),
 ])
@@ -231,6 +307,23 @@ def test_the_published_report_in_english(viewer, worked):
     assert "The published report for 2026 can be read when the year has ended" in html
 
 
+@pytest.mark.parametrize("year", [0, 1, 2, 2024, 2027, 9999])
+def test_a_report_year_outside_the_data_is_404_with_links_to_the_years(viewer, worked, year):
+    response = viewer.get(f"/staff/mallis/report/{year}")
+    html = text(response)
+    assert response.status_code == 404
+    assert f"Ingen rapport för {year}" in html
+    assert re.findall(r'href="/staff/mallis/report/(\d+)"', html) == ["2026", "2025"]
+
+
+def test_the_report_links_only_to_years_that_have_one(viewer, worked):
+    html = text(viewer.get("/staff/mallis/report/2025"))
+    assert 'href="/staff/mallis/report/2026"' in html
+    assert 'href="/staff/mallis/report/2024"' not in html
+    html = text(viewer.get("/staff/mallis/report/2026"))
+    assert 'href="/staff/mallis/report/2027"' not in html
+
+
 def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     page = staff.get("/staff/mallis/report/2026")
     response = staff.post("/staff/mallis/report/2026/narrative", data={
@@ -241,6 +334,10 @@ def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
     assert audit_lines(db)[-1]["action"] == "report text saved"
     html = text(staff.get("/staff/mallis/report/2026"))
     assert "<p>Ett bra år.</p><p>Vi lagade mat.</p>" in html and "Texten är sparad." in html
+    local = dt.datetime.fromisoformat(saved["updated_at"])  # kept in the venue's time
+    clock = f"{local.hour}.{local.minute:02d}" if local.minute else f"{local.hour}"
+    assert re.search(rf"Skriven av anna, {local.day} \w+ {local.year} kl\. {clock}\.</p>",
+                     html)
 
 
 def test_a_too_long_narrative_is_refused_and_nothing_saved(db, staff, worked):
@@ -288,9 +385,9 @@ def test_report_shows_ratings_and_survey_results(db, staff, worked):
     for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:
         surveys.record_response(db, survey, dt.date(2026, 10, 5), {question: value})
     html = text(staff.get("/staff/mallis/report/2026"))
-    assert row(html, "mars", "ratings") == ["3", "4.0"]
+    assert row(html, "mars", "ratings") == ["3", "4,0"]  # a Swedish decimal comma
     assert row(html, "april", "ratings") == ["&lt;3", "–"]             # one rating: no mean
-    assert row(html, "Hela året", "ratings")[-2:] == ["4", "3.2"]
+    assert row(html, "Hela året", "ratings")[-2:] == ["4", "3,2"]
     assert "Enkät: Enkäten" in html and "Behöver du mer stöd?" in html
     assert "10 svarade" in html
     assert row(html, "Nej") == ["5", "50 %"]
@@ -324,6 +421,103 @@ def test_import_adds_the_counts_once_with_an_audit_line(db, staff, mallis):
     assert len(visits(db)) == 7
     assert upload(staff, CSV.encode(), again=True).status_code == 302
     assert len(visits(db)) == 14
+
+
+SWEDISH = "datum;aktivitet;kvinnor;män;annat;inget svar\r\n2025-03-03;Sygrupp;2;3;;1\r\n"
+
+
+def test_a_swedish_header_with_semicolons_is_read(db, staff, mallis):
+    assert upload(staff, ("\ufeff" + SWEDISH).encode(), name="mars.csv").status_code == 302
+    assert sorted(v["gender"] for v in visits(db)) == ["man"] * 3 + ["unstated"] + ["woman"] * 2
+
+
+@pytest.mark.parametrize(("header", "column"), [
+    ("datum;aktivitet;kvinnor;män;annat;inget svar", "kvinnor"),
+    ("date,activity,women,men,other,unstated", "kvinnor (women)"),
+])
+def test_import_errors_speak_the_pages_language_with_line_numbers(db, staff, mallis, header,
+                                                                  column):
+    sep = ";" if ";" in header else ","
+    data = header + "\n" + sep.join(["2025-03-03", "Sygrupp", "-1", "0", "0", "0"]) + "\n"
+    html = text(upload(staff, data.encode())).replace("&#34;", '"')
+    assert f"Rad 2: {column} kan inte vara negativt (-1)" in html
+    html = text(upload(english(staff), data.encode()))
+    assert "Line 2: women" in html and "cannot be negative" in html
+    assert visits(db) == []
+
+
+def test_a_month_of_paper_counts_through_the_template(db, staff, mallis):
+    """Download the month's template, type the numbers in, import: the counts are in."""
+    response = staff.get("/staff/mallis/import/template.xlsx?month=2026-10")
+    assert response.status_code == 200
+    assert 'filename="checkin-mallis-rakningar-2026-10.xlsx"' in (
+        response.headers["Content-Disposition"])
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Räkningar", "Så fyller du i"]
+    sheet = book["Räkningar"]
+    assert [c.value for c in sheet[1]] == ["datum", "aktivitet", "kvinnor", "män", "annat",
+                                           "inget svar"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == (dt.datetime(2026, 10, 1), "Kortfilmsgrupp")  # a Thursday, 10–12
+    assert all(r[2:] == (None,) * 4 for r in rows)
+    assert ("Stadsodling" not in {r[1] for r in rows})  # open to everyone: not counted
+    assert "Sygrupp" in [r[0] for r in book["Så fyller du i"].iter_rows(values_only=True)]
+    sheet.cell(row=2, column=3, value=2)
+    sheet.cell(row=2, column=4, value=5)
+    sheet.cell(row=3, column=6, value=1)
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(staff, out.getvalue(), name="oktober.xlsx").status_code == 302
+    assert len(visits(db)) == 8
+
+
+def test_the_csv_template_is_for_excel_in_swedish(staff, mallis):
+    response = staff.get("/staff/mallis/import/template.csv")
+    assert response.data == "\ufeffdatum;aktivitet;kvinnor;män;annat;inget svar\r\n".encode()
+    english(staff)
+    response = staff.get("/staff/mallis/import/template.csv")
+    assert response.data == "\ufeffdate,activity,women,men,other,unstated\r\n".encode()
+    for bad in ["?month=2026-13", "?month=soon", "?month=1999-01", "?month=2027-01"]:
+        assert staff.get("/staff/mallis/import/template.xlsx" + bad).status_code == 400, bad
+    assert staff.get("/staff/mallis/import/template.pdf").status_code == 404
+
+
+def test_an_import_is_listed_and_undone_exactly(db, staff, mallis):
+    from checkin.visits.recording import change_tally
+
+    upload(staff, CSV.encode(), name="mars.csv")
+    upload(staff, SWEDISH.encode(), name="annan.csv")
+    change_tally(db, venue_id=mallis["id"], day=dt.date(2025, 3, 3),
+                 activity_id=visits(db)[0]["activity_id"], changes={"woman": 1})
+    assert len(visits(db)) == 7 + 6 + 1
+    first = db.execute("SELECT id FROM tally_import WHERE filename = 'mars.csv'").fetchone()[0]
+    html = text(staff.get("/staff/mallis/import"))
+    assert "mars.csv" in html and "2 rader · 7 besök · 2025-03-03 – 2025-03-04" in html
+    undo = f"/staff/mallis/import/{first}/undo"
+    assert f'href="{undo}"' in html
+    asked = text(staff.get(undo))
+    assert "Ångra importen av mars.csv?" in asked and "Dess 7 räknade besök" in asked
+    assert len(visits(db)) == 14  # asking changes nothing
+    response = post_form(staff, undo, {})
+    assert response.status_code == 302
+    assert len(visits(db)) == 7  # the other file's 6 and the tallied 1 stay
+    assert {v["import_id"] for v in visits(db)} == {None, first + 1}
+    assert audit_lines(db)[-1]["action"] == "import undone"
+    html = text(staff.get("/staff/mallis/import"))
+    assert "ångrad" in html and f'href="{undo}"' not in html
+    assert post_form(staff, undo, {}, page_url="/staff/mallis/import").status_code == 404
+    # Undone, the same file may come in again without "import again".
+    assert upload(staff, CSV.encode(), name="mars.csv").status_code == 302
+    assert len(visits(db)) == 14
+
+
+def test_a_minus_on_the_tally_never_takes_an_imported_visit(db, staff, mallis):
+    from checkin.visits.recording import change_tally
+
+    upload(staff, b"date,activity,women,men,other,unstated\n2026-11-23,Sygrupp,3,0,0,0\n")
+    made = change_tally(db, venue_id=mallis["id"], day=dt.date(2026, 11, 23),
+                        activity_id=visits(db)[0]["activity_id"], changes={"woman": -2})
+    assert made == {} and len(visits(db)) == 3
 
 
 def test_import_lists_each_bad_line_and_adds_nothing(db, staff, mallis):

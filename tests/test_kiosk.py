@@ -74,8 +74,11 @@ def test_a_revoked_kiosk_checks_nobody_in(kiosk, app, db):
     staff = app.test_client()
     log_in(staff, "anna")
     kiosk_id = db.execute("SELECT id FROM kiosk").fetchone()[0]
-    post_form(staff, f"/staff/mallis/kiosks/{kiosk_id}/revoke", {},
-              page_url="/staff/mallis/kiosks")
+    url = f"/staff/mallis/kiosks/{kiosk_id}/revoke"
+    asked = text(staff.get(url))  # the button asks first; asking turns nothing off
+    assert "Stänga av" in asked and "Den kan inte slås på igen" in asked
+    assert kiosk.get("/kiosk/").status_code == 200
+    post_form(staff, url, {})
     assert kiosk.get("/kiosk/").status_code == 401
     assert kiosk.post("/kiosk/", data={"day": "2026-11-23", "gender": "man"}).status_code in (
         400, 401)

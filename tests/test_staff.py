@@ -1,5 +1,7 @@
 """The staff side through the test client: every form's happy path and bad input."""
 
+import re
+
 import pytest
 
 from checkin.accounts import auth
@@ -134,16 +136,33 @@ def test_admin_creates_an_account_limited_to_one_venue(admin, db, mallis, victor
       "venues": ["999"]}, "giltigt val"),
 ])
 def test_bad_new_accounts_are_refused_and_nothing_is_stored(admin, db, data, message):
+    data = {"every_venue": "y", **data} if "venues" not in data else data
     response = post_form(admin, "/staff/users/new", data)
     assert response.status_code == 400 and message in text(response)
     assert [u["username"] for u in auth.all_users(db)] == ["boss"]
+
+
+def test_forgetting_to_tick_a_venue_gives_no_account_every_venue(admin, db, victor):
+    response = post_form(admin, "/staff/users/new", {
+        "username": "bert", "password": "bert has a long password", "role": "staff"})
+    assert response.status_code == 400
+    assert "Kryssa i de verksamheter kontot får använda" in text(response)
+    assert auth.user_by_name(db, "bert") is None
+    post_form(admin, "/staff/users/new", {"username": "bert", "role": "staff",
+                                         "password": "bert has a long password",
+                                         "venues": [str(victor["id"])]})
+    bert = auth.user_by_name(db, "bert")
+    assert auth.user_venue_ids(db, bert["id"]) == {victor["id"]}
+    page = text(admin.get(f"/staff/users/{bert['id']}"))
+    box = re.search(r'<input[^>]*name="every_venue"[^>]*>', page)[0]
+    assert "checked" not in box  # only Victor, said so on the page
 
 
 def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, app, db):
     bert = make_user(db, "bert", "viewer")
     bert_client = app.test_client()
     log_in(bert_client, "bert")
-    post_form(admin, f"/staff/users/{bert}", {"role": "staff"})
+    post_form(admin, f"/staff/users/{bert}", {"role": "staff", "every_venue": "y"})
     assert auth.get_user(db, bert)["role"] == "staff"
     response = post_form(admin, f"/staff/users/{bert}/password",
                          {"new": "bert gets a new password"}, page_url=f"/staff/users/{bert}")
@@ -165,7 +184,7 @@ def test_a_bad_password_reset_changes_nothing(admin, db):
 
 def test_an_admin_cannot_lock_themselves_out(admin, db):
     me = auth.user_by_name(db, "boss")["id"]
-    response = post_form(admin, f"/staff/users/{me}", {"role": "staff"})
+    response = post_form(admin, f"/staff/users/{me}", {"role": "staff", "every_venue": "y"})
     assert response.status_code == 400 and auth.get_user(db, me)["role"] == "admin"
     response = post_form(admin, f"/staff/users/{me}/active", {}, page_url=f"/staff/users/{me}")
     assert response.status_code == 400 and auth.get_user(db, me)["active"]
@@ -263,13 +282,39 @@ def test_an_overlapping_weekly_time_is_saved_with_a_warning(staff, db, mallis):
     assert response.status_code == 302
     page = text(staff.get(response.location))
     assert "krockar med Sygrupp" in page
+    assert "krockar med Yoga" not in page  # never with itself
+
+
+@pytest.mark.parametrize("written", ["16", "16.00", "16:00", "1600", "16,00", "kl. 16"])
+def test_times_are_taken_as_staff_write_them(staff, db, mallis, written):
+    response = post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "6", "start": written, "end": "1730",
+        "valid_from": "2026-11-23"})
+    assert response.status_code == 302
+    stored = db.execute('SELECT start, "end" FROM slot ORDER BY id DESC LIMIT 1').fetchone()
+    assert tuple(stored) == ("16:00", "17:30")
+
+
+def test_a_new_activity_leads_on_to_adding_its_time(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/activities/new", {
+        "name_sv": "Målarverkstad", "pictogram": "star", "place": "here", "counted": "y",
+        "active": "y"})
+    new_id = activity_id(db, "Målarverkstad")
+    assert response.status_code == 302
+    assert f"/staff/mallis/slots/new?activity={new_id}" in response.location
+    page = text(staff.get(response.location))
+    assert "Målarverkstad är sparad. Besökarna ser den när den har en tid" in page
+    assert re.search(rf'<option selected value="{new_id}">|<option value="{new_id}" selected>',
+                     page)
+    assert f"/staff/mallis/events/new?activity={new_id}" in page  # or once, as an event
 
 
 @pytest.mark.parametrize("data, message", [
     ({"weekday": "0", "start": "12:00", "end": "11:00"}, "Slutet måste vara senare"),
     ({"weekday": "7", "start": "10:00", "end": "11:00"}, "giltigt val"),
-    ({"weekday": "0", "start": "25:00", "end": "26:00"}, "TT:MM"),
-    ({"weekday": "0", "start": "10", "end": "11:00"}, "TT:MM"),
+    ({"weekday": "0", "start": "25:00", "end": "26:00"}, "Skriv tiden som 13, 13.30"),
+    ({"weekday": "0", "start": "10.75", "end": "11:00"}, "Skriv tiden som 13, 13.30"),
+    ({"weekday": "0", "start": "10:00", "end": "ett"}, "Skriv tiden som 13, 13.30"),
     ({"weekday": "0", "start": "10:00", "end": "11:00", "valid_until": "1999-01-01"},
      "inte vara före"),
 ])
@@ -303,10 +348,39 @@ def test_a_one_off_event_shows_on_the_visitor_week_at_once(staff, db, mallis):
     assert audit_lines(db)[-1]["detail"] == "Julfest, 2026-11-25 17:00–20:00"
 
 
+def test_a_one_off_event_elsewhere_with_a_new_activity_in_one_form(staff, db, mallis):
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "activity": "0", "new_activity": "Utflykt till Skansen", "date": "2026-11-26",
+        "start": "10", "end": "1430", "address": "Skansen, Djurgården", "note_sv": "",
+        "note_en": ""})
+    assert response.status_code == 302
+    week = text(staff.get("/mallis/"))
+    assert "Utflykt till Skansen" in week and "Skansen, Djurgården" in week
+    assert "kl. 10–14.30" in week
+    # Counted, so not "open to everyone", though it is held elsewhere.
+    card = week.split("Utflykt till Skansen")[1].split("</li>")[0]
+    assert "Öppen för alla" not in card
+    stored = db.execute("SELECT event.address, activity.counted FROM event JOIN activity "
+                        "ON activity.id = event.activity_id WHERE activity.name_sv = ?",
+                        ["Utflykt till Skansen"]).fetchone()
+    assert tuple(stored) == ("Skansen, Djurgården", 1)
+    assert [a["action"] for a in audit_lines(db)] == ["activity created", "event created"]
+
+
+@pytest.mark.parametrize("data", [{"activity": "0", "new_activity": ""},
+                                  {"activity": "0", "new_activity": "Yoga"}])
+def test_a_new_activity_needs_a_name_of_its_own(staff, db, mallis, data):
+    before = count(db, "activity"), count(db, "event")
+    response = post_form(staff, "/staff/mallis/events/new", {
+        "date": "2026-11-26", "start": "10", "end": "11", **data})
+    assert response.status_code == 400
+    assert (count(db, "activity"), count(db, "event")) == before
+
+
 @pytest.mark.parametrize("data, message", [
     ({"date": "2026-11-25", "start": "17:00", "end": "16:00"}, "Slutet måste vara senare"),
     ({"date": "25/11", "start": "17:00", "end": "18:00"}, "ÅÅÅÅ-MM-DD"),
-    ({"date": "2026-11-25", "start": "5 pm", "end": "18:00"}, "TT:MM"),
+    ({"date": "2026-11-25", "start": "5 pm", "end": "18:00"}, "Skriv tiden som 13, 13.30"),
 ])
 def test_bad_events_are_refused(staff, db, data, message):
     before = count(db, "event")
@@ -330,12 +404,40 @@ def test_cancelling_one_occurrence_shows_visitors_the_note(staff, db, mallis):
     assert "Inställt" in week and "Vi ses nästa vecka!" in week
     # The next week is untouched until the change is copied.
     assert "Inställt" not in text(staff.get("/mallis/?week=2026-W49"))
-    response = post_form(staff, "/staff/mallis/copy-week?week=2026-W48", {},
-                         page_url="/staff/mallis/")
+    # The week's button opens a page first: it copies nothing, and shows the note to edit.
+    copy = "/staff/mallis/copy-week?week=2026-W48"
+    assert f'href="{copy.replace("?", "?")}"' in text(staff.get("/staff/mallis/"))
+    page = text(staff.get(copy))
+    assert 'value="Vi ses nästa vecka!"' in page and "måndag 30 november" in page
+    assert "Inställt" not in text(staff.get("/mallis/?week=2026-W49"))
+    change_id = db.execute("SELECT id FROM slot_change").fetchone()[0]
+    response = post_form(staff, copy, {f"copy_{change_id}": "1",
+                                       f"note_sv_{change_id}": "Julledigt!",
+                                       f"note_en_{change_id}": ""})
     assert response.status_code == 302
-    assert "Inställt" in text(staff.get("/mallis/?week=2026-W49"))
+    week = text(staff.get("/mallis/?week=2026-W49"))
+    assert "Inställt" in week and "Julledigt!" in week and "Vi ses nästa vecka!" not in week
     actions = [a["action"] for a in audit_lines(db)]
     assert actions == ["occurrence changed", "week changes copied"]
+
+
+def test_copying_without_a_tick_copies_nothing(staff, db, mallis):
+    post_form(staff, f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23",
+              {"what": "cancel", "start": "10:00", "end": "12:00"})
+    response = post_form(staff, "/staff/mallis/copy-week?week=2026-W48", {})
+    assert response.status_code == 302 and count(db, "slot_change") == 1
+    assert "ingen ändring hade bock" in text(staff.get(response.location))
+
+
+def test_an_event_is_removed_only_after_the_question(staff, db, mallis):
+    event_id = db.execute("SELECT id FROM event ORDER BY date LIMIT 1").fetchone()[0]
+    url = f"/staff/mallis/events/{event_id}/delete"
+    assert f'href="{url}"' in text(staff.get(f"/staff/mallis/events/{event_id}"))
+    page = text(staff.get(url))
+    assert "Ta bort Framtidsverkstad" in page and "besökarna ser den inte längre" in page
+    assert count(db, "event") == 2
+    assert post_form(staff, url, {}).status_code == 302
+    assert count(db, "event") == 1
 
 
 def test_moving_one_occurrence_and_moving_it_back(staff, db, mallis):
@@ -413,43 +515,130 @@ def test_the_door_key_is_not_replaced_without_the_tick(staff, db, mallis):
 
 # --- tally ----------------------------------------------------------------------------------
 
-def test_tally_adds_and_removes_counts_apart_from_check_ins(staff, db, mallis):
+def tally_counts(db):
+    return dict(db.execute("SELECT gender, count(*) FROM visit WHERE source = 'tally' "
+                           "GROUP BY gender").fetchall())
+
+
+def tally(client, url, **data):
+    was = {f"was_{g}": "0" for g in ("woman", "man", "other", "unstated")}
+    return post_form(client, url, {**was, "step": "save", **data})
+
+
+def test_fifteen_people_are_typed_in_and_saved_in_one_go(staff, db, mallis):
     sygrupp = activity_id(db, "Sygrupp")
     url = f"/staff/mallis/tally?day=2026-11-23&activity={sygrupp}"
+    response = tally(staff, url, woman="4", man="10", unstated="1")
+    assert response.status_code == 302 and response.location.endswith("#saved")
+    assert tally_counts(db) == {"woman": 4, "man": 10, "unstated": 1}
+    assert {(v["source"], v["hour"], v["activity_id"], v["person_hash"])
+            for v in visits(db)} == {("tally", None, sygrupp, None)}
     page = text(staff.get(url))
-    assert "Sygrupp" in page
-    for gender in ("woman", "woman", "man"):
-        assert post_form(staff, url, {"gender": gender, "step": "1"}).status_code == 302
-    post_form(staff, url, {"gender": "woman", "step": "-1"})
-    rows = visits(db)
-    assert [(r["gender"], r["source"], r["hour"], r["activity_id"]) for r in rows] == [
-        ("man", "tally", None, sygrupp), ("woman", "tally", None, sygrupp)]
-    assert len(audit_lines(db)) == 4
+    assert "Sparat: 15 räknade av personal" in page and 'value="10"' in page
+    assert "kvinnor +4, män +10, inget svar +1" in page  # the undo names the last change
+
+
+def test_plus_and_minus_step_from_the_number_shown_and_keep_the_place(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    response = tally(staff, url, step="other:1")
+    assert response.location.endswith("#tally-other")
+    tally(staff, url, was_other="1", other="1", step="other:1")
+    tally(staff, url, was_other="2", other="2", step="other:-1")
+    assert tally_counts(db) == {"other": 1}
+    # A number typed and then + pressed: both count.
+    tally(staff, url, was_other="1", other="5", step="other:1")
+    assert tally_counts(db) == {"other": 6}
+
+
+def test_two_phones_counting_at_once_both_count(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, step="man:1")
+    tally(staff, url, step="man:1")  # the second phone still showed 0
+    assert tally_counts(db) == {"man": 2}
+
+
+def test_the_activity_on_now_is_chosen_and_other_days_can_be_counted(staff, db, mallis):
+    page = text(staff.get("/staff/mallis/tally"))
+    assert re.search(r'<h2 id="saved">Sygrupp', page)  # Monday 10:15: Sygrupp runs 10–12
+    page = text(staff.get("/staff/mallis/tally?day=2026-11-17"))  # a Tuesday before
+    assert "Matlagningskurs" in page and re.search(r'<h2 id="saved">Ingen särskild', page)
+
+
+def test_undo_takes_back_exactly_the_last_change(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, woman="2")
+    tally(staff, url, was_woman="2", woman="2", man="3")
+    response = post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)
+    assert response.status_code == 302
+    assert tally_counts(db) == {"woman": 2}
+    assert "Ångrat: män −3" in text(staff.get(url))
+    post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # only the last one
+    assert tally_counts(db) == {"woman": 2}
+    assert [a["action"] for a in audit_lines(db)] == ["tally", "tally", "tally undone"]
 
 
 @pytest.mark.parametrize("data", [
-    {"gender": "robot", "step": "1"}, {"gender": "woman", "step": "5"},
-    {"gender": "woman", "step": "-1"},  # nothing to take away
+    {"woman": "many"}, {"woman": "-3"}, {"woman": "1000"}, {"step": "robot:1"},
+    {"step": "woman:5"}, {"was_woman": "x"},
 ])
 def test_bad_tally_input_changes_nothing(staff, db, mallis, data):
     url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
-    response = post_form(staff, url, data)
+    response = tally(staff, url, **data)
     assert response.status_code == 400 and "Ingenting ändrades" in text(response)
     assert visits(db) == []
+
+
+def test_nothing_to_take_away_stays_zero(staff, db, mallis):
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    assert tally(staff, url, step="woman:-1").status_code == 302
+    assert visits(db) == [] and audit_lines(db) == []
 
 
 @pytest.mark.parametrize("query", ["day=2026-12-01", "day=soon", "activity=99999",
                                    "activity=Stadsodling"])
 def test_tally_refuses_a_future_day_or_unknown_activity(staff, db, query):
-    response = post_form(staff, f"/staff/mallis/tally?{query}",
-                         {"gender": "man", "step": "1"}, page_url="/staff/mallis/tally")
+    response = tally(staff, f"/staff/mallis/tally?{query}", man="1")
     assert response.status_code == 400 and visits(db) == []
 
 
 def test_the_audit_log_page_shows_who_changed_what(staff, db):
     post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
     page = text(staff.get("/staff/audit"))
-    assert "anna" in page and "door key replaced" in page
+    assert "anna" in page and "Bytte QR-koden: gamla affischer fungerar inte längre." in page
+
+
+def test_the_audit_log_speaks_swedish_in_local_time_one_sentence_a_line(staff, db, mallis):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "2", "start": "13:00", "end": "15:00",
+        "valid_from": "2026-11-23", "valid_until": ""})
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, woman="2", man="1")
+    tally(staff, "/staff/mallis/tally?day=2026-11-23&activity=none", other="1")
+    page = text(staff.get("/staff/audit"))
+    assert "Lade till Yoga onsdagar kl. 13–15." in page
+    assert ("Räknade för hand för Sygrupp, måndag 23 november 2026: kvinnor +2, män +1."
+            in page)
+    assert "Räknade för hand för ingen särskild aktivitet, måndag 23 november 2026: annat +1." in (
+        page)
+    assert "weekday" not in page and "woman" not in page
+    at = dt.datetime.fromisoformat(audit_lines(db)[-1]["at"])
+    local = at.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert f"{local.day} {['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'][local.month - 1]} {local.year} kl. {local.hour}<" in page  # noqa: E501
+    staff.set_cookie("lang", "en")
+    english = text(staff.get("/staff/audit"))
+    assert "Added Yoga on Wednesdays 1 pm–3 pm." in english
+
+
+def test_an_older_audit_line_without_facts_is_shown_as_stored():
+    from checkin.accounts.audit import sentence
+
+    old = {"action": "tally", "detail": "2026-11-23 Sygrupp: woman +1", "facts": "{}"}
+    assert sentence(old, "sv") == "tally: 2026-11-23 Sygrupp: woman +1"
+    assert sentence({"action": "weekly time ended", "detail": "x", "facts": '{"a": 1}'},
+                    "sv") == "weekly time ended: x"  # an action this list does not know
 
 
 def test_the_audit_log_keeps_the_hour_only(staff, db):

@@ -76,7 +76,7 @@ def test_xlsx_with_numbers_and_dates_as_excel_keeps_them(app, db, mallis, tmp_pa
 
 
 @pytest.mark.parametrize("bad_line, message", [
-    ("2025-03-05,Origami,1,0,0,0", "there is no activity called 'Origami' here"),
+    ("2025-03-05,Origami,1,0,0,0", "there is no activity called “Origami” here"),
     ("2025-02-30,Sygrupp,1,0,0,0", "is not a date written YYYY-MM-DD"),
     ("5/3/2025,Sygrupp,1,0,0,0", "is not a date written YYYY-MM-DD"),
     ("2025-03-05,Sygrupp,-1,0,0,0", "women cannot be negative"),
@@ -119,7 +119,7 @@ def test_swedish_messages_for_the_upload_page(db, mallis):
     with pytest.raises(tally_import.TallyFileError) as caught:
         tally_import.check_file(db, mallis["id"], b"date,activity,women,men,other,unstated\n"
                                 b"2025-03-03,Origami,1,0,0,0\n", locale="sv")
-    assert caught.value.problems == [(2, "det finns ingen aktivitet som heter 'Origami' här")]
+    assert caught.value.problems == [(2, "det finns ingen aktivitet som heter “Origami” här")]
 
 
 def test_the_same_file_twice_is_refused_unless_again(app, db, mallis, tmp_path):

@@ -79,7 +79,8 @@ def test_one_tap_checks_in_and_keeps_only_day_hour_and_activity(client, db, mall
     assert stored == [{
         "venue_id": mallis["id"], "activity_id": activity_id(db, "Sygrupp"),
         "date": "2026-11-23", "hour": 10, "gender": None, "source": "qr", "person_hash": None,
-        "hash_removed": 0, "set_aside_id": None, "record_key": visits(db)[0]["record_key"],
+        "hash_removed": 0, "set_aside_id": None, "import_id": None,
+        "record_key": visits(db)[0]["record_key"],
     }]
     assert 0 <= visits(db)[0]["record_key"] < 2**32  # random: for published figures only
     done = text(client.get(response.location))

@@ -45,4 +45,4 @@ def test_the_visit_table_has_no_place_for_identity_or_exact_time(db):
     columns = {row["name"] for row in db.execute("PRAGMA table_info(visit)")}
     assert columns == {"id", "venue_id", "activity_id", "date", "hour", "gender", "source",
                        "person_hash", "hash_removed", "set_aside_id",
-                       "record_key"}  # the key: random, never shown
+                       "record_key", "import_id"}  # the key: random, never shown

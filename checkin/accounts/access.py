@@ -85,6 +85,8 @@ def require_role(*roles):
     return decorate
 
 
-def audit_line(action, detail="", venue=None):
-    """One line in the audit log for what the logged-in account just did."""
-    audit.record(get_db(), current_user(), action, detail, venue["id"] if venue else None)
+def audit_line(action, detail="", venue=None, **facts):
+    """One line in the audit log for what the logged-in account just did; `facts` let the log
+    say it as a sentence in the reader's language (accounts/audit.py)."""
+    audit.record(get_db(), current_user(), action, detail, venue["id"] if venue else None,
+                 facts)

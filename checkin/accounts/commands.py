@@ -11,7 +11,8 @@ from checkin.db import connect, migrate
 @with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "staff", "viewer"]), required=True,
-              help="admin: everything; staff: schedule, posters, kiosk, tally; viewer: figures.")
+              help="admin: everything; staff: schedule, posters, kiosk, tally, feedback, ideas, "
+                   "surveys, figures; viewer: figures.")
 def create_user_command(username, role):
     """Create a staff account; the password comes from a hidden prompt or standard input."""
     import sys
@@ -19,7 +20,8 @@ def create_user_command(username, role):
     from checkin.accounts import auth
 
     if auth.username_problem(username):
-        raise click.ClickException("Use 1 to 40 letters, digits, dots, dashes or underscores.")
+        raise click.BadParameter("use 1 to 40 letters, digits, dots, dashes or underscores",
+                                 param_hint="USERNAME")
     if sys.stdin.isatty():
         password = click.prompt("Password (at least 12 characters)", hide_input=True,
                                 confirmation_prompt=True)
@@ -27,7 +29,7 @@ def create_user_command(username, role):
         password = sys.stdin.readline().rstrip("\r\n")
     problem = auth.password_problem(password, username)
     if problem:
-        raise click.ClickException({
+        raise click.UsageError({
             "too_short": f"The password must be at least {auth.PASSWORD_MIN} characters.",
             "too_long": f"The password can be at most {auth.PASSWORD_MAX} characters.",
             "common": "That password is one of the most common ones. Choose another.",
@@ -38,7 +40,8 @@ def create_user_command(username, role):
     try:
         auth.create_user(db, username, password, role)
     except ValueError:
-        raise click.ClickException(f"There is already an account called {username!r}.") from None
+        raise click.BadParameter(f"there is already an account called {username!r}",
+                                 param_hint="USERNAME") from None
     click.echo(f"Created {role} account {username!r}. Log in at "
                f"{current_app.config['BASE_URL']}/staff/")
 

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from checkin.accounts import audit, auth
@@ -34,6 +35,7 @@ from checkin.accounts.staff_forms import (
     options,
 )
 from checkin.db import get_db
+from checkin.web.formatting import staff_time
 from checkin.web.pages import safe_next
 from checkin.week import venues
 
@@ -113,7 +115,7 @@ def own_password():
 
                 auth.set_password(_db(), user["id"], form.new.data,
                                   keep_session=session.get(SESSION_KEY))
-                audit_line("password changed", user["username"])
+                audit_line("password changed", user["username"], user=user["username"])
                 flash(_("Your password is changed. You are logged out everywhere else."))
                 return redirect(url_for("accounts.index"))
         return render_template("accounts/password.html", form=form), BAD_INPUT
@@ -156,8 +158,9 @@ def new_user():
             except ValueError:
                 form.username.errors.append(_("That username is taken. Choose another."))
             else:
-                auth.set_user_venues(_db(), user_id, form.venues.data or [])
-                audit_line("account created", f"{username} ({form.role.data})")
+                auth.set_user_venues(_db(), user_id, form.chosen_venues())
+                audit_line("account created", f"{username} ({form.role.data})",
+                           user=username, role=form.role.data)
                 flash(_("Account %(name)s created. Tell them the password in person.",
                         name=username))
                 return redirect(url_for("accounts.users"))
@@ -167,8 +170,8 @@ def new_user():
 
 def _user_page(account, form=None, reset=None, status=200, error=None):
     if form is None:
-        form = UserForm(role=account["role"],
-                        venues=sorted(auth.user_venue_ids(_db(), account["id"])))
+        chosen = sorted(auth.user_venue_ids(_db(), account["id"]))
+        form = UserForm(role=account["role"], venues=chosen, every_venue=not chosen)
         form.venues.choices = options(_venue_choices())
     return render_template(
         "accounts/user.html", account=account, form=form, reset=reset or ResetPasswordForm(),
@@ -191,9 +194,11 @@ def user(user_id):
                           error=_("You cannot take away your own admin role. "
                                   "Ask another admin."))
     auth.set_role(_db(), user_id, form.role.data)
-    auth.set_user_venues(_db(), user_id, form.venues.data or [])
-    names = ", ".join(n for i, n in _venue_choices() if i in (form.venues.data or [])) or "all"
-    audit_line("account changed", f"{account['username']}: role {form.role.data}, venues {names}")
+    auth.set_user_venues(_db(), user_id, form.chosen_venues())
+    names = ", ".join(n for i, n in _venue_choices() if i in form.chosen_venues()) or "all"
+    audit_line("account changed", f"{account['username']}: role {form.role.data}, venues {names}",
+               user=account["username"], role=form.role.data,
+               venues=[n for i, n in _venue_choices() if i in form.chosen_venues()])
     flash(_("Saved."))
     return redirect(url_for("accounts.users"))
 
@@ -206,7 +211,7 @@ def reset_password(user_id):
     if not reset.validate():
         return _user_page(account, reset=reset, status=BAD_INPUT)
     auth.set_password(_db(), user_id, reset.new.data)
-    audit_line("password reset", account["username"])
+    audit_line("password reset", account["username"], user=account["username"])
     flash(_("New password set for %(name)s. Tell them in person.", name=account["username"]))
     return redirect(url_for("accounts.users"))
 
@@ -222,7 +227,7 @@ def toggle_user(user_id):
                           error=_("You cannot turn off your own account."))
     auth.set_active(_db(), user_id, not account["active"])
     audit_line("account turned off" if account["active"] else "account turned on",
-         account["username"])
+               account["username"], user=account["username"])
     flash(_("Saved."))
     return redirect(url_for("accounts.users"))
 
@@ -234,6 +239,11 @@ def toggle_user(user_id):
 def audit_log():
     user = current_user()
     limited = set() if user["role"] == "admin" else auth.user_venue_ids(_db(), user["id"])
-    return render_template("accounts/audit.html", rows=audit.recent(_db(), venue_ids=limited))
+    locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    rows = audit.recent(_db(), venue_ids=limited)
+    for row in rows:
+        row["when"] = staff_time(row["at"], {"timezone": row["timezone"]}, weekday=True)
+        row["sentence"] = audit.sentence(row, locale)
+    return render_template("accounts/audit.html", rows=rows)
 
 

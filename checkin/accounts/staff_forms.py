@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover
     SelectChoice = None
 
 from checkin.accounts import auth
-from checkin.visits.recording import TALLY_GENDERS
+from checkin.visits.recording import TALLY_GENDERS, TALLY_MAX
 from checkin.week import operations as programme
 
 PASSWORD_MESSAGES = {
@@ -37,11 +37,22 @@ WEEKDAY_PAIRS = [
 ]
 ROLE_PAIRS = [
     ("viewer", _l("Viewer: figures only")),
-    ("staff", _l("Staff: schedule, posters, kiosk, tally, figures")),
+    ("staff", _l("Staff: schedule, posters, kiosk, tally, feedback, ideas, surveys, figures")),
     ("admin", _l("Admin: everything, also accounts and venues")),
 ]
 REQUIRED = _l("Please fill this in.")
-TIME_MESSAGE = _l("Write the time as HH:MM, for example 13:00.")
+# Each symbol's name, said to screen readers instead of the file's id ("sewing").
+PICTOGRAM_NAMES = {
+    "sewing": _l("Sewing"), "cooking": _l("Cooking"), "talk": _l("Talking"),
+    "computer": _l("Computer"), "writing": _l("Writing"), "film": _l("Film"),
+    "money": _l("Money"), "yoga": _l("Yoga"), "social": _l("Coffee and company"),
+    "women": _l("Women"), "music": _l("Music"), "walk": _l("Walking"), "plant": _l("Plant"),
+    "tree": _l("Tree"), "radio": _l("Radio"), "star": _l("Star"), "party": _l("Party"),
+    "meeting": _l("Meeting"), "food": _l("Food"), "sport": _l("Sport"),
+    "people": _l("People"), "calendar": _l("Calendar"), "checkin": _l("Checking in"),
+    "qr": _l("QR code"),
+}
+TIME_MESSAGE = _l("Write the time as 13, 13.30 or 13:30.")
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, for example 2026-12-18.")
 
 
@@ -76,8 +87,11 @@ def check_new_password(form, field):
 
 
 def check_time(_form, field):
-    if not programme.is_time(field.data):
+    """16, 16.00, 16:00 and 1600 are all four o'clock: the field keeps it as '16:00'."""
+    parsed = programme.parse_time(field.data)
+    if parsed is None:
         raise ValidationError(TIME_MESSAGE)
+    field.data = parsed
 
 
 def check_end_after_start(form, field):
@@ -115,8 +129,17 @@ class ResetPasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     role = RadioField(_l("Role"), choices=options(ROLE_PAIRS), default="staff",
                       validators=[InputRequired(_l("Choose a role."))])
-    venues = CheckboxesField(_l("Venues (none ticked: every venue)"), coerce=int,
-                             validate_choice=True)
+    every_venue = BooleanField(_l("Every venue, also those added later"))
+    venues = CheckboxesField(_l("Or only these venues"), coerce=int, validate_choice=True)
+
+    def validate_venues(self, field):
+        # Forgetting to tick used to mean every venue: now "every venue" is said on purpose.
+        if not self.every_venue.data and not field.data:
+            raise ValidationError(_l("Tick the venues this account may use, or every venue."))
+
+    def chosen_venues(self):
+        """The venue ids to store: none stored means every venue."""
+        return [] if self.every_venue.data else list(self.venues.data or [])
 
 
 class NewUserForm(UserForm):
@@ -155,19 +178,20 @@ class ActivityForm(FlaskForm):
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(REQUIRED),
                                                              Length(max=80)])
     name_en = StringField(_l("Name in English (optional)"), validators=[Length(max=80)])
-    description_sv = StringField(_l("One line in Swedish"), validators=[Length(max=160)])
-    description_en = StringField(_l("One line in English (optional)"),
+    description_sv = StringField(_l("Short description (one line)"),
                                  validators=[Length(max=160)])
-    pictogram = RadioField(_l("Picture"), choices=options((p, p) for p in programme.PICTOGRAMS),
+    description_en = StringField(_l("Short description in English (optional)"),
+                                 validators=[Length(max=160)])
+    pictogram = RadioField(_l("Symbol"), choices=options((p, p) for p in programme.PICTOGRAMS),
                            default="people",
-                           validators=[InputRequired(_l("Choose a picture."))])
+                           validators=[InputRequired(_l("Choose a symbol."))])
     place = RadioField(_l("Where"), choices=options([
         ("here", _l("Here, on site")), ("elsewhere", _l("At another address"))]),
         default="here", validators=[InputRequired(_l("Choose where."))])
     address = StringField(_l("Address, if elsewhere"), validators=[Length(max=200)])
     counted = BooleanField(_l("Count visits (untick for activities open to everyone in the "
                               "city)"), default=True)
-    active = BooleanField(_l("In use"), default=True)
+    active = BooleanField(_l("Shown in the week"), default=True)
 
     def validate_address(self, field):
         if self.place.data == "elsewhere" and not (field.data or "").strip():
@@ -179,8 +203,8 @@ class SlotForm(FlaskForm):
                            validators=[InputRequired(_l("Choose an activity."))])
     weekday = SelectField(_l("Weekday"), choices=options(WEEKDAY_PAIRS), coerce=int,
                           validators=[InputRequired(_l("Choose a weekday."))])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
     # No default here: the page puts the venue's today, never a day in the past.
     valid_from = PlainDateField(_l("From date"), validators=[InputRequired(DATE_MESSAGE)])
     valid_until = PlainDateField(_l("Until date (optional)"), validators=[Optional()])
@@ -201,14 +225,23 @@ class DeleteSlotForm(FlaskForm):
     confirmed = HiddenField()
 
 
+NEW_ACTIVITY = 0  # the activity list's choice "a new activity", named in its own field
+
+
 class EventForm(FlaskForm):
     activity = SelectField(_l("Activity"), coerce=int,
                            validators=[InputRequired(_l("Choose an activity."))])
+    new_activity = StringField(_l("Name of the new activity"), validators=[Length(max=80)])
     date = PlainDateField(_l("Date"), validators=[InputRequired(DATE_MESSAGE)])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
+    address = StringField(_l("Place, if not the usual one"), validators=[Length(max=200)])
     note_sv = StringField(_l("Note in Swedish (optional)"), validators=[Length(max=200)])
     note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
+
+    def validate_new_activity(self, field):
+        if self.activity.data == NEW_ACTIVITY and not (field.data or "").strip():
+            raise ValidationError(_l("Write the new activity's name, or choose one above."))
 
 
 class ChangeForm(FlaskForm):
@@ -216,8 +249,8 @@ class ChangeForm(FlaskForm):
         ("cancel", _l("Cancelled this time")), ("move", _l("Moved this time"))]),
         default="cancel", validators=[AnyOf(("cancel", "move"), _l("Choose what happens."))])
     new_date = PlainDateField(_l("New date"), validators=[Optional()])
-    start = StringField(_l("Starts (HH:MM)"), validators=[check_time])
-    end = StringField(_l("Ends (HH:MM)"), validators=[check_time, check_end_after_start])
+    start = StringField(_l("Starts"), validators=[check_time])
+    end = StringField(_l("Ends"), validators=[check_time, check_end_after_start])
     note_sv = StringField(_l("Note visitors see, in Swedish"), validators=[Length(max=200)])
     note_en = StringField(_l("Note in English (optional)"), validators=[Length(max=200)])
 
@@ -239,6 +272,42 @@ class KioskForm(FlaskForm):
     label = StringField(_l("Name of this tablet (optional)"), validators=[Length(max=60)])
 
 
+TALLY_STEPS = ("save", *(f"{g}:{s}" for g in TALLY_GENDERS for s in ("1", "-1")))
+
+
+def check_count(_form, field):
+    """A count of people: empty (unchanged), or a whole number from 0 to TALLY_MAX."""
+    raw = (field.data or "").strip()
+    if raw and not (raw.isdigit() and int(raw) <= TALLY_MAX):
+        raise ValidationError(_l("Write a whole number from 0 to %(max)s.", max=TALLY_MAX))
+
+
 class TallyForm(FlaskForm):
-    gender = HiddenField(validators=[AnyOf(TALLY_GENDERS)])
-    step = HiddenField(validators=[AnyOf(("1", "-1"))])
+    """The number per gender as typed, the numbers the page showed, and which button."""
+
+    woman = StringField(_l("Women"), validators=[check_count])
+    man = StringField(_l("Men"), validators=[check_count])
+    other = StringField(_l("Other"), validators=[check_count])
+    unstated = StringField(_l("No answer"), validators=[check_count])
+    was_woman = HiddenField(validators=[check_count])
+    was_man = HiddenField(validators=[check_count])
+    was_other = HiddenField(validators=[check_count])
+    was_unstated = HiddenField(validators=[check_count])
+    step = StringField(default="save", validators=[AnyOf(TALLY_STEPS)])
+
+    def changes(self):
+        """{gender: +n or -n}: what was typed and stepped, against what the page showed.
+
+        Applied to the counts as they are now, so two phones counting at once both count.
+        """
+        step_gender, _sep, step = (self.step.data or "save").partition(":")
+        out = {}
+        for gender in TALLY_GENDERS:
+            was = int(self[f"was_{gender}"].data or 0)
+            typed = (self[gender].data or "").strip()
+            target = int(typed) if typed else was
+            if gender == step_gender:
+                target = max(0, min(TALLY_MAX, target + int(step)))
+            if target != was:
+                out[gender] = target - was
+        return out

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin.command_options import venue_of, venue_option
 from checkin.db import connect
 from checkin.feedback import ideas, surveys
 from checkin.feedback import smileys as feedback
@@ -18,13 +19,10 @@ def _db():
     return connect(current_app.config["DATABASE"])
 
 
-def _venue_id(db, slug):
-    if slug is None:
-        return None
-    venue = venues.by_slug(db, slug)
-    if venue is None:
-        raise click.ClickException(f"No venue called {slug!r}.")
-    return venue["id"]
+def _venue_id(db, slug, every=False):
+    """The id of the venue --venue names; None for every venue (only where `every`)."""
+    venue = venue_of(db, slug, every)
+    return venue["id"] if venue else None
 
 
 def _today(db, venue_id=None):
@@ -48,9 +46,10 @@ def feedback_group():
 
 @feedback_group.command("list")
 @with_appcontext
-@click.option("--venue", "slug", default="mallis", show_default=True)
+@venue_option()
 @click.option("--search", default=None, help="Only texts containing this.")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1),
+              help="At most this many texts, newest first.")
 def feedback_list(slug, search, limit):
     """Free texts with their date, rating and activity."""
     db = _db()
@@ -71,12 +70,12 @@ def ideas_group():
 
 @ideas_group.command("list")
 @with_appcontext
-@click.option("--venue", "slug", default=None, help="Only this venue.")
+@venue_option(every=True)
 @click.option("--waiting", is_flag=True, help="Only ideas not yet approved or rejected.")
 def ideas_list(slug, waiting):
     """Every idea, newest first, with its state, votes and answer."""
     db = _db()
-    venue_id = _venue_id(db, slug)
+    venue_id = _venue_id(db, slug, every=True)
     rows = ideas.waiting(db, venue_id) if waiting else ideas.all_ideas(db, venue_id)
     for idea in rows:
         state = ("rejected" if idea["rejected"] else "published" if idea["published"]
@@ -92,7 +91,8 @@ def ideas_list(slug, waiting):
 @ideas_group.command("set")
 @with_appcontext
 @click.argument("idea_id", type=int)
-@click.option("--status", type=click.Choice(ideas.STATUSES))
+@click.option("--status", type=click.Choice(ideas.STATUSES),
+              help="What staff say about it; not_possible needs --answer-sv saying why.")
 @click.option("--answer-sv", default=None, help="Staff's answer in Swedish.")
 @click.option("--answer-en", default=None, help="Staff's answer in English.")
 @click.option("--publish/--reject", "publish", default=None,
@@ -105,7 +105,7 @@ def ideas_set(idea_id, status, answer_sv, answer_en, publish):
                               answer_en=answer_en, publish=True if publish else None,
                               reject=publish is False)
     except ideas.IdeaError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.UsageError(str(error)) from error
     state = "rejected" if idea["rejected"] else "published" if idea["published"] else "waiting"
     click.echo(f"#{idea['id']} {state} {idea['status']}: {_one_line(idea['text'])}")
 
@@ -120,16 +120,17 @@ def survey_group():
 @survey_group.command("load")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--venue", "slug", default="mallis", show_default=True)
+@venue_option()
 def survey_load(path, slug):
     """Create a survey from a JSON or TOML file (see README)."""
     db = _db()
+    venue_id = _venue_id(db, slug)  # a wrong --venue is refused before the file is read
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         else:
             data = json.loads(path.read_text(encoding="utf-8"))
-        survey_id = surveys.load_file(db, _venue_id(db, slug), data)
+        survey_id = surveys.load_file(db, venue_id, data)
     except (ValueError, tomllib.TOMLDecodeError) as error:
         raise click.ClickException(f"{path.name}: {error}") from error
     survey = surveys.get_survey(db, survey_id)
@@ -139,11 +140,11 @@ def survey_load(path, slug):
 
 @survey_group.command("list")
 @with_appcontext
-@click.option("--venue", "slug", default=None)
+@venue_option(every=True)
 def survey_list(slug):
     """Every survey with its dates and number of answers."""
     db = _db()
-    for survey in surveys.surveys(db, _venue_id(db, slug)):
+    for survey in surveys.surveys(db, _venue_id(db, slug, every=True)):
         count = db.execute("SELECT count(*) FROM survey_response WHERE survey_id = ?",
                            [survey["id"]]).fetchone()[0]
         click.echo(f"#{survey['id']} {survey['opens']}–{survey['closes']} "
@@ -161,7 +162,7 @@ def survey_results(survey_id, group):
     try:
         table = surveys.results(db, survey_id, group)
     except surveys.SurveyError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.BadParameter(str(error), param_hint="SURVEY_ID") from error
     for period in table:
         click.echo(f"{period['period']}: {period['responses']} response(s), "
                    f"{period['from_remembered_phones']} from remembered phones")
@@ -187,7 +188,8 @@ def purge_command(months):
     if months is None:
         months = retention.months(db, current_app.config.get("RETENTION_MONTHS", 12))
     if months < 1:
-        raise click.ClickException("The retention period is at least 1 month.")
+        raise click.BadParameter("the retention period is at least 1 month",
+                                 param_hint="--months")
     result = retention.purge(db, _today(db), months)
     click.echo(f"Deleted {result['texts']} free text(s) and {result['ideas']} unpublished "
                f"idea(s) from before {result['before']}; ratings and figures stay.")

@@ -92,8 +92,12 @@ def ratings(db, venue_id, first, last, group="month", by_activity=False, publish
     return result
 
 
-def free_texts(db, venue_id, search=None, limit=200, include_hidden=True):
-    """Ratings that carry a text, newest first; `search` matches part of the text."""
+def free_texts(db, venue_id, search=None, limit=200, include_hidden=True, hidden=None):
+    """Ratings that carry a text, newest first; `search` matches part of the text.
+
+    `hidden` True: only the hidden texts; False: only those not hidden; None: as
+    `include_hidden` says.
+    """
     sql = ("SELECT feedback.*, activity.name_sv AS activity FROM feedback "
            "LEFT JOIN activity ON activity.id = feedback.activity_id "
            "WHERE feedback.venue_id = ? AND feedback.text IS NOT NULL")
@@ -102,11 +106,19 @@ def free_texts(db, venue_id, search=None, limit=200, include_hidden=True):
         sql += " AND feedback.text LIKE ? ESCAPE '\\'"
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
-    if not include_hidden:
+    if hidden is not None:
+        sql += " AND feedback.hidden = ?"
+        params.append(1 if hidden else 0)
+    elif not include_hidden:
         sql += " AND feedback.hidden = 0"
     sql += " ORDER BY feedback.date DESC, feedback.id DESC LIMIT ?"
     params.append(limit)
     return [dict(r) for r in db.execute(sql, params)]
+
+
+def hidden_text_count(db, venue_id):
+    return db.execute("SELECT count(*) FROM feedback WHERE venue_id = ? AND hidden = 1 "
+                      "AND text IS NOT NULL", [venue_id]).fetchone()[0]
 
 
 def set_hidden(db, feedback_id, hidden=True):

@@ -7,6 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -17,6 +18,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.feedback.routes import blueprint
 from checkin.feedback.staff_forms import (
+    STATUS_PAIRS,
     IdeaForm,
     NewSurveyForm,
     QuestionForm,
@@ -25,8 +27,9 @@ from checkin.feedback.staff_forms import (
     SearchForm,
     SurveyDetailsForm,
 )
-from checkin.figures import charts, exports
-from checkin.web.pages import venue_now
+from checkin.figures import charts as charts_module
+from checkin.figures import exports
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 
 BAD_INPUT = 400
@@ -40,6 +43,41 @@ RESULT_GROUPS = ("week", "month")
 
 # --- ratings over time ----------------------------------------------------------------------
 
+ANSWER_FILLS = ("#1d5c8a", "#f2d16b", "#b03a2e", "#8cc084", "#5b3a8a", "#f0a04b")
+FACE_LEVELS = (5, 4, 3, 2, 1)
+# Green to red as HappyOrNot's terminals; every face is named too, never colour alone.
+FACE_FILLS = ("#0b5d3b", "#8cc084", "#f2d16b", "#f0a04b", "#b03a2e")
+HAPPY = (5, 4)
+
+
+def _face_names():
+    return [_("Great"), _("Good"), _("OK"), _("Not so good"), _("Bad")]
+
+
+def _period_name(period, group):
+    """'2026-03' → 'mars 2026'; weeks and days as they are."""
+    if group == "month":
+        return format_date(dt.date.fromisoformat(period + "-01"), "LLLL y")
+    return period
+
+
+def _happy_share(levels):
+    total = sum(levels.values())
+    return round(100 * sum(levels[n] for n in HAPPY) / total) if total else None
+
+
+def _trend(rows, group):
+    """The share of happy faces in the last period with ratings beside the mean of those
+    before, or None with fewer than two such periods."""
+    rated = [r for r in rows if r["count"]]
+    if len(rated) < 2:
+        return None
+    last, before = rated[-1], rated[:-1]
+    earlier = {n: sum(r["levels"][n] for r in before) for n in FACE_LEVELS}
+    return {"period": _period_name(last["period"], group), "share": _happy_share(last["levels"]),
+            "before": _happy_share(earlier), "periods_before": len(before)}
+
+
 @blueprint.get("/staff/<slug>/feedback/")
 @require_role("staff")
 def ratings(slug):
@@ -51,26 +89,51 @@ def ratings(slug):
     form = RatingsForm(formdata=args)
     if not form.validate():
         return render_template("feedback/staff/ratings.html", venue=venue, form=form,
-                               rows=[], chart=None), BAD_INPUT
-    rows = feedback.ratings(get_db(), venue["id"], form.first.data, form.last.data,
-                            form.group.data, bool(form.by_activity.data))
-    chart = None
-    if not form.by_activity.data and rows:
-        step = -(-len(rows) // 8)  # at most 8 labels under the bars, so they never overlap
-        labels = [r["period"] if i % step == 0 else "" for i, r in enumerate(rows)]
-        chart = charts.bar_chart(
-            [[r["count"] for r in rows]], labels, _("Ratings per period"),
-            desc=_("How many ratings visitors gave in each period."))
+                               rows=[], charts=None), BAD_INPUT
+    first, last, group = form.first.data, form.last.data, form.group.data
+    per_period = feedback.ratings(get_db(), venue["id"], first, last, group)
+    per_activity = feedback.ratings(get_db(), venue["id"], first, last, group, True)
+    rows = per_activity if form.by_activity.data else per_period
+    for row in rows:
+        row["name"] = _period_name(row["period"], group)
+        row["shares"] = {n: round(100 * row["levels"][n] / row["count"]) if row["count"]
+                         else None for n in FACE_LEVELS}
+    totals = {}
+    for row in per_activity:
+        total = totals.setdefault(row["activity"], dict.fromkeys(FACE_LEVELS, 0))
+        for n in FACE_LEVELS:
+            total[n] += row["levels"][n]
+    names = _face_names()
+    charts = None
+    if any(r["count"] for r in per_period):
+        charts = {
+            "periods": charts_module.share_bars(
+                [(_period_name(r["period"], group), [r["levels"][n] for n in FACE_LEVELS])
+                 for r in per_period], names, FACE_FILLS, _("Faces per period"),
+                desc=_("The share of each face in each period, from Great to Bad. The table "
+                       "below has the numbers.")),
+            "activities": charts_module.share_bars(
+                [(name or _("No activity chosen"), [levels[n] for n in FACE_LEVELS])
+                 for name, levels in sorted(totals.items(),
+                                            key=lambda t: (t[0] is None, t[0] or ""))],
+                names, FACE_FILLS, _("Faces per activity, the whole period"),
+                desc=_("The share of each face for each activity over the chosen period.")),
+        }
     return render_template("feedback/staff/ratings.html", venue=venue, form=form, rows=rows,
-                           chart=chart)
+                           charts=charts, trend=_trend(per_period, group),
+                           faces=list(zip(FACE_LEVELS, names, strict=True)))
 
 
 # --- free texts -----------------------------------------------------------------------------
 
 def _texts_page(venue, form, status=200):
     search = (form.q.data or "").strip() if not form.errors else None
-    rows = feedback.free_texts(get_db(), venue["id"], search=search or None)
+    hidden_view = request.args.get("hidden") == "1"
+    rows = feedback.free_texts(get_db(), venue["id"], search=search or None,
+                               hidden=hidden_view)
     return render_template("feedback/staff/texts.html", venue=venue, form=form, rows=rows,
+                           hidden_view=hidden_view,
+                           hidden_count=feedback.hidden_text_count(get_db(), venue["id"]),
                            confirm=ConfirmForm()), status
 
 
@@ -84,10 +147,30 @@ def texts(slug):
 
 
 def _own_feedback(venue, feedback_id):
-    row = get_db().execute("SELECT id, venue_id FROM feedback WHERE id = ?",
-                           [feedback_id]).fetchone()
-    if row is None or row["venue_id"] != venue["id"]:
+    row = get_db().execute("SELECT * FROM feedback WHERE id = ?", [feedback_id]).fetchone()
+    if row is None or row["venue_id"] != venue["id"] or row["text"] is None:
         abort(404)
+    return dict(row)
+
+
+def _texts_url(slug, **kw):
+    return url_for("feedback.texts", slug=slug, q=request.args.get("q") or None,
+                   hidden=request.args.get("hidden") or None, **kw)
+
+
+@blueprint.get("/staff/<slug>/feedback/texts/<int:feedback_id>/delete")
+@require_role("staff")
+def confirm_text_delete(slug, feedback_id):
+    found = _own_feedback(g.venue, feedback_id)
+    return confirm_page(
+        title=_("Delete this text?"), quote=found["text"],
+        lines=[_("The text is gone for good: nobody can read it again, not even an admin."),
+               _("The rating (%(n)s of 5) stays in the figures.", n=found["rating"]),
+               _("To keep it from others but keep it yourself, hide it instead.")],
+        action=url_for("feedback.text_action", slug=slug, feedback_id=feedback_id,
+                       action="delete", q=request.args.get("q") or None,
+                       hidden=request.args.get("hidden") or None),
+        button=_("Delete the text"), back=_texts_url(slug) + f"#text-{feedback_id}")
 
 
 @blueprint.post("/staff/<slug>/feedback/texts/<int:feedback_id>/<action>")
@@ -104,10 +187,11 @@ def text_action(slug, feedback_id, action):
         flash(_("The text is deleted. The rating stays in the figures."))
     else:
         feedback.set_hidden(get_db(), feedback_id, action == "hide")
-        flash(_("The text is hidden.") if action == "hide" else _("The text is shown again."))
+        flash(_("The text is hidden: it is no longer in the list. \"Show hidden texts\" "
+                "finds it.") if action == "hide" else _("The text is shown in the list again."))
     audit_line({"hide": "feedback text hidden", "show": "feedback text shown",
-          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue)
-    return redirect(url_for("feedback.texts", slug=slug, q=request.args.get("q") or None))
+          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue, id=feedback_id)
+    return redirect(_texts_url(slug))
 
 
 # --- surveys --------------------------------------------------------------------------------
@@ -147,7 +231,8 @@ def survey_list(slug):
     except surveys.SurveyError:
         page["error"] = _("Nothing was saved. Please check the survey and its question.")
         return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
-    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue)
+    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue,
+               id=survey_id, opens=form.opens.data, closes=form.closes.data)
     flash(_("The survey is saved. Add more questions below."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -188,7 +273,8 @@ def survey(slug, survey_id):
     except surveys.SurveysOverlap as overlap:
         return _survey_page(venue, found, details=details, status=CONFLICT,
                             error=_overlap_message(overlap.other))
-    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue)
+    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue,
+               id=survey_id, opens=details.opens.data, closes=details.closes.data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -209,7 +295,7 @@ def close_survey(slug, survey_id):
     surveys.set_details(get_db(), survey_id, title_sv=found["title_sv"],
                         title_en=found["title_en"], opens=dt.date.fromisoformat(found["opens"]),
                         closes=yesterday)
-    audit_line("survey closed", f"#{survey_id}", venue)
+    audit_line("survey closed", f"#{survey_id}", venue, id=survey_id)
     flash(_("The survey is closed. Visitors no longer see it."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -226,18 +312,30 @@ def add_question(slug, survey_id):
         return _survey_page(venue, found, question=form, status=BAD_INPUT, error=_(
             "People have answered already, so the questions cannot change. Make a new survey."))
     question_id = surveys.add_question(get_db(), survey_id, form.question())
-    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue)
+    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue,
+               id=survey_id)
     flash(_("The question is added."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
 
-@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete")
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete",
+                 methods=["GET", "POST"])
 @require_role("staff")
 def delete_question(slug, survey_id, question_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
-    if question_id not in [q["id"] for q in found["questions"]]:
+    question = next((q for q in found["questions"] if q["id"] == question_id), None)
+    if question is None:
         abort(404)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Remove this question?"), quote=question["text_sv"],
+            lines=[_("It goes from the survey at once."),
+                   _("Nobody has answered yet, so no answer is lost.")],
+            action=url_for("feedback.delete_question", slug=slug, survey_id=survey_id,
+                           question_id=question_id),
+            button=_("Remove the question"),
+            back=url_for("feedback.survey", slug=slug, survey_id=survey_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
@@ -245,23 +343,32 @@ def delete_question(slug, survey_id, question_id):
     except surveys.SurveyError:
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "This question cannot be removed: people have answered, or it is the only one."))
-    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue)
+    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue,
+               id=survey_id)
     flash(_("The question is removed."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
 
-@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/delete")
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>/delete", methods=["GET", "POST"])
 @require_role("staff")
 def delete_survey(slug, survey_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Delete the survey %(title)s?", title=found["title_sv"]),
+            lines=[_("The survey and its questions are gone for good."),
+                   _("Nobody has answered yet, so no answer is lost.")],
+            action=url_for("feedback.delete_survey", slug=slug, survey_id=survey_id),
+            button=_("Delete the survey"),
+            back=url_for("feedback.survey", slug=slug, survey_id=survey_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     if found["responses"]:
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "People have answered this survey, so it stays. You can close it."))
     surveys.delete_survey(get_db(), survey_id)
-    audit_line("survey deleted", f"#{survey_id}", venue)
+    audit_line("survey deleted", f"#{survey_id}", venue, id=survey_id)
     flash(_("The survey is deleted."))
     return redirect(url_for("feedback.survey_list", slug=slug))
 
@@ -292,9 +399,21 @@ def survey_results(slug, survey_id):
     found = _own_survey(venue, survey_id)
     group = _result_group()
     result, published = _results(venue, found, group)
+    periods = result or []
+    charts = []
+    for index, question in enumerate(found["questions"]):
+        rows = [(p["period"] if group else _("All answers"),
+                 [o["count"] for o in p["questions"][index]["options"]]) for p in periods]
+        if not rows or any(not isinstance(n, int) for _label, counts in rows for n in counts):
+            continue  # a hidden or changed count: the table says it, a share bar would not
+        charts.append({"question": question, "chart": charts_module.share_bars(
+            rows, [o["sv"] for o in question["options"]],
+            [ANSWER_FILLS[k % len(ANSWER_FILLS)] for k in range(len(question["options"]))],
+            question["text_sv"], desc=_("The share of each answer. The tables below have the "
+                                        "numbers."))})
     return render_template(
         "feedback/staff/results.html", venue=venue, survey=found, group=group,
-        periods=result or [], published=published, not_yet=result is None,
+        periods=periods, charts=charts, published=published, not_yet=result is None,
         may_publish=surveys.may_publish(found, venue_now(venue).date()),
         min_cell=current_app.config.get("MIN_CELL", 3)), 400 if result is None else 200
 
@@ -343,7 +462,8 @@ def _ideas_page(venue, failed=None, status=200):
             idea["form"] = IdeaForm(data={**idea, "activity": str(idea["activity_id"] or "")},
                                     formdata=None).with_activities(activities)
     return render_template("feedback/staff/ideas.html", venue=venue, waiting=waiting,
-                           others=others), status
+                           others=others, status_names={v: str(label) for v, label in
+                                                        STATUS_PAIRS}), status
 
 
 @blueprint.post("/staff/<slug>/ideas/<int:idea_id>")
@@ -370,7 +490,7 @@ def moderate_idea(slug, idea_id):
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)
     audit_line({"publish": "idea approved", "reject": "idea rejected",
                 "save": "idea answered"}[action],
-         f"#{idea_id} status {form.status.data}", venue)
+         f"#{idea_id} status {form.status.data}", venue, id=idea_id)
     flash({"publish": _("The idea is shown in the idea box now."),
            "reject": _("The idea is rejected. Visitors do not see it."),
            "save": _("Saved. Visitors see it at once.")}[action])
@@ -391,7 +511,7 @@ def retention_setting():
     if not form.validate():
         return render_template("feedback/staff/retention.html", **page), BAD_INPUT
     retention.set_months(get_db(), form.months.data)
-    audit_line("retention changed", f"{form.months.data} months")
+    audit_line("retention changed", f"{form.months.data} months", months=form.months.data)
     flash(_("Saved. Texts and ideas not shown are deleted after %(n)s months.",
             n=form.months.data))
     return redirect(url_for("feedback.retention_setting"))

@@ -79,3 +79,68 @@ def bar_chart(series, labels, title, *, desc="", series_names=(), width=640, hei
     parts.append("</svg>")
     # Every text above went through escape(), so the whole is safe markup.
     return Markup("\n".join(parts))  # noqa: S704  # nosec
+
+
+# Darkest first: white text reads on these, dark text on the others.
+DARK_FILLS = {"#0b5d3b", "#b03a2e", "#1d5c8a", "#5b3a8a"}
+
+
+def share_bars(rows, segment_names, fills, title, *, desc="", width=480):
+    """One horizontal bar per row, split into the shares of its segments (a 100 % bar), as
+    HappyOrNot shows its faces: each segment's share written in it when there is room.
+
+    `rows` is a list of (label, [count per segment]); a row with no counts is an empty bar.
+    Each label stands above its bar, so the chart stays readable on a phone. Every text is
+    escaped; each segment has its count and share in a <title>.
+    """
+    if any(len(counts) != len(segment_names) for _label, counts in rows):
+        raise ValueError("each row needs one count per segment")
+    chart_id = "chart-" + hashlib.sha256(f"{title}{rows}".encode()).hexdigest()[:8]
+    label_h, bar_h, gap = 18, 26, 10
+    legend, x, y = [], 0, 4
+    for k, name in enumerate(segment_names):
+        item_w = 18 + 8 * len(str(name)) + 14
+        if x and x + item_w > width:
+            x, y = 0, y + 20
+        legend.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fills[k]}"/>')
+        legend.append(f'<text class="legend" x="{x + 18}" y="{y + 12}" font-size="14">'
+                      f'{escape(name)}</text>')
+        x += item_w
+    top = y + 24
+    height = top + len(rows) * (label_h + bar_h + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart share-chart" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        *legend,
+    ]
+    for i, (label, counts) in enumerate(rows):
+        y = top + i * (label_h + bar_h + gap)
+        total = sum(counts)
+        parts.append(f'<text class="label" x="0" y="{y + 14}" font-size="14">'
+                     f'{escape(label)}</text>')
+        y += label_h
+        if not total:
+            parts.append(f'<rect x="0" y="{y}" width="{width}" height="{bar_h}" '
+                         f'fill="none" stroke="#ccc"/>')
+            continue
+        x = 0
+        for k, count in enumerate(counts):
+            share = count / total
+            w = width * share
+            percent = round(100 * share)
+            parts.append(
+                f'<rect class="segment s{k}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
+                f'height="{bar_h}" fill="{fills[k]}" data-count="{count}">'
+                f'<title>{escape(f"{label}, {segment_names[k]}: {count} ({percent} %)")}</title>'
+                f'</rect>')
+            if w >= 34:
+                ink = " on-dark" if fills[k] in DARK_FILLS else ""
+                parts.append(f'<text class="share{ink}" x="{x + w / 2:.1f}" y="{y + 18}" '
+                             f'text-anchor="middle" font-size="14">{percent}%</text>')
+            x += w
+    parts.append("</svg>")
+    # Every text above went through escape(), so the whole is safe markup.
+    return Markup("\n".join(parts))  # noqa: S704  # nosec

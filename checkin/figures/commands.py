@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin.command_options import venue_of, venue_option
 from checkin.db import connect
 
 
@@ -24,33 +25,34 @@ def _day(value, name):
 
 
 def _venue_id(db, slug):
-    from checkin.week import venues
-
-    if slug is None:
-        return None
-    venue = venues.by_slug(db, slug)
-    if venue is None:
-        raise click.BadParameter(f"there is no venue called {slug!r}", param_hint="--venue")
-    return venue["id"]
+    """--venue for export: the venue's id, or None for every venue."""
+    venue = venue_of(db, slug, every=True)
+    return venue["id"] if venue else None
 
 
 @click.command("export")
 @with_appcontext
 @click.option("--from", "first", required=True, metavar="YYYY-MM-DD", help="First day.")
 @click.option("--to", "last", required=True, metavar="YYYY-MM-DD", help="Last day (included).")
-@click.option("--group", required=True, type=click.Choice(["day", "week", "month", "year"]))
+@click.option("--group", required=True, type=click.Choice(["day", "week", "month", "year"]),
+              help="One row per day, ISO week, month or year.")
 @click.option("--by-activity", is_flag=True, help="One row per period and activity.")
-@click.option("--venue", "slug", metavar="SLUG", help="One venue (default: every venue).")
+@venue_option(every=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
-              show_default=True)
+              show_default=True, help="CSV (to standard output without -o) or Excel.")
 @click.option("--min-cell", type=int, metavar="N",
               help="Write counts from 1 to N-1 as <N and protect them (N >= 2).")
 @click.option("--published", is_flag=True,
               help="The figures viewers and the city get: whole periods that have ended, "
                    "every count changed a little by the cell-key method (docs/figures.md).")
+@click.option("--lang", type=click.Choice(["sv", "en"]),
+              help="For people in Excel: headings in this language, ';' between CSV columns, "
+                   "and in xlsx a sheet that says what the numbers are. Without it: the "
+                   "column names of docs/figures.md and commas, for programs.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (CSV goes to standard output without it).")
-def export_command(first, last, group, by_activity, slug, fmt, min_cell, published, output):
+def export_command(first, last, group, by_activity, slug, fmt, min_cell, published, lang,
+                   output):
     """Anonymous figures by period (and activity), as docs/figures.md defines them."""
     from checkin.figures.exports import write
     from checkin.figures.periods import FiguresError, published_range
@@ -80,7 +82,17 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, publish
         raise click.UsageError(str(error)) from error
     finally:
         db.conn.close()
-    data = write(table, fmt)  # all made before anything is written
+    notes = ()
+    if lang:
+        from checkin.figures.exports import about_lines
+        from checkin.week import venues
+
+        db = connect(current_app.config["DATABASE"])
+        names = [v["name"] for v in venues.all_venues(db) if slug in (None, v["slug"])]
+        db.conn.close()
+        notes = about_lines(table, venue_names=names, first=first, last=last, group=group,
+                            by_activity=by_activity, locale=lang)
+    data = write(table, fmt, lang=lang, notes=notes)  # all made before anything is written
     if output is None:
         click.echo(data, nl=False)  # bytes: written as they are
     else:
@@ -91,27 +103,18 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, publish
 @click.command("import-tallies")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--venue", "slug", metavar="SLUG", help="The venue (needed if there are several).")
+@venue_option()
 @click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
 def import_tallies_command(file, slug, again):
-    """Add counts kept before (CSV or xlsx: date,activity,women,men,other,unstated) as tallies."""
+    """Add counts kept before as tallies: CSV or xlsx with the header
+    date,activity,women,men,other,unstated or datum;aktivitet;kvinnor;män;annat;inget svar."""
     import datetime as dt
 
     from checkin.figures import imports as tally_import
-    from checkin.week import venues
 
     db = connect(current_app.config["DATABASE"])
     try:
-        if slug is None:
-            every = venues.all_venues(db)
-            if len(every) != 1:
-                raise click.UsageError("There are several venues: say which with --venue SLUG.")
-            venue = every[0]
-        else:
-            venue = venues.by_slug(db, slug)
-            if venue is None:
-                raise click.BadParameter(f"there is no venue called {slug!r}",
-                                         param_hint="--venue")
+        venue = venue_of(db, slug)
         try:
             result = tally_import.import_file(
                 db, venue["id"], file.read_bytes(), file.name, again=again,

@@ -1,15 +1,28 @@
-"""One writer for every export: a figures table as CSV or xlsx bytes. No Flask."""
+"""One writer for every export: a figures table as CSV or xlsx bytes. No Flask.
+
+Two kinds of file from the same table: for programs (`csv`, and the CLI's default): the
+column names of docs/figures.md, commas; and for people in Excel (`lang` given): headings in
+that language, `;` between columns as Excel in Sweden reads a CSV, decimal commas in Swedish,
+and in xlsx a second sheet that says what the numbers are and what was hidden.
+"""
 
 import csv
 import io
 
-FORMATS = ("csv", "xlsx")
+from checkin.figures.columns import COUNT_COLUMNS
+from checkin.i18n import translator
+
+FORMATS = ("csv", "excel-csv", "xlsx")
 # A cell starting with one of these could be taken for a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "excel-csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+EXTENSIONS = {"csv": "csv", "excel-csv": "csv", "xlsx": "xlsx"}
+EXCEL_SEPARATOR = ";"  # Excel with Swedish settings splits a CSV at semicolons, not commas
+SHEET_NAME_MAX = 31  # Excel's limit
 
 
 def inert(value):
@@ -19,30 +32,79 @@ def inert(value):
     return value
 
 
-def to_csv(table):
-    """UTF-8 with a byte-order mark and a header row, so Excel reads å, ä and ö."""
+def headings(locale):
+    """Column name → heading people read, for every column a figures table can have."""
+    _ = translator(locale).gettext
+    return {
+        "period": _("Period"), "venue": _("Venue"), "activity": _("Activity"),
+        "visits_women": _("Visits (women)"), "visits_men": _("Visits (men)"),
+        "visits_other": _("Visits (other)"), "visits_unstated": _("Visits (no answer)"),
+        "visits_total": _("Visits (total)"),
+        "persons_women": _("Persons (women)"), "persons_men": _("Persons (men)"),
+        "persons_other": _("Persons (other)"), "persons_unstated": _("Persons (no answer)"),
+        "persons_total": _("Persons (total)"),
+        "visits_unlinked": _("Visits not linked to a phone"),
+        "visits_qr": _("Visits by QR code"), "visits_kiosk": _("Visits on the tablet"),
+        "visits_tally": _("Visits counted by staff"),
+        "note": _("Note"), "first_day": _("First day"), "last_day": _("Last day"),
+    }
+
+
+def _heading_row(columns, lang):
+    if lang is None:
+        return list(columns)
+    names = headings(lang)
+    return [names.get(c, c) for c in columns]
+
+
+def _decimal(value, lang):
+    """3.8 → '3,8' in Swedish; whole numbers and text as they are."""
+    if isinstance(value, float) and lang == "sv":
+        return f"{value:g}".replace(".", ",")
+    return value
+
+
+def to_csv(table, lang=None):
+    """UTF-8 with a byte-order mark and a header row, so Excel reads å, ä and ö.
+
+    Without `lang`: machine column names and commas. With it: headings in that language and
+    semicolons, which Excel with Swedish settings opens in columns.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer = csv.writer(out, lineterminator="\r\n",
+                        delimiter="," if lang is None else EXCEL_SEPARATOR)
+    writer.writerow(_heading_row(table.columns, lang))
     for row in table.rows:
-        writer.writerow([inert(row[c]) for c in table.columns])
+        writer.writerow([inert(_decimal(row[c], lang)) for c in table.columns])
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(table, sheet_title="figures"):
+def _text_cell(cell, value):
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would take '=…' for a formula
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # stays text even when someone edits the cell
+
+
+def to_xlsx(table, lang=None, notes=()):
     """An Excel workbook: bold header, sensible widths, counts as numbers, hidden cells and
-    every other text as text (never a formula)."""
+    every other text as text (never a formula). With `lang`, headings and the sheet's name in
+    that language; `notes` (lines of text) go on a second sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    _ = translator(lang or "en").gettext
     book = Workbook()
     sheet = book.active
-    sheet.title = sheet_title
-    widths = [len(c) for c in table.columns]
-    sheet.append(table.columns)
+    sheet.title = (_("Figures") if lang else "figures")[:SHEET_NAME_MAX]
+    header = _heading_row(table.columns, lang)
+    widths = [len(c) for c in header]
+    sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        if lang:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(table.rows, start=2):
         for c, column in enumerate(table.columns, start=1):
             value = row[column]
@@ -50,24 +112,74 @@ def to_xlsx(table, sheet_title="figures"):
             if value == "":
                 pass  # an empty cell, not an empty text
             elif isinstance(value, str):
-                cell.value = value
-                cell.data_type = "s"  # openpyxl would take '=…' for a formula
-                if value.startswith(FORMULA_STARTS):
-                    cell.quotePrefix = True  # stays text even when someone edits the cell
+                _text_cell(cell, value)
             else:
                 cell.value = value
             widths[c - 1] = max(widths[c - 1], len(str(value if value is not None else "")))
     for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, 60)
+        # Headings people read wrap on two lines; the numbers under them stay narrow.
+        limit = 16 if lang and table.columns[c - 1] in COUNT_COLUMNS else 60
+        sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, limit)
     sheet.freeze_panes = "A2"
+    if notes:
+        about = book.create_sheet((_("About the figures") if lang else "about")[:SHEET_NAME_MAX])
+        about.column_dimensions["A"].width = 100
+        for n, line in enumerate(notes, start=1):
+            cell = about.cell(row=n, column=1)
+            _text_cell(cell, line)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if n == 1:
+                cell.font = Font(bold=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def write(table, fmt):
+def write(table, fmt, *, lang=None, notes=()):
+    """The file's bytes. `excel-csv` is the CSV for people: headings in `lang` (Swedish if
+    none given) and semicolons."""
     if fmt == "csv":
-        return to_csv(table)
+        return to_csv(table, lang)
+    if fmt == "excel-csv":
+        return to_csv(table, lang or "sv")
     if fmt == "xlsx":
-        return to_xlsx(table)
+        return to_xlsx(table, lang, notes)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def hidden_share(table):
+    """How many of the table's non-zero counts are hidden (<N or ..), from 0 to 1."""
+    cells = [row[c] for row in table.rows for c in COUNT_COLUMNS if c in row]
+    shown = [v for v in cells if v not in (0, "", None)]
+    hidden = [v for v in shown if isinstance(v, str)]
+    return len(hidden) / len(shown) if shown else 0.0
+
+
+def about_lines(table, *, venue_names, first, last, group, by_activity, locale, method=""):
+    """The second sheet: what the file holds, how it was cut, what was hidden and why."""
+    _ = translator(locale).gettext
+    groups = {"day": _("day"), "week": _("week"), "month": _("month"), "year": _("year")}
+    lines = [
+        _("Visits and persons reached, %(first)s to %(last)s") % {
+            "first": first.isoformat(), "last": last.isoformat()},
+        _("Venue: %(names)s") % {"names": ", ".join(venue_names)},
+        (_("One row per %(group)s and activity.") if by_activity
+         else _("One row per %(group)s.")) % {"group": groups.get(group, group)},
+        _("Visits: every check-in by QR code or on the tablet, and every person counted by "
+          "staff. Persons: phones that chose to be remembered, each counted once per row; "
+          "persons do not add up across rows or across New Year. Visits not linked to a "
+          "phone count as visits but not as persons, so persons reached is a floor."),
+    ]
+    if table.min_cell:
+        lines.append(_(
+            "Small numbers are hidden so that nobody can be recognised: counts from 1 to "
+            "%(below)s are written <%(n)s (%(small)s cells here), and %(protecting)s more "
+            "cells are written .. so that a hidden count cannot be worked out from a total."
+        ) % {"below": table.min_cell - 1, "n": table.min_cell, "small": table.hidden_small,
+             "protecting": table.hidden_protecting})
+    else:
+        lines.append(_("No numbers are hidden: this file is for use inside the organisation "
+                       "only."))
+    if method:
+        lines.append(method)
+    return lines

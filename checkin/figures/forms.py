@@ -13,8 +13,9 @@ NO_HIDING = "none"
 MIN_CELLS = range(2, 11)
 GROUP_PAIRS = [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month")),
                ("year", _l("Year"))]
-FORMAT_PAIRS = [("csv", _l("CSV (opens in Excel, LibreOffice, R …)")),
-                ("xlsx", _l("Excel (.xlsx)"))]
+FORMAT_PAIRS = [("xlsx", _l("Excel (.xlsx), with a sheet that explains the numbers")),
+                ("excel-csv", _l("CSV for Excel (semicolons, headings in words)")),
+                ("csv", _l("CSV for other programs (commas, column names as in the guide)"))]
 ALL_VENUES = "all"
 EXACT, PUBLISHED = "exact", "published"
 VERSION_PAIRS = [(EXACT, _l("Exact, for use inside the organisation")),
@@ -33,7 +34,7 @@ class ExportForm(FlaskForm):
     group = RadioField(_l("One row per"), default="month", validate_choice=False)
     by_activity = BooleanField(_l("One row per activity too"))
     venue = SelectField(_l("Venue"), validate_choice=False)
-    fmt = RadioField(_l("File type"), default="csv", validate_choice=False)
+    fmt = RadioField(_l("File type"), default="xlsx", validate_choice=False)
     min_cell = SelectField(_l("Hide small numbers"), validate_choice=False)
     version = RadioField(_l("Which figures"), default=EXACT, validate_choice=False)
 
@@ -47,8 +48,8 @@ class ExportForm(FlaskForm):
         self.fmt.choices = options(FORMAT_PAIRS)
         self.venue.choices = options(venue_pairs)
         self.min_cell.choices = options(
-            [(NO_HIDING, _l("No hiding (inside the organisation only)"))]
-            + [(str(n), _l("Show 1 to %(below)s as <%(n)s", below=n - 1, n=n)) for n in MIN_CELLS])
+            [(NO_HIDING, _l("Hide nothing (inside the organisation only)"))]
+            + [(str(n), _l("Hide counts under %(n)s (written <%(n)s)", n=n)) for n in MIN_CELLS])
         if not self.min_cell.data:
             self.min_cell.data = str(min_cell_default) if min_cell_default else NO_HIDING
 
@@ -58,7 +59,7 @@ class ExportForm(FlaskForm):
 
     def validate_fmt(self, field):
         if field.data not in {value for value, _label in FORMAT_PAIRS}:
-            raise ValidationError(_l("Choose CSV or Excel."))
+            raise ValidationError(_l("Choose Excel or one of the CSV files."))
 
     def validate_version(self, field):
         if field.data not in {value for value, _label in VERSION_PAIRS}:

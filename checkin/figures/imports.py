@@ -10,10 +10,25 @@ from dataclasses import dataclass
 
 from checkin.db import writing
 from checkin.figures.cell_key import stored_record_key
+from checkin.figures.exports import inert
 from checkin.i18n import translator
 from checkin.row_ids import new_row_ids
 
 COLUMNS = ("date", "activity", "women", "men", "other", "unstated")
+# The header the template has, in each language; any of ALIASES is read as the column too.
+HEADERS = {
+    "en": COLUMNS,
+    "sv": ("datum", "aktivitet", "kvinnor", "män", "annat", "inget svar"),
+}
+ALIASES = {
+    "date": {"date", "datum", "dag", "day"},
+    "activity": {"activity", "aktivitet"},
+    "women": {"women", "woman", "kvinnor", "kvinna"},
+    "men": {"men", "man", "män"},
+    "other": {"other", "annat", "annan", "andra"},
+    "unstated": {"unstated", "no answer", "inget svar", "vill inte svara", "okänt", "okänd",
+                 "unknown", "ej svar"},
+}
 GENDER_OF = {"women": "woman", "men": "man", "other": "other", "unstated": "unstated"}
 MAX_PER_CELL = 1000  # more than this on one line is surely a typing mistake
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -71,7 +86,13 @@ def _rows(data, _):
     if not rows:
         raise TallyFileError([(1, _("The file is empty."))])
     (header_line, header), body = rows[0], rows[1:]
-    return header_line, [str(c or "").strip().casefold() for c in header], body
+    return header_line, [str(c if c is not None else "").strip() for c in header], body
+
+
+def _column_of(name):
+    """'Kvinnor', ' inget  svar ' → 'women', 'unstated'; None for a column we do not read."""
+    key = " ".join(name.casefold().split()).rstrip(":")
+    return next((column for column, names in ALIASES.items() if key in names), None)
 
 
 def _count(value, column, _):
@@ -85,7 +106,7 @@ def _count(value, column, _):
             value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return None, _("%(column)s must be a whole number, not %(value)s") % {
-            "column": column, "value": repr(value)}
+            "column": column, "value": f"“{value}”"}
     if value < 0:
         return None, _("%(column)s cannot be negative (%(value)s)") % {
             "column": column, "value": value}
@@ -105,7 +126,7 @@ def _date(value, today, _):
             pass
     if not isinstance(value, dt.date):
         return None, _("the date %(value)s is not a date written YYYY-MM-DD") % {
-            "value": repr(value if value is not None else "")}
+            "value": f"“{value if value is not None else ''}”"}
     if value.year < 2000 or (today and value > today):
         return None, _("the date %(value)s is in the future or too long ago") % {
             "value": value.isoformat()}
@@ -113,15 +134,31 @@ def _date(value, today, _):
 
 
 def check_file(db, venue_id, data, *, today=None, locale="sv"):
-    """Every line of the file as a TallyLine, or TallyFileError listing every problem."""
+    """Every line of the file as a TallyLine, or TallyFileError listing every problem.
+
+    The header may be Swedish or English, in any order and case; messages name a column as
+    the file writes it, in `locale`.
+    """
     _ = translator(locale).gettext
     header_line, header, body = _rows(data, _)
-    missing = [c for c in COLUMNS if c not in header]
+    where, written = {}, {}
+    for index, name in enumerate(header):
+        column = _column_of(name)
+        if column and column not in where:
+            where[column], written[column] = index, name
+    missing = [c for c in COLUMNS if c not in where]
+    names = HEADERS.get(locale, COLUMNS)
     if missing:
         raise TallyFileError([(header_line, _("the header row lacks the column(s) %(names)s "
                                               "(it needs %(all)s)") % {
-            "names": ", ".join(missing), "all": ",".join(COLUMNS)})])
-    where = {c: header.index(c) for c in COLUMNS}
+            "names": ", ".join(names[COLUMNS.index(c)] for c in missing),
+            "all": ", ".join(names)})])
+    # A column is named in the page's language, and as the file writes it when that differs.
+    labels = {}
+    for column in COLUMNS:
+        label = names[COLUMNS.index(column)]
+        labels[column] = label if written[column].casefold() == label else (
+            f"{label} ({written[column]})")
     activities = {}
     for row in db.execute("SELECT id, name_sv, name_en, counted FROM activity "
                           "WHERE venue_id = ?", [venue_id]):
@@ -144,15 +181,15 @@ def check_file(db, venue_id, data, *, today=None, locale="sv"):
             found = activities.get(name.casefold())
             if found is None:
                 problems.append((n, _("there is no activity called %(name)s here") % {
-                    "name": repr(name)}))
+                    "name": f"“{name}”"}))
             elif not found["counted"]:
                 problems.append((n, _("%(name)s is open to everyone and not counted") % {
-                    "name": repr(name)}))
+                    "name": f"“{name}”"}))
             else:
                 activity_id = found["id"]
         counts = {}
         for column, gender in GENDER_OF.items():
-            value, problem = _count(cell(column), column, _)
+            value, problem = _count(cell(column), labels[column], _)
             if problem:
                 problems.append((n, problem))
             counts[gender] = value
@@ -166,37 +203,150 @@ def checksum(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def earlier_import(db, data):
-    row = db.execute("SELECT * FROM tally_import WHERE sha256 = ? ORDER BY id LIMIT 1",
-                     [checksum(data)]).fetchone()
+def earlier_import(db, data, venue_id=None):
+    """The import of this very file (same checksum) that still counts, if any."""
+    row = db.execute(
+        "SELECT * FROM tally_import WHERE sha256 = ? AND undone = 0 "
+        "AND (? IS NULL OR venue_id = ?) ORDER BY id LIMIT 1",
+        [checksum(data), venue_id, venue_id]).fetchone()
     return dict(row) if row else None
+
+
+def _now_hour():
+    """Now in UTC, to the hour: staff times are kept no finer (as in the audit log)."""
+    return dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0).isoformat(
+        timespec="minutes")
 
 
 def import_file(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
                 now=None):
     """Check the whole file, then add its counts as tally visits in one transaction.
 
+    Each visit remembers its import, so undo_import can take exactly these away.
     Returns a summary dict; raises TallyFileError (nothing added) or AlreadyImported.
     """
     lines = check_file(db, venue_id, data, today=today, locale=locale)
-    visits = [
-        (venue_id, line.activity_id, line.day.isoformat(), gender, stored_record_key())
-        for line in lines for gender, n in line.counts.items() for _ in range(n)
-    ]
-    stamp = (now or dt.datetime.now()).replace(microsecond=0).isoformat(sep=" ")
+    stamp = now.isoformat(timespec="minutes") if now else _now_hour()
     with writing(db):
-        earlier = earlier_import(db, data)
+        earlier = earlier_import(db, data, venue_id)
         if earlier and not again:
             raise AlreadyImported(earlier)
+        import_id = db.execute(
+            "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
+            "VALUES (?, ?, ?, ?, 0, ?)",
+            [venue_id, checksum(data), filename, len(lines), stamp]).lastrowid
+        visits = [
+            (venue_id, line.activity_id, line.day.isoformat(), gender, import_id,
+             stored_record_key())
+            for line in lines for gender, n in line.counts.items() for _ in range(n)
+        ]
         db.conn.executemany(
             "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash, record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL, ?)",
+            "person_hash, import_id, record_key) "
+            "VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL, ?, ?)",
             [(visit_id, *visit) for visit_id, visit
              in zip(new_row_ids(db, "visit", len(visits)), visits, strict=True)])
-        db.execute(
-            "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [venue_id, checksum(data), filename, len(lines), len(visits), stamp])
+        db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [len(visits), import_id])
     days = [line.day for line in lines]
-    return {"lines": len(lines), "visits": len(visits),
+    return {"id": import_id, "lines": len(lines), "visits": len(visits),
             "first": min(days) if days else None, "last": max(days) if days else None}
+
+
+def past_imports(db, venue_id):
+    """The venue's imports, newest first, each with the days its visits cover and whether it
+    can be undone (imports made before visits remembered their file cannot)."""
+    rows = [dict(r) for r in db.execute(
+        "SELECT tally_import.*, min(visit.date) AS first, max(visit.date) AS last, "
+        "count(visit.id) AS found FROM tally_import "
+        "LEFT JOIN visit ON visit.import_id = tally_import.id "
+        "WHERE tally_import.venue_id = ? GROUP BY tally_import.id "
+        "ORDER BY tally_import.id DESC", [venue_id])]
+    for row in rows:
+        row["undoable"] = not row["undone"] and row["found"] == row["visits"] and (
+            row["visits"] > 0)
+    return rows
+
+
+def get_import(db, venue_id, import_id):
+    return next((i for i in past_imports(db, venue_id) if i["id"] == import_id), None)
+
+
+def undo_import(db, venue_id, import_id):
+    """Take away exactly the visits this import added; returns how many went (0: nothing
+    to undo). The import stays listed, marked undone, and the file may be imported again."""
+    with writing(db):
+        found = db.execute("SELECT undone FROM tally_import WHERE id = ? AND venue_id = ?",
+                           [import_id, venue_id]).fetchone()
+        if found is None or found["undone"]:
+            return 0
+        gone = db.execute("DELETE FROM visit WHERE import_id = ? AND venue_id = ?",
+                          [import_id, venue_id]).rowcount
+        db.execute("UPDATE tally_import SET undone = 1 WHERE id = ?", [import_id])
+    return gone
+
+
+# --- the template staff fill in ---------------------------------------------------------------
+
+def template_rows(db, venue_id, month=None):
+    """(date, activity name) for every counted activity held in `month` (a date in it), so a
+    month of paper counts only needs its numbers typed in; no month: no rows."""
+    if month is None:
+        return []
+    from checkin.week.schedule import occurrences
+
+    first = month.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    rows = []
+    for item in occurrences(db, venue_id, first, last):
+        if item["activity"]["counted"] and not item["cancelled"]:
+            rows.append((item["date"], item["activity"]["name_sv"]))
+    return rows
+
+
+def template(fmt, locale, rows=(), activity_names=()):
+    """The file to fill in: the header in `locale` and, if given, one row per day and
+    activity with empty counts; xlsx gets a second sheet that says how."""
+    _ = translator(locale).gettext
+    header = list(HEADERS.get(locale, COLUMNS))
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n", delimiter=";" if locale == "sv" else ",")
+        writer.writerow(header)
+        for day, name in rows:
+            writer.writerow([day.isoformat(), inert(name), "", "", "", ""])
+        return out.getvalue().encode("utf-8-sig")
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Counts")
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for day, name in rows:
+        sheet.append([day, name])
+        sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd"
+        sheet.cell(row=sheet.max_row, column=2).data_type = "s"
+    for letter, width in zip("ABCDEF", (12, 28, 10, 10, 10, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    how = book.create_sheet(_("How to fill it in"))
+    how.column_dimensions["A"].width = 90
+    lines = [
+        _("One row per day and activity. Write how many women, men, other and no answer "
+          "you counted; an empty cell is 0."),
+        _("The date as YYYY-MM-DD, for example 2025-03-03. The activity as it is named in the "
+          "app (Swedish or English name), or empty for no particular activity."),
+        _("Keep the first row as it is. Save as Excel (.xlsx) or as CSV (UTF-8), and import "
+          "it on the page Import counts kept before."),
+        _("The activities you can use:"),
+        *activity_names,
+    ]
+    for n, line in enumerate(lines, start=1):
+        cell = how.cell(row=n, column=1, value=line)
+        cell.data_type = "s"
+        cell.alignment = Alignment(wrap_text=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -25,14 +25,16 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, periods, tables, yearly_report
+from checkin.figures import dashboard_figures, exports, periods, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
-from checkin.figures.exports import MEDIA_TYPES, write
+from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
 from checkin.visits import set_aside
-from checkin.web.formatting import long_date
-from checkin.web.pages import venue_now
+from checkin.visits.recording import years_with_visits
+from checkin.web.formatting import long_date, staff_time
+from checkin.web.pages import confirm_page, venue_now
+from checkin.week import operations as programme
 from checkin.week import venues
 
 BAD_INPUT = 400
@@ -228,7 +230,42 @@ def _file_name(form, venue_ids, venue):
     parts = ["checkin", where, form.first.data.isoformat(), form.last.data.isoformat(),
              form.group.data] + (["by-activity"] if form.by_activity.data else [])
     parts += ["published"] if form.published else []
-    return "-".join(parts) + "." + form.fmt.data
+    return "-".join(parts) + "." + EXTENSIONS[form.fmt.data]
+
+
+MOSTLY_HIDDEN = 1 / 3  # above this share of hidden counts, the page suggests a coarser table
+COARSER = {"day": "week", "week": "month", "month": "year"}
+
+
+def _export_table(form, venue_ids, group=None, by_activity=None, locale=None, today=None):
+    return tables.figures(
+        get_db(), form.first.data, form.last.data, group or form.group.data,
+        by_activity=form.by_activity.data if by_activity is None else by_activity,
+        venue_ids=venue_ids, min_cell=form.min_cell_number,
+        locale=locale or current_app.config["DEFAULT_LOCALE"], published=form.published,
+        today=today)
+
+
+def _coarser_choices(form, venue_ids):
+    """Groupings that hide fewer counts than the one asked for: (group, by activity, share)."""
+    group, by_activity = form.group.data, form.by_activity.data
+    tries = []
+    if group in COARSER:
+        tries.append((COARSER[group], by_activity))
+    if by_activity:
+        tries.append((group, False))
+        if group in COARSER:
+            tries.append((COARSER[group], False))
+    found = []
+    for other_group, other_by in tries:
+        share = exports.hidden_share(_export_table(form, venue_ids, other_group, other_by))
+        if share <= MOSTLY_HIDDEN:
+            found.append({"group": other_group, "by_activity": other_by,
+                          "percent": round(100 * share),
+                          "args": {**request.args.to_dict(), "group": other_group,
+                                   "by_activity": "y" if other_by else None, "show": "1",
+                                   "download": None, "anyway": None}})
+    return found
 
 
 def _less_hiding_than_configured(form):
@@ -266,9 +303,11 @@ def export(slug):
         pairs.append((ALL_VENUES, _("All venues you may see (%(n)s)", n=len(seen))))
     form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), exact_allowed=_is_staff(),
                       formdata=request.args if request.args else None)
-    page = {"venue": venue, "form": form, "table": None, "error": None, "note": None}
+    today = venue_now(venue).date()
+    years = [y for y in years_with_visits(get_db(), venue["id"]) if y <= today.year][-3:]
+    page = {"venue": venue, "form": form, "table": None, "error": None, "note": None,
+            "years": years, "today": today, "warning": None}
     if not request.args:
-        today = venue_now(venue).date()
         form.first.data, form.last.data = dt.date(today.year, 1, 1), today
         if form.published:
             form.first.data, form.last.data = _last_published_month(venue)
@@ -280,8 +319,9 @@ def export(slug):
     if error:
         form.venue.errors = [error]
         return render_template("figures/export.html", **page), BAD_INPUT
-    today = venue_now(venue).date()
-    locale = current_app.config["DEFAULT_LOCALE"]
+    # A file for people speaks the page's language; the one for programs, the installation's
+    # (as `checkin export` does), so both doors give the same file.
+    for_people = form.fmt.data != "csv"
     try:
         if form.published:
             first, last, note = periods.published_range(
@@ -291,25 +331,36 @@ def export(slug):
                 for field, day in ((form.first, first), (form.last, last)):
                     field.data, field.raw_data = day, None
                 page["note"] = note
-        # The installation's language, as `checkin export` uses: one file for both doors.
-        table = tables.figures(
-            get_db(), form.first.data, form.last.data, form.group.data,
-            by_activity=form.by_activity.data, venue_ids=venue_ids,
-            min_cell=form.min_cell_number, locale=locale, published=form.published,
-            today=today)
+        table = _export_table(form, venue_ids, locale=_locale() if for_people else None,
+                              today=today)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
-    if request.args.get("download") and not page["note"]:
+    share = exports.hidden_share(table)
+    if share > MOSTLY_HIDDEN and not form.published:
+        page["warning"] = {"percent": round(100 * share),
+                           "choices": _coarser_choices(form, venue_ids)}
+    if (request.args.get("download") and not page["note"]
+            and (not page["warning"] or request.args.get("anyway"))):
         if _less_hiding_than_configured(form):
             _audit_low_hiding(form, venue_ids, venue, "download")
         name = _file_name(form, venue_ids, venue)
-        return Response(write(table, form.fmt.data), mimetype=MEDIA_TYPES[form.fmt.data],
+        notes = ()
+        if form.fmt.data == "xlsx":
+            names = [v["name"] for v in _seen_venues() if v["id"] in venue_ids]
+            notes = exports.about_lines(
+                table, venue_names=names, first=form.first.data, last=form.last.data,
+                group=form.group.data, by_activity=form.by_activity.data, locale=_locale())
+        body = exports.write(table, form.fmt.data, lang=_locale() if for_people else None,
+                             notes=notes)
+        return Response(body, mimetype=MEDIA_TYPES[form.fmt.data],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     if _less_hiding_than_configured(form):
         _audit_low_hiding(form, venue_ids, venue, "shown")
     page["table"] = table
     page["preview"] = table.rows[:PREVIEW_ROWS]
+    page["headings"] = exports.headings(_locale())
+    page["asked_download"] = bool(request.args.get("download"))
     return render_template("figures/export.html", **page)
 
 
@@ -358,6 +409,19 @@ def _report_version(venue):
     return not _is_staff() or request.args.get("version") == "published"
 
 
+def report_years(venue):
+    """The years a report can be made for: from the first year with visits to this year."""
+    this_year = venue_now(venue).year
+    first = min([*years_with_visits(get_db(), venue["id"]), this_year])
+    return list(range(first, this_year + 1))
+
+
+def _no_report(venue, year):
+    """A year outside the data: 404, with links to the years that have a report."""
+    return render_template("figures/no_report.html", venue=venue, year=year,
+                           years=report_years(venue)), 404
+
+
 def _report_page(venue, year, form, status=200):
     locale = _locale()
     published = _report_version(venue)
@@ -393,6 +457,7 @@ def _report_page(venue, year, form, status=200):
     )
     return render_template(
         "figures/report.html", venue=venue, year=year, report=report, this=this,
+        years=report_years(venue),
         before=before, chart=chart, form=form, may_write=_is_staff(), is_staff=_is_staff(),
         published=published, ratings=_ratings(venue, year, min_cell, published),
         survey_results=_survey_results(venue, year, min_cell, published), locale_code=locale,
@@ -413,8 +478,8 @@ def report_now(slug):
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
-    if not dt.MINYEAR < year < dt.MAXYEAR:
-        abort(404)  # a year before it or after it could not be shown
+    if year not in report_years(venue):
+        return _no_report(venue, year)
     form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
     return _report_page(venue, year, form)
 
@@ -423,13 +488,15 @@ def report(slug, year):
 @require_role("staff")
 def save_narrative(slug, year):
     venue = g.venue
+    if year not in report_years(venue):
+        return _no_report(venue, year)
     form = NarrativeForm()
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)
     text = (form.text.data or "").strip()
     yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"],
                                  now=venue_now(venue))
-    audit_line("report text saved", f"{year}: {len(text)} characters", venue)
+    audit_line("report text saved", f"{year}: {len(text)} characters", venue, year=year)
     flash(_("The text is saved."))
     return redirect(url_for("figures.report", slug=slug, year=year) + "#narrative")
 
@@ -437,8 +504,64 @@ def save_narrative(slug, year):
 # --- counts kept before ---------------------------------------------------------------------
 
 def _import_page(venue, form, status=200, problems=None, error=None):
-    return render_template("figures/import.html", venue=venue, form=form, problems=problems,
-                           error=error), status
+    today = venue_now(venue).date()
+    return render_template(
+        "figures/import.html", venue=venue, form=form, problems=problems, error=error,
+        imports=tally_import.past_imports(get_db(), venue["id"]),
+        last_month=(today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+        this_month=today.strftime("%Y-%m"), header=tally_import.HEADERS.get(
+            _locale(), tally_import.COLUMNS)), status
+
+
+@blueprint.get("/staff/<slug>/import/template.<fmt>")
+@require_role("staff")
+def import_template(slug, fmt):
+    """The file to fill in, empty or with a month's days and activities written in."""
+    venue = g.venue
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    month = None
+    if request.args.get("month"):
+        try:
+            month = dt.date.fromisoformat(request.args["month"] + "-01")
+        except ValueError:
+            abort(BAD_INPUT)
+        if not 2000 <= month.year <= venue_now(venue).year:
+            abort(BAD_INPUT)
+    names = [name for _id, name in programme.activity_choices(get_db(), venue["id"],
+                                                              only_counted=True)]
+    body = tally_import.template(fmt, _locale(),
+                                 tally_import.template_rows(get_db(), venue["id"], month), names)
+    name = "-".join(["checkin", venue["slug"], _("counts")]
+                    + ([month.strftime("%Y-%m")] if month else [])) + "." + fmt
+    return Response(body, mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/staff/<slug>/import/<int:import_id>/undo", methods=["GET", "POST"])
+@require_role("staff")
+def undo_import(slug, import_id):
+    venue = g.venue
+    found = tally_import.get_import(get_db(), venue["id"], import_id)
+    if found is None or not found["undoable"]:
+        abort(404)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Undo the import of %(name)s?", name=found["filename"]),
+            lines=[_("Its %(visits)s counted visits, %(first)s to %(last)s, leave every "
+                     "figure and report at once.", visits=found["visits"], first=found["first"],
+                     last=found["last"]),
+                   _("Nothing else is touched: check-ins, the tally and other imports stay."),
+                   _("The file can be imported again afterwards.")],
+            action=url_for("figures.undo_import", slug=slug, import_id=import_id),
+            button=_("Undo the import"), back=url_for("figures.import_counts", slug=slug))
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    gone = tally_import.undo_import(get_db(), venue["id"], import_id)
+    audit_line("import undone", f"{found['filename']}: {gone} visits", venue,
+               file=found["filename"], visits=gone)
+    flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
+    return redirect(url_for("figures.import_counts", slug=slug))
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
@@ -477,9 +600,10 @@ def import_counts(slug):
         return _import_page(venue, form, 409, error=_(
             "This file was already imported on %(when)s. Nothing was imported. Tick "
             "\"Import again\" only if you really mean to add the same counts twice.",
-            when=error.earlier["imported_at"]))
+            when=staff_time(error.earlier["imported_at"], venue)))
     audit_line("counts imported",
-               f"{name}: {result['lines']} lines, {result['visits']} visits", venue)
+               f"{name}: {result['lines']} lines, {result['visits']} visits", venue,
+               file=name, visits=result["visits"])
     flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
             lines=result["lines"], visits=result["visits"], first=result["first"] or "-",
             last=result["last"] or "-"))

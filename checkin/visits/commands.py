@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin.command_options import base_url_is_default
 from checkin.db import connect
 
 
@@ -27,9 +28,13 @@ def door_url_command(slug, qr_file):
     db = connect(current_app.config["DATABASE"])
     venue = venues.by_slug(db, slug)
     if venue is None:
-        raise click.ClickException(f"No venue called {slug!r}.")
+        raise click.BadParameter(f"there is no venue called {slug!r}", param_hint="SLUG")
     url = door_url(current_app.config["BASE_URL"], venue)
     click.echo(url)
+    if base_url_is_default(current_app):
+        click.echo("Note: BASE_URL is not set, so this is the default address. Set "
+                   "CHECKIN_BASE_URL (or base_url in instance/config.toml) to the address "
+                   "visitors reach.", err=True)
     if qr_file:
         qr_file.write_text(qr_svg(url))
 

@@ -2,7 +2,7 @@
 
 from checkin.db import writing
 from checkin.figures.cell_key import stored_record_key
-from checkin.row_ids import new_row_id
+from checkin.row_ids import new_row_id, new_row_ids
 
 GENDERS = ("woman", "man", "other", "unstated")
 SOURCES = ("qr", "kiosk", "tally")
@@ -70,47 +70,66 @@ def get_visit(db, visit_id):
 
 
 TALLY_GENDERS = ("woman", "man", "other", "unstated")
+TALLY_MAX = 999  # more people than this in one count is surely a typing mistake
 
 
-def add_tally(db, *, venue_id, day, activity_id, gender, step):
-    """Staff count one person more (step 1) or one less (step -1); never below zero.
+def change_tally(db, *, venue_id, day, activity_id, changes):
+    """Add to or take from the people staff counted by hand: {gender: +n or -n}.
 
-    Tallied visits have source 'tally' and no hour, kept apart from check-ins.
-    Returns False when there was nothing to take away.
+    Tallied visits have source 'tally' and no hour, kept apart from check-ins. A count never
+    goes below zero, and a minus never takes away a visit that an imported file brought in.
+    Returns the changes as made ({gender: n}, zeros left out).
     """
-    if gender not in TALLY_GENDERS:
-        raise ValueError(f"unknown gender answer {gender!r}")
+    if set(changes) - set(TALLY_GENDERS):
+        raise ValueError(f"unknown gender answer in {sorted(changes)!r}")
+    made = {}
     with writing(db):
-        if step > 0:
-            db.execute(
-                "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-                "record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', ?)",
-                [new_row_id(db, "visit"), venue_id, activity_id, day.isoformat(), gender,
-                 stored_record_key()])
-            return True
-        # Tallied visits of one activity, day and gender are alike: any one of them goes.
-        row = db.execute(
-            "SELECT id FROM visit WHERE venue_id = ? AND activity_id IS ? AND date = ? "
-            "AND gender = ? AND source = 'tally' LIMIT 1",
-            [venue_id, activity_id, day.isoformat(), gender]).fetchone()
-        if row is None:
-            return False
-        db.execute("DELETE FROM visit WHERE id = ?", [row[0]])
-        return True
+        for gender in TALLY_GENDERS:
+            step = int(changes.get(gender) or 0)
+            if step > 0:
+                db.conn.executemany(
+                    "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+                    "record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', ?)",
+                    [(visit_id, venue_id, activity_id, day.isoformat(), gender,
+                      stored_record_key())
+                     for visit_id in new_row_ids(db, "visit", step)])
+                made[gender] = step
+            elif step < 0:
+                # Tallied visits of one activity, day and gender are alike: any of them goes.
+                gone = db.execute(
+                    "DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE venue_id = ? "
+                    "AND activity_id IS ? AND date = ? AND gender = ? AND source = 'tally' "
+                    "AND import_id IS NULL LIMIT ?)",
+                    [venue_id, activity_id, day.isoformat(), gender, -step]).rowcount
+                if gone:
+                    made[gender] = -gone
+    return made
 
 
 def day_counts(db, venue_id, day, activity_id):
     """{source: {gender: count}} for one activity on one day; a skipped answer is 'unstated'.
-    Set-aside check-ins (a flood) are not counted, as in every figure."""
+
+    'tally' holds what staff counted on the tally page; counts imported from a file are left
+    out, as the tally page cannot change them. Set-aside check-ins (a flood) are not counted,
+    as in every figure.
+    """
     counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
     for source, gender, count in db.execute(
         "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
         "WHERE venue_id = ? AND date = ? AND activity_id IS ? AND set_aside_id IS NULL "
+        "AND import_id IS NULL "
         "GROUP BY 1, 2",
         [venue_id, day.isoformat(), activity_id],
     ):
         counts[source][gender] += count
     return counts
+
+
+def years_with_visits(db, venue_id):
+    """The calendar years in which the venue has at least one visit, oldest first."""
+    return [int(row[0]) for row in db.execute(
+        "SELECT DISTINCT substr(date, 1, 4) FROM visit WHERE venue_id = ? ORDER BY 1",
+        [venue_id])]
 
 
 def remove_year_hashes(db, year):

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import force_locale
@@ -33,9 +34,9 @@ from checkin.db import get_db
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.recording import TALLY_GENDERS, add_tally, day_counts
+from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
-from checkin.web.pages import venue_now
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule
 
@@ -109,7 +110,7 @@ def kiosk_list(slug):
         return render_template("visits/staff/kiosks.html", **page), BAD_INPUT
     label = (form.label.data or "").strip()
     _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user()["id"])
-    audit_line("kiosk created", label, venue)
+    audit_line("kiosk created", label, venue, label=label, id=_kiosk_id)
     # This tablet is now a kiosk: the staff member is logged out on it.
     log_out()
     response = make_response(redirect(url_for("visits.kiosk_home")))
@@ -118,17 +119,29 @@ def kiosk_list(slug):
     return response
 
 
-@blueprint.post("/staff/<slug>/kiosks/<int:kiosk_id>/revoke")
+@blueprint.route("/staff/<slug>/kiosks/<int:kiosk_id>/revoke", methods=["GET", "POST"])
 @require_role("staff")
 def revoke_kiosk(slug, kiosk_id):
     venue = g.venue
-    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"]) if k["id"] == kiosk_id]
+    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"])
+             if k["id"] == kiosk_id and not k["revoked_at"]]
     if not found:
         abort(404)
+    label = found[0]["label"] or _("Kiosk %(n)s", n=kiosk_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Turn off %(label)s?", label=label),
+            lines=[_("That tablet stops checking anyone in at once and shows a message."),
+                   _("It cannot be turned on again: to use the tablet again, make it a new "
+                     "kiosk on this page."),
+                   _("Visits it has already counted stay in the figures.")],
+            action=url_for("visits.revoke_kiosk", slug=slug, kiosk_id=kiosk_id),
+            button=_("Turn it off"), back=url_for("visits.kiosk_list", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     kiosks.revoke_kiosk(_db(), kiosk_id)
-    audit_line("kiosk turned off", found[0]["label"], venue)
+    audit_line("kiosk turned off", found[0]["label"], venue, label=found[0]["label"],
+               id=kiosk_id)
     flash(_("The kiosk is turned off. That tablet can no longer check anyone in."))
     return redirect(url_for("visits.kiosk_list", slug=slug))
 
@@ -136,11 +149,15 @@ def revoke_kiosk(slug, kiosk_id):
 # --- tally ----------------------------------------------------------------------------------
 
 NO_ACTIVITY = "none"
+UNDO_KEY = "tally_undo"
+FIRST_YEAR = 2000  # as for imported counts: older is a typing mistake
 
 
 def _tally_target(venue):
-    """(day, activity id or None, error) from ?day=&activity=."""
-    today = venue_now(venue).date()
+    """(day, activity id or None, error) from ?day=&activity=; by default the activity on now,
+    or the one that ended last today."""
+    now = venue_now(venue)
+    today = now.date()
     choices = dict(programme.activity_choices(_db(), venue["id"], only_counted=True))
     try:
         day = dt.date.fromisoformat(request.args.get("day", today.isoformat()))
@@ -148,11 +165,15 @@ def _tally_target(venue):
         return today, None, _("Write the date as YYYY-MM-DD, for example 2026-12-18.")
     if day > today:
         return today, None, _("You can only count a day that has come.")
+    if day.year < FIRST_YEAR:
+        return today, None, _("Choose a day from the year %(year)s on.", year=FIRST_YEAR)
     raw = request.args.get("activity")
     if raw is None:
-        running = schedule.running_now(
-            schedule.check_in_choices(_db(), venue["id"], today), venue_now(venue))
-        return day, running["activity"]["id"] if running and day == today else None, None
+        if day != today:
+            return day, None, None
+        item = schedule.running_or_last(
+            schedule.check_in_choices(_db(), venue["id"], today), now)
+        return day, item["activity"]["id"] if item else None, None
     if raw == NO_ACTIVITY:
         return day, None, None
     if not raw.isdigit() or int(raw) not in choices:
@@ -160,17 +181,44 @@ def _tally_target(venue):
     return day, int(raw), None
 
 
-def _tally_page(venue, day, activity_id, status=200, error=None):
+def _gender_words():
+    return {"woman": _("women"), "man": _("men"), "other": _("other"),
+            "unstated": _("no answer")}
+
+
+def change_words(changes):
+    """'women +2, men −1': a tally change as staff say it."""
+    words = _gender_words()
+    return ", ".join(f"{words[g]} {n:+d}".replace("-", "−") for g, n in changes.items())
+
+
+def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
     counts = day_counts(_db(), venue["id"], day, activity_id)
     rows = [(g_, counts["qr"][g_] + counts["kiosk"][g_], counts["tally"][g_])
             for g_ in TALLY_GENDERS]
+    if form is None:
+        form = TallyForm(formdata=None, data={
+            **{g_: str(n) for g_, _c, n in rows}, **{f"was_{g_}": str(n) for g_, _c, n in rows}})
+    undo = session.get(UNDO_KEY)
+    if undo and undo.get("venue") != venue["id"]:
+        undo = None
+    names = dict(programme.activity_choices(_db(), venue["id"]))
     return render_template(
         "visits/staff/tally.html", venue=venue, day=day, activity_id=activity_id,
         choices=programme.activity_choices(_db(), venue["id"], only_counted=True), rows=rows,
-        form=TallyForm(),
+        form=form, held=schedule.check_in_choices(_db(), venue["id"], day),
         total_checked=sum(r[1] for r in rows), total_tally=sum(r[2] for r in rows),
-        error=error, today=venue_now(venue).date(),
+        error=error, today=venue_now(venue).date(), no_activity=NO_ACTIVITY,
+        undo=undo and {**undo, "words": change_words(undo["changes"]),
+                       "name": names.get(undo["activity"], _("No particular activity")),
+                       "date": dt.date.fromisoformat(undo["day"])},
+        confirm=ConfirmForm(),
     ), status
+
+
+def _tally_url(slug, day, activity_id, anchor=""):
+    return url_for("visits.tally", slug=slug, day=day.isoformat(),
+                   activity=activity_id or NO_ACTIVITY) + anchor
 
 
 @blueprint.route("/staff/<slug>/tally", methods=["GET", "POST"])
@@ -185,14 +233,46 @@ def tally(slug):
     form = TallyForm()
     if not form.validate():
         return _tally_page(venue, day, activity_id, BAD_INPUT,
-                           _("Something was missing. Nothing was changed. Tap + or − again."))
-    step = int(form.step.data)
-    changed = add_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
-                        gender=form.gender.data, step=step)
-    if not changed:
-        return _tally_page(venue, day, activity_id, BAD_INPUT,
-                           _("There is nothing to take away. Nothing was changed."))
+                           _("Nothing was changed. Please fix what is marked below."), form)
+    made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
+                        changes=form.changes())
+    step = form.step.data or "save"
+    anchor = f"#tally-{step.partition(':')[0]}" if step != "save" else "#saved"
+    if not made:
+        if step != "save":
+            return redirect(_tally_url(slug, day, activity_id, anchor))
+        flash(_("Nothing to save: the numbers are as before."))
+        return redirect(_tally_url(slug, day, activity_id, anchor))
     name = dict(programme.activity_choices(_db(), venue["id"])).get(activity_id, "-")
-    audit_line("tally", f"{day.isoformat()} {name}: {form.gender.data} {step:+d}", venue)
-    return redirect(url_for("visits.tally", slug=slug, day=day.isoformat(),
-                            activity=activity_id or NO_ACTIVITY))
+    audit_line("tally", f"{day.isoformat()} {name}: " + ", ".join(
+        f"{g_} {n:+d}" for g_, n in made.items()), venue,
+        activity=activity_id and name, date=day.isoformat(), changes=made)
+    session[UNDO_KEY] = {"venue": venue["id"], "day": day.isoformat(),
+                         "activity": activity_id, "changes": made}
+    if step == "save":
+        flash(_("Saved: %(changes)s.", changes=change_words(made)))
+    return redirect(_tally_url(slug, day, activity_id, anchor))
+
+
+@blueprint.post("/staff/<slug>/tally/undo")
+@require_role("staff")
+def undo_tally(slug):
+    venue = g.venue
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    undo = session.get(UNDO_KEY)
+    if not undo or undo.get("venue") != venue["id"]:
+        flash(_("There is nothing to undo."), "warning")
+        return redirect(url_for("visits.tally", slug=slug))
+    day = dt.date.fromisoformat(undo["day"])
+    made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=undo["activity"],
+                        changes={g_: -n for g_, n in undo["changes"].items()})
+    session.pop(UNDO_KEY, None)
+    if made:
+        name = dict(programme.activity_choices(_db(), venue["id"])).get(undo["activity"], "-")
+        audit_line("tally undone", f"{day.isoformat()} {name}: " + ", ".join(
+            f"{g_} {n:+d}" for g_, n in made.items()), venue,
+            activity=undo["activity"] and name, date=day.isoformat(), changes=made)
+    flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
+          else _("There is nothing to undo."))
+    return redirect(_tally_url(slug, day, undo["activity"], "#saved"))

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin.command_options import base_url_is_default
 from checkin.db import connect, pending_migrations
 from checkin.resources import CHECKOUT
 
@@ -12,12 +13,15 @@ from checkin.resources import CHECKOUT
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on. Without a BASE_URL setting, QR codes and door "
+                   "addresses use http://HOST:PORT.")
 @click.option("--threads", default=1, show_default=True, type=int,
               help="Worker threads. Python runs one thread at a time: with more, they queue "
                    "for it and a check-in at 10 clients waits longer (see bench/). More "
                    "only helps when slow staff pages must not hold up check-ins.")
-@click.option("--connection-limit", default=100, show_default=True, type=int)
+@click.option("--connection-limit", default=100, show_default=True, type=click.IntRange(1),
+              help="Most connections open at once; more wait until one closes.")
 def serve_command(host, port, threads, connection_limit):
     """Run the production server (waitress)."""
     import waitress
@@ -32,6 +36,11 @@ def serve_command(host, port, threads, connection_limit):
             f"The database needs {len(pending)} migration(s): {', '.join(pending)}. "
             "Run `checkin init-db` first."
         )
+    if base_url_is_default(current_app):
+        # The door's QR code must lead here, not to the default port 5000.
+        current_app.config["BASE_URL"] = f"http://{host}:{port}"
+        click.echo(f"BASE_URL is not set: door addresses use {current_app.config['BASE_URL']}",
+                   err=True)
     quiet_waitress()
     current_app.config["KEEP_CONNECTIONS"] = True
     from checkin.visits.yearclose import start_daily_thread
@@ -88,7 +97,7 @@ def _staff_choices():
 
 @click.group("translate")
 def translate():
-    """Extract, update, compile and check the Swedish and English catalogs."""
+    """Extract and update the Swedish and English catalogs, and compile them."""
 
 
 def _pybabel(*args):
@@ -119,7 +128,10 @@ def translate_update():
     with open(po, "rb") as f:
         catalog = read_po(f, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if isinstance(message.id, tuple):  # a plural: singular and plural as written
+            if not all(message.string):
+                message.string = message.id
+        elif message.id and not message.string:
             message.string = message.id
     with open(po, "wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True, width=100)

@@ -1,8 +1,10 @@
 """How dates, times and names are said to people, in Swedish and English."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, get_locale
+from flask import current_app
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 
@@ -46,8 +48,45 @@ def long_date(day):
     return format_date(day, "EEEE d MMMM")
 
 
+def local_moment(stamp, venue=None):
+    """A stored staff time as the venue's wall-clock time (a naive datetime), or a date.
+
+    Times written with a zone (UTC, to the hour) are moved to the venue's zone; older ones
+    written without one were already local; a bare date stays a date.
+    """
+    if not stamp:
+        return None
+    if len(stamp) == 10:
+        return dt.date.fromisoformat(stamp)
+    moment = dt.datetime.fromisoformat(stamp.replace(" ", "T"))
+    if moment.tzinfo is not None:
+        zone = (venue or {}).get("timezone") or current_app.config.get("TIMEZONE")
+        moment = moment.astimezone(ZoneInfo(zone or "Europe/Stockholm")).replace(tzinfo=None)
+    return moment
+
+
+def staff_time(stamp, venue=None, weekday=False):
+    """'1 december 2026 kl. 20' / '1 December 2026, 8 pm': when staff did something, in local
+    time, as finely as it was kept (the hour for most; minutes where a time has them)."""
+    moment = local_moment(stamp, venue)
+    if moment is None:
+        return ""
+    day = format_date(moment, "EEEE d MMMM y" if weekday else "d MMMM y")
+    if not isinstance(moment, dt.datetime):
+        return day
+    hour = _clock(f"{moment.hour:02d}:{moment.minute:02d}")
+    return f"{day}, {hour}" if _english() else f"{day} kl. {hour}"
+
+
+def one_decimal(value):
+    """3.75 → '3,8' in Swedish, '3.8' in English; None → '–'."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "0.0")
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
-        locale=lambda: str(get_locale()),
+        locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,
     )

@@ -1,7 +1,7 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
 cookie."""
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, render_template, request
 
 from checkin.db import get_db
 from checkin.visits.phones import is_device_key
@@ -49,3 +49,10 @@ def remembered_phone():
         return None
     gender = request.cookies.get(GENDER_COOKIE)
     return key, gender if gender in GENDERS else None
+
+
+def confirm_page(*, title, lines, action, button, back, quote=None):
+    """The page asked before a change that cannot simply be taken back: what will happen,
+    a button that posts to `action`, and a link `back`."""
+    return render_template("staff/confirm.html", title=title, lines=lines, action=action,
+                           button=button, back=back, quote=quote, venue=g.get("venue"))

@@ -43,6 +43,21 @@ def is_time(value):
     return bool(TIME_RE.match(value or ""))
 
 
+# How staff write a time: 16, 16.00, 16:00, 16,00 (a Swedish keypad), 1600, 9.30, kl. 16.
+_TIME_WRITTEN = re.compile(r"(?:kl\.?\s*)?(\d{1,2})(?:[.:,]?(\d{2}))?", re.ASCII | re.IGNORECASE)
+
+
+def parse_time(value):
+    """'HH:MM' from a time as staff write it, or None if it is not one."""
+    match = _TIME_WRITTEN.fullmatch((value or "").strip())
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
 def is_time_zone(name):
     try:
         ZoneInfo(name)
@@ -148,6 +163,13 @@ def has_run(slot, today):
     return first < today and (not slot["valid_until"] or first.isoformat() <= slot["valid_until"])
 
 
+def slot_facts(slot, activity_name):
+    """What the audit log says of a weekly time, in any language (accounts/audit.py)."""
+    return {"activity": activity_name, "weekday": slot["weekday"], "start": slot["start"],
+            "end": slot["end"], "valid_from": slot["valid_from"],
+            "valid_until": slot["valid_until"]}
+
+
 def slot_text(slot, activity_name):
     """One line for the audit log: 'Yoga, weekday 4 10:00–11:00, 2026-11-23 – …'."""
     until = slot["valid_until"] or "…"
@@ -188,7 +210,8 @@ def add_slot(db, venue_id, slot, *, today, user):
     with writing(db):
         name = _activity_name(db, venue_id, slot["activity_id"])
         slot_id = _insert_slot(db, venue_id, slot)
-        audit.write(db, user, "weekly time created", slot_text(slot, name), venue_id)
+        audit.write(db, user, "weekly time created", slot_text(slot, name), venue_id,
+                    slot_facts(slot, name))
     return slot_id
 
 
@@ -226,8 +249,9 @@ def end_slot(db, venue_id, slot_id, *, last_day, today, user):
     with writing(db):
         name = _activity_name(db, venue_id, slot["activity_id"])
         dropped = _end_at(db, slot, last_day)
-        audit.write(db, user, "weekly time ended",
-                    slot_text({**slot, "valid_until": last_day}, name), venue_id)
+        ended = {**slot, "valid_until": last_day}
+        audit.write(db, user, "weekly time ended", slot_text(ended, name), venue_id,
+                    slot_facts(ended, name))
     return dropped
 
 
@@ -253,7 +277,8 @@ def change_slot(db, venue_id, slot_id, new, *, today, user):
                 "valid_from = ?, valid_until = ? WHERE id = ? AND venue_id = ?",
                 [new["activity_id"], new["weekday"], new["start"], new["end"],
                  new["valid_from"], new["valid_until"], slot_id, venue_id])
-            audit.write(db, user, "weekly time changed", slot_text(new, name), venue_id)
+            audit.write(db, user, "weekly time changed", slot_text(new, name), venue_id,
+                        slot_facts(new, name))
         return {"id": slot_id, "split": False, "dropped": 0, "taken_over": 0}
     if all(old[k] == new[k] for k in ("activity_id", "weekday", "start", "end")):
         dropped = 0
@@ -277,7 +302,7 @@ def change_slot(db, venue_id, slot_id, new, *, today, user):
         dropped = _end_at(db, old, last_old)
         audit.write(db, user, "weekly time changed from a date",
                     f"{slot_text({**old, 'valid_until': last_old}, old_name)} → "
-                    f"{slot_text(new, name)}", venue_id)
+                    f"{slot_text(new, name)}", venue_id, slot_facts(new, name))
     return {"id": new_id, "split": True, "dropped": dropped, "taken_over": moved}
 
 
@@ -293,7 +318,8 @@ def delete_slot(db, venue_id, slot_id, *, today, user):
         name = _activity_name(db, venue_id, slot["activity_id"])
         db.execute("DELETE FROM slot_change WHERE slot_id = ?", [slot_id])
         db.execute("DELETE FROM slot WHERE id = ? AND venue_id = ?", [slot_id, venue_id])
-        audit.write(db, user, "weekly time removed", slot_text(slot, name), venue_id)
+        audit.write(db, user, "weekly time removed", slot_text(slot, name), venue_id,
+                    slot_facts(slot, name))
 
 
 def slot_runs_on(slot, day):
@@ -315,25 +341,35 @@ def _check_not_past(day, today):
         raise ProgrammeRefused("past")
 
 
-def save_event(db, venue_id, event, event_id=None, *, today):
-    """event: activity_id, date, start, end, note_sv, note_en. Neither the event's day nor,
-    for a change, its old day may be before today: a past event is history."""
+def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
+    """event: activity_id, date, start, end, note_sv, note_en, address (empty: where the
+    activity usually is). Neither the event's day nor, for a change, its old day may be
+    before today: a past event is history. With `new_activity` (a name), that activity is
+    made first, counted, in the same transaction; returns (event id, activity id)."""
     _check_not_past(event["date"], today)
-    values = [event["activity_id"], event["date"], event["start"], event["end"],
-              event["note_sv"], event["note_en"]]
     with writing(db):
+        activity_id = event["activity_id"]
+        if event_id is not None:
+            old = get_event(db, venue_id, event_id)
+            if old is None:
+                raise ProgrammeRefused("unknown")
+            _check_not_past(old["date"], today)
+        if new_activity:
+            activity_id = db.execute(
+                "INSERT INTO activity (venue_id, name_sv, pictogram) VALUES (?, ?, 'star')",
+                [venue_id, new_activity]).lastrowid
+        values = [activity_id, event["date"], event["start"], event["end"],
+                  event["note_sv"], event["note_en"], event.get("address", "")]
         if event_id is None:
-            return db.execute(
-                'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en) '
-                "VALUES (?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
-        old = get_event(db, venue_id, event_id)
-        if old is None:
-            raise ProgrammeRefused("unknown")
-        _check_not_past(old["date"], today)
-        db.execute(
-            'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
-            "note_en = ? WHERE id = ? AND venue_id = ?", [*values, event_id, venue_id])
-        return event_id
+            event_id = db.execute(
+                'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en, '
+                "address) VALUES (?,?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
+        else:
+            db.execute(
+                'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
+                "note_en = ?, address = ? WHERE id = ? AND venue_id = ?",
+                [*values, event_id, venue_id])
+        return event_id, activity_id
 
 
 def delete_event(db, venue_id, event_id, *, today):
@@ -390,34 +426,63 @@ def delete_change(db, slot_id, day, *, today):
                    [slot_id, day.isoformat()])
 
 
-def copy_week_changes(db, venue_id, monday, *, today):
-    """Repeat this week's cancellations and moves one week later; returns how many were copied.
+def week_changes(db, venue_id, monday, *, today):
+    """This week's cancellations and moves, each with what copying it to next week would do.
 
-    An occurrence next week that already has its own change keeps it, and nothing is copied
-    to a day before today (or moved to one): that day is history.
+    Each is a slot_change row as a dict with name_sv, next_date (the same occurrence a week
+    later), next_new_date and next_state: 'copy', 'has_own' (next week already has its own
+    change, which stays), 'not_held' (the weekly time does not run then) or 'past' (the day,
+    or the day it would move to, is before today: history is not edited).
     """
     sunday = monday + dt.timedelta(days=6)
-    rows = db.execute(
-        "SELECT slot_change.*, slot.weekday, slot.valid_from, slot.valid_until FROM slot_change "
+    rows = [dict(r) for r in db.execute(
+        "SELECT slot_change.*, slot.weekday, slot.valid_from, slot.valid_until, slot.start, "
+        'slot."end", activity.name_sv FROM slot_change '
         "JOIN slot ON slot.id = slot_change.slot_id "
-        "WHERE slot.venue_id = ? AND slot_change.date BETWEEN ? AND ?",
-        [venue_id, monday.isoformat(), sunday.isoformat()]).fetchall()
-    copied = 0
+        "JOIN activity ON activity.id = slot.activity_id "
+        "WHERE slot.venue_id = ? AND slot_change.date BETWEEN ? AND ? "
+        "ORDER BY slot_change.date, slot.start",
+        [venue_id, monday.isoformat(), sunday.isoformat()])]
     week = dt.timedelta(days=7)
+    for row in rows:
+        day = dt.date.fromisoformat(row["date"]) + week
+        row["next_date"] = day
+        row["next_new_date"] = (dt.date.fromisoformat(row["new_date"]) + week
+                                if row["new_date"] else day)
+        if not slot_runs_on(row, day):
+            row["next_state"] = "not_held"
+        elif day < today or row["next_new_date"] < today:
+            row["next_state"] = "past"
+        elif get_change(db, row["slot_id"], day):
+            row["next_state"] = "has_own"
+        else:
+            row["next_state"] = "copy"
+    return rows
+
+
+def copy_week_changes(db, venue_id, monday, *, today, notes=None):
+    """Repeat this week's cancellations and moves one week later; returns how many were copied.
+
+    `notes` ({slot_change id: (note_sv, note_en)}) copies only those changes, with these
+    notes; without it every change is copied with its note as it is. An occurrence next week
+    that already has its own change keeps it, and nothing is copied to a day before today (or
+    moved to one): that day is history.
+    """
+    copied = 0
+    changes = [c for c in week_changes(db, venue_id, monday, today=today)
+               if c["next_state"] == "copy"]
     with writing(db):
-        for row in rows:
-            day = dt.date.fromisoformat(row["date"]) + week
-            if not slot_runs_on(row, day):
+        for row in changes:
+            if notes is not None and row["id"] not in notes:
                 continue
-            new_date = row["new_date"] and (dt.date.fromisoformat(row["new_date"]) + week)
-            if day < today or (new_date and new_date < today):
-                continue
+            note_sv, note_en = notes[row["id"]] if notes is not None else (
+                row["note_sv"], row["note_en"])
             cursor = db.execute(
                 "INSERT OR IGNORE INTO slot_change (slot_id, date, cancelled, new_date, "
                 "new_start, new_end, note_sv, note_en) VALUES (?,?,?,?,?,?,?,?)",
-                [row["slot_id"], day.isoformat(), row["cancelled"],
-                 new_date.isoformat() if new_date else None, row["new_start"], row["new_end"],
-                 row["note_sv"], row["note_en"]])
+                [row["slot_id"], row["next_date"].isoformat(), row["cancelled"],
+                 row["next_new_date"].isoformat() if row["new_date"] else None,
+                 row["new_start"], row["new_end"], note_sv, note_en])
             copied += cursor.rowcount
     return copied
 

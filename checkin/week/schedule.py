@@ -47,8 +47,9 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
     """Everything on the venue's programme from `first` to `last`, in time order.
 
     Each item is a dict with date, start, end, activity (a dict), kind ('slot' or 'event'),
-    cancelled, moved_from (the original date of a moved occurrence), moved_to and
-    note_sv/note_en. With `moved_away`, a moved occurrence also leaves an item on its old
+    cancelled, moved_from (the original date of a moved occurrence), moved_to,
+    note_sv/note_en and address (where it is held if not on site: the event's own place, else
+    the activity's). With `moved_away`, a moved occurrence also leaves an item on its old
     day whose moved_to is the new date (for the week shown to people: "flyttad till
     torsdag"); such an item is not held that day, so counts never ask for it.
     """
@@ -97,6 +98,7 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
                 "activity": activities(slot["activity_id"]), "kind": "slot",
                 "cancelled": False, "moved_from": None, "moved_to": None,
                 "note_sv": "", "note_en": "", "slot_id": slot["id"], "original_date": day,
+                "address": rows[slot["activity_id"]]["address"],
             }
             if change:
                 item["note_sv"], item["note_en"] = change["note_sv"], change["note_en"]
@@ -122,6 +124,7 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
             "end": event["end"], "activity": activities(event["activity_id"]), "kind": "event",
             "cancelled": False, "moved_from": None, "moved_to": None,
             "note_sv": event["note_sv"], "note_en": event["note_en"], "event_id": event["id"],
+            "address": event["address"] or rows[event["activity_id"]]["address"],
         })
     items.sort(key=lambda i: (i["date"], i["start"], i["activity"]["name_sv"]))
     return items
@@ -188,3 +191,14 @@ def running_now(choices, moment):
         if item["start"] <= soon and now < item["end"]:
             return item
     return None
+
+
+def running_or_last(choices, moment):
+    """The activity on now; else the latest one that has begun today (counting comes after);
+    else None."""
+    running = running_now(choices, moment)
+    if running:
+        return running
+    now = moment.strftime("%H:%M")
+    begun = [item for item in choices if item["start"] <= now]
+    return begun[-1] if begun else None

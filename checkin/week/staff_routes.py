@@ -20,6 +20,8 @@ from checkin.accounts.access import (
     require_role,
 )
 from checkin.accounts.staff_forms import (
+    NEW_ACTIVITY,
+    PICTOGRAM_NAMES,
     ActivityForm,
     ChangeForm,
     ConfirmForm,
@@ -32,7 +34,7 @@ from checkin.accounts.staff_forms import (
 )
 from checkin.db import get_db
 from checkin.web.formatting import long_date
-from checkin.web.pages import venue_now
+from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule, venues
 from checkin.week.routes import blueprint, week_asked
@@ -68,17 +70,49 @@ def preview(slug):
     return render_template("week/staff/preview.html", **week_page(venue, today, monday))
 
 
-@blueprint.post("/staff/<slug>/copy-week")
+NOTE_MAX = 200
+
+
+def _copy_page(venue, monday, changes, status=200, errors=None):
+    return render_template(
+        "week/staff/copy_week.html", venue=venue, monday=monday, changes=changes,
+        next_monday=monday + dt.timedelta(days=7), week_label=schedule.week_label(monday),
+        errors=errors or {}, form=request.form if request.method == "POST" else None,
+    ), status
+
+
+@blueprint.route("/staff/<slug>/copy-week", methods=["GET", "POST"])
 @require_role("staff")
 def copy_week(slug):
+    """Copy this week's cancellations and moves to next week: first a page that shows each,
+    with its notes to edit and a box to leave one out; nothing is copied before "Copy"."""
     venue = g.venue
     monday = week_asked(venue)[1]
+    changes = programme.week_changes(_db(), venue["id"], monday, today=_today(venue))
+    if request.method == "GET":
+        return _copy_page(venue, monday, changes)
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue))
+    notes, errors = {}, {}
+    for change in changes:
+        if change["next_state"] != "copy" or not request.form.get(f"copy_{change['id']}"):
+            continue
+        pair = tuple((request.form.get(f"note_{lang}_{change['id']}") or "").strip()
+                     for lang in ("sv", "en"))
+        if any(len(note) > NOTE_MAX for note in pair):
+            errors[change["id"]] = _("A note can be at most %(max)s characters.", max=NOTE_MAX)
+        notes[change["id"]] = pair
+    if errors:
+        return _copy_page(venue, monday, changes, BAD_INPUT, errors)
+    if not notes:
+        flash(_("Nothing was copied: no change was ticked."), "warning")
+        return redirect(url_for("week.copy_week", slug=slug, week=schedule.week_label(monday)))
+    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue),
+                                          notes=notes)
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
     audit_line("week changes copied",
-               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue)
+               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue,
+               copied=copied, week=monday.isocalendar()[1])
     flash(_("%(n)s changes copied to the next week.", n=copied))
     return redirect(url_for("week.staff_week", slug=slug, week=next_week))
 
@@ -124,20 +158,25 @@ def activity(slug, activity_id=None):
                                       "active": bool(existing["active"]),
                                       "place": "elsewhere" if existing["address"] else "here"})
         return render_template("week/staff/activity.html", venue=venue, form=form,
-                               activity=existing)
+                               pictogram_names=PICTOGRAM_NAMES, activity=existing)
     form = ActivityForm()
     if form.validate():
         data = _activity_data(form)
         if programme.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
             form.name_sv.errors.append(_("There is already an activity with that name."))
         else:
-            programme.save_activity(_db(), venue["id"], data, activity_id)
+            saved_id = programme.save_activity(_db(), venue["id"], data, activity_id)
             audit_line("activity created" if existing is None else "activity changed",
-                 data["name_sv"], venue)
+                       data["name_sv"], venue, name=data["name_sv"])
+            if existing is None and data["active"]:
+                # Nothing shows before the activity has a time: the next step is to add one.
+                flash(_("%(name)s is saved. Visitors see it once it has a time: add one now.",
+                        name=data["name_sv"]))
+                return redirect(url_for("week.slot", slug=slug, activity=saved_id, next=1))
             flash(_("Saved. Visitors see it at once."))
             return redirect(url_for("week.activities", slug=slug))
     return render_template("week/staff/activity.html", venue=venue, form=form,
-                           activity=existing), BAD_INPUT
+                           pictogram_names=PICTOGRAM_NAMES, activity=existing), BAD_INPUT
 
 
 def _refusal(reason):
@@ -177,6 +216,7 @@ def _slot_data(form):
 def _slot_page(venue, form, existing, status=200, end_form=None):
     today = _today(venue)
     page = {"venue": venue, "form": form, "slot": existing, "today": today,
+            "next_step": bool(request.args.get("next")),
             "has_run": bool(existing) and programme.has_run(existing, today),
             "first_time": existing and programme.first_time(existing),
             "end_form": end_form or EndSlotForm(formdata=None)}
@@ -212,6 +252,8 @@ def slot(slug, slot_id=None):
             form.valid_from.data = today
             if request.args.get("weekday", "").isdigit():
                 form.weekday.data = int(request.args["weekday"])
+            if request.args.get("activity", "").isdigit():
+                form.activity.data = int(request.args["activity"])
         return _slot_page(venue, form, existing)
     if not form.validate():
         return _slot_page(venue, form, existing, BAD_INPUT)
@@ -319,7 +361,9 @@ def event(slug, event_id=None):
                                "date": dt.date.fromisoformat(existing["date"])})
     else:
         form = EventForm()
-    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    form.activity.choices = options(
+        programme.activity_choices(_db(), venue["id"])
+        + [(NEW_ACTIVITY, _("A new activity (write its name below)"))])
     page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm(),
             "past": bool(existing) and existing["date"] < _today(venue).isoformat()}
     if request.method == "GET":
@@ -328,43 +372,72 @@ def event(slug, event_id=None):
                 form.date.data = dt.date.fromisoformat(request.args.get("date", ""))
             except ValueError:
                 form.date.data = venue_now(venue).date()
+            if request.args.get("activity", "").isdigit():
+                form.activity.data = int(request.args["activity"])
         return render_template("week/staff/event.html", **page)
-    if not form.validate():
+    valid = form.validate()
+    new_name = (form.new_activity.data or "").strip() if form.activity.data == NEW_ACTIVITY else ""
+    if new_name and programme.name_taken(_db(), venue["id"], new_name):
+        form.new_activity.errors = [*form.new_activity.errors, _(
+            "There is already an activity with that name. Choose it in the list above.")]
+        valid = False
+    if not valid:
         return render_template("week/staff/event.html", **page), BAD_INPUT
     data = {"activity_id": form.activity.data, "date": form.date.data.isoformat(),
             "start": form.start.data, "end": form.end.data,
             "note_sv": (form.note_sv.data or "").strip(),
-            "note_en": (form.note_en.data or "").strip()}
+            "note_en": (form.note_en.data or "").strip(),
+            "address": (form.address.data or "").strip()}
     try:
-        programme.save_event(_db(), venue["id"], data, event_id, today=_today(venue))
+        _event_id, activity_id = programme.save_event(
+            _db(), venue["id"], data, event_id, today=_today(venue),
+            new_activity=new_name or None)
     except programme.ProgrammeRefused as refused:
         form.date.errors = [*form.date.errors, _refusal(refused.reason)]
         return render_template("week/staff/event.html", **page), BAD_INPUT
-    name = dict(programme.activity_choices(_db(), venue["id"]))[data["activity_id"]]
+    name = dict(programme.activity_choices(_db(), venue["id"]))[activity_id]
+    if new_name:
+        audit_line("activity created", new_name, venue, name=new_name)
     audit_line("event created" if existing is None else "event changed",
-         f"{name}, {data['date']} {data['start']}–{data['end']}", venue)
+               f"{name}, {data['date']} {data['start']}–{data['end']}", venue,
+               activity=name, date=data["date"], start=data["start"], end=data["end"])
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug,
                             week=schedule.week_label(form.date.data)))
 
 
-@blueprint.post("/staff/<slug>/events/<int:event_id>/delete")
+@blueprint.route("/staff/<slug>/events/<int:event_id>/delete", methods=["GET", "POST"])
 @require_role("staff")
 def delete_event(slug, event_id):
     venue = g.venue
     existing = programme.get_event(_db(), venue["id"], event_id)
     if existing is None:
         abort(404)
+    day = dt.date.fromisoformat(existing["date"])
+    name = programme.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
+    if request.method == "GET":
+        if day < _today(venue):  # history: nothing to ask about
+            return _refused_page(programme.ProgrammeRefused("past")), BAD_INPUT
+        return confirm_page(
+            title=_("Remove %(name)s on %(day)s?", name=name, day=long_date(day)),
+            lines=[_("It goes from the week at once: visitors no longer see it."),
+                   _("Visits already counted for it stay in the figures."),
+                   _("To show visitors that it will not happen, change it and write a note "
+                     "instead.")],
+            action=url_for("week.delete_event", slug=slug, event_id=event_id),
+            button=_("Remove the event"),
+            back=url_for("week.event", slug=slug, event_id=event_id))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
         programme.delete_event(_db(), venue["id"], event_id, today=_today(venue))
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
-    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue)
+    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue,
+               activity=name, date=existing["date"], start=existing["start"],
+               end=existing["end"])
     flash(_("The event is removed."))
-    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(
-        dt.date.fromisoformat(existing["date"]))))
+    return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(day)))
 
 
 # --- one occurrence cancelled or moved ------------------------------------------------------
@@ -418,7 +491,8 @@ def change(slug, slot_id, day):
         return render_template("week/staff/change.html", **page), BAD_INPUT
     what = "cancelled" if cancelled else (
         f"moved to {data['new_date']} {data['new_start']}–{data['new_end']}")
-    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue)
+    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue,
+               activity=activity["name_sv"], date=date.isoformat(), **data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
@@ -435,7 +509,8 @@ def undo_change(slug, slot_id, day):
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
     activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
-    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue)
+    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue,
+               activity=activity["name_sv"], date=date.isoformat())
     flash(_("It is back to the usual time."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
@@ -477,7 +552,8 @@ def new_venue():
     if form.validate():
         venue = _save_venue(form)
         if venue:
-            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue)
+            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue,
+                       name=venue["name"])
             flash(_("Venue %(name)s created.", name=venue["name"]))
             return redirect(url_for("week.staff_week", slug=venue["slug"]))
     return _venue_form_page(form, status=BAD_INPUT)
@@ -494,7 +570,8 @@ def edit_venue(slug):
     if form.validate():
         saved = _save_venue(form, venue)
         if saved:
-            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved)
+            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved,
+                       name=saved["name"])
             flash(_("Saved."))
             return redirect(url_for("week.venue_list"))
     return _venue_form_page(form, venue, BAD_INPUT)

@@ -19,6 +19,8 @@ PASSWORD = "a long accessibility test password"
 VENUE = "/staff/mallis"
 GALLERY_MAX_HEIGHT = 2400  # the longest pages (the week, the report) are cut there
 ENGLISH_SHOTS = {"start", "week", "figures", "export-preview", "survey-results", "kiosk"}
+# The gallery shows each page as staff see it on a phone and on a laptop.
+GALLERY_WIDTHS = {390: 844, 1280: 800}
 
 
 def create_admin(live_server):
@@ -50,6 +52,30 @@ def _export_preview(page, live_server):
     page.goto(live_server.url + VENUE + "/export")
     page.locator("button[name=show]").click()
     page.wait_for_url("**show=1**")
+
+
+def _export_mostly_hidden(page, live_server):
+    page.goto(live_server.url + VENUE + "/export?first=2026-01-01&last=2026-11-22&group=month"
+              "&by_activity=y&venue=mallis&min_cell=3&fmt=xlsx&download=1")
+
+
+def _tally_typed(page, live_server):
+    page.goto(live_server.url + VENUE + "/tally")
+    page.locator("input[name=man]").fill("6")
+    page.locator("input[name=woman]").fill("3")
+    page.locator("input[name=woman]").press("Enter")
+    page.wait_for_url("**#saved")
+
+
+def _kiosk_off(page, live_server):
+    """The question before a kiosk is turned off: a kiosk row is made first if none is on."""
+    import sqlite3
+
+    with sqlite3.connect(live_server.database) as conn:
+        if not conn.execute("SELECT 1 FROM kiosk WHERE revoked_at IS NULL").fetchone():
+            conn.execute("INSERT INTO kiosk (venue_id, token_hash, label, created_at) VALUES "
+                         "(1, 'gallery', 'Surfplattan vid dörren', '2026-11-20T09:00:00+00:00')")
+    _link(VENUE + "/kiosks", r"/kiosks/\d+/revoke")(page, live_server)
 
 
 def _make_kiosk(page, live_server):
@@ -90,21 +116,27 @@ STAFF_PAGES = [
     ("kiosks", VENUE + "/kiosks"),
     ("screens", VENUE + "/screens"),
     ("tally", VENUE + "/tally"),
+    ("tally-saved", _tally_typed),
     ("figures", VENUE + "/figures"),
     ("export", VENUE + "/export"),
     ("export-preview", _export_preview),
+    ("export-mostly-hidden", _export_mostly_hidden),
     ("report", VENUE + "/report"),
+    ("report-no-year", VENUE + "/report/2019"),
     ("import", VENUE + "/import"),
     ("set-aside", VENUE + "/set-aside"),
     ("set-aside-confirm", VENUE + "/set-aside/new?date=2026-11-23&hour=10"),
     ("ratings", VENUE + "/feedback/"),
     ("free-texts", VENUE + "/feedback/texts"),
+    ("text-delete", _link(VENUE + "/feedback/texts", r"/texts/\d+/delete")),
+    ("copy-week", VENUE + "/copy-week"),
     ("ideas", VENUE + "/ideas"),
     ("idea-sheet", VENUE + "/ideas/sheet"),
     ("surveys", VENUE + "/surveys"),
     ("survey", _link(VENUE + "/surveys", r"/surveys/\d+$")),
     ("survey-results", _link(VENUE + "/surveys", r"/surveys/\d+/results$")),
     ("retention", "/staff/retention"),
+    ("kiosk-off", _kiosk_off),
     ("kiosk", _make_kiosk),  # logs staff out: keep these last
     ("kiosk-thanks", _kiosk_thanks),
 ]
@@ -120,11 +152,18 @@ ACCEPTED = {
 
 
 def save_staff_gallery(page, name, lang):
-    """The whole page (up to GALLERY_MAX_HEIGHT px) as a 64-colour PNG: a few dozen KB."""
+    """The page at 390 px (a phone) and 1280 px (a laptop), each up to GALLERY_MAX_HEIGHT px,
+    as 64-colour PNGs of a few dozen KB: <name>-390-<lang>.png and <name>-1280-<lang>.png.
+    The viewport is put back as it was."""
     from PIL import Image
 
-    height = min(GALLERY_MAX_HEIGHT, page.evaluate("document.documentElement.scrollHeight"))
-    shot = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": 360, "height": height})
+    before = page.viewport_size
     STAFF_GALLERY.mkdir(parents=True, exist_ok=True)
-    image = Image.open(io.BytesIO(shot)).convert("RGB").quantize(colors=64)
-    image.save(STAFF_GALLERY / f"{name}-{lang}.png", optimize=True)
+    for width, height in GALLERY_WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        tall = min(GALLERY_MAX_HEIGHT, page.evaluate("document.documentElement.scrollHeight"))
+        shot = page.screenshot(full_page=True,
+                               clip={"x": 0, "y": 0, "width": width, "height": tall})
+        image = Image.open(io.BytesIO(shot)).convert("RGB").quantize(colors=64)
+        image.save(STAFF_GALLERY / f"{name}-{width}-{lang}.png", optimize=True)
+    page.set_viewport_size(before)

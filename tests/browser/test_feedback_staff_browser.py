@@ -29,11 +29,12 @@ def test_a_visitor_idea_is_approved_planned_and_answered(live_server, browser, p
     log_in(staff, live_server, moderator, PASSWORD)
     staff.get_by_role("link", name="Idéer från besökare").first.click()
     card = staff.locator("li.idea-card", has_text=IDEA)
+    card.get_by_text("Svara innan den visas").click()  # the answer form opens on demand
     card.get_by_label("Status").select_option(label="Blir av")
     card.get_by_label("Svar på svenska").fill("Vi visar film på fredag kl. 18.")
     card.get_by_label("Svar på engelska (om du vill)").fill("Film on Friday at 6 pm.")
     screenshot(staff, "fbstaff-ideas")
-    card.get_by_role("button", name="Godkänn och visa").click()
+    card.locator("details").get_by_role("button", name="Godkänn och visa").click()
     assert "Idén visas i idélådan nu." in staff.locator("main").inner_text()
     assert fits(staff)
 

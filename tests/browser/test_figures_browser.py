@@ -21,8 +21,13 @@ def test_download_the_export_from_the_staff_page(live_server, browser, reporter,
     page.get_by_role("link", name="Ladda ner siffror").first.click()
     page.get_by_label("Månad").check()
     page.get_by_label("En rad per aktivitet också").check()
+    page.get_by_label("CSV för andra program").check()
+    page.get_by_role("button", name="Ladda ner filen").click()
+    # Month by activity hides most counts: the page says so first, with coarser tables.
+    warning = page.locator("#mostly-hidden").inner_text()
+    assert "skulle döljas som små" in warning and "en rad per år, per aktivitet" in warning
     with page.expect_download() as info:
-        page.get_by_role("button", name="Ladda ner filen").click()
+        page.get_by_role("link", name="Ladda ner den här tabellen ändå").click()
     download = info.value
     path = tmp_path / download.suggested_filename
     download.save_as(path)
@@ -111,3 +116,25 @@ def test_the_exact_report_says_internal_on_every_printed_page(live_server, brows
     assert "Internt" not in words and "<3" not in words
     assert "Samma metod använder SCB." in words
     page.close()
+
+
+def test_a_year_for_excel_in_three_clicks_from_the_start_page(live_server, browser, reporter,
+                                                             tmp_path):
+    from openpyxl import load_workbook
+
+    page = browser.new_context(accept_downloads=True).new_page()
+    log_in(page, live_server, reporter, PASSWORD)
+    page.get_by_role("link", name="Ladda ner siffror").first.click()  # 1
+    page.get_by_role("link", name="2026 hittills").click()  # 2: the year, month by month
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ner filen").click()  # 3: Excel is the default
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames == ["Siffror", "Om siffrorna"]
+    assert [c.value for c in book["Siffror"][1]][:4] == ["Period", "Verksamhet", "Aktivitet",
+                                                         "Besök kvinnor"]
+    assert [r[0] for r in book["Siffror"].iter_rows(min_row=2, values_only=True)][:2] == [
+        "2026-01", "2026-02"]
+    page.context.close()

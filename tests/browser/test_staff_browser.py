@@ -27,10 +27,10 @@ def test_log_in_add_a_one_off_event_and_see_it_on_the_visitor_week(live_server, 
     phone.get_by_role("link", name="Ändra veckan").first.click()
     screenshot(phone, "staff-week")
     phone.get_by_role("link", name="Lägg till en engångshändelse", exact=True).click()
-    phone.get_by_label("Aktivitet").select_option(label="Framtidsverkstad")
+    phone.get_by_label("Aktivitet", exact=True).select_option(label="Framtidsverkstad")
     phone.get_by_label("Datum").fill("2026-11-26")
-    phone.get_by_label("Börjar (TT:MM)").fill("09:00")
-    phone.get_by_label("Slutar (TT:MM)").fill("10:30")
+    phone.get_by_label("Börjar").fill("9")
+    phone.get_by_label("Slutar").fill("10.30")
     phone.get_by_label("Meddelande på svenska (om du vill)").fill("Extra tillfälle i dag!")
     screenshot(phone, "staff-event")
     phone.get_by_role("button", name="Spara").click()
@@ -96,4 +96,40 @@ def test_the_kiosk_on_a_tablet(live_server, browser, account):
     # The tablet reaches no staff page.
     response = tablet.goto(live_server.url + "/staff/mallis/")
     assert "/staff/login" in tablet.url and response.status == 200
+    context.close()
+
+
+def count_tally(live_server):
+    with sqlite3.connect(live_server.database) as conn:
+        return dict(conn.execute("SELECT gender, count(*) FROM visit WHERE source = 'tally' "
+                                 "AND date = '2026-11-23' GROUP BY gender").fetchall())
+
+
+def test_tally_fifteen_people_with_one_thumb(live_server, browser, account):
+    """Typed, Enter saves; + keeps the place on the page; all four genders fit the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    log_in(phone, live_server, account, PASSWORD)
+    before = count_tally(live_server)
+    phone.get_by_role("link", name="Räkna personer (streckräkning)").first.click()  # 1 click
+    assert phone.locator("h2#saved").inner_text().startswith("Sygrupp")  # on now: chosen
+    unstated = phone.locator("#tally-unstated")
+    assert unstated.bounding_box()["y"] + unstated.bounding_box()["height"] <= 844
+    # Each box is labelled by its gender (and how many checked in): "Män 2 checkade in".
+    # Other tests may have counted here already: add 10 men and 4 women to what is shown.
+    men, women = (int(phone.locator(f"#count-{g}").input_value()) for g in ("man", "woman"))
+    phone.locator("#count-man").fill(str(men + 10))  # 2: the box
+    phone.locator("#count-woman").fill(str(women + 4))  # 3
+    phone.locator("#count-woman").press("Enter")
+    phone.wait_for_url("**#saved")
+    assert "Sparat: kvinnor +4, män +10." in phone.locator("main").inner_text()
+    phone.get_by_role("button", name="En till: Inget svar").click()  # 4: the fifteenth
+    phone.wait_for_url("**#tally-unstated")
+    assert phone.locator("#count-unstated").input_value() == "1"
+    assert phone.evaluate("window.scrollY") > 0 or unstated.is_visible()
+    after = count_tally(live_server)
+    assert sum(after.values()) - sum(before.values()) == 15
+    phone.get_by_role("button", name="Ångra senaste ändringen").click()
+    assert sum(count_tally(live_server).values()) - sum(before.values()) == 14
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
