@@ -131,16 +131,16 @@ def test_export_xlsx_is_in_swedish_with_a_sheet_that_explains(staff, worked):
     assert any(line.startswith("Små tal är dolda") and "skrivs <3" in line for line in about)
 
 
-def test_export_xlsx_in_english_for_an_english_page(viewer, worked):
-    response = english(viewer).get(EXPORT, query_string={**GOOD, "fmt": "xlsx"})
+def test_export_xlsx_in_english_for_an_english_page(staff, worked):
+    response = english(staff).get(EXPORT, query_string={**GOOD, "fmt": "xlsx"})
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Figures", "About the figures"]
     assert [c.value for c in book["Figures"][1]][3:5] == ["Visits (women)", "Visits (men)"]
 
 
-def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(viewer, worked):
+def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(staff, worked):
     """Excel with Swedish settings splits a CSV at semicolons: every line gives every column."""
-    response = viewer.get(EXPORT, query_string={**GOOD, "fmt": "excel-csv", "group": "month"})
+    response = staff.get(EXPORT, query_string={**GOOD, "fmt": "excel-csv", "group": "month"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel recognises
     body = response.data.decode("utf-8-sig")
@@ -156,26 +156,26 @@ def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(viewer, worked
     assert rows[1][7] == "4" and rows[1][3] == "<3"
 
 
-def test_a_table_mostly_hidden_is_not_downloaded_without_a_word(viewer, worked):
+def test_a_table_mostly_hidden_is_not_downloaded_without_a_word(staff, worked):
     asked = {**GOOD, "group": "month", "by_activity": "y", "fmt": "xlsx"}
     del asked["anyway"]
-    response = viewer.get(EXPORT, query_string=asked)
+    response = staff.get(EXPORT, query_string=asked)
     html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "Ingenting har laddats ner än." in html
     assert re.search(r"\d+ % av talen i den här tabellen skulle döljas", html)
     assert "Ladda ner den här tabellen ändå" in html and "anyway=1" in html
-    response = viewer.get(EXPORT, query_string={**asked, "anyway": "1"})
+    response = staff.get(EXPORT, query_string={**asked, "anyway": "1"})
     assert response.mimetype != "text/html" and "attachment" in (
         response.headers["Content-Disposition"])
 
 
-def test_a_coarser_table_is_suggested_when_one_hides_less(viewer, db, mallis):
+def test_a_coarser_table_is_suggested_when_one_hides_less(staff, db, mallis):
     # Each day 1 to 2 women at Sygrupp: every day hidden, the month shown.
     rows = [(f"2026-03-{d:02d}", 10, "Sygrupp", "woman", "kiosk", None)
             for d in range(2, 28) for _ in range(1 + d % 2)]
     insert(db, mallis, rows)
-    response = viewer.get(EXPORT, query_string={
+    response = staff.get(EXPORT, query_string={
         "first": "2026-03-01", "last": "2026-03-31", "group": "day", "venue": "mallis",
         "min_cell": "3", "fmt": "xlsx", "show": "1"})
     html = text(response).replace("&amp;", "&").replace("\u00a0", " ")
