@@ -27,9 +27,8 @@ def main():
 
 
 # Only checkin's own commands and options: no Flask development server, shell, --app,
-# --debug or --env-file beside them. Operators keep `checkin routes`.
+# --debug or --env-file beside them. Operators keep `checkin routes` (added in register).
 main.params = [p for p in main.params if p.name not in {"env_file", "app", "debug"}]
-main.add_command(routes_command)
 
 
 def commands():
@@ -49,6 +48,7 @@ def register(app):
     """Add every feature's commands to the app's `checkin` group."""
     for command in commands():
         app.cli.add_command(command)
+    app.cli.add_command(routes_command)
 
 
 if __name__ == "__main__":
