@@ -413,8 +413,8 @@ def report_now(slug):
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
-    if not dt.MINYEAR < year < dt.MAXYEAR:
-        abort(404)  # a year before it or after it could not be shown
+    if year not in yearly_report.YEARS:
+        abort(404)
     form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
     return _report_page(venue, year, form)
 
@@ -423,6 +423,8 @@ def report(slug, year):
 @require_role("staff")
 def save_narrative(slug, year):
     venue = g.venue
+    if year not in yearly_report.YEARS:
+        abort(404)
     form = NarrativeForm()
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)

@@ -2,6 +2,7 @@
 cookie."""
 
 from flask import abort, current_app, request
+from werkzeug.routing import IntegerConverter
 
 from checkin.db import get_db
 from checkin.visits.phones import is_device_key
@@ -11,6 +12,15 @@ from checkin.week import venues
 PHONE_COOKIE = "checkin_phone"
 GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in our URLs: a row id or a year, never more than SQLite's integers hold, so a
+    huge number is a 404 instead of an OverflowError deep in a query."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **kwargs)
 
 
 def venue_or_404(slug):
