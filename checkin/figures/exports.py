@@ -65,6 +65,14 @@ def to_xlsx(table, sheet_title="figures"):
     return out.getvalue()
 
 
+def table_and_file(db, fmt, first, last, group, **options):
+    """The figures table and, if `fmt` is given, its file: one call for heavy_work.run."""
+    from checkin.figures.tables import figures
+
+    table = figures(db, first, last, group, **options)
+    return table, write(table, fmt) if fmt else None
+
+
 def write(table, fmt):
     if fmt == "csv":
         return to_csv(table)

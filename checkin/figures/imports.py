@@ -34,6 +34,9 @@ class TallyFileError(ValueError):
         super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
         self.problems = problems
 
+    def __reduce__(self):  # comes back whole from the heavy-work process
+        return type(self), (self.problems,)
+
 
 class AlreadyImported(ValueError):
     """This very file (same checksum) was imported before."""
@@ -41,6 +44,9 @@ class AlreadyImported(ValueError):
     def __init__(self, earlier):
         super().__init__(f"already imported on {earlier['imported_at']}")
         self.earlier = earlier
+
+    def __reduce__(self):
+        return type(self), (self.earlier,)
 
 
 @dataclass

@@ -25,12 +25,13 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, periods, tables, yearly_report
+from checkin.figures import dashboard_figures, periods, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
-from checkin.figures.exports import MEDIA_TYPES, write
+from checkin.figures.exports import MEDIA_TYPES, table_and_file
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
 from checkin.visits import set_aside
+from checkin.web import heavy_work
 from checkin.web.formatting import long_date
 from checkin.web.pages import venue_now
 from checkin.week import venues
@@ -292,19 +293,21 @@ def export(slug):
                     field.data, field.raw_data = day, None
                 page["note"] = note
         # The installation's language, as `checkin export` uses: one file for both doors.
-        table = tables.figures(
-            get_db(), form.first.data, form.last.data, form.group.data,
+        want_file = bool(request.args.get("download")) and not page["note"]
+        table, data = heavy_work.run(
+            table_and_file, form.fmt.data if want_file else None,
+            form.first.data, form.last.data, form.group.data,
             by_activity=form.by_activity.data, venue_ids=venue_ids,
             min_cell=form.min_cell_number, locale=locale, published=form.published,
             today=today)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
-    if request.args.get("download") and not page["note"]:
+    if want_file:
         if _less_hiding_than_configured(form):
             _audit_low_hiding(form, venue_ids, venue, "download")
         name = _file_name(form, venue_ids, venue)
-        return Response(write(table, form.fmt.data), mimetype=MEDIA_TYPES[form.fmt.data],
+        return Response(data, mimetype=MEDIA_TYPES[form.fmt.data],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     if _less_hiding_than_configured(form):
         _audit_low_hiding(form, venue_ids, venue, "shown")
@@ -470,9 +473,9 @@ def import_counts(slug):
     upload = form.file.data
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
-        result = tally_import.import_file(get_db(), venue["id"], data, name,
-                                          again=form.again.data, today=venue_now(venue).date(),
-                                          locale=_locale())
+        result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
+                                again=form.again.data, today=venue_now(venue).date(),
+                                locale=_locale())
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
     except tally_import.AlreadyImported as error:
