@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import STAFF_PASSWORD, csrf_token, log_in, make_user, text
+from tests.helpers import STAFF_PASSWORD, csrf_token, log_in, make_user, text
 
 ODD_PATH = {
     "slug": ["mallis", "nope", "%0d%0a", "x" * 300],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import log_in, make_user, text
+from tests.helpers import log_in, make_user, text
 
 
 @pytest.fixture

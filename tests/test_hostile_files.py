@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from checkin.figures import imports as tally_import
-from tests.conftest import csrf_token, text, visits
+from tests.helpers import csrf_token, text, visits
 from tests.hostile_files import HEADER, declared_huge, far_cell, unzips_big, xlsx
 
 MEASURE = """

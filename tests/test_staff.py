@@ -146,7 +146,8 @@ def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, 
     post_form(admin, f"/staff/users/{bert}", {"role": "staff"})
     assert auth.get_user(db, bert)["role"] == "staff"
     response = post_form(admin, f"/staff/users/{bert}/password",
-                         {"new": "bert gets a new password"}, page_url=f"/staff/users/{bert}")
+                         {"new": "bert gets a new password", "yours": STAFF_PASSWORD},
+                         page_url=f"/staff/users/{bert}")
     assert response.status_code == 302
     assert auth.check_login(db, "bert", "bert gets a new password")
     assert bert_client.get("/staff/").status_code == 302  # logged out by the reset
@@ -158,7 +159,8 @@ def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, 
 
 def test_a_bad_password_reset_changes_nothing(admin, db):
     bert = make_user(db, "bert")
-    response = post_form(admin, f"/staff/users/{bert}/password", {"new": "short"},
+    response = post_form(admin, f"/staff/users/{bert}/password",
+                         {"new": "short", "yours": STAFF_PASSWORD},
                          page_url=f"/staff/users/{bert}")
     assert response.status_code == 400 and auth.check_login(db, "bert", STAFF_PASSWORD)
 
