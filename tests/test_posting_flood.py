@@ -17,7 +17,8 @@ def test_a_flood_from_fresh_sessions_refuses_no_visitor_who_posted_before(app, d
         assert rate(visitor, mallis, "4").status_code == 302
     # Before: 152 posts from fresh sessions in 8 s, and every real visitor then got 429.
     flood = [rate(app.test_client(), mallis, "1").status_code for _ in range(152)]
-    assert (flood.count(302), flood.count(429)) == (120, 32)  # new sessions: 120 a minute
+    # 120 new sessions a minute, the five regulars among them when they first posted.
+    assert (flood.count(302), flood.count(429)) == (115, 37)
     refused = sum(rate(visitor, mallis, "5").status_code == 429 for visitor in regulars)
     assert refused == 0
 
