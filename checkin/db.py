@@ -20,15 +20,20 @@ PRIVATE = 0o600
 def private_file(path):
     """Create `path` readable by its owner only, or take group and others' rights from it.
 
-    SQLite gives the -wal and -shm files the database file's own mode, so they follow.
+    SQLite gives the -wal and -shm files the database file's own mode, so they follow. An
+    existing file is never opened here: closing any descriptor of a database file would drop
+    the locks another connection of this process holds on it.
     """
     path = str(path)
     if path.startswith((":", "file:")):
         return
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE))
-        if os.stat(path).st_mode & 0o077:
+        if not os.path.exists(path):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+        elif os.stat(path).st_mode & 0o077:
             os.chmod(path, PRIVATE)
+    except FileExistsError:
+        pass  # made by another process a moment ago, with its own mode
     except OSError:
         pass  # not ours to change (a read-only copy, another owner): SQLite says what it can
 

@@ -365,8 +365,8 @@ def _report_page(venue, year, form, status=200):
     locale = _locale()
     published = _report_version(venue)
     try:
-        report = yearly_report.yearly_report(
-            get_db(), venue["id"], year, locale=locale, published=published,
+        report = heavy_work.run(  # in the worker process: two years of figures
+            yearly_report.yearly_report, venue["id"], year, locale=locale, published=published,
             min_cell=current_app.config.get("MIN_CELL", 3), today=venue_now(venue).date())
     except periods.FiguresError:
         return render_template(

@@ -5,6 +5,7 @@ from flask import abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 from checkin.db import get_db
+from checkin.row_ids import ROW_ID_MAX
 from checkin.visits.phones import is_device_key
 from checkin.visits.recording import GENDERS
 from checkin.week import venues
@@ -19,7 +20,7 @@ class RowIdConverter(IntegerConverter):
     huge number is a 404 instead of an OverflowError deep in a query."""
 
     def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ROW_ID_MAX)
         super().__init__(url_map, **kwargs)
 
 
