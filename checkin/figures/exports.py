@@ -66,11 +66,12 @@ def to_xlsx(table, sheet_title="figures"):
 
 
 def table_and_file(db, fmt, first, last, group, **options):
-    """The figures table and, if `fmt` is given, its file: one call for heavy_work.run."""
+    """With `fmt`, (None, the file); without, (the figures table, None): one call for
+    heavy_work.run, which sends back only what the page needs."""
     from checkin.figures.tables import figures
 
     table = figures(db, first, last, group, **options)
-    return table, write(table, fmt) if fmt else None
+    return (None, write(table, fmt)) if fmt else (table, None)
 
 
 def write(table, fmt):
