@@ -125,3 +125,33 @@ def _alive(pid):
     state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True,
                            text=True).stdout.strip()
     return bool(state) and not state.startswith("Z")
+
+
+def test_staff_requests_wait_in_their_own_queue():
+    from checkin.web.thread_pools import VisitorAndStaffPools
+
+    class Channel:
+        def __init__(self, path):
+            self.requests = [type("Request", (), {"path": path})()]
+
+    pools = VisitorAndStaffPools(1, 2)
+    queued = {"visitors": [], "staff": []}
+    pools.visitors.add_task = queued["visitors"].append
+    pools.staff.add_task = queued["staff"].append
+    for path in ("/mallis/in/key", "/staff/mallis/export", "/healthz", "/staff/", "/mallis/"):
+        pools.add_task(Channel(path))
+    assert [c.requests[0].path for c in queued["staff"]] == ["/staff/mallis/export", "/staff/"]
+    assert len(queued["visitors"]) == 3
+    assert len(pools.staff.threads) == 2 and len(pools.visitors.threads) == 1
+    assert pools.shutdown(timeout=1)
+
+
+def test_refusals_come_back_whole_from_the_worker_process():
+    import pickle
+
+    from checkin.figures import imports
+
+    problems = [(2, "women is more than 500: check the number")]
+    assert pickle.loads(pickle.dumps(imports.TallyFileError(problems))).problems == problems
+    earlier = {"imported_at": "2026-11-23 10:00:00", "filename": "x.csv"}
+    assert pickle.loads(pickle.dumps(imports.AlreadyImported(earlier))).earlier == earlier
