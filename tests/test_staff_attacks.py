@@ -27,6 +27,8 @@ def client_from(app, address):
 
 def test_ten_wrong_passwords_from_one_address_do_not_lock_out_the_owner(app, db, mallis):
     make_user(db, "anna")
+    # A clock that stands still: on a slow machine a delay could run out between two tries.
+    app.extensions["login_throttle"] = auth.LoginThrottle(clock=lambda: 1000.0)
     attacker = client_from(app, ATTACKER)
     statuses = [log_in(attacker, "anna", "not the password at all").status_code
                 for _ in range(10)]
@@ -123,3 +125,19 @@ def test_the_swedish_page_says_it_too(admin, db):
     response = post_form(admin, "/staff/users/new", {
         "username": "cleo", "password": "mallismallis", "role": "staff"})
     assert "för lätt att gissa" in text(response)
+
+
+def test_guessing_the_own_password_on_an_open_screen_is_slowed_like_a_login(admin, db):
+    bert = make_user(db, "bert")
+    statuses = [post_form(admin, f"/staff/users/{bert}/password",
+                          {"new": "sju blå kannor i Solna", "yours": f"guess number {n}"},
+                          page_url=f"/staff/users/{bert}").status_code for n in range(5)]
+    assert statuses == [400] * 5
+    response = post_form(admin, f"/staff/users/{bert}/password",
+                         {"new": "sju blå kannor i Solna", "yours": STAFF_PASSWORD},
+                         page_url=f"/staff/users/{bert}")
+    assert response.status_code == 400 and "Vänta" in text(response)  # even the right one
+    assert auth.check_login(db, "bert", STAFF_PASSWORD)
+    failed = [r for r in audit_lines(db, logins=True)
+              if r["action"] == "password confirmation failed"]
+    assert len(failed) == 3  # then it waits, and a wait is not a try

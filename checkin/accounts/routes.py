@@ -141,15 +141,11 @@ def own_password():
     user = current_user()
     form.password_context = [user["username"], *auth.password_context(_db())]
     if request.method == "POST":
-        if form.validate():
-            if not auth.check_password(user, form.current.data):
-                form.current.errors.append(_("That is not your password now."))
-            else:
-                auth.set_password(_db(), user["id"], form.new.data,
-                                  keep_session=session_token())
-                audit_line("password changed", user["username"])
-                flash(_("Your password is changed. You are logged out everywhere else."))
-                return redirect(url_for("accounts.index"))
+        if form.validate() and _confirmed(form.current, _("That is not your password now.")):
+            auth.set_password(_db(), user["id"], form.new.data, keep_session=session_token())
+            audit_line("password changed", user["username"])
+            flash(_("Your password is changed. You are logged out everywhere else."))
+            return redirect(url_for("accounts.index"))
         return render_template("accounts/password.html", form=form), BAD_INPUT
     return render_template("accounts/password.html", form=form)
 
@@ -177,15 +173,24 @@ def users():
     return render_template("accounts/users.html", users=rows, role_names=ROLE_NAMES)
 
 
-def _confirmed(field):
-    """The admin typed their own password into `field`; else an error on it, and False.
+def _confirmed(field, message=None):
+    """The logged-in account's own password is in `field`; else an error on it, and False.
 
-    Making an admin or setting someone's password from a screen left open must not work.
+    Making an admin or setting someone's password from a screen left open must not work, and
+    guessing it there is slowed down like guessing it at the login.
     """
-    if field.data and auth.check_password(current_user(), field.data):
+    user, throttle = current_user(), current_app.extensions["login_throttle"]
+    wait = throttle.seconds_to_wait(user["username"], request.remote_addr)
+    if wait:
+        field.errors = [*field.errors, _wait_message(wait)]
+        return False
+    if field.data and auth.check_password(user, field.data):
+        throttle.succeeded(user["username"], request.remote_addr)
         return True
-    field.errors = [*field.errors, _("That is not your password. Type your own password to "
-                                     "confirm.")]
+    throttle.failed(user["username"], request.remote_addr)
+    audit.record(_db(), user, "password confirmation failed")
+    field.errors = [*field.errors, message or _("That is not your password. Type your own "
+                                                "password to confirm.")]
     return False
 
 
