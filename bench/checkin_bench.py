@@ -16,6 +16,7 @@ database is counted after each line, so the table shows what the check-ins reall
 """
 
 import argparse
+import datetime as dt
 import multiprocessing
 import os
 import re
@@ -34,7 +35,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.server import Server, Visitor, checkin, checkin_env  # noqa: E402
+from tests.server import Server, StaffMember, Visitor, checkin, checkin_env  # noqa: E402
 
 LEVELS = (1, 10, 50)
 KINDS = ("healthz", "check-in, same phone", "check-in, new phone", "week")
@@ -42,6 +43,9 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_checkin.lua")
 PYTHON_REQUESTS = {1: 300, 10: 1000, 50: 2000}  # the Python client's fixed request counts
 MAX_PROCESSES = 4
 GOAL_SHARE, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 50, 10
+STAFF_NAME, STAFF_PASSWORD = "bench", "a bench password: seven blue kettles 42"
+BUSY_KINDS = ("healthz", "check-in, new phone", "week")
+BUSY_WORK = ("export", "import")
 
 
 def prepare(server_url, door):
@@ -156,6 +160,75 @@ def run_python(url, kind, prepared, clients, total):
             "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000}
 
 
+def _heavy_export_path(day):
+    """The heaviest export a viewer may ask for: 3 years by day and activity, every venue."""
+    last = dt.date.fromisoformat(day)
+    first = last - dt.timedelta(days=3 * 365)
+    return "/staff/mallis/export?" + urlencode({
+        "first": first.isoformat(), "last": last.isoformat(), "group": "day",
+        "by_activity": "y", "venue": "all", "fmt": "xlsx", "min_cell": "none",
+        "download": "1"})
+
+
+def _counts_file(day):
+    """A year of counts kept before, one line a day: 365 lines, 730 visits."""
+    last = dt.date.fromisoformat(day) - dt.timedelta(days=400)
+    lines = ["date,activity,women,men,other,unstated"] + [
+        f"{last - dt.timedelta(days=n)},,1,1,0,0" for n in range(365)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _staff_work(server_url, kind, day, stop, done):
+    """One staff member exporting again and again (or importing, once a second) until `stop`
+    is set."""
+    staff = StaffMember(server_url)
+    if staff.log_in(STAFF_NAME, STAFF_PASSWORD) != 302:
+        done.append((kind, "login failed", 0.0))
+        return
+    data = _counts_file(day)
+    while not stop.is_set():
+        started = time.monotonic()
+        if kind == "export":
+            status, _headers, _body = staff.request("GET", _heavy_export_path(day))
+        else:
+            status, _body = staff.upload("/staff/mallis/import", {"again": "y"},
+                                         "counts.csv", data)
+        done.append((kind, status, time.monotonic() - started))
+        if kind == "import":
+            stop.wait(1.0)  # as fast as a person can choose the file and press Import again
+    staff.close()
+
+
+def busy_lines(server_url, door, prepared, client, seconds):
+    """At GOAL_CLIENTS clients, each kind twice: alone, then while one staff member downloads
+    the heaviest export again and again and another imports a year of counts every second."""
+    rows = []
+    for kind in BUSY_KINDS:
+        for busy in (False, True):
+            stop, done = threading.Event(), []
+            workers = [threading.Thread(target=_staff_work, args=(
+                server_url, work, prepared["form"]["day"], stop, done)) for work in
+                (BUSY_WORK if busy else ())]
+            for w in workers:
+                w.start()
+            if busy:
+                time.sleep(1.0)  # both are under way before the clock starts
+            url, wrk_args = _target(server_url, door, kind, prepared)
+            if client == "wrk":
+                row = run_wrk(url, wrk_args, GOAL_CLIENTS, seconds)
+            else:
+                row = run_python(url, kind, prepared, GOAL_CLIENTS,
+                                 PYTHON_REQUESTS[GOAL_CLIENTS])
+            stop.set()
+            for w in workers:
+                w.join()
+            bad = [d for d in done if d[1] not in (200, 302)]
+            row.update(kind=kind + (" during export + import" if busy else ", alone"),
+                       clients=GOAL_CLIENTS, staff_work=done, errors=row["errors"] + len(bad))
+            rows.append(row)
+    return rows
+
+
 def count_visits(database, day):
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         return db.execute("SELECT count(*) FROM visit WHERE date = ?", [day]).fetchone()[0]
@@ -180,8 +253,14 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1,
                         help="waitress threads (1, as `checkin serve` by default)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--only-busy", action="store_true",
+                        help="only the lines measured while staff export and import")
+    parser.add_argument("--busy-work", default="export,import",
+                        help="what the staff do meanwhile: export, import or both")
     args = parser.parse_args(argv)
     seconds = 1 if args.quick else args.seconds
+    global BUSY_WORK, BUSY_KINDS
+    BUSY_WORK = tuple(args.busy_work.split(","))
     client = args.client
     if client == "auto":
         client = "wrk" if shutil.which("wrk") else "python"
@@ -192,11 +271,14 @@ def main(argv=None):
         parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
     load_before = _load()
-    rows = []
+    rows, busy = [], []
     with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
         env = checkin_env(folder)
         checkin(env, "init-db")
         checkin(env, "seed-demo")
+        subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", STAFF_NAME,  # noqa: S603
+                        "--role", "admin"], env=env, input=STAFF_PASSWORD + "\n", text=True,
+                       check=True, capture_output=True, timeout=60)
         server = Server(folder, threads=args.threads)
         server.env = {**env, "CHECKIN_BASE_URL": server.url}
         door = "/" + checkin(server.env, "door-url", "mallis").strip().split("/", 3)[3]
@@ -205,7 +287,7 @@ def main(argv=None):
         try:
             prepared = prepare(server.url, door)
             day = prepared["form"]["day"]
-            for clients in (2, *LEVELS):
+            for clients in () if args.only_busy else (2, *LEVELS):
                 ceiling = None
                 for kind in KINDS:
                     url, wrk_args = _target(server.url, door, kind, prepared)
@@ -225,6 +307,7 @@ def main(argv=None):
                     row["share"] = row["rps"] / ceiling
                     if clients != 2:  # 2 clients for one second each: the warm-up
                         rows.append(row)
+            busy = busy_lines(server.url, door, prepared, client, seconds)
         finally:
             server.stop()
 
@@ -243,12 +326,33 @@ def main(argv=None):
         print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
               f"{r['share']:.2f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {added} |")
     print()
+    print("Alone, then while one staff member downloads the heaviest export again and again "
+          "(3 years by day and activity, every venue, xlsx) and another imports a year of "
+          "counts (365 lines, 730 visits) once a second:")
+    print()
+    print("| what | clients | requests | req/s | p50 ms | p99 ms | errors | exports (s each) "
+          "| imports (s each) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for r in busy:
+        work = {}
+        for kind in ("export", "import"):
+            times = [t for k, status, t in r["staff_work"] if k == kind and status in (200, 302)]
+            work[kind] = (f"{len(times)} ({statistics.median(times):.2f})" if times else "0")
+        print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
+              f"{r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {work['export']} | "
+              f"{work['import']} |")
+    print()
+    for r in busy:
+        if r["kind"].startswith("check-in") and "during" in r["kind"]:
+            met = r["p99"] < GOAL_P99_MS and r["errors"] == 0
+            print(f"goal for {r['kind']} (p99 < {GOAL_P99_MS} ms, no errors): "
+                  f"{'met' if met else 'NOT met'}")
     for r in rows:
         if r["kind"].startswith("check-in") and r["clients"] == GOAL_CLIENTS:
             met = (r["share"] >= GOAL_SHARE and r["p99"] < GOAL_P99_MS and r["errors"] == 0)
             print(f"goal for {r['kind']} at {GOAL_CLIENTS} clients (share >= {GOAL_SHARE}, "
                   f"p99 < {GOAL_P99_MS} ms, no errors): {'met' if met else 'NOT met'}")
-    return 0 if all(r["errors"] == 0 for r in rows) else 1
+    return 0 if all(r["errors"] == 0 for r in rows + busy) else 1
 
 
 if __name__ == "__main__":

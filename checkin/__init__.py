@@ -25,7 +25,7 @@ class CheckinFlask(Flask):
 
 def create_app(test_config=None):
     instance = config.instance_path()
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app = CheckinFlask(
         __name__,
         instance_path=str(instance),
@@ -58,6 +58,9 @@ def create_app(test_config=None):
     from checkin.week import routes as week
 
     errors.init_app(app)
+    from checkin.web.pages import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
     for feature in (web, week, visits, feedback, figures, accounts):
         app.register_blueprint(feature.blueprint)
     app.extensions["login_throttle"] = LoginThrottle()

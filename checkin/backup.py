@@ -5,6 +5,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from checkin.db import private_file
+
 COUNTED_TABLES = ("venue", "activity", "slot", "visit")
 # Named by the day (and minute) it was made: copies made before a yearly close, here or
 # elsewhere, can be found by their name.
@@ -30,6 +32,7 @@ def backup(source, dest):
     if not Path(source).is_file():
         raise BackupError(f"there is no database at {source}")
     live = sqlite3.connect(source, timeout=10)
+    private_file(partial)  # a copy of the database is as private as the database
     copy = sqlite3.connect(partial)
     try:
         live.backup(copy)  # all pages in one step: one read snapshot, so it is consistent

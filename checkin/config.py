@@ -55,6 +55,8 @@ REGISTRY = (
     Setting("CONTACT_EMAIL", str, "", OPERATOR, "where people can write about the service"),
     Setting("STAFF_IDLE_HOURS", int, 8, OPERATOR,
             "hours without a request before a staff session ends"),
+    Setting("STAFF_SESSION_HOURS", int, 12, OPERATOR,
+            "hours after logging in when a staff session ends anyway"),
     Setting("POSTS_PER_MINUTE_SESSION", int, 10, OPERATOR,
             "feedback, survey and idea posts one browser session may send a minute"),
     Setting("POSTS_PER_MINUTE_VENUE", int, 60, OPERATOR,
@@ -137,6 +139,8 @@ def _check(values):
         raise ConfigError("RETENTION_MONTHS must be 1 or more")
     if values["STAFF_IDLE_HOURS"] < 1:
         raise ConfigError("STAFF_IDLE_HOURS must be 1 or more")
+    if values["STAFF_SESSION_HOURS"] < 1:
+        raise ConfigError("STAFF_SESSION_HOURS must be 1 or more")
     if values["CLOSE_AFTER_MONTHS"] < 0:
         raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
     if values["DAILY_FIRST_RUN_SECONDS"] < 0:
@@ -202,6 +206,9 @@ def settings(folder):
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
+        # Over HTTPS the browser keeps a __Host- cookie only if it is Secure, for the whole
+        # site and from this very host: no other subdomain can set or shadow it.
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }

@@ -1,6 +1,7 @@
 """The SQLite database: one connection per request, pragmas, migrations, write transactions,
 and scrubbing what was deleted out of the file. Its commands are in db_commands.py."""
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -13,8 +14,33 @@ from checkin.migrations import migrations
 BUSY_TIMEOUT_SECONDS = 10
 
 
+PRIVATE = 0o600
+
+
+def private_file(path):
+    """Create `path` readable by its owner only, or take group and others' rights from it.
+
+    SQLite gives the -wal and -shm files the database file's own mode, so they follow. An
+    existing file is never opened here: closing any descriptor of a database file would drop
+    the locks another connection of this process holds on it.
+    """
+    path = str(path)
+    if path.startswith((":", "file:")):
+        return
+    try:
+        if not os.path.exists(path):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+        elif os.stat(path).st_mode & 0o077:
+            os.chmod(path, PRIVATE)
+    except FileExistsError:
+        pass  # made by another process a moment ago, with its own mode
+    except OSError:
+        pass  # not ours to change (a read-only copy, another owner): SQLite says what it can
+
+
 def connect(path):
     """Open the database with the pragmas every connection needs."""
+    private_file(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     db = sqlite_utils.Database(conn)

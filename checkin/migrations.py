@@ -562,3 +562,10 @@ def m018_screens_and_idea_changes(db):
         ALTER TABLE idea ADD COLUMN answered_on TEXT
         """,
     )
+
+
+@migrations(name="m016_sessions_by_account")
+def m016_sessions_by_account(db):
+    # An account's sessions are listed on its sessions page, ended together ("log out
+    # everywhere"), on a new password and when the account is turned off: found by account.
+    _run(db, "CREATE INDEX staff_session_user ON staff_session (user_id)")

@@ -35,8 +35,14 @@ def count(db, table):
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def audit_lines(db):
-    return [dict(r) for r in db.execute("SELECT * FROM audit_log ORDER BY id")]
+LOGIN_ACTIONS = ("logged in", "logged out", "login failed", "logged out everywhere",
+                 "password confirmation failed")
+
+
+def audit_lines(db, logins=False):
+    """The audit log's lines; those of logging in and out only with `logins`."""
+    return [dict(r) for r in db.execute("SELECT * FROM audit_log ORDER BY id")
+            if logins or r["action"] not in LOGIN_ACTIONS]
 
 
 # --- pages and forms -----------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class Visitor:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
-        data = response.read().decode()
+        data = response.read().decode(errors="replace")  # an xlsx download too
         for header in response.headers.get_all("Set-Cookie") or []:
             name, value = header.split(";", 1)[0].split("=", 1)
             self.cookies[name] = value
@@ -135,3 +135,37 @@ class Visitor:
 
     def close(self):
         self.connection.close()
+
+
+class StaffMember(Visitor):
+    """A staff member's browser: logs in, then opens pages and uploads files."""
+
+    def log_in(self, username, password):
+        import re
+
+        _status, _headers, page = self.request("GET", "/staff/login")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        status, _headers, _page = self.request("POST", "/staff/login", {
+            "csrf_token": token, "username": username, "password": password})
+        return status
+
+    def upload(self, path, fields, filename, data):
+        """GET the form at `path` for its CSRF token, then POST `fields` and the file."""
+        import re
+        import secrets
+
+        _status, _headers, page = self.request("GET", path)
+        fields = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1],
+                  **fields}
+        boundary = secrets.token_hex(12)
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                 .encode() for k, v in fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                     .encode() + data + f"\r\n--{boundary}--\r\n".encode())
+        headers = {**self.headers, "Content-Type": f"multipart/form-data; boundary={boundary}",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        self.connection.request("POST", path, body=b"".join(parts), headers=headers)
+        response = self.connection.getresponse()
+        body = response.read().decode()
+        return response.status, body

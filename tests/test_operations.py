@@ -1,6 +1,7 @@
 """Running it for real: health check, logs without visitors, backups, migration status."""
 
 import logging
+import os
 import sqlite3
 import threading
 
@@ -240,3 +241,30 @@ def test_audit_times_on_the_hour_with_seconds_are_cut_by_m017_where_m010_missed_
         "2026-11-23T10:00+00:00", "2026-11-23T11:00+00:00", "2026-11-23T12:00+00:00",
         "2026-11-23T13:00+00:00"]
     db.conn.close()
+
+
+def test_instance_files_are_readable_by_their_owner_only(tmp_path, monkeypatch):
+    for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True})
+    db = connect(app.config["DATABASE"])
+    migrate(db)
+    db.execute("INSERT INTO venue (slug, name, door_key) VALUES ('x', 'X', 'k')")
+    folder = tmp_path / "instance"
+    run(app, "backup", str(tmp_path))
+    made = [folder / "checkin.db", folder / "checkin.db-wal", folder / "checkin.db-shm",
+            folder / "secret_key", *tmp_path.glob("checkin-*.db")]
+    assert len(made) == 5
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in made} == {
+        p.name: "0o600" for p in made}
+    db.conn.close()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_database_made_readable_by_all_before_is_made_private(tmp_path):
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    connect(str(path)).conn.close()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

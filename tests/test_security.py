@@ -77,7 +77,9 @@ def test_with_https_every_cookie_is_secure_and_hsts_is_sent(https_app, mallis):
     cookies = (checked_in.headers.getlist("Set-Cookie") + remembered.headers.getlist("Set-Cookie")
                + language.headers.getlist("Set-Cookie"))
     names = {c.split("=", 1)[0] for c in cookies}
-    assert {"session", "checkin_phone", "checkin_gender", "lang"} <= names
+    # __Host-: the browser keeps it only if Secure, for the whole site, from this host only.
+    assert {"__Host-session", "checkin_phone", "checkin_gender", "lang"} <= names
+    assert "session" not in names
     for cookie in cookies:
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
 

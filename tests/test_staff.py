@@ -68,6 +68,7 @@ def test_an_empty_login_form_is_refused(client, db, mallis):
 
 def test_repeated_failed_logins_are_slowed_then_refused(app, client, db, mallis):
     make_user(db, "anna")
+    app.extensions["login_throttle"] = auth.LoginThrottle(clock=lambda: 1000.0)
     for _ in range(3):
         assert log_in(client, "anna", "wrong password here").status_code == 401
     response = log_in(client, "anna", STAFF_PASSWORD)  # even the right one must wait now
@@ -165,7 +166,8 @@ def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, 
     post_form(admin, f"/staff/users/{bert}", {"role": "staff", "every_venue": "y"})
     assert auth.get_user(db, bert)["role"] == "staff"
     response = post_form(admin, f"/staff/users/{bert}/password",
-                         {"new": "bert gets a new password"}, page_url=f"/staff/users/{bert}")
+                         {"new": "bert gets a new password", "yours": STAFF_PASSWORD},
+                         page_url=f"/staff/users/{bert}")
     assert response.status_code == 302
     assert auth.check_login(db, "bert", "bert gets a new password")
     assert bert_client.get("/staff/").status_code == 302  # logged out by the reset
@@ -177,7 +179,8 @@ def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, 
 
 def test_a_bad_password_reset_changes_nothing(admin, db):
     bert = make_user(db, "bert")
-    response = post_form(admin, f"/staff/users/{bert}/password", {"new": "short"},
+    response = post_form(admin, f"/staff/users/{bert}/password",
+                         {"new": "short", "yours": STAFF_PASSWORD},
                          page_url=f"/staff/users/{bert}")
     assert response.status_code == 400 and auth.check_login(db, "bert", STAFF_PASSWORD)
 

@@ -45,7 +45,8 @@ def test_a_kiosk_cookie_opens_no_staff_route(app, client, db, mallis):
 def test_a_viewer_reaches_no_staff_work_page(app, client, db, mallis, role):
     make_user(db, "vera", role)
     log_in(client, "vera")
-    allowed = {"/staff/", "/staff/password", "/staff/logout"}
+    allowed = {"/staff/", "/staff/password", "/staff/logout", "/staff/sessions",
+               "/staff/sessions/end-all"}
     open_ = with_token(client)
     for rule, url, method in guarded_routes(app):
         if rule.rule.startswith("/kiosk") or url in allowed:

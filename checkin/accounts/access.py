@@ -26,7 +26,8 @@ def current_user():
     """The logged-in account, or None. Looked up once per request."""
     if "staff_user" not in g:
         g.staff_user = auth.session_user(
-            get_db(), session.get(SESSION_KEY), current_app.config["STAFF_IDLE_HOURS"])
+            get_db(), session.get(SESSION_KEY), current_app.config["STAFF_IDLE_HOURS"],
+            lifetime_hours=current_app.config["STAFF_SESSION_HOURS"])
         if g.staff_user is None:
             session.pop(SESSION_KEY, None)
     return g.staff_user
@@ -47,6 +48,11 @@ def log_out():
     auth.end_session(get_db(), session.get(SESSION_KEY))
     session.clear()
     g.staff_user = None
+
+
+def session_token():
+    """This browser's staff session token (to tell its session from the account's others)."""
+    return session.get(SESSION_KEY)
 
 
 def may_use_venue(venue):

@@ -14,14 +14,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from checkin.db import writing
+from checkin.tokens import new_token, token_hash
 
 ROLES = ("viewer", "staff", "admin")
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 USERNAME_MAX = 40
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+# zxcvbn's guess estimate, 0 (too guessable) to 4: 3 means "safely unguessable" (about 10^10
+# guesses), which an attacker with a stolen database and scrypt hashes cannot reach.
+STRENGTH_MIN = 3
+STRENGTH_LENGTH = 72  # zxcvbn looks at this many characters; more is slow and adds nothing
 # Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing", method="scrypt")
 
@@ -50,17 +56,42 @@ def common_passwords():
         return frozenset(line.strip().lower() for line in f if line.strip())
 
 
-def password_problem(password, username=""):
-    """Why this password cannot be used (a short English sentence to translate), or None."""
+def password_problem(password, username="", context=()):
+    """Why this password cannot be used (a key for a message), or None.
+
+    `context` are words an attacker would try first here: venue and organisation names.
+    """
     if len(password) < PASSWORD_MIN:
         return "too_short"
     if len(password) > PASSWORD_MAX:
         return "too_long"
-    if password.lower() in common_passwords():
-        return "common"
     if username and password.lower() == username.lower():
         return "username"
+    if password.lower() in common_passwords():
+        return "common"
+    if zxcvbn(password[:STRENGTH_LENGTH], user_inputs=context_words(username, *context),
+              max_length=STRENGTH_LENGTH)["score"] < STRENGTH_MIN:
+        return "weak"
     return None
+
+
+def context_words(*names):
+    """Each name, its words, and its words run together: 'Street Minds' → street, minds,
+    streetminds. zxcvbn counts a password made of them as easy to guess."""
+    words = set()
+    for name in names:
+        parts = [w for w in "".join(c if c.isalnum() else " " for c in (name or "").lower())
+                 .split() if w]
+        words.update(parts)
+        if parts:
+            words.add("".join(parts))
+    return sorted(words | {"checkin", "incheckning", "personal", "staff"})
+
+
+def password_context(db):
+    """The words of this installation an attacker would try: venue and organisation names."""
+    return [n for row in db.execute("SELECT name, slug, organisation FROM venue")
+            for n in (row["name"], row["slug"], row["organisation"]) if n]
 
 
 def username_problem(username):
@@ -124,7 +155,7 @@ def set_password(db, user_id, password, keep_session=None):
     with writing(db):
         db.execute("UPDATE staff_user SET password_hash = ? WHERE id = ?",
                    [hash_password(password), user_id])
-        keep = _token_hash(keep_session) if keep_session else ""
+        keep = token_hash(keep_session) if keep_session else ""
         db.execute("DELETE FROM staff_session WHERE user_id = ? AND id != ?", [user_id, keep])
 
 
@@ -166,104 +197,138 @@ def may_use_venue(db, user, venue_id):
 
 # --- sessions -------------------------------------------------------------------------------
 
-def _token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_session(db, user_id, replaces=None):
     """A new session for the account (ending `replaces`, the old token); returns the token."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     now = _iso(_hour(_utcnow()))
     with writing(db):
         if replaces:
-            db.execute("DELETE FROM staff_session WHERE id = ?", [_token_hash(replaces)])
+            db.execute("DELETE FROM staff_session WHERE id = ?", [token_hash(replaces)])
         db.execute("INSERT INTO staff_session (id, user_id, created_at, last_seen) "
-                   "VALUES (?,?,?,?)", [_token_hash(token), user_id, now, now])
+                   "VALUES (?,?,?,?)", [token_hash(token), user_id, now, now])
     return token
 
 
-def session_user(db, token, idle_hours, now=None):
-    """The active account behind a session token, or None if it ended or sat idle too long."""
+def session_user(db, token, idle_hours, now=None, lifetime_hours=12):
+    """The active account behind a session token, or None if it ended, sat idle too long or
+    is older than `lifetime_hours` (counted from the hour it began: at most that long)."""
     if not token or not isinstance(token, str):
         return None
     now = now or _utcnow()
     row = db.execute(
-        "SELECT staff_session.last_seen, staff_user.* FROM staff_session "
-        "JOIN staff_user ON staff_user.id = staff_session.user_id WHERE staff_session.id = ?",
-        [_token_hash(token)],
+        "SELECT staff_session.created_at, staff_session.last_seen, staff_user.* "
+        "FROM staff_session JOIN staff_user ON staff_user.id = staff_session.user_id "
+        "WHERE staff_session.id = ?",
+        [token_hash(token)],
     ).fetchone()
     if row is None or not row["active"]:
         return None
     last_seen = dt.datetime.fromisoformat(row["last_seen"])
+    created = dt.datetime.fromisoformat(row["created_at"])
     # last_seen is the start of the hour of the last request: idle for `idle_hours` at least.
-    if now - last_seen > dt.timedelta(hours=idle_hours + 1):
+    if (now - last_seen > dt.timedelta(hours=idle_hours + 1)
+            or now - created >= dt.timedelta(hours=lifetime_hours)):
         end_session(db, token)
         return None
     # Written once an hour at most: reading pages does not queue behind the write lock.
     if _hour(now) > last_seen:
         with writing(db):
             db.execute("UPDATE staff_session SET last_seen = ? WHERE id = ?",
-                       [_iso(_hour(now)), _token_hash(token)])
+                       [_iso(_hour(now)), token_hash(token)])
     user = dict(row)
     user.pop("last_seen")
+    user.pop("created_at")
     return user
 
 
 def end_session(db, token):
     if token:
         with writing(db):
-            db.execute("DELETE FROM staff_session WHERE id = ?", [_token_hash(token)])
+            db.execute("DELETE FROM staff_session WHERE id = ?", [token_hash(token)])
+
+
+def sessions_of(db, user_id, token=None):
+    """The account's sessions, newest first: when each began and was last used (to the hour),
+    and whether it is the one holding `token`."""
+    mine = token_hash(token) if token else None
+    return [{"created_at": r["created_at"], "last_seen": r["last_seen"],
+             "current": r["id"] == mine} for r in db.execute(
+        "SELECT id, created_at, last_seen FROM staff_session WHERE user_id = ? "
+        "ORDER BY created_at DESC, last_seen DESC", [user_id])]
+
+
+def end_every_session(db, user_id):
+    """Log the account out everywhere; returns how many sessions ended."""
+    with writing(db):
+        return db.execute("DELETE FROM staff_session WHERE user_id = ?", [user_id]).rowcount
 
 
 # --- throttling -----------------------------------------------------------------------------
 
 class LoginThrottle:
-    """Failed logins per account and per client, in this process's memory only.
+    """Failed logins, in this process's memory only: slowed down, never locked out.
 
-    After `free` failures each new try must wait twice as long as the one before
-    (1 s, 2 s, 4 s …); after `lock_after` failures the key is refused for `lock_seconds`.
-    Client addresses are kept only as a keyed hash with a key that dies with the process.
+    Failures count per account and client together: after `free` of them each new try from
+    that client for that account must wait twice as long as the one before (1 s, 2 s, 4 s …,
+    at most `max_delay`). The right password from another client is never held up by someone
+    else's wrong ones (ASVS 2.2.1): there is no lock on the account itself. One client
+    guessing across many accounts is slowed down the same way after `free * client_factor`
+    failures. Failures are forgotten `forget_after` seconds after the last one and, for the
+    pair, on a good login. Clients are kept only as a keyed hash whose key dies with the
+    process.
     """
 
-    def __init__(self, free=3, lock_after=10, lock_seconds=15 * 60, client_factor=3,
-                 clock=time.monotonic):
-        self.free, self.lock_after, self.lock_seconds = free, lock_after, lock_seconds
-        self.client_factor = client_factor
-        self.clock = clock
+    def __init__(self, free=3, max_delay=15 * 60, client_factor=4, forget_after=24 * 3600,
+                 clock=time.monotonic, max_keys=100_000):
+        self.free, self.max_delay, self.client_factor = free, max_delay, client_factor
+        self.forget_after, self.clock, self.max_keys = forget_after, clock, max_keys
         self._failures = {}  # key -> (count, time of last failure)
         self._salt = secrets.token_bytes(16)
         self._lock = threading.Lock()
 
     def _keys(self, username, client):
         client_key = hmac.new(self._salt, (client or "").encode(), hashlib.sha256).hexdigest()
-        return [("account", (username or "").lower()), ("client", client_key)]
+        return [("pair", (username or "").lower(), client_key), ("client", client_key)]
 
-    def _wait_for(self, key):
+    def _wait_for(self, key, now):
         count, last = self._failures.get(key, (0, 0.0))
-        factor = self.client_factor if key[0] == "client" else 1
-        free, lock_after = self.free * factor, self.lock_after * factor
-        elapsed = self.clock() - last
-        if count >= lock_after:
-            if elapsed >= self.lock_seconds:
-                del self._failures[key]
-                return 0
-            return self.lock_seconds - elapsed
-        if count >= free:
-            delay = 2 ** (count - free)
-            return max(0, delay - elapsed)
-        return 0
+        if count and now - last >= self.forget_after:
+            del self._failures[key]
+            return 0
+        free = self.free * (self.client_factor if key[0] == "client" else 1)
+        if count < free:
+            return 0
+        delay = min(self.max_delay, 2 ** min(count - free, 20))
+        return max(0, delay - (now - last))
 
     def seconds_to_wait(self, username, client):
         """0 when a try may go ahead now, else how many seconds to wait first."""
         with self._lock:
-            return max(self._wait_for(key) for key in self._keys(username, client))
+            now = self.clock()
+            return max(self._wait_for(key, now) for key in self._keys(username, client))
 
     def failed(self, username, client):
+        """Count one failure; True when from now on this client must wait for this account."""
         with self._lock:
+            now = self.clock()
+            if len(self._failures) >= self.max_keys:
+                self._forget_oldest(now)
             for key in self._keys(username, client):
                 count, _ = self._failures.get(key, (0, 0.0))
-                self._failures[key] = (count + 1, self.clock())
+                self._failures[key] = (count + 1, now)
+            return max(self._wait_for(key, now) for key in self._keys(username, client)) > 0
 
     def succeeded(self, username, client):
         with self._lock:
             self._failures.pop(self._keys(username, client)[0], None)
+
+    def _forget_oldest(self, now):
+        """Keep memory bounded when someone tries very many names or addresses."""
+        stale = [k for k, (_n, last) in self._failures.items()
+                 if now - last >= self.forget_after]
+        for key in stale:
+            del self._failures[key]
+        if len(self._failures) >= self.max_keys:
+            by_age = sorted(self._failures, key=lambda k: self._failures[k][1])
+            for key in by_age[: len(by_age) // 2]:
+                del self._failures[key]

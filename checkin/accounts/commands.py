@@ -27,16 +27,19 @@ def create_user_command(username, role):
                                 confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    problem = auth.password_problem(password, username)
+    db = connect(current_app.config["DATABASE"])
+    migrate(db)
+    problem = auth.password_problem(password, username, auth.password_context(db))
     if problem:
+        db.conn.close()
         raise click.UsageError({
             "too_short": f"The password must be at least {auth.PASSWORD_MIN} characters.",
             "too_long": f"The password can be at most {auth.PASSWORD_MAX} characters.",
             "common": "That password is one of the most common ones. Choose another.",
             "username": "The password must not be the same as the username.",
+            "weak": "That password is too easy to guess. Use four or five words that do not "
+                    "belong together, and no names from here.",
         }[problem])
-    db = connect(current_app.config["DATABASE"])
-    migrate(db)
     try:
         auth.create_user(db, username, password, role)
     except ValueError:

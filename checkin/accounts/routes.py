@@ -24,8 +24,10 @@ from checkin.accounts.access import (
     log_out,
     may_use_venue,
     require_role,
+    session_token,
 )
 from checkin.accounts.staff_forms import (
+    ROLE_NAMES,
     ConfirmForm,
     LoginForm,
     NewUserForm,
@@ -53,6 +55,14 @@ def staff_context():
     return {"staff_user": g.get("staff_user")}
 
 
+def _wait_message(wait):
+    if wait > 90:
+        return _("Too many wrong tries from here. Wait %(n)s minutes and try again.",
+                 n=max(1, round(wait / 60)))
+    return _("Too many wrong tries from here. Wait %(n)s seconds and try again.",
+             n=int(wait) + 1)
+
+
 @blueprint.route("/staff/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -63,29 +73,56 @@ def login():
         return render_template("accounts/login.html", form=form)
     if not form.validate():
         return render_template("accounts/login.html", form=form), BAD_INPUT
+    # The address only picks the throttle's counter (as a keyed hash in memory); it is
+    # never written, not even in the audit log.
     username, client = form.username.data.strip(), request.remote_addr
     wait = throttle.seconds_to_wait(username, client)
     if wait:
-        minutes = max(1, round(wait / 60)) if wait > 90 else None
-        error = (_("Too many wrong tries. Wait %(n)s minutes and try again.", n=minutes)
-                 if minutes else
-                 _("Too many wrong tries. Wait %(n)s seconds and try again.", n=int(wait) + 1))
-        return render_template("accounts/login.html", form=form, error=error), 429
+        return render_template("accounts/login.html", form=form, error=_wait_message(wait)), 429
     user = auth.check_login(_db(), username, form.password.data)
     if user is None:
-        throttle.failed(username, client)
+        slowed = throttle.failed(username, client)
+        account = auth.user_by_name(_db(), username)
+        if account:  # a name that is no account may be a password typed in the wrong box
+            audit.record(_db(), account, "login failed",
+                         "further tries from there slowed down" if slowed else "")
         error = _("Wrong username or password, or the account is turned off.")
         return render_template("accounts/login.html", form=form, error=error), 401
     throttle.succeeded(username, client)
     log_in(user)
+    audit.record(_db(), user, "logged in")
     return redirect(safe_next(url_for("accounts.index"), prefix="/staff"))
 
 
 @blueprint.post("/staff/logout")
 @require_role("viewer")
 def logout():
+    audit_line("logged out")
     log_out()
     flash(_("You are logged out."))
+    return redirect(url_for("accounts.login"))
+
+
+@blueprint.get("/staff/sessions")
+@require_role("viewer")
+def sessions():
+    return render_template(
+        "accounts/sessions.html", form=ConfirmForm(),
+        sessions=auth.sessions_of(_db(), current_user()["id"], session_token()),
+        lifetime=current_app.config["STAFF_SESSION_HOURS"],
+        idle=current_app.config["STAFF_IDLE_HOURS"])
+
+
+@blueprint.post("/staff/sessions/end-all")
+@require_role("viewer")
+def end_all_sessions():
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    user = current_user()
+    ended = auth.end_every_session(_db(), user["id"])
+    audit.record(_db(), user, "logged out everywhere", f"{ended} sessions")
+    log_out()
+    flash(_("You are logged out everywhere, also here."))
     return redirect(url_for("accounts.login"))
 
 
@@ -104,20 +141,13 @@ def index():
 def own_password():
     form = OwnPasswordForm()
     user = current_user()
+    form.password_context = [user["username"], *auth.password_context(_db())]
     if request.method == "POST":
-        if form.validate():
-            if not auth.check_password(user, form.current.data):
-                form.current.errors.append(_("That is not your password now."))
-            else:
-                from flask import session
-
-                from checkin.accounts.access import SESSION_KEY
-
-                auth.set_password(_db(), user["id"], form.new.data,
-                                  keep_session=session.get(SESSION_KEY))
-                audit_line("password changed", user["username"], user=user["username"])
-                flash(_("Your password is changed. You are logged out everywhere else."))
-                return redirect(url_for("accounts.index"))
+        if form.validate() and _confirmed(form.current, _("That is not your password now.")):
+            auth.set_password(_db(), user["id"], form.new.data, keep_session=session_token())
+            audit_line("password changed", user["username"], user=user["username"])
+            flash(_("Your password is changed. You are logged out everywhere else."))
+            return redirect(url_for("accounts.index"))
         return render_template("accounts/password.html", form=form), BAD_INPUT
     return render_template("accounts/password.html", form=form)
 
@@ -142,7 +172,28 @@ def users():
     names = {v["id"]: v["name"] for v in venues.all_venues(_db())}
     for row in rows:
         row["venue_names"] = [names[i] for i in sorted(auth.user_venue_ids(_db(), row["id"]))]
-    return render_template("accounts/users.html", users=rows)
+    return render_template("accounts/users.html", users=rows, role_names=ROLE_NAMES)
+
+
+def _confirmed(field, message=None):
+    """The logged-in account's own password is in `field`; else an error on it, and False.
+
+    Making an admin or setting someone's password from a screen left open must not work, and
+    guessing it there is slowed down like guessing it at the login.
+    """
+    user, throttle = current_user(), current_app.extensions["login_throttle"]
+    wait = throttle.seconds_to_wait(user["username"], request.remote_addr)
+    if wait:
+        field.errors = [*field.errors, _wait_message(wait)]
+        return False
+    if field.data and auth.check_password(user, field.data):
+        throttle.succeeded(user["username"], request.remote_addr)
+        return True
+    throttle.failed(user["username"], request.remote_addr)
+    audit.record(_db(), user, "password confirmation failed")
+    field.errors = [*field.errors, message or _("That is not your password. Type your own "
+                                                "password to confirm.")]
+    return False
 
 
 @blueprint.route("/staff/users/new", methods=["GET", "POST"])
@@ -150,8 +201,9 @@ def users():
 def new_user():
     form = NewUserForm()
     form.venues.choices = options(_venue_choices())
+    form.password_context = auth.password_context(_db())
     if request.method == "POST":
-        if form.validate():
+        if form.validate() and (form.role.data != "admin" or _confirmed(form.yours)):
             username = form.username.data.strip()
             try:
                 user_id = auth.create_user(_db(), username, form.password.data, form.role.data)
@@ -187,7 +239,8 @@ def user(user_id):
         return _user_page(account)
     form = UserForm()
     form.venues.choices = options(_venue_choices())
-    if not form.validate():
+    making_admin = form.role.data == "admin" and account["role"] != "admin"
+    if not form.validate() or (making_admin and not _confirmed(form.yours)):
         return _user_page(account, form=form, status=BAD_INPUT)
     if account["id"] == current_user()["id"] and form.role.data != "admin":
         return _user_page(account, form=form, status=BAD_INPUT,
@@ -208,7 +261,8 @@ def user(user_id):
 def reset_password(user_id):
     account = _get_user_or_404(user_id)
     reset = ResetPasswordForm()
-    if not reset.validate():
+    reset.password_context = [account["username"], *auth.password_context(_db())]
+    if not reset.validate() or not _confirmed(reset.yours):
         return _user_page(account, reset=reset, status=BAD_INPUT)
     auth.set_password(_db(), user_id, reset.new.data)
     audit_line("password reset", account["username"], user=account["username"])

@@ -30,16 +30,20 @@ PASSWORD_MESSAGES = {
     "too_long": _l("The password can be at most 128 characters."),
     "common": _l("That password is one of the most common ones. Choose another."),
     "username": _l("The password must not be the same as the username."),
+    "weak": _l("That password is too easy to guess. Use four or five words that do not "
+               "belong together, and no names from here."),
 }
 WEEKDAY_PAIRS = [
     (0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
     (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday")),
 ]
-ROLE_PAIRS = [
-    ("viewer", _l("Viewer: figures only")),
-    ("staff", _l("Staff: schedule, posters, kiosk, tally, feedback, ideas, surveys, figures")),
-    ("admin", _l("Admin: everything, also accounts and venues")),
-]
+ROLE_LABELS = {
+    "viewer": _l("Viewer: figures only"),
+    "staff": _l("Staff: schedule, posters, kiosk, tally, feedback, ideas, surveys, figures"),
+    "admin": _l("Admin: everything, also accounts and venues"),
+}
+ROLE_PAIRS = [(role, ROLE_LABELS[role]) for role in auth.ROLES]
+ROLE_NAMES = dict(zip(auth.ROLES, (_l("viewer"), _l("staff"), _l("admin")), strict=True))
 REQUIRED = _l("Please fill this in.")
 # Each symbol's name, said to screen readers instead of the file's id ("sewing").
 PICTOGRAM_NAMES = {
@@ -80,8 +84,12 @@ class PlainDateField(DateField):
 
 
 def check_new_password(form, field):
+    """The password rules; the route sets `form.password_context` (whose account, which
+    venues) so that a password made of those names counts as easy to guess."""
     username = getattr(form, "username", None)
-    problem = auth.password_problem(field.data or "", username.data if username else "")
+    context = getattr(form, "password_context", ())
+    problem = auth.password_problem(field.data or "", username.data if username else "",
+                                    context)
     if problem:
         raise ValidationError(PASSWORD_MESSAGES[problem])
 
@@ -121,9 +129,13 @@ class OwnPasswordForm(FlaskForm):
             raise ValidationError(_l("The two new passwords are not the same."))
 
 
+YOUR_PASSWORD = _l("Your own password, to confirm it is you")
+
+
 class ResetPasswordForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED),
                                                         check_new_password])
+    yours = PasswordField(YOUR_PASSWORD, validators=[DataRequired(REQUIRED)])
 
 
 class UserForm(FlaskForm):
@@ -140,6 +152,8 @@ class UserForm(FlaskForm):
     def chosen_venues(self):
         """The venue ids to store: none stored means every venue."""
         return [] if self.every_venue.data else list(self.venues.data or [])
+    # Asked by the route only when this makes an admin: one left-open screen must not.
+    yours = PasswordField(_l("Your own password (only to make someone an admin)"))
 
 
 class NewUserForm(UserForm):

@@ -1,6 +1,5 @@
 """Feedback, the survey and the idea box for visitors: anonymous, thin, nothing logged."""
 
-import secrets
 
 from flask import (
     Blueprint,
@@ -21,7 +20,7 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.web.pages import remembered_phone, venue_now, venue_or_404
-from checkin.web.posting_budget import PostingBudget
+from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 
 blueprint = Blueprint("feedback", __name__)
@@ -32,16 +31,13 @@ def _budget():
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
         budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10),
-                               current_app.config.get("POSTS_PER_MINUTE_VENUE", 60))
+                               current_app.config.get("NEW_POSTERS_PER_MINUTE_VENUE", 120))
         current_app.extensions["posting_budget"] = budget
     return budget
 
 
 def _may_post(venue):
-    token = session.get("poster")
-    if not token:
-        token = session["poster"] = secrets.token_urlsafe(12)
-    return _budget().allow(token, venue["id"])
+    return may_post(_budget(), session, venue["id"])
 
 
 def _too_busy(venue):

@@ -135,6 +135,15 @@ def to_xlsx(table, lang=None, notes=()):
     return out.getvalue()
 
 
+def table_and_file(db, fmt, first, last, group, **options):
+    """With `fmt`, (None, the file); without, (the figures table, None): one call for
+    heavy_work.run, which sends back only what the page needs."""
+    from checkin.figures.tables import figures
+
+    table = figures(db, first, last, group, **options)
+    return (None, write(table, fmt)) if fmt else (table, None)
+
+
 def write(table, fmt, *, lang=None, notes=()):
     """The file's bytes. `excel-csv` is the CSV for people: headings in `lang` (Swedish if
     none given) and semicolons."""

@@ -7,6 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from checkin.accounts.staff_forms import REQUIRED, PlainDateField, options
+from checkin.figures.periods import FIRST_DAY, LAST_DAY, MAX_YEARS, range_problem
 
 NARRATIVE_MAX = 10000  # about four A4 pages of text
 NO_HIDING = "none"
@@ -74,6 +75,24 @@ class ExportForm(FlaskForm):
     def validate_last(self, field):
         if self.first.data and field.data and field.data < self.first.data:
             raise ValidationError(_l("The last day comes before the first day. Swap them."))
+        if not (self.first.data and field.data):
+            return
+        problem = range_problem(self.first.data, field.data, self.group.data)
+        if problem == "too_long":
+            years = MAX_YEARS[self.group.data]
+            raise ValidationError({
+                "day": _l("One row per day can cover at most %(n)s years. Choose a shorter "
+                          "time, or one row per week or month.", n=years),
+                "week": _l("One row per week can cover at most %(n)s years. Choose a shorter "
+                           "time, or one row per month or year.", n=years),
+                "month": _l("One row per month can cover at most %(n)s years. Choose a "
+                            "shorter time, or one row per year.", n=years),
+                "year": _l("One row per year can cover at most %(n)s years. Choose a "
+                           "shorter time.", n=years),
+            }[self.group.data])
+        if problem:
+            raise ValidationError(_l("Choose days from %(first)s to %(last)s.",
+                                     first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
 
     @property
     def published(self):

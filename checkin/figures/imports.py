@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
+from contextlib import closing
 from dataclasses import dataclass
 
 from checkin.db import writing
@@ -30,7 +32,13 @@ ALIASES = {
                  "unknown", "ej svar"},
 }
 GENDER_OF = {"women": "woman", "men": "man", "other": "other", "unstated": "unstated"}
-MAX_PER_CELL = 1000  # more than this on one line is surely a typing mistake
+MAX_PER_CELL = 500  # more than this of one gender on one line is surely a typing mistake
+MAX_VISITS = 20_000  # a file's total: many years of a drop-in's counts; more is a mistake
+# Bounds on what a file holds, checked while reading, before anything is kept in memory or
+# written: about three years of one line per day and activity, the template's columns, and
+# an xlsx that unpacks to a few MB (what it declares about its size is never believed).
+MAX_LINES = 5000
+MAX_UNZIPPED = 8 * 1024 * 1024
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -41,6 +49,9 @@ class TallyFileError(ValueError):
         super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
         self.problems = problems
 
+    def __reduce__(self):  # comes back whole from the heavy-work process
+        return type(self), (self.problems,)
+
 
 class AlreadyImported(ValueError):
     """This very file (same checksum) was imported before."""
@@ -48,6 +59,9 @@ class AlreadyImported(ValueError):
     def __init__(self, earlier):
         super().__init__(f"already imported on {earlier['imported_at']}")
         self.earlier = earlier
+
+    def __reduce__(self):
+        return type(self), (self.earlier,)
 
 
 @dataclass
@@ -58,31 +72,73 @@ class TallyLine:
     counts: dict  # gender → how many
 
 
-def _rows(data, _):
-    """(header line number, header, [(line number, cells)]) of a CSV or xlsx file."""
-    if data[:4] == b"PK\x03\x04":  # an xlsx is a zip file
-        from openpyxl import load_workbook
+def _column_letter(index):
+    """1 → A, 27 → AA: where Excel shows the column."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # any broken zip or sheet: one clear message
-            raise TallyFileError([(1, _("This is not an Excel file we can read."))]) from error
-        rows = [(n, list(cells)) for n, cells in
-                enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
+
+def _xlsx_rows(data, _):
+    """(line number, cells) of the first sheet's real rows, refused early when too big."""
+    from openpyxl import load_workbook
+
+    unreadable = TallyFileError([(1, _("This is not an Excel file we can read."))])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise unreadable from error
+    if unzipped > MAX_UNZIPPED:
+        raise TallyFileError([(1, _("The Excel file holds far more than a table of counts. "
+                                    "Save only the sheet with the counts and try again."))])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # any broken zip or sheet: one clear message
+        raise unreadable from error
+    try:
+        sheet = book.worksheets[0]
+        # The sheet's declared size (A1:XFD1048576) is not believed: without it every row
+        # holds only up to its last real cell and no empty rows are made up at the end.
+        sheet.reset_dimensions()
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except GeneratorExit:
+        raise
+    except Exception as error:  # a sheet openpyxl cannot parse
+        raise unreadable from error
+    finally:
         book.close()
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise TallyFileError([(1, _("The file is not UTF-8 text. Save it as "
-                                        "\"CSV UTF-8\" and try again."))]) from error
-        first = text.split("\n", 1)[0]
-        # Swedish Excel separates with semicolons.
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [(reader.line_num, cells) for cells in reader]
-    rows = [(n, cells) for n, cells in rows
-            if any(c is not None and str(c).strip() for c in cells)]
+
+
+def _csv_rows(data, _):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TallyFileError([(1, _("The file is not UTF-8 text. Save it as "
+                                    "\"CSV UTF-8\" and try again."))]) from error
+    first = text.split("\n", 1)[0]
+    # Swedish Excel separates with semicolons.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        raise TallyFileError([(reader.line_num, _("This line cannot be read as CSV."))]) \
+            from error
+
+
+def _rows(data, _):
+    """(header line number, header, [(line number, cells)]) of a CSV or xlsx file.
+
+    Reading stops at the first line past MAX_LINES or with something right of the
+    template's columns, so a file is refused before it can cost much time or memory.
+    """
+    reader = _xlsx_rows if data[:4] == b"PK\x03\x04" else _csv_rows  # an xlsx is a zip file
+    with closing(reader(data, _)) as lines:
+        rows = _bounded(lines, _)
     if not rows:
         raise TallyFileError([(1, _("The file is empty."))])
     (header_line, header), body = rows[0], rows[1:]
@@ -93,6 +149,31 @@ def _column_of(name):
     """'Kvinnor', ' inget  svar ' → 'women', 'unstated'; None for a column we do not read."""
     key = " ".join(name.casefold().split()).rstrip(":")
     return next((column for column, names in ALIASES.items() if key in names), None)
+
+
+def _bounded(lines, _):
+    rows, width = [], len(COLUMNS)
+    too_many = TallyFileError([(1, _("the file has more than %(max)s lines. Split it into "
+                                     "smaller files, for example one per year.") % {
+        "max": MAX_LINES})])
+    for n, cells in lines:
+        if n > 10 * MAX_LINES:  # empty rows far down: no table of counts looks like that
+            raise too_many
+        # A cell far to the right, even an empty one with a format, is refused at once.
+        beyond = len(cells) if len(cells) > 4 * width else next(
+            (i for i, c in enumerate(cells[width:], start=width + 1)
+             if c is not None and str(c).strip()), None)
+        if not beyond and not any(c is not None and str(c).strip() for c in cells):
+            continue
+        if beyond:
+            raise TallyFileError([(n, _("there is something in column %(column)s, but the "
+                                        "template has only the columns A to %(last)s. Nothing "
+                                        "may be written to their right.") % {
+                "column": _column_letter(beyond), "last": _column_letter(width)})])
+        if len(rows) > MAX_LINES:  # the header and MAX_LINES lines are already kept
+            raise too_many
+        rows.append((n, list(cells[:width])))
+    return rows
 
 
 def _count(value, column, _):
@@ -194,6 +275,11 @@ def check_file(db, venue_id, data, *, today=None, locale="sv"):
                 problems.append((n, problem))
             counts[gender] = value
         lines.append(TallyLine(n, day, activity_id, counts))
+    total = sum(n for line in lines for n in line.counts.values() if n)
+    if not problems and total > MAX_VISITS:
+        problems.append((header_line, _("the file adds up to %(total)s visits, more than the "
+                                        "%(max)s one file may hold. Check the numbers, or "
+                                        "split the file.") % {"total": total, "max": MAX_VISITS}))
     if problems:
         raise TallyFileError(problems)
     return lines

@@ -8,10 +8,35 @@ from checkin.i18n import translator
 from checkin.week.schedule import week_label
 
 GROUPS = ("day", "week", "month", "year")
+# What one export may cover: from 2000 (nothing here is older) and at most so many years by
+# each grouping, so that one request stays a few seconds' work at most.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+MAX_YEARS = {"day": 3, "week": 10, "month": 30, "year": 100}
 
 
 class FiguresError(ValueError):
     """Input the figures cannot be made from; the message says what to change."""
+
+
+def range_problem(first, last, group):
+    """Why first..last is too far out or too long for one export by `group`, or None:
+    "too_early", "too_late" or "too_long" (then MAX_YEARS[group] says how long it may be)."""
+    if first < FIRST_DAY:
+        return "too_early"
+    if last > LAST_DAY:
+        return "too_late"
+    if group in MAX_YEARS and (last - first).days >= MAX_YEARS[group] * 365.25:
+        return "too_long"
+    return None
+
+
+def check_range(first, last, group):
+    problem = range_problem(first, last, group)
+    if problem == "too_long":
+        raise FiguresError(f"one export by {group} covers at most {MAX_YEARS[group]} years; "
+                           "choose a shorter range or a longer grouping")
+    if problem:
+        raise FiguresError(f"the range must lie between {FIRST_DAY} and {LAST_DAY}")
 
 
 @dataclass(frozen=True)

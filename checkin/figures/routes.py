@@ -28,10 +28,11 @@ from checkin.feedback import surveys
 from checkin.figures import dashboard_figures, exports, periods, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
-from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES
+from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES, table_and_file
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
 from checkin.visits import set_aside
 from checkin.visits.recording import years_with_visits
+from checkin.web import heavy_work
 from checkin.web.formatting import long_date, staff_time
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
@@ -331,8 +332,13 @@ def export(slug):
                 for field, day in ((form.first, first), (form.last, last)):
                     field.data, field.raw_data = day, None
                 page["note"] = note
-        table = _export_table(form, venue_ids, locale=_locale() if for_people else None,
-                              today=today)
+        # Computed in the worker process, so that check-ins never wait for a heavy table.
+        table, _file = heavy_work.run(
+            table_and_file, None, form.first.data, form.last.data, form.group.data,
+            by_activity=form.by_activity.data, venue_ids=venue_ids,
+            min_cell=form.min_cell_number,
+            locale=_locale() if for_people else current_app.config["DEFAULT_LOCALE"],
+            published=form.published, today=today)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
@@ -426,8 +432,8 @@ def _report_page(venue, year, form, status=200):
     locale = _locale()
     published = _report_version(venue)
     try:
-        report = yearly_report.yearly_report(
-            get_db(), venue["id"], year, locale=locale, published=published,
+        report = heavy_work.run(  # in the worker process: two years of figures
+            yearly_report.yearly_report, venue["id"], year, locale=locale, published=published,
             min_cell=current_app.config.get("MIN_CELL", 3), today=venue_now(venue).date())
     except periods.FiguresError:
         return render_template(
@@ -478,6 +484,8 @@ def report_now(slug):
 @require_role("viewer")
 def report(slug, year):
     venue = g.venue
+    if year not in yearly_report.YEARS:
+        abort(404)
     if year not in report_years(venue):
         return _no_report(venue, year)
     form = NarrativeForm(text=yearly_report.get_narrative(get_db(), venue["id"], year)["text"])
@@ -488,6 +496,8 @@ def report(slug, year):
 @require_role("staff")
 def save_narrative(slug, year):
     venue = g.venue
+    if year not in yearly_report.YEARS:
+        abort(404)
     if year not in report_years(venue):
         return _no_report(venue, year)
     form = NarrativeForm()
@@ -591,9 +601,9 @@ def import_counts(slug):
     upload = form.file.data
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
-        result = tally_import.import_file(get_db(), venue["id"], data, name,
-                                          again=form.again.data, today=venue_now(venue).date(),
-                                          locale=_locale())
+        result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
+                                again=form.again.data, today=venue_now(venue).date(),
+                                locale=_locale())
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
     except tally_import.AlreadyImported as error:

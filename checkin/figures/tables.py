@@ -16,7 +16,13 @@ from checkin.figures.columns import (
     SOURCES,
     VISIT_COLUMNS,
 )
-from checkin.figures.periods import FiguresError, Period, periods, published_range  # noqa: F401
+from checkin.figures.periods import (  # noqa: F401
+    FiguresError,
+    Period,
+    check_range,
+    periods,
+    published_range,
+)
 from checkin.figures.persons import ALL, no_persons, persons_in_period
 from checkin.figures.small_cells import hide_small_cells
 from checkin.i18n import translator
@@ -197,6 +203,7 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         if published_range(first, last, group, today, locale)[2]:
             raise FiguresError("published figures need whole periods: widen the range first")
     periods(first, last, group)  # checks the group and the range
+    check_range(first, last, group)
     _ = translator(locale).gettext
     notes = {
         "spans_years": _("Persons not counted: the period spans two calendar years."),

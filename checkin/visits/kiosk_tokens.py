@@ -1,26 +1,21 @@
 """Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
 
 import datetime as dt
-import hashlib
-import secrets
 
 from checkin.db import writing
+from checkin.tokens import new_token, token_hash
 
 KIOSK_COOKIE = "checkin_kiosk"  # path /kiosk only: the tablet's token
 
 
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_kiosk(db, venue_id, label, user_id):
     """A new kiosk for the venue; returns (kiosk id, the token for the tablet's cookie)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with writing(db):
         kiosk_id = db.execute(
             "INSERT INTO kiosk (venue_id, token_hash, label, created_by, created_at) "
             "VALUES (?,?,?,?,?)",
-            [venue_id, _hash(token), label, user_id,
+            [venue_id, token_hash(token), label, user_id,
              dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
         ).lastrowid
     return kiosk_id, token
@@ -31,7 +26,7 @@ def kiosk_by_token(db, token):
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
     row = db.execute("SELECT * FROM kiosk WHERE token_hash = ? AND revoked_at IS NULL",
-                     [_hash(token)]).fetchone()
+                     [token_hash(token)]).fetchone()
     return dict(row) if row else None
 
 

@@ -1,5 +1,8 @@
 """The app's own commands: serve (waitress and the daily job), config, translate."""
 
+import signal
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -7,6 +10,10 @@ from flask.cli import with_appcontext
 from checkin.command_options import base_url_is_default
 from checkin.db import connect, pending_migrations
 from checkin.resources import CHECKOUT
+
+# Seconds a connection may sit idle (or send nothing) before waitress closes it: a phone on a
+# slow line sends a check-in in well under that, and nginx in front buffers slow clients.
+CHANNEL_TIMEOUT = 10
 
 
 @click.command("serve")
@@ -17,16 +24,20 @@ from checkin.resources import CHECKOUT
               help="Port to listen on. Without a BASE_URL setting, QR codes and door "
                    "addresses use http://HOST:PORT.")
 @click.option("--threads", default=1, show_default=True, type=int,
-              help="Worker threads. Python runs one thread at a time: with more, they queue "
-                   "for it and a check-in at 10 clients waits longer (see bench/). More "
-                   "only helps when slow staff pages must not hold up check-ins.")
-@click.option("--connection-limit", default=100, show_default=True, type=click.IntRange(1),
-              help="Most connections open at once; more wait until one closes.")
-def serve_command(host, port, threads, connection_limit):
+              help="Threads for visitors' requests (check-in, the week). Python runs one "
+                   "thread at a time: with more, they queue for it and a check-in at 10 "
+                   "clients waits longer (see bench/).")
+@click.option("--staff-threads", default=2, show_default=True, type=int,
+              help="Threads for staff pages, apart from the visitors' threads, so that a "
+                   "slow staff page never holds up a check-in.")
+@click.option("--connection-limit", default=200, show_default=True, type=int)
+def serve_command(host, port, threads, staff_threads, connection_limit):
     """Run the production server (waitress)."""
     import waitress
 
+    from checkin.web import heavy_work
     from checkin.web.server_log import quiet_waitress
+    from checkin.web.thread_pools import VisitorAndStaffPools
 
     db = connect(current_app.config["DATABASE"])
     pending = pending_migrations(db)
@@ -48,12 +59,21 @@ def serve_command(host, port, threads, connection_limit):
     # The daily job (retention, the yearly close) runs in the server: no cron needed.
     database = current_app.config["DATABASE"]
     start_daily_thread(current_app.config, lambda: connect(database))
+    heavy_work.start()  # exports, imports and the yearly report compute in a process of their own
+    # systemd and the tests stop the server with SIGTERM: end as after Ctrl-C, worker too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Serving on http://{host}:{port}/", err=True)
-    waitress.serve(
-        current_app._get_current_object(), host=host, port=port, threads=threads,
-        connection_limit=connection_limit, channel_timeout=30, ident="checkin",
-        expose_tracebacks=False, _quiet=True,
-    )
+    try:
+        waitress.serve(
+            current_app._get_current_object(), host=host, port=port, threads=threads,
+            _dispatcher=VisitorAndStaffPools(threads, staff_threads),
+            connection_limit=connection_limit, channel_timeout=CHANNEL_TIMEOUT,
+            # waitress would otherwise read up to 1 GB before Flask refuses more than this.
+            max_request_body_size=current_app.config["MAX_CONTENT_LENGTH"],
+            ident="checkin", expose_tracebacks=False, _quiet=True,
+        )
+    finally:
+        heavy_work.stop()
 
 
 @click.command("config")

@@ -2,8 +2,10 @@
 cookie."""
 
 from flask import abort, current_app, g, render_template, request
+from werkzeug.routing import IntegerConverter
 
 from checkin.db import get_db
+from checkin.row_ids import ROW_ID_MAX
 from checkin.visits.phones import is_device_key
 from checkin.visits.recording import GENDERS
 from checkin.week import venues
@@ -11,6 +13,15 @@ from checkin.week import venues
 PHONE_COOKIE = "checkin_phone"
 GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in our URLs: a row id or a year, never more than SQLite's integers hold, so a
+    huge number is a 404 instead of an OverflowError deep in a query."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(url_map, **kwargs)
 
 
 def venue_or_404(slug):

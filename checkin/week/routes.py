@@ -8,8 +8,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 
 from checkin.db import get_db
 from checkin.web.pages import venue_now, venue_or_404
@@ -41,7 +43,18 @@ def week_asked(venue):
 def week(slug):
     venue = venue_or_404(slug)
     today, monday = week_asked(venue)
-    return render_template("week/week.html", **week_page(venue, today, monday))
+
+    def page():
+        return render_template("week/week.html", **week_page(venue, today, monday))
+
+    # A message for this browser alone, or an odd query string: made for this request only.
+    if "_flashes" in session or not set(request.args) <= {"week"}:
+        return page()
+    # The visitors' most common page changes only with the schedule, the venue, the day and
+    # the language: made once for each, then shared (a tenth of the work of making it).
+    return schedule.kept_for_schedule(get_db(), (
+        "week page", tuple(venue.items()), today, monday, str(get_locale()),
+        request.full_path), page)
 
 
 def week_page(venue, today, monday):

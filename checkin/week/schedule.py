@@ -140,11 +140,11 @@ def week(db, venue_id, monday):
     ]
 
 
-# Today's choices per (database token, schedule version, venue, day). Every write to the
-# schedule's tables bumps the version (triggers of m009_bench), so an edit shows at once.
-# The items are read-only because every request shares them.
-_choices_cache = {}
-CHOICES_CACHE_SIZE = 256
+# What is made from the schedule alone — today's check-in choices, a rendered week page — kept
+# per (database token, schedule version, what). Every write to the schedule's tables bumps
+# the version (triggers of m009_bench), so an edit shows at once.
+_kept = {}
+KEPT_SIZE = 512
 
 
 def schedule_version(db):
@@ -152,24 +152,33 @@ def schedule_version(db):
     return tuple(db.execute("SELECT token, n FROM schedule_version").fetchone())
 
 
+def kept_for_schedule(db, what, make):
+    """make(), made once per schedule version and `what` (a hashable key), then shared.
+
+    Not inside a transaction, which could still be rolled back; what `make` returns is
+    shared by every request, so it must not be changed.
+    """
+    if db.conn.in_transaction:
+        return make()
+    key = (*schedule_version(db), *what)
+    found = _kept.get(key)
+    if found is None:
+        found = make()
+        if len(_kept) >= KEPT_SIZE:
+            _kept.clear()
+        _kept[key] = found
+    return found
+
+
 def check_in_choices(db, venue_id, day):
     """Today's activities a visitor can check in to: counted, held, not cancelled.
 
     Kept in memory per schedule version: one small query instead of walking the week
-    (a sixth of a check-in). Not inside a transaction, which could still be rolled back.
+    (a sixth of a check-in).
     """
-    if db.conn.in_transaction:
-        return _check_in_choices(db, venue_id, day)
-    key = (*schedule_version(db), venue_id, day)
-    cached = _choices_cache.get(key)
-    if cached is None:
-        cached = tuple(
-            MappingProxyType({**item, "activity": MappingProxyType(item["activity"])})
-            for item in _check_in_choices(db, venue_id, day))
-        if len(_choices_cache) >= CHOICES_CACHE_SIZE:
-            _choices_cache.clear()
-        _choices_cache[key] = cached
-    return list(cached)
+    return list(kept_for_schedule(db, ("choices", venue_id, day), lambda: tuple(
+        MappingProxyType({**item, "activity": MappingProxyType(item["activity"])})
+        for item in _check_in_choices(db, venue_id, day))))
 
 
 def _check_in_choices(db, venue_id, day):

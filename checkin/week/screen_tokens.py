@@ -1,12 +1,10 @@
 """Screens on the venue's wall: a TV or tablet holds a random token in a cookie, we keep only its
 hash, and staff can turn any screen off. No Flask."""
 
-import hashlib
-import secrets
-
 from checkin.accounts import audit
 from checkin.db import writing
 from checkin.i18n import LOCALES
+from checkin.tokens import new_token, token_hash
 
 SCREEN_COOKIE = "checkin_screen"  # path /<venue>/screen only: the screen's token
 TOKEN_MAX = 100
@@ -17,10 +15,6 @@ class ScreenError(ValueError):
     """Nothing was changed; the message says why."""
 
 
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_screen(db, venue_id, *, label, lang, user, day):
     """A new screen for the venue, with its audit line; returns (screen id, the token for the
     screen's cookie)."""
@@ -29,12 +23,12 @@ def create_screen(db, venue_id, *, label, lang, user, day):
         raise ScreenError(f"lang must be one of {', '.join(LOCALES)}")
     if len(label) > LABEL_MAX:
         raise ScreenError(f"the name is longer than {LABEL_MAX} characters")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with writing(db):
         screen_id = db.execute(
             "INSERT INTO screen (venue_id, token_hash, label, lang, created_by, created_on) "
             "VALUES (?,?,?,?,?,?)",
-            [venue_id, _hash(token), label, lang, user["id"], day.isoformat()],
+            [venue_id, token_hash(token), label, lang, user["id"], day.isoformat()],
         ).lastrowid
         audit.write(db, user, "screen created", f"#{screen_id} {label}".strip(), venue_id)
     return screen_id, token
@@ -45,7 +39,7 @@ def screen_by_token(db, token):
     if not token or not isinstance(token, str) or len(token) > TOKEN_MAX:
         return None
     row = db.execute("SELECT * FROM screen WHERE token_hash = ? AND revoked_on IS NULL",
-                     [_hash(token)]).fetchone()
+                     [token_hash(token)]).fetchone()
     return dict(row) if row else None
 
 

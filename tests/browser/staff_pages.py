@@ -110,6 +110,7 @@ STAFF_PAGES = [
     ("user-new", "/staff/users/new"),
     ("user-edit", _link("/staff/users", r"/staff/users/\d+$")),
     ("password", "/staff/password"),
+    ("sessions", "/staff/sessions"),
     ("audit", "/staff/audit"),
     ("poster", VENUE + "/poster"),
     ("door-key", VENUE + "/door-key"),

@@ -1,0 +1,157 @@
+"""The real server under staff work and oversized requests: check-ins answered in between,
+heavy work in a process of its own that ends with the server, waitress's limits = the app's."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.server import Server, StaffMember, Visitor, checkin, checkin_env
+
+PASSWORD = "a bench password: seven blue kettles 42"
+EXPORT = ("/staff/mallis/export?first=2023-11-24&last=2026-11-23&group=day&by_activity=y"
+          "&venue=all&fmt=xlsx&min_cell=none&download=1")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("busy")
+    env = checkin_env(folder)
+    checkin(env, "init-db")
+    checkin(env, "seed-demo")
+    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "boss", "--role",
+                    "admin"], env=env, input=PASSWORD + "\n", text=True, check=True,
+                   capture_output=True, timeout=60)
+    running = Server(folder, threads=1)
+    running.env = {**env, "CHECKIN_BASE_URL": running.url}
+    running.door = "/" + checkin(running.env, "door-url", "mallis").strip().split("/", 3)[3]
+    with running:
+        yield running
+
+
+def children(pid):
+    found = subprocess.run(["ps", "-eo", "pid,ppid"], capture_output=True, text=True).stdout
+    pairs = [tuple(map(int, line.split())) for line in found.splitlines()[1:]]
+    out, todo = set(), {pid}
+    while todo:
+        parent = todo.pop()
+        for child, ppid in pairs:
+            if ppid == parent and child not in out:
+                out.add(child)
+                todo.add(child)
+    return out
+
+
+def test_check_ins_are_answered_while_a_heavy_export_runs(server):
+    staff = StaffMember(server.url)
+    assert staff.log_in("boss", PASSWORD) == 302
+    result = {}
+
+    def export():
+        started = time.monotonic()
+        result["status"], headers, _body = staff.request("GET", EXPORT)
+        result["seconds"] = time.monotonic() - started
+        result["type"] = headers["Content-Type"]
+
+    worker = threading.Thread(target=export)
+    worker.start()
+    time.sleep(0.2)
+    answered = []
+    while worker.is_alive() and len(answered) < 20:
+        started = time.monotonic()
+        visitor = Visitor(server.url)
+        status, _location = visitor.check_in(server.door)
+        visitor.close()
+        answered.append((status, time.monotonic() - started))
+    worker.join()
+    staff.close()
+    assert result["status"] == 200 and "spreadsheetml" in result["type"]
+    assert answered and all(status == 302 for status, _s in answered)
+    # With one thread for everything, the first check-in waited for the whole export.
+    assert min(seconds for _status, seconds in answered) < result["seconds"] / 2
+
+
+def test_an_import_refused_in_the_worker_lists_its_problems(server):
+    staff = StaffMember(server.url)
+    assert staff.log_in("boss", PASSWORD) == 302
+    data = b"date,activity,women,men,other,unstated\n2025-03-03,,1000,0,0,0\n"
+    status, body = staff.upload("/staff/mallis/import", {}, "big.csv", data)
+    staff.close()
+    assert status == 400
+    assert "women is more than 500" in body or "women är mer än 500" in body
+
+
+def test_a_body_larger_than_the_apps_limit_is_refused_before_it_is_read(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"POST /staff/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/x-www-form-urlencoded\r\nContent-Length: 52428800\r\n\r\n")
+        conn.sendall(b"x" * 1024)
+        answer = conn.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_the_worker_process_ends_with_the_server(tmp_path):
+    env = checkin_env(tmp_path)
+    checkin(env, "init-db")
+    checkin(env, "seed-demo")
+    subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "boss", "--role",
+                    "admin"], env=env, input=PASSWORD + "\n", text=True, check=True,
+                   capture_output=True, timeout=60)
+    running = Server(tmp_path, threads=1)
+    running.env = {**env, "CHECKIN_BASE_URL": running.url}
+    running.start()
+    staff = StaffMember(running.url)
+    assert staff.log_in("boss", PASSWORD) == 302
+    assert staff.request("GET", EXPORT.replace("group=day", "group=month"))[0] == 200
+    staff.close()
+    helpers = children(running.process.pid)
+    assert helpers  # the worker (and its forkserver) are running
+    running.stop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
+        time.sleep(0.2)
+    assert not [pid for pid in helpers if _alive(pid)]
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True,
+                           text=True).stdout.strip()
+    return bool(state) and not state.startswith("Z")
+
+
+def test_staff_requests_wait_in_their_own_queue():
+    from checkin.web.thread_pools import VisitorAndStaffPools
+
+    class Channel:
+        def __init__(self, path):
+            self.requests = [type("Request", (), {"path": path})()]
+
+    pools = VisitorAndStaffPools(1, 2)
+    queued = {"visitors": [], "staff": []}
+    pools.visitors.add_task = queued["visitors"].append
+    pools.staff.add_task = queued["staff"].append
+    for path in ("/mallis/in/key", "/staff/mallis/export", "/healthz", "/staff/", "/mallis/"):
+        pools.add_task(Channel(path))
+    assert [c.requests[0].path for c in queued["staff"]] == ["/staff/mallis/export", "/staff/"]
+    assert len(queued["visitors"]) == 3
+    assert len(pools.staff.threads) == 2 and len(pools.visitors.threads) == 1
+    assert pools.shutdown(timeout=1)
+
+
+def test_refusals_come_back_whole_from_the_worker_process():
+    import pickle
+
+    from checkin.figures import imports
+
+    problems = [(2, "women is more than 500: check the number")]
+    assert pickle.loads(pickle.dumps(imports.TallyFileError(problems))).problems == problems
+    earlier = {"imported_at": "2026-11-23 10:00:00", "filename": "x.csv"}
+    assert pickle.loads(pickle.dumps(imports.AlreadyImported(earlier))).earlier == earlier
