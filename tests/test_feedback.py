@@ -146,7 +146,7 @@ def test_posting_is_limited_per_session_and_nothing_is_stored_beyond(app, client
 
 
 def test_new_sessions_share_a_budget_per_venue(app, db, mallis):
-    app.config["NEW_POSTERS_PER_MINUTE_VENUE"] = 3
+    app.config["POSTS_PER_MINUTE_VENUE"] = 3
     for _ in range(3):
         assert rate(app.test_client(), mallis, "5").status_code == 302
     assert rate(app.test_client(), mallis, "5").status_code == 429

@@ -1,7 +1,17 @@
 """A posting flood from fresh sessions cannot close feedback for the visitors already here."""
 
 from checkin.web.posting_budget import PostingBudget, may_post
-from tests.test_feedback import rate, rows
+from tests.helpers import csrf_token, text
+
+
+def rows(db):
+    return [dict(r) for r in db.execute("SELECT * FROM feedback")]
+
+
+def rate(client, venue, rating):
+    page = client.get(f"/{venue['slug']}/feedback")
+    return client.post(f"/{venue['slug']}/feedback",
+                       data={"csrf_token": csrf_token(text(page)), "rating": rating})
 
 
 class Clock:

@@ -31,7 +31,7 @@ def _budget():
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
         budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10),
-                               current_app.config.get("NEW_POSTERS_PER_MINUTE_VENUE", 120))
+                               current_app.config.get("POSTS_PER_MINUTE_VENUE", 120))
         current_app.extensions["posting_budget"] = budget
     return budget
 
