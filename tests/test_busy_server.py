@@ -82,7 +82,7 @@ def test_an_import_refused_in_the_worker_lists_its_problems(server):
     status, body = staff.upload("/staff/mallis/import", {}, "big.csv", data)
     staff.close()
     assert status == 400
-    assert "women is more than 500" in body or "women är mer än 500" in body
+    assert "är mer än 500" in body or "is more than 500" in body  # the column named in words
 
 
 def test_a_body_larger_than_the_apps_limit_is_refused_before_it_is_read(server):

@@ -30,7 +30,8 @@ CHANNEL_TIMEOUT = 10
 @click.option("--staff-threads", default=2, show_default=True, type=int,
               help="Threads for staff pages, apart from the visitors' threads, so that a "
                    "slow staff page never holds up a check-in.")
-@click.option("--connection-limit", default=200, show_default=True, type=int)
+@click.option("--connection-limit", default=200, show_default=True, type=click.IntRange(1),
+              help="Most connections open at once; more wait until one closes.")
 def serve_command(host, port, threads, staff_threads, connection_limit):
     """Run the production server (waitress)."""
     import waitress

@@ -8,7 +8,6 @@ import pytest
 
 from checkin.db import connect
 from checkin.week import calendar_feed, schedule, venues
-
 from tests.browser.pages import GALLERY, new_context
 
 
