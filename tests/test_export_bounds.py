@@ -6,8 +6,8 @@ from tests.helpers import log_in, make_user, text
 
 
 @pytest.fixture
-def viewer(app, db, client, mallis):
-    make_user(db, "vera", "viewer")
+def staff(app, db, client, mallis):
+    make_user(db, "vera", "staff")
     assert log_in(client, "vera").status_code == 302
     client.get("/lang/en")
     return client
@@ -26,8 +26,8 @@ def export(client, first, last, group, **extra):
     ("day", "2023-11-24", None),  # three years by day is fine
 ])
 def test_a_range_too_long_for_its_grouping_is_refused_with_a_plain_message(
-        viewer, group, first, message):
-    response = export(viewer, first, "2026-11-23", group, download="1")
+        staff, group, first, message):
+    response = export(staff, first, "2026-11-23", group, download="1")
     if message:
         assert response.status_code == 400
         assert message in text(response)
@@ -38,15 +38,15 @@ def test_a_range_too_long_for_its_grouping_is_refused_with_a_plain_message(
 
 @pytest.mark.parametrize("first, last", [("0001-01-01", "2026-01-01"),
                                          ("2026-01-01", "9999-12-31")])
-def test_days_before_2000_or_far_ahead_are_refused(viewer, first, last):
-    response = export(viewer, first, last, "year")
+def test_days_before_2000_or_far_ahead_are_refused(staff, first, last):
+    response = export(staff, first, last, "year")
     assert response.status_code == 400
     assert "Choose days from 2000-01-01 to 2999-12-31." in text(response)
 
 
-def test_the_swedish_message_says_the_same(viewer):
-    viewer.get("/lang/sv")
-    response = export(viewer, "2000-01-01", "2026-11-23", "day")
+def test_the_swedish_message_says_the_same(staff):
+    staff.get("/lang/sv")
+    response = export(staff, "2000-01-01", "2026-11-23", "day")
     assert response.status_code == 400
     assert "En rad per dag kan gälla högst 3 år." in text(response)
 
