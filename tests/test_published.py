@@ -68,7 +68,7 @@ def test_every_visit_rating_and_response_gets_a_random_record_key(db, mallis):
     venue, day = mallis["id"], TODAY
     recording.record_visit(db, venue_id=venue, day=day, hour=10, source="qr")
     recording.record_visit(db, venue_id=venue, day=day, hour=10, source="kiosk")
-    recording.add_tally(db, venue_id=venue, day=day, activity_id=None, gender="man", step=1)
+    recording.change_tally(db, venue_id=venue, day=day, activity_id=None, changes={"man": 1})
     imports.import_file(db, venue, b"date,activity,women,men,other,unstated\n"
                         b"2026-03-03,,2,1,0,0\n", "x.csv", today=day)
     smileys.record_rating(db, venue_id=venue, day=day, rating=4)

@@ -418,7 +418,13 @@ def _report_version(venue):
 def report_years(venue):
     """The years a report can be made for: from the first year with visits to this year."""
     this_year = venue_now(venue).year
-    first = min([*years_with_visits(get_db(), venue["id"]), this_year])
+    # A year with only ratings or a survey has a report too (its visits may be zero).
+    other = get_db().execute(
+        "SELECT min(y) FROM (SELECT min(substr(date, 1, 4)) AS y FROM feedback WHERE venue_id = ? "
+        "UNION ALL SELECT min(substr(opens, 1, 4)) FROM survey WHERE venue_id = ?)",
+        [venue["id"], venue["id"]]).fetchone()[0]
+    first = min([*years_with_visits(get_db(), venue["id"]), this_year,
+                 *([int(other)] if other else [])])
     return list(range(first, this_year + 1))
 
 
