@@ -77,7 +77,8 @@ def test_the_sessions_page_lists_every_session_and_logs_out_everywhere(app, db, 
     assert audit_lines(db, logins=True)[-1]["action"] == "logged out everywhere"
 
 
-NEW_ADMIN = {"username": "cleo", "password": "sju blå kannor i Solna", "role": "admin"}
+NEW_ADMIN = {"username": "cleo", "password": "sju blå kannor i Solna", "role": "admin",
+             "every_venue": "y"}
 
 
 @pytest.mark.parametrize("yours, status", [("", 400), ("wrong password here", 400),
@@ -95,9 +96,10 @@ def test_staff_and_viewers_are_made_without_it(admin, db):
 
 def test_promoting_to_admin_needs_it_too(admin, db):
     bert = make_user(db, "bert", "staff")
-    assert post_form(admin, f"/staff/users/{bert}", {"role": "admin"}).status_code == 400
+    promote = {"role": "admin", "every_venue": "y"}
+    assert post_form(admin, f"/staff/users/{bert}", promote).status_code == 400
     assert auth.get_user(db, bert)["role"] == "staff"
-    assert post_form(admin, f"/staff/users/{bert}", {"role": "admin", "yours": STAFF_PASSWORD}
+    assert post_form(admin, f"/staff/users/{bert}", {**promote, "yours": STAFF_PASSWORD}
                      ).status_code == 302
     assert auth.get_user(db, bert)["role"] == "admin"
 
