@@ -9,10 +9,14 @@ table and stops everything it started. /healthz (one tiny query) is the ceiling:
 shows its throughput as a share of /healthz measured at the same concurrency in this run.
 
 Check-in is the POST a phone sends: the session cookie, CSRF token, day and activity come from
-one GET of the door page, made once by the bench. "check-in, same phone" sends one remembered
-phone's key every time (the one-a-day path: the first counts a visit, the rest change it);
-"check-in, new phone" sends a new key every time (a new visit and a new hash per request). The
-database is counted after each line, so the table shows what the check-ins really stored.
+one GET of the door page, made once by the bench. Every door page carries a one-time token, so
+the bench mints a fresh one for each request beforehand (with the instance's secret key, as the
+server would), and signed phone codes with the database's secret. "check-in, same phone" sends
+one remembered phone's code every time (the one-a-day path: the first counts a visit, the rest
+change it); "check-in, new phone" sends a new code every time (a new visit and a new hash per
+request). The door's bounds (CHECKINS_PER_MINUTE/DAY) are lifted for the run: they exist to
+refuse exactly this. The database is counted after each line, so the table shows what the
+check-ins really stored.
 """
 
 import argparse
@@ -20,11 +24,9 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-import secrets
 import shutil
 import sqlite3
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
@@ -48,8 +50,12 @@ BUSY_KINDS = ("healthz", "check-in, new phone", "week")
 BUSY_WORK = ("export", "import")
 
 
-def prepare(server_url, door):
-    """What a phone holds after opening the door page: session cookie and the form to send."""
+def prepare(server_url, door, folder):
+    """What a phone holds after opening the door page: session cookie and the form to send;
+    and what the bench needs to mint more forms: the form key, the venue and the database."""
+    from checkin.db import connect
+    from checkin.visits import once, phones
+
     visitor = Visitor(server_url)
     status, _headers, page = visitor.request("GET", door)
     visitor.close()
@@ -61,28 +67,51 @@ def prepare(server_url, door):
         "day": re.search(r'name="day"[^>]*value="([^"]+)"', page)[1],
         "activity": running[1] if running else "none",
     }
-    return {"session": visitor.cookies["session"], "body": urlencode(form), "form": form,
-            "phone": secrets.token_urlsafe(24)}
+    db = connect(Path(folder) / "checkin.db")
+    venue_id = db.execute("SELECT id FROM venue WHERE slug = 'mallis'").fetchone()[0]
+    phone = phones.phone_code(db, phones.new_device_key())
+    db.conn.close()
+    return {"session": visitor.cookies["session"], "form": form, "phone": phone,
+            "venue_id": venue_id, "folder": folder,
+            "key": once.form_key((Path(folder) / "secret_key").read_text().strip())}
 
 
-def _nonce():
-    """14 letters that start every new phone's key in one run: no key is ever sent twice."""
-    return "".join(secrets.choice(string.ascii_letters) for _ in range(14))
+def mint(prepared, kind, count):
+    """`count` (form, phone code) pairs, each form with its own one-time token."""
+    import datetime as dt
+
+    from checkin.db import connect
+    from checkin.visits import once, phones
+
+    day = dt.date.fromisoformat(prepared["form"]["day"])
+    db = connect(Path(prepared["folder"]) / "checkin.db")
+    pairs = []
+    for _ in range(count):
+        form = {**prepared["form"],
+                "once": once.issue(prepared["key"], "check-in", prepared["venue_id"], day)}
+        code = (prepared["phone"] if "same" in kind
+                else phones.phone_code(db, phones.new_device_key()))
+        pairs.append((form, code))
+    db.conn.close()
+    return pairs
 
 
-def _target(server_url, door, kind, prepared):
+def _target(server_url, door, kind, prepared, forms_file, threads):
     """(URL, wrk script arguments) for one kind of request."""
     if kind == "healthz":
         return server_url + "/healthz", ["get"]
     if kind == "week":
         return server_url + "/mallis/", ["get"]
-    mode, extra = ("repeat", prepared["phone"]) if "same" in kind else ("new", _nonce())
-    return server_url + door, [mode, prepared["session"], prepared["body"], extra]
+    return server_url + door, ["post", prepared["session"], str(forms_file), str(threads)]
+
+
+def _wrk_threads(clients):
+    return 1 if clients == 1 else 2
 
 
 def run_wrk(url, args, clients, seconds):
     """One wrk run: `clients` keep-alive connections for `seconds`; the figures it reports."""
-    command = ["wrk", f"-t{1 if clients == 1 else 2}", f"-c{clients}", f"-d{seconds}s",
+    command = ["wrk", f"-t{_wrk_threads(clients)}", f"-c{clients}", f"-d{seconds}s",
                "--timeout", "5s", "--latency", "-s", str(WRK_SCRIPT), url, "--", *args]
     output = subprocess.run(command, capture_output=True, text=True, check=True,  # noqa: S603
                             timeout=seconds + 60).stdout
@@ -94,19 +123,17 @@ def run_wrk(url, args, clients, seconds):
             "p50": figures["p50_us"] / 1000, "p99": figures["p99_us"] / 1000}
 
 
-def _python_client(server_url, path, kind, prepared, count, client_no, results):
+def _python_client(server_url, path, kind, prepared, count, client_no, results, pairs):
     """One client thread of the fallback: `count` timed requests over one keep-alive connection."""
     visitor = Visitor(server_url)
-    nonce = _nonce()[:10]
     latencies, errors = [], 0
     for i in range(count):
         try:
             started = time.perf_counter()
             if kind.startswith("check-in"):
-                key = prepared["phone"] if "same" in kind else (
-                    f"{nonce}{client_no:04d}{i:018d}")
-                visitor.cookies = {"session": prepared["session"], "checkin_phone": key}
-                status, _h, _b = visitor.request("POST", path, prepared["form"])
+                form, code = pairs[i]
+                visitor.cookies = {"session": prepared["session"], "checkin_phone": code}
+                status, _h, _b = visitor.request("POST", path, form)
                 ok = status == 302
             else:
                 status, _h, _b = visitor.request("GET", path)
@@ -123,8 +150,10 @@ def _python_client(server_url, path, kind, prepared, count, client_no, results):
 
 def _python_process(server_url, path, kind, prepared, clients, per_client, first, queue):
     results = []
+    pairs = mint(prepared, kind, per_client * clients) if kind.startswith("check-in") else []
     threads = [threading.Thread(target=_python_client, args=(
-        server_url, path, kind, prepared, per_client, first + n, results))
+        server_url, path, kind, prepared, per_client, first + n, results,
+        pairs[n * per_client:(n + 1) * per_client]))
         for n in range(clients)]
     started = time.monotonic()
     for t in threads:
@@ -213,7 +242,13 @@ def busy_lines(server_url, door, prepared, client, seconds):
                 w.start()
             if busy:
                 time.sleep(1.0)  # both are under way before the clock starts
-            url, wrk_args = _target(server_url, door, kind, prepared)
+            forms_file = Path(prepared["folder"]) / "busy-forms.txt"
+            if client == "wrk" and kind.startswith("check-in"):
+                pairs = mint(prepared, kind, 1500 * seconds + 500)
+                forms_file.write_text("".join(
+                    f"{urlencode(form)}\t{code}\n" for form, code in pairs))
+            url, wrk_args = _target(server_url, door, kind, prepared, forms_file,
+                                    _wrk_threads(GOAL_CLIENTS))
             if client == "wrk":
                 row = run_wrk(url, wrk_args, GOAL_CLIENTS, seconds)
             else:
@@ -273,7 +308,9 @@ def main(argv=None):
     load_before = _load()
     rows, busy = [], []
     with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
-        env = checkin_env(folder)
+        # The door's bounds would refuse this load after a few requests: that is their job.
+        env = checkin_env(folder, CHECKIN_CHECKINS_PER_MINUTE="100000000",
+                          CHECKIN_CHECKINS_PER_DAY="100000000")
         checkin(env, "init-db")
         checkin(env, "seed-demo")
         subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", STAFF_NAME,  # noqa: S603
@@ -285,15 +322,23 @@ def main(argv=None):
         database = str(Path(folder) / "checkin.db")
         server.start()
         try:
-            prepared = prepare(server.url, door)
+            prepared = prepare(server.url, door, folder)
             day = prepared["form"]["day"]
+            forms_file = Path(folder) / "forms.txt"
             for clients in () if args.only_busy else (2, *LEVELS):
                 ceiling = None
+                line_seconds = 1 if clients == 2 else seconds
                 for kind in KINDS:
-                    url, wrk_args = _target(server.url, door, kind, prepared)
+                    if client == "wrk" and kind.startswith("check-in"):
+                        # More forms than the server can take in the line's time (~700/s).
+                        pairs = mint(prepared, kind, 1500 * line_seconds + 500)
+                        forms_file.write_text("".join(
+                            f"{urlencode(form)}\t{code}\n" for form, code in pairs))
+                    url, wrk_args = _target(server.url, door, kind, prepared, forms_file,
+                                            _wrk_threads(clients))
                     before = count_visits(database, day)
                     if client == "wrk":
-                        row = run_wrk(url, wrk_args, clients, 1 if clients == 2 else seconds)
+                        row = run_wrk(url, wrk_args, clients, line_seconds)
                     else:
                         total = PYTHON_REQUESTS.get(clients, 100) // (5 if args.quick else 1)
                         row = run_python(url, kind, prepared, clients, total)

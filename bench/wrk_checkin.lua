@@ -1,19 +1,16 @@
 -- wrk script for bench/checkin_bench.py: the requests a phone sends, and one summary line.
 --
 --   wrk ... -s bench/wrk_checkin.lua URL -- get
---   wrk ... -s bench/wrk_checkin.lua DOOR_URL -- repeat SESSION BODY PHONE_KEY
---   wrk ... -s bench/wrk_checkin.lua DOOR_URL -- new SESSION BODY RUN_NONCE
+--   wrk ... -s bench/wrk_checkin.lua DOOR_URL -- post SESSION FORMS_FILE THREADS
 --
--- get:    a plain GET of URL (/healthz, the week page).
--- repeat: the check-in POST of one remembered phone, again and again: the one-a-day path
---         (the first one counts a visit, every later one changes that same visit).
--- new:    the check-in POST of a new remembered phone every time: a new visit and a new
---         yearly hash per request. Keys are RUN_NONCE (14 characters) + thread + counter,
---         32 characters like a real device key, so no two requests share a phone.
--- SESSION is the session cookie and BODY the urlencoded form (CSRF token, day, activity)
--- that the bench got once with a GET of the door page.
+-- get:  a plain GET of URL (/healthz, the week page).
+-- post: check-in POSTs, each one the form of its own door page: FORMS_FILE holds one line per
+--       request, "urlencoded body<TAB>phone code", minted by the bench beforehand (every form
+--       carries a one-time token, so a form sent twice would count once and answer 409).
+--       Thread n of THREADS sends lines n, n + THREADS, n + 2 * THREADS, ...
+-- SESSION is the session cookie the bench got with one GET of the door page.
 
-local mode, session, body, extra
+local mode, session, lines, threads
 local counter = 0
 local made = 0
 thread_no = 0  -- a global: setup() sets it in each thread's own Lua state
@@ -24,23 +21,28 @@ function setup(thread)
 end
 
 function init(args)
-  mode, session, body, extra = args[1] or "get", args[2], args[3], args[4]
+  mode, session = args[1] or "get", args[2]
   if mode ~= "get" then
+    threads = tonumber(args[4])
+    lines = {}
+    for line in io.lines(args[3]) do
+      lines[#lines + 1] = line
+    end
     wrk.method = "POST"
-    wrk.body = body
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-    wrk.headers["Cookie"] = "session=" .. session .. "; checkin_phone=" .. extra
   end
 end
 
 function request()
-  if mode ~= "new" then
+  if mode == "get" then
     return wrk.request()
   end
+  local index = thread_no + counter * threads
   counter = counter + 1
-  local key = string.format("%s%02d%016d", extra, thread_no, counter)
-  wrk.headers["Cookie"] = "session=" .. session .. "; checkin_phone=" .. key
-  return wrk.format()
+  local line = lines[(index - 1) % #lines + 1]
+  local tab = string.find(line, "\t", 1, true)
+  wrk.headers["Cookie"] = "session=" .. session .. "; checkin_phone=" .. string.sub(line, tab + 1)
+  return wrk.format(nil, nil, nil, string.sub(line, 1, tab - 1))
 end
 
 function done(summary, latency, requests)

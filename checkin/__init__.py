@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from checkin import config, db, i18n
 from checkin.resources import folder
-from checkin.web import formatting, request_log, security
+from checkin.web import formatting, pages, request_log, security, static_files
 from checkin.web.locale import CheckinRequest, select_locale
 
 csrf = CSRFProtect()
@@ -41,6 +41,8 @@ def create_app(test_config=None):
     formatting.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
+    pages.init_app(app)
     Babel(app, locale_selector=select_locale, default_domain="messages")
     missing = i18n.missing_catalogs()
     if missing:

@@ -49,10 +49,19 @@ REGISTRY = (
     Setting("MIN_CELL", int, 3, OPERATOR, "default small-cell threshold in staff figures"),
     Setting("ORGANISATION", str, "Street Minds", OPERATOR,
             "who runs the service (accessibility statement)"),
-    Setting("SERVICE_NAME", str, "Check-in och veckans schema", OPERATOR, "the service's name"),
+    Setting("SERVICE_NAME", str, "Incheckning och veckans schema", OPERATOR, "the service's name"),
     Setting("RESPONSIBLE", str, "Street Minds och Stockholms stad", OPERATOR,
             "who is responsible for the data"),
     Setting("CONTACT_EMAIL", str, "", OPERATOR, "where people can write about the service"),
+    # A real rush is about 15 people in 5 minutes: the bounds are several times that. Each venue
+    # can have its own (`checkin door-limits`); these are the defaults.
+    Setting("CHECKINS_PER_MINUTE", int, 20, OPERATOR,
+            "QR check-ins a minute per door key, at most"),
+    Setting("CHECKINS_PER_DAY", int, 150, OPERATOR, "QR check-ins a day per door key, at most"),
+    Setting("KIOSK_CHECKINS_PER_MINUTE", int, 10, OPERATOR,
+            "check-ins a minute per kiosk tablet, at most"),
+    Setting("KIOSK_CHECKINS_PER_DAY", int, 150, OPERATOR,
+            "kiosk check-ins a day per venue, at most"),
     Setting("STAFF_IDLE_HOURS", int, 8, OPERATOR,
             "hours without a request before a staff session ends"),
     Setting("STAFF_SESSION_HOURS", int, 12, OPERATOR,
@@ -147,7 +156,8 @@ def _check(values):
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
     if values["DAILY_EVERY_HOURS"] <= 0:
         raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
-    for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE"):
+    for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "CHECKINS_PER_MINUTE",
+                 "CHECKINS_PER_DAY", "KIOSK_CHECKINS_PER_MINUTE", "KIOSK_CHECKINS_PER_DAY"):
         if values[name] < 1:
             raise ConfigError(f"{name} must be 1 or more")
     if values["MIN_CELL"] < 2:

@@ -18,7 +18,7 @@ from checkin.week.schedule import check_in_choices
 MALLIS = [
     ("Sygrupp", "Sewing group", "Sy, laga och lär av varandra.",
      "Sew, mend and learn from each other.", "sewing", "", 1, [(0, "10:00", "12:00")]),
-    ("Peer support", "Peer support", "Prata med någon som har varit där du är.",
+    ("Peer support", "Peer support", "Samtal med någon som har varit där du är.",
      "Talk to someone who has been where you are.", "talk", "", 1,
      [(0, "13:00", "15:00"), (3, "13:00", "15:00")]),
     ("Matlagningskurs", "Cooking class", "Vi lagar lunch tillsammans och äter.",

@@ -406,6 +406,48 @@ def m011_record_keys(db):
     )
 
 
+@migrations(name="m012_used_tokens_pending_steps_door_limits")
+def m012_used_tokens_pending_steps_door_limits(db):
+    # Replay, forged phone codes and floods (issue 12) and cookies that name no row (issue 13).
+    _run(
+        db,
+        """
+        -- One-time form tokens already spent: a replayed page changes nothing. The token is
+        -- signed (visits/once.py); only its random part is kept, until its day is over.
+        CREATE TABLE used_form (
+            nonce TEXT PRIMARY KEY,
+            day TEXT NOT NULL                          -- local date the token was made for
+        ) WITHOUT ROWID;
+        CREATE INDEX used_form_day ON used_form (day);
+        -- What a browser needs between two steps (answer a question after checking in, write a
+        -- text after a face). Its cookie holds a random reference; we keep only the hash.
+        CREATE TABLE pending_step (
+            ref_hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('visit', 'feedback')),
+            row_id INTEGER NOT NULL,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            until_hour INTEGER NOT NULL,               -- hours since 1970 (UTC): forgotten then
+            data TEXT NOT NULL DEFAULT '{}'
+        ) WITHOUT ROWID;
+        -- A secret for one purpose each: 'phone code' signs the codes phones keep.
+        CREATE TABLE server_secret (
+            purpose TEXT PRIMARY KEY,
+            secret TEXT NOT NULL
+        );
+        INSERT INTO server_secret (purpose, secret)
+            VALUES ('phone code', lower(hex(randomblob(32))));
+        -- Per venue, check-ins a door (QR) and each kiosk may make; NULL: the setting's default.
+        CREATE TABLE door_limit (
+            venue_id INTEGER PRIMARY KEY REFERENCES venue(id),
+            qr_per_minute INTEGER CHECK (qr_per_minute > 0),
+            qr_per_day INTEGER CHECK (qr_per_day > 0),
+            kiosk_per_minute INTEGER CHECK (kiosk_per_minute > 0),
+            kiosk_per_day INTEGER CHECK (kiosk_per_day > 0)
+        )
+        """,
+    )
+
+
 @migrations(name="m013_set_aside")
 def m013_set_aside(db):
     # Check-ins of an hour or a day that no real door produced (a flood), set aside by an

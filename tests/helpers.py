@@ -74,15 +74,51 @@ def door(venue):
     return f"/{venue['slug']}/in/{venue['door_key']}"
 
 
+def hidden_fields(html, action=None):
+    """The hidden fields (CSRF token, one-time token, day...) of the page's form that posts to
+    `action`, or of the first form on the page."""
+    forms = re.findall(r"<form\b([^>]*)>(.*?)</form>", html, re.S)
+    chosen = next((body for attrs, body in forms if action is None
+                   or f'action="{action}"' in attrs), None)
+    assert chosen is not None, f"no form for {action!r}"
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", chosen):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            fields[attributes["name"]] = attributes.get("value", "")
+    return fields
+
+
 def check_in(client, venue, activity=None, **extra):
-    """Open the door page and tap check-in, as a phone does."""
+    """Open the door page and tap check-in, as a phone does (the page's own form: CSRF token,
+    one-time token and day), with `activity` chosen if given."""
     page = client.get(door(venue))
     assert page.status_code == 200
-    data = {"csrf_token": csrf_token(text(page)), "day": TODAY}
+    data = hidden_fields(text(page))
     if activity is not None:
         data["activity"] = activity
     data.update(extra)
     return client.post(door(venue), data=data)
+
+
+def answer(client, venue, question, value=""):
+    """Answer the question on the screen after the tap (or 'back' to undo a change)."""
+    page = client.get(door(venue))  # any page has the session's CSRF token
+    return client.post(door(venue) + "/done", data={
+        "csrf_token": csrf_token(text(page)), "question": question, "answer": value})
+
+
+def phone_code(app, key=None, gender=None):
+    """A code the server signed, as a phone keeps it after the visitor said yes."""
+    from checkin.db import connect
+    from checkin.visits.phones import new_device_key
+    from checkin.visits.phones import phone_code as sign
+
+    conn = connect(app.config["DATABASE"])
+    try:
+        return sign(conn, key or new_device_key(), gender)
+    finally:
+        conn.conn.close()
 
 
 # --- staff ---------------------------------------------------------------------------------------

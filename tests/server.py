@@ -125,9 +125,11 @@ class Visitor:
         status, _headers, page = self.request("GET", door_path)
         if status != 200:
             return status, None
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-        day = re.search(r'name="day"[^>]*value="([^"]+)"', page)[1]
-        form = {"csrf_token": token, "day": day}
+        form = {}
+        for tag in re.findall(r"<input\b[^>]*>", page):  # CSRF token, one-time token, day
+            attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            if attributes.get("type") == "hidden" and "name" in attributes:
+                form[attributes["name"]] = attributes.get("value", "")
         if activity:
             form["activity"] = activity
         status, headers, _page = self.request("POST", door_path, form)

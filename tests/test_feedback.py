@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from checkin.feedback import smileys as feedback
-from tests.helpers import activity_id, check_in, csrf_token, door, text
+from tests.helpers import activity_id, answer, check_in, csrf_token, door, hidden_fields, text
 
 
 def rows(db):
@@ -15,7 +15,7 @@ def rows(db):
 
 def rate(client, venue, rating, **extra):
     page = client.get(f"/{venue['slug']}/feedback")
-    data = {"csrf_token": csrf_token(text(page)), "rating": rating, **extra}
+    data = {**hidden_fields(text(page)), "rating": rating, **extra}
     return client.post(f"/{venue['slug']}/feedback", data=data)
 
 
@@ -25,14 +25,19 @@ def write(client, venue, words):
                        data={"csrf_token": csrf_token(text(page)), "text": words})
 
 
-def test_the_thanks_page_after_checking_in_asks_how_today_was(client, db, mallis):
+def test_the_thanks_page_asks_how_it_was_once_the_activity_has_ended(client, db, mallis, app):
     check_in(client, mallis, str(activity_id(db, "Sygrupp")))
+    answer(client, mallis, "gender", "skip")
+    answer(client, mallis, "remember", "no")
     page = text(client.get(door(mallis) + "/done"))
-    assert "Hur var det i dag?" in page
+    assert "Hur var det" not in page  # Sygrupp has only just begun
+    assert "/mallis/ideas" in page and "/mallis/survey" in page
+    app.config["FROZEN_NOW"] = "2026-11-23T12:10"
+    page = text(client.get(door(mallis) + "/done"))
+    assert "Hur var det?" in page
     for word in ("Jättebra", "Bra", "Okej", "Inte så bra", "Dåligt"):
         assert f"<span>{word}</span></button>" in page
     assert f'name="activity" value="{activity_id(db, "Sygrupp")}"' in page
-    assert "/mallis/ideas" in page and "/mallis/survey" in page
 
 
 def test_the_week_links_to_feedback_survey_and_ideas(client, mallis):
@@ -41,12 +46,15 @@ def test_the_week_links_to_feedback_survey_and_ideas(client, mallis):
     assert "Idélåda" in page
 
 
-def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(client, db, mallis):
+def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(client, db, mallis,
+                                                                           app):
     check_in(client, mallis, str(activity_id(db, "Sygrupp")))
+    answer(client, mallis, "gender", "skip")
+    answer(client, mallis, "remember", "no")
+    app.config["FROZEN_NOW"] = "2026-11-23T12:10"
     page = text(client.get(door(mallis) + "/done"))
     response = client.post("/mallis/feedback", data={
-        "csrf_token": csrf_token(page), "rating": "5",
-        "activity": str(activity_id(db, "Sygrupp"))})
+        **hidden_fields(page, "/mallis/feedback"), "rating": "5"})
     assert response.status_code == 302 and response.location == "/mallis/feedback/text"
     stored = rows(db)
     assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/test_anonymity.py)
@@ -60,6 +68,22 @@ def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(clie
     assert not columns & {"hour", "person_hash", "visit_id"}
 
 
+def test_a_face_is_never_counted_for_an_activity_that_has_not_begun(client, db, mallis):
+    page = text(client.get("/mallis/feedback"))
+    assert "Sygrupp" in page and "Peer support" not in page  # 13–15: still to come
+    response = rate(client, mallis, "5", activity=str(activity_id(db, "Peer support")))
+    assert response.status_code == 400 and "Den aktiviteten har inte börjat än" in text(response)
+    assert rows(db) == []
+
+
+def test_a_replayed_face_is_stored_once(client, db, mallis):
+    page = text(client.get("/mallis/feedback"))
+    data = {**hidden_fields(page), "rating": "4"}
+    statuses = [client.post("/mallis/feedback", data=data).status_code for _ in range(10)]
+    assert statuses == [302] + [409] * 9 and len(rows(db)) == 1
+    assert "Det här svaret är redan sparat" in text(client.post("/mallis/feedback", data=data))
+
+
 def test_the_text_step_says_the_limit_before_typing_and_is_stored(client, db, mallis):
     rate(client, mallis, "4")
     page = text(client.get("/mallis/feedback/text"))
@@ -69,7 +93,8 @@ def test_the_text_step_says_the_limit_before_typing_and_is_stored(client, db, ma
     assert response.status_code == 302 and response.location == "/mallis/feedback/thanks"
     assert rows(db)[0]["text"] == "Bra fika, mer yoga!" and rows(db)[0]["activity_id"] is None
     assert "Tack för att du berättar!" in text(client.get(response.location))
-    # The text is attached once: the session's rating is done.
+    # The text is attached once: the step is done and forgotten.
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 0
     assert write(client, mallis, "again").status_code == 302
     assert rows(db)[0]["text"] == "Bra fika, mer yoga!"
 
@@ -84,6 +109,7 @@ def test_feedback_in_english(client, db, mallis):
     client.get("/lang/en")
     page = text(client.get("/mallis/feedback"))
     assert "How was today?" in page and "Not so good" in page and "The whole day" in page
+    assert "What do you want to say something about?" in page
 
 
 def test_a_text_over_the_limit_is_refused_and_nothing_is_stored(client, db, mallis):

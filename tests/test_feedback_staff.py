@@ -254,7 +254,7 @@ def test_a_bad_survey_gets_a_message_400_and_nothing_stored(staff, db, mallis, c
     response = post_form(staff, "/staff/mallis/surveys", {**NEW_SURVEY, **changes})
     assert response.status_code == 400
     page = text(response)
-    assert "Ingenting sparades" in page
+    assert "Inget sparades" in page
     if message != "301":
         assert message in page
     assert count(db, "survey") == 0 and count(db, "survey_question") == 0

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkin.visits.recording import GENDERS
-from tests.helpers import csrf_token, door, text, visits
+from tests.helpers import csrf_token, door, hidden_fields, text, visits
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -88,9 +88,10 @@ def test_broken_bytes_and_wrong_types_in_the_raw_body(client, db, mallis):
             assert_no_500_and_escaped(response, body)
             assert response.status_code == 400
     # A field sent twice: the first value counts, like a browser would send it once.
+    once = hidden_fields(text(client.get(door(mallis))))["once"].encode()
     twice = client.post(door(mallis), content_type="application/x-www-form-urlencoded",
-                        data=b"csrf_token=" + token + b"&day=2026-11-23&day=2026-11-22"
-                             b"&activity=none&activity=x")
+                        data=b"csrf_token=" + token + b"&once=" + once + b"&once=x"
+                             b"&day=2026-11-23&day=2026-11-22&activity=none&activity=x")
     assert twice.status_code == 302
     assert len(visits(db)) == 1
     assert_only_valid_visits(db, mallis)
@@ -105,20 +106,21 @@ def test_broken_bytes_and_wrong_types_in_the_raw_body(client, db, mallis):
 
 def test_hostile_answers_after_checking_in_change_nothing(client, db, mallis):
     page = client.get(door(mallis))
-    client.post(door(mallis), data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23"})
+    client.post(door(mallis), data=hidden_fields(text(page)))
     done = door(mallis) + "/done"
-    token = csrf_token(text(client.get(done)))
+    token = csrf_token(text(page))
     for value in HOSTILE:
         if value in ("", " "):
             continue
-        for field in ("gender", "remember"):
-            form = {"csrf_token": token, "gender": "woman", field: value}
-            if field == "remember":
-                form["gender"] = ""
-            response = client.post(done, data=form)
-            assert_no_500_and_escaped(response, (field, value))
+        for form in ({"question": "gender", "answer": value},
+                     {"question": value, "answer": "woman"},
+                     {"question": "remember", "answer": value},
+                     {"question": "back", "answer": value}):
+            response = client.post(done, data={"csrf_token": token, **form})
+            assert_no_500_and_escaped(response, (form, value))
     for raw in BROKEN_UTF8:
-        response = client.post(done, data=b"csrf_token=" + token.encode() + b"&gender=" + raw,
+        response = client.post(done, data=b"csrf_token=" + token.encode()
+                               + b"&question=gender&answer=" + raw,
                                content_type="application/x-www-form-urlencoded")
         assert_no_500_and_escaped(response, raw)
         assert response.status_code == 400

@@ -6,7 +6,7 @@ import pytest
 
 from checkin.feedback import ideas
 from checkin.visits.routes import PHONE_COOKIE
-from tests.helpers import csrf_token, run, text
+from tests.helpers import csrf_token, hidden_fields, phone_code, run, text
 
 PHONE = "k" * 32  # a key the phone could have made
 TODAY = dt.date(2026, 11, 23)
@@ -22,12 +22,16 @@ def votes(db):
 
 def suggest(client, words):
     page = text(client.get("/mallis/ideas"))
-    return client.post("/mallis/ideas", data={"csrf_token": csrf_token(page), "text": words})
+    return client.post("/mallis/ideas", data={**hidden_fields(page, "/mallis/ideas"),
+                                              "text": words})
 
 
 def vote(client, idea_id):
+    """Tap "Vote" on the idea, or (where the page offers no button) post what a page gives."""
     page = text(client.get("/mallis/ideas"))
-    return client.post(f"/mallis/ideas/{idea_id}/vote", data={"csrf_token": csrf_token(page)})
+    action = f"/mallis/ideas/{idea_id}/vote"
+    fields = hidden_fields(page, action) if action in page else {"csrf_token": csrf_token(page)}
+    return client.post(action, data=fields)
 
 
 @pytest.fixture
@@ -37,8 +41,8 @@ def bingo(db, mallis):
     return idea_id
 
 
-def remembered(client):
-    client.set_cookie(PHONE_COOKIE, PHONE)
+def remembered(client, app):
+    client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
 
 
 def test_a_suggestion_is_stored_unpublished_and_not_shown(client, db, mallis):
@@ -102,45 +106,73 @@ def test_a_rejected_idea_is_never_shown(client, db, mallis, bingo):
     assert vote(client, bingo).status_code == 404
 
 
-def test_a_remembered_phone_votes_once(client, db, mallis, bingo):
-    remembered(client)
+def test_a_remembered_phone_votes_once(app, client, db, mallis, bingo):
+    remembered(client, app)
     response = vote(client, bingo)
     assert response.status_code == 302 and votes(db) == 1
     page = text(client.get("/mallis/ideas"))
     assert "Tack för din röst!" in page and "Röster: 1" in page
     assert "Du har röstat på idén." in page
-    response = vote(client, bingo)
-    assert response.status_code == 302 and votes(db) == 1
-    assert "Du har redan röstat på idén" in text(client.get("/mallis/ideas"))
+    response = vote(client, bingo)  # no button any more: a post without its token
+    assert response.status_code == 409 and votes(db) == 1
     stored = db.execute("SELECT voter_hash FROM idea_vote").fetchone()[0]
     assert PHONE not in stored and len(stored) == 32
 
 
 def test_a_phone_that_is_not_remembered_cannot_vote_and_is_told_why(client, db, mallis, bingo):
     page = text(client.get("/mallis/ideas"))
-    assert "Bara en telefon som är ihågkommen kan rösta" in page and "Rösta på idén" not in page
+    assert "Bara en telefon med en sparad kod kan rösta" in page and "Rösta på idén" not in page
     response = vote(client, bingo)
     assert response.status_code == 400 and votes(db) == 0
     assert "Inget sparades" in text(response)
 
 
 @pytest.mark.parametrize("idea_id", ["9999", "0"])
-def test_voting_for_an_unknown_idea_is_not_found(client, db, mallis, idea_id):
-    remembered(client)
+def test_voting_for_an_unknown_idea_is_not_found(app, client, db, mallis, idea_id):
+    remembered(client, app)
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
 
 
-def test_voting_for_a_waiting_idea_is_not_found(client, db, mallis):
-    remembered(client)
+def test_voting_for_a_waiting_idea_is_not_found(app, client, db, mallis):
+    remembered(client, app)
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Väntar")
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
 
 
-def test_voting_for_another_venues_idea_is_not_found(client, db, mallis, victor):
-    remembered(client)
+def test_voting_for_another_venues_idea_is_not_found(app, client, db, mallis, victor):
+    remembered(client, app)
     idea_id = ideas.suggest(db, venue_id=victor["id"], day=TODAY, text="Gym")
     ideas.moderate(db, idea_id, publish=True)
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
+
+
+def test_made_up_phone_codes_never_vote(app, client, db, mallis, bingo):
+    """Issue 12: 20 made-up codes of the right shape (and one edited) make zero votes."""
+    import secrets
+
+    real = phone_code(app, PHONE)
+    made_up = [secrets.token_urlsafe(24) for _ in range(10)]
+    made_up += [f"{secrets.token_urlsafe(24)}.w.{secrets.token_urlsafe(16)}" for _ in range(9)]
+    made_up.append(real[:-1] + ("A" if real[-1] != "A" else "B"))  # a real code, edited
+    for code in made_up:
+        voter = app.test_client()
+        voter.set_cookie(PHONE_COOKIE, code)
+        assert "Rösta på idén" not in text(voter.get("/mallis/ideas"))
+        assert vote(voter, bingo).status_code == 400
+    assert votes(db) == 0
+
+
+def test_a_replayed_vote_or_idea_is_stored_once(app, client, db, mallis, bingo):
+    remembered(client, app)
+    page = text(client.get("/mallis/ideas"))
+    fields = hidden_fields(page, f"/mallis/ideas/{bingo}/vote")
+    statuses = [client.post(f"/mallis/ideas/{bingo}/vote", data=fields).status_code
+                for _ in range(5)]
+    assert statuses == [302, 409, 409, 409, 409] and votes(db) == 1
+    fields = {**hidden_fields(page, "/mallis/ideas"), "text": "Mer bingo"}
+    statuses = [client.post("/mallis/ideas", data=fields).status_code for _ in range(5)]
+    assert statuses == [302, 409, 409, 409, 409]
+    assert sorted(i["text"] for i in all_ideas(db)) == ["Bingo på fredagar", "Mer bingo"]
 
 
 def test_the_vote_hash_cannot_be_joined_to_visits(db, mallis, bingo):

@@ -6,6 +6,7 @@ from tests.helpers import (
     activity_id,
     audit_lines,
     csrf_token,
+    hidden_fields,
     log_in,
     make_user,
     post_form,
@@ -37,13 +38,12 @@ def test_one_tap_checks_in_with_the_running_activity_and_a_gender(kiosk, db, mal
     assert page.status_code == 200 and "Checka in här" in text(page)
     sygrupp = activity_id(db, "Sygrupp")
     assert f'value="{sygrupp}" checked' in text(page)
-    response = kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)),
-                                           "day": "2026-11-23", "activity": str(sygrupp),
+    response = kiosk.post("/kiosk/", data={**hidden_fields(text(page)), "activity": str(sygrupp),
                                            "gender": "woman"})
     assert response.status_code == 302
     thanks = kiosk.get(response.location)
     assert "Tack! Du är incheckad." in text(thanks)
-    assert 'http-equiv="refresh" content="5;url=/kiosk/"' in text(thanks)
+    assert 'http-equiv="refresh" content="20;url=/kiosk/"' in text(thanks)
     [visit] = visits(db)
     assert (visit["source"], visit["gender"], visit["hour"], visit["activity_id"],
             visit["person_hash"]) == ("kiosk", "woman", 10, sygrupp, None)
@@ -52,8 +52,8 @@ def test_one_tap_checks_in_with_the_running_activity_and_a_gender(kiosk, db, mal
 def test_skip_checks_in_without_a_gender_and_every_tap_counts(kiosk, db):
     for _ in range(2):
         page = kiosk.get("/kiosk/")
-        kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)), "day": "2026-11-23",
-                                    "activity": "none", "gender": "skip"})
+        kiosk.post("/kiosk/", data={**hidden_fields(text(page)), "activity": "none",
+                                    "gender": "skip"})
     assert [(v["gender"], v["activity_id"]) for v in visits(db)] == [(None, None)] * 2
 
 
@@ -65,7 +65,8 @@ def test_skip_checks_in_without_a_gender_and_every_tap_counts(kiosk, db):
 ])
 def test_bad_kiosk_input_is_refused_and_nothing_stored(kiosk, db, data):
     page = kiosk.get("/kiosk/")
-    response = kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)), **data})
+    response = kiosk.post("/kiosk/", data={"csrf_token": csrf_token(text(page)),
+                                           "once": hidden_fields(text(page))["once"], **data})
     assert response.status_code == 400 and 'class="error" role="alert"' in text(response)
     assert visits(db) == []
 

@@ -232,7 +232,9 @@ def test_new_operator_and_visitor_through_nginx_leave_no_trace_in_nginx_logs(sta
     assert response.headers.get_all("Strict-Transport-Security") == ["max-age=31536000"]
     day = re.search(r'name="day"[^>]*value="([^"]+)"', page)[1]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-    response, _page = phone.request("POST", door_path, {"csrf_token": token, "day": day})
+    once = re.search(r'name="once" value="([^"]+)"', page)[1]
+    response, _page = phone.request("POST", door_path,
+                                    {"csrf_token": token, "once": once, "day": day})
     assert response.status == 302
     assert response.headers["Location"] == door_path + "/done"
     assert phone.set_cookie_lines

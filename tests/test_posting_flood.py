@@ -1,7 +1,7 @@
 """A posting flood from fresh sessions cannot close feedback for the visitors already here."""
 
 from checkin.web.posting_budget import PostingBudget, may_post
-from tests.helpers import csrf_token, text
+from tests.helpers import hidden_fields, text
 
 
 def rows(db):
@@ -9,9 +9,10 @@ def rows(db):
 
 
 def rate(client, venue, rating):
+    """A face from the feedback page's own form (CSRF and one-time token), as a phone sends it."""
     page = client.get(f"/{venue['slug']}/feedback")
     return client.post(f"/{venue['slug']}/feedback",
-                       data={"csrf_token": csrf_token(text(page)), "rating": rating})
+                       data={**hidden_fields(text(page)), "rating": rating})
 
 
 class Clock:

@@ -30,7 +30,7 @@ def test_julenkat_over_the_yearly_survey_is_refused_naming_it(db, staff, client,
                 "closes": "2026-12-24"}
     response = post_form(staff, "/staff/mallis/surveys", julenkat)
     assert response.status_code == 409
-    assert ("Ingenting sparades. Enkäten ”Årets brukarenkät” är öppen 2026-11-01 till "
+    assert ("Inget sparades. Enkäten ”Årets brukarenkät” är öppen 2026-11-01 till "
             "2026-12-31") in text(response)
     assert count(db) == 1 and db.execute("SELECT count(*) FROM survey_question"
                                          ).fetchone()[0] == 1

@@ -7,7 +7,7 @@ import pytest
 
 from checkin.feedback import surveys
 from checkin.visits.routes import PHONE_COOKIE
-from tests.helpers import csrf_token, run, text
+from tests.helpers import csrf_token, hidden_fields, phone_code, run, text
 
 PHONE = "p" * 32
 TODAY = dt.date(2026, 11, 23)
@@ -41,8 +41,13 @@ def answers(db):
 
 
 def send(client, survey, **fields):
-    page = text(client.get("/mallis/ideas"))  # the session's token; this page always has a form
-    data = {"csrf_token": csrf_token(page), "survey": str(survey["id"]), **fields}
+    """Fill in the survey page's form; where the page has none, post what a page gives."""
+    page = text(client.get("/mallis/survey"))
+    if 'name="once"' in page:
+        data = hidden_fields(page)
+    else:  # the session's token; the idea box always has a form
+        data = {"csrf_token": csrf_token(text(client.get("/mallis/ideas")))}
+    data.update({"survey": str(survey["id"]), **fields})
     return client.post("/mallis/survey", data=data)
 
 
@@ -72,13 +77,26 @@ def test_an_answer_without_a_remembered_phone_keeps_no_hash_and_may_come_again(
     assert "Tack för dina svar!" in text(client.get("/mallis/feedback/thanks"))
 
 
+def test_a_replayed_answer_is_stored_once(client, db, survey):
+    page = text(client.get("/mallis/survey"))
+    data = {**hidden_fields(page), q(survey, 0): "yes"}
+    statuses = [client.post("/mallis/survey", data=data).status_code for _ in range(5)]
+    assert statuses == [302, 409, 409, 409, 409] and len(responses(db)) == 1
+
+
+def test_the_count_of_questions_is_said_in_words(client, db, survey):
+    assert "Två korta frågor." in text(client.get("/mallis/survey"))
+    client.get("/lang/en")
+    assert "Two short questions." in text(client.get("/mallis/survey"))
+
+
 def test_a_skipped_question_is_left_out(client, db, survey):
     send(client, survey, **{q(survey, 0): "no"})
     assert [a[2] for a in answers(db)] == ["no"]
 
 
-def test_a_remembered_phone_answers_once(client, db, survey):
-    client.set_cookie(PHONE_COOKIE, PHONE)
+def test_a_remembered_phone_answers_once(app, client, db, survey):
+    client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
     assert send(client, survey, **{q(survey, 0): "partly"}).status_code == 302
     stored = responses(db)[0]
     assert stored["from_remembered_phone"] == 1 and PHONE not in stored["respondent_hash"]

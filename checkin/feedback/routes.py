@@ -19,7 +19,8 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
-from checkin.web.pages import remembered_phone, venue_now, venue_or_404
+from checkin.visits import steps
+from checkin.web.pages import remembered_phone, spend_once, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 
@@ -48,7 +49,22 @@ def _too_busy(venue):
 
 
 def _today_choices(venue):
-    return schedule.check_in_choices(get_db(), venue["id"], venue_now(venue).date())
+    """Today's activities that have begun: a face is never counted for one still to come."""
+    now = venue_now(venue)
+    return [item for item in schedule.check_in_choices(get_db(), venue["id"], now.date())
+            if schedule.has_begun(item, now)]
+
+
+def _already_saved(venue, page):
+    """The page a replayed post gets: nothing more is stored, and it says so."""
+    return render_template(
+        "error.html", venue=venue, title=_("This answer is already saved"),
+        message=_("Nothing more was saved. Thank you!"), back=page,
+    ), 409
+
+
+SAID = "said"  # the session's key for the reference to the face a text may be added to
+TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
 
 # --- feedback: a smiley, then an optional text -------------------------------------------------
@@ -63,6 +79,8 @@ def _rating_page(venue, form, status=200, error=None):
 @blueprint.route("/<slug>/feedback", methods=["GET", "POST"])
 def feedback_page(slug):
     venue = venue_or_404(slug)
+    db = get_db()
+    now = venue_now(venue)
     form = RatingForm()
     choices = {str(c["activity"]["id"]): c["activity"]["id"] for c in _today_choices(venue)}
     if request.method == "GET":
@@ -72,27 +90,42 @@ def feedback_page(slug):
     if not form.validate():
         return _rating_page(venue, form, 400, _("Please tap one of the faces. Nothing was saved."))
     activity = form.activity.data or "none"
-    if activity != "none" and activity not in choices:
-        form.activity.data = "none"
-        return _rating_page(venue, form, 400, _("We do not know that activity today. "
-                                                "Nothing was saved."))
+    activity_id = None
+    if activity != "none":
+        item = schedule.todays_activity(db, venue["id"], now, activity)
+        if item is None:
+            form.activity.data = "none"
+            return _rating_page(venue, form, 400, _("We do not know that activity today. "
+                                                    "Nothing was saved."))
+        if not schedule.has_begun(item, now):
+            form.activity.data = "none"
+            return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
+                                                    "was saved. Tell us afterwards!"))
+        activity_id = item["activity"]["id"]
+    if spend_once("rating", venue):
+        return _already_saved(venue, url_for("week.week", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
-    today = venue_now(venue).date()
     feedback_id = feedback.record_rating(
-        get_db(), venue_id=venue["id"], day=today, rating=int(form.rating.data),
-        activity_id=choices.get(activity),
+        db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
+        activity_id=activity_id,
     )
-    session["feedback"] = {"id": feedback_id, "venue": venue["id"], "date": today.isoformat()}
+    now_hour = steps.hour_number(now)
+    session[SAID] = steps.start(db, kind="feedback", row_id=feedback_id, venue_id=venue["id"],
+                                now_hour=now_hour, until_hour=now_hour + TEXT_HOURS,
+                                replaces=session.get(SAID))
     return redirect(url_for("feedback.feedback_text", slug=slug))
 
 
 def _my_rating(venue):
-    mine = session.get("feedback") or {}
-    today = venue_now(venue).date().isoformat()
-    if mine.get("venue") == venue["id"] and mine.get("date") == today and not mine.get("text"):
-        return mine["id"]
-    return None
+    """The id of the face this browser may still add a text to, else None."""
+    found = steps.find(get_db(), session.get(SAID), kind="feedback", venue_id=venue["id"],
+                       now_hour=steps.hour_number(venue_now(venue)))
+    return found["row_id"] if found else None
+
+
+def _rating_done():
+    steps.finish(get_db(), session.pop(SAID, None))
 
 
 @blueprint.route("/<slug>/feedback/text", methods=["GET", "POST"])
@@ -121,13 +154,14 @@ def feedback_text(slug):
         if not _may_post(venue):
             return _too_busy(venue)
         feedback.add_text(get_db(), feedback_id, text)
-    session["feedback"] = {**session["feedback"], "text": True}
+    _rating_done()
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
 
 @blueprint.get("/<slug>/feedback/thanks")
 def feedback_thanks(slug):
     venue = venue_or_404(slug)
+    _rating_done()  # skipping the text ends the step too
     return render_template("feedback/feedback_thanks.html", venue=venue)
 
 
@@ -152,7 +186,7 @@ def survey_page(slug):
     venue = venue_or_404(slug)
     db = get_db()
     today = venue_now(venue).date()
-    phone = remembered_phone()
+    phone = remembered_phone(venue)
     form = SurveyForm()
     if request.method == "GET":
         survey = surveys.open_survey(db, venue["id"], today)
@@ -169,6 +203,17 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
     answers = _posted_answers()
+    refused = spend_once("survey", venue)
+    if refused == "used":
+        return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
+    if refused:  # no token of today's page: say what is true now
+        if phone and surveys.has_answered(db, survey, phone.key):
+            return _survey_page(venue, survey, form, 409, answered=True)
+        if not surveys.is_open(survey, today):
+            return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
+                                                          "saved. Thank you anyway!"))
+        return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
+                                                        "Nothing was saved. Please tap again."))
     if not _may_post(venue):
         return _too_busy(venue)
     try:
@@ -192,7 +237,7 @@ def survey_page(slug):
 # --- the idea box ---------------------------------------------------------------------------------
 
 def _ideas_page(venue, form, status=200, error=None):
-    phone = remembered_phone()
+    phone = remembered_phone(venue)
     return render_template(
         "feedback/ideas.html", venue=venue, form=form, limit=IDEA_TEXT_MAX, error=error,
         ideas=ideas.published(get_db(), venue["id"], phone[0] if phone else None),
@@ -217,6 +262,8 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
+    if spend_once("idea", venue):
+        return _already_saved(venue, url_for("feedback.ideas_page", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
     ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
@@ -236,11 +283,13 @@ def vote(slug, idea_id):
     if not form.validate():
         return _ideas_page(venue, IdeaForm(formdata=None), 400,
                            _("Something was missing. Nothing was saved. Please try again."))
-    phone = remembered_phone()
+    phone = remembered_phone(venue)
     if phone is None:
         return _ideas_page(venue, IdeaForm(formdata=None), 400,
-                           _("Only a remembered phone can vote, so that every vote counts "
-                             "once. Nothing was saved."))
+                           _("Only a phone with a saved code can vote, so that every vote "
+                             "counts once. Nothing was saved."))
+    if spend_once("vote", venue):
+        return _already_saved(venue, url_for("feedback.ideas_page", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
     if ideas.vote(db, idea_id, phone[0]):

@@ -1,5 +1,5 @@
 """The visits' commands: door-url (the poster's address), daily and close-year (the yearly close
-by hand)."""
+by hand), door-limits (how many check-ins a venue's door and kiosks may make)."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.command_options import base_url_is_default
+from checkin.command_options import base_url_is_default, venue_of, venue_option
 from checkin.db import connect
 
 
@@ -81,4 +81,32 @@ def close_year_command(year, force):
     click.echo(todo[:1].upper() + todo[1:] + ".")
 
 
-COMMANDS = (door_url_command, daily_command, close_year_command)
+@click.command("door-limits")
+@with_appcontext
+@venue_option()
+@click.option("--qr-per-minute", type=click.IntRange(min=0), default=None,
+              help="QR check-ins a minute at this venue's door (0: the setting's default).")
+@click.option("--qr-per-day", type=click.IntRange(min=0), default=None,
+              help="QR check-ins a day at this venue's door (0: the setting's default).")
+@click.option("--kiosk-per-minute", type=click.IntRange(min=0), default=None,
+              help="Check-ins a minute per kiosk tablet (0: the setting's default).")
+@click.option("--kiosk-per-day", type=click.IntRange(min=0), default=None,
+              help="Kiosk check-ins a day at this venue (0: the setting's default).")
+def door_limits_command(slug, **given):
+    """Show, or set, how many check-ins a venue's door and kiosks may make.
+
+    A real rush is about 15 people in 5 minutes; more than the limit is refused with a kind
+    message and nothing is stored. Without options it shows the limits in force.
+    """
+    from checkin.visits import volume
+
+    db = _db()
+    venue = venue_of(db, slug)
+    changes = {name: value or None for name, value in given.items() if value is not None}
+    if changes:
+        volume.set_venue_limits(db, venue["id"], **changes)
+    for name, value in volume.venue_limits(db, venue["id"], current_app.config).items():
+        click.echo(f"{name.replace('_', '-'):<17} {value}")
+
+
+COMMANDS = (door_url_command, daily_command, close_year_command, door_limits_command)

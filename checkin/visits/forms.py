@@ -6,12 +6,12 @@ checking it again in each form cost a second token decode on the busiest request
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import AnyOf, DataRequired, Optional
-
-from checkin.visits.recording import GENDERS
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, DataRequired
 
 NO_ACTIVITY = "none"
+# The optional questions after the tap, one per screen, in this order.
+QUESTIONS = ("gender", "remember")
 
 
 class CheckInForm(FlaskForm):
@@ -20,14 +20,15 @@ class CheckInForm(FlaskForm):
 
     day = HiddenField(validators=[DataRequired()])
     # Choices are today's activities, so they are checked in the route against the schedule.
-    activity = StringField(_l("What are you here for?"), default=NO_ACTIVITY)
+    activity = StringField(_l("What are you doing today?"), default=NO_ACTIVITY)
 
 
 class AnswerForm(FlaskForm):
+    """One answer to the question on screen (or 'back' to undo a changed activity)."""
+
     class Meta:
         csrf = False  # CSRFProtect has already checked this POST
 
-    gender = StringField(
-        validators=[Optional(), AnyOf(GENDERS, message=_l("Please choose one of the buttons."))]
-    )
-    remember = BooleanField(_l("Remember this phone next time"))
+    question = HiddenField(validators=[DataRequired(), AnyOf((*QUESTIONS, "back"))])
+    # Checked in the route against the question's own answers.
+    answer = StringField(default="")

@@ -4,15 +4,19 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 
 from checkin.db import get_db
+from checkin.feedback import smileys
+from checkin.feedback.forms import RATING_VALUES
+from checkin.visits import arrivals
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.kiosk_forms import SKIP, KioskCheckInForm
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.recording import record_visit
-from checkin.visits.routes import blueprint
-from checkin.web.pages import venue_now
+from checkin.visits.routes import blueprint, door_limits, door_meter, too_many_message
+from checkin.web.pages import spend_once, venue_now
 from checkin.week import schedule
 
 RESET_SECONDS = 5
+# With the faces on it, the thanks screen waits longer before it is ready for the next person.
+RATE_SECONDS = 20
 
 
 def _kiosk():
@@ -24,25 +28,30 @@ def _kiosk():
     return kiosk, dict(venue)
 
 
-
-
 def _page(venue, form, status=200, error=None):
+    db = get_db()
     now = venue_now(venue)
-    choices = schedule.check_in_choices(get_db(), venue["id"], now.date())
+    offered = schedule.still_on(schedule.check_in_choices(db, venue["id"], now.date()), now)
     form.day.data = now.date().isoformat()
-    if request.method == "GET":
-        running = schedule.running_now(choices, now)
+    if request.method == "GET" or form.activity.data is None:
+        running = schedule.running_now(offered, now)
         form.activity.data = str(running["activity"]["id"]) if running else "none"
-    return render_template("visits/kiosk/home.html", venue=venue, form=form, choices=choices,
-                           today=now.date(), error=error), status
+    open_today = arrivals.open_on(db, venue, now.date())
+    return render_template(
+        "visits/kiosk/home.html", venue=venue, form=form, choices=offered, today=now.date(),
+        running={item["activity"]["id"] for item in offered if schedule.is_on(item, now)},
+        error=error, open_today=open_today,
+        next_open=None if open_today else arrivals.next_open_day(db, venue, now.date()),
+    ), status
 
 
 @blueprint.route("/kiosk/", methods=["GET", "POST"])
 def kiosk_home():
-    _kiosk_row, venue = _kiosk()
+    kiosk, venue = _kiosk()
     form = KioskCheckInForm()
     if request.method == "GET":
         return _page(venue, form)
+    db = get_db()
     now = venue_now(venue)
     if not form.validate():
         return _page(venue, form, 400, _("Something was missing. Please tap again."))
@@ -51,19 +60,60 @@ def kiosk_home():
                                          "saved. Please tap again."))
     activity_id = None
     if form.activity.data != "none":
-        allowed = {str(c["activity"]["id"]): c["activity"]["id"]
-                   for c in schedule.check_in_choices(get_db(), venue["id"], now.date())}
-        if form.activity.data not in allowed:
+        item = schedule.todays_activity(db, venue["id"], now, form.activity.data)
+        if item is None or not schedule.may_check_in_to(item, now):
             return _page(venue, form, 400, _("We do not know that activity today. Nothing was "
                                              "saved. Choose one from the list."))
-        activity_id = allowed[form.activity.data]
+        activity_id = item["activity"]["id"]
+    refused = spend_once("kiosk", venue)
+    if refused:
+        return _page(venue, form, 409, _("This screen was already used. Nothing more was "
+                                         "saved. Please tap again."))
     gender = None if form.gender.data in ("", None, SKIP) else form.gender.data
-    record_visit(get_db(), venue_id=venue["id"], day=now.date(), hour=now.hour,
-                 source="kiosk", activity_id=activity_id, gender=gender)
-    return redirect(url_for("visits.kiosk_thanks"))
+    try:
+        arrivals.kiosk_check_in(db, venue=venue, kiosk_id=kiosk["id"], day=now.date(),
+                                hour=now.hour, activity_id=activity_id, gender=gender,
+                                meter=door_meter(), limits=door_limits(venue))
+    except arrivals.Closed:
+        return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
+    except arrivals.TooMany as too_many:
+        return _page(venue, form, 429, too_many_message(too_many.which))
+    return redirect(url_for("visits.kiosk_thanks", activity=activity_id or "none"))
+
+
+def _rated_activity(venue, value):
+    """The activity a face on the kiosk is about: one that has begun today, else the day."""
+    now = venue_now(venue)
+    item = schedule.todays_activity(get_db(), venue["id"], now, value or "")
+    return item if item and schedule.has_begun(item, now) else None
 
 
 @blueprint.get("/kiosk/thanks")
 def kiosk_thanks():
     _kiosk_row, venue = _kiosk()
-    return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RESET_SECONDS)
+    item = _rated_activity(venue, request.args.get("activity"))
+    if item and not schedule.has_ended(item, venue_now(venue)):
+        item = None  # just arrived: the faces are about the day so far
+    return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RATE_SECONDS,
+                           item=item)
+
+
+@blueprint.post("/kiosk/feedback")
+def kiosk_feedback():
+    """One face from the kiosk's thanks screen: counted for the day (or an activity that has
+    begun), never linked to the check-in; then the screen is ready for the next person."""
+    kiosk, venue = _kiosk()
+    rating = request.form.get("rating", "")
+    if rating not in RATING_VALUES:
+        return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RATE_SECONDS,
+                               item=None, error=_("Please tap one of the faces. Nothing was "
+                                                  "saved.")), 400
+    item = _rated_activity(venue, request.form.get("activity"))
+    saved = (spend_once("kiosk-rating", venue) is None and door_meter().take(
+        ("kiosk-rating", kiosk["id"]), door_limits(venue)["kiosk_per_minute"]))
+    if saved:
+        smileys.record_rating(get_db(), venue_id=venue["id"], day=venue_now(venue).date(),
+                              rating=int(rating),
+                              activity_id=item["activity"]["id"] if item else None)
+    return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
+                           saved=saved), 200 if saved else 409

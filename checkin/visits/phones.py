@@ -3,15 +3,33 @@
 The phone keeps a random key (only after the visitor agrees). The server stores only
 HMAC(secret of the year, venue + key): the secret changes every calendar year, so a
 phone can be counted as one person within a year and never followed across years.
+
+The phone keeps its key as a code the server signed: `key.g.mac`, where g is the gender
+answer it carries (w, m, o, u, or - for none) and mac an HMAC over both with a secret kept
+for this purpose only. A made-up code, or an edited answer, fails the MAC: such a phone is
+an ordinary visitor, never a person, and never votes.
 """
 
+import base64
 import hashlib
 import hmac
 import secrets
+from typing import NamedTuple
 
 from checkin.db import writing
 
 DEVICE_KEY_BYTES = 24
+CODE_PURPOSE = "phone code"  # server_secret's purpose: the MAC on phone codes
+GENDER_FLAGS = {"woman": "w", "man": "m", "other": "o", "unstated": "u", None: "-"}
+FLAG_GENDERS = {flag: gender for gender, flag in GENDER_FLAGS.items()}
+MAC_CHARS = 22
+
+
+class Phone(NamedTuple):
+    """A phone the server remembered: its key and the gender answer it carries (or None)."""
+
+    key: str
+    gender: str | None
 
 
 def new_device_key():
@@ -23,6 +41,68 @@ def is_device_key(value):
     if not isinstance(value, str) or len(value) != 32:
         return False
     return all(c.isalnum() or c in "-_" for c in value)
+
+
+def server_secret(db, purpose):
+    """The secret kept for one purpose (m012 makes 'phone code'); made if it is missing."""
+    row = db.execute("SELECT secret FROM server_secret WHERE purpose = ?", [purpose]).fetchone()
+    if row:
+        return bytes.fromhex(row[0])
+    with writing(db):
+        db.execute("INSERT OR IGNORE INTO server_secret (purpose, secret) VALUES (?, ?)",
+                   [purpose, secrets.token_hex(32)])
+    return server_secret(db, purpose)
+
+
+def _code_mac(db, key, flag):
+    digest = hmac.new(server_secret(db, CODE_PURPOSE), f"{key}.{flag}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:MAC_CHARS]
+
+
+def phone_code(db, key, gender=None):
+    """The signed code a phone keeps: its key and the gender answer it carries."""
+    if not is_device_key(key):
+        raise ValueError("not a device key")
+    flag = GENDER_FLAGS[gender]
+    return f"{key}.{flag}.{_code_mac(db, key, flag)}"
+
+
+def read_phone_code(db, value):
+    """The Phone a signed code stands for, or None for anything we did not sign."""
+    if not isinstance(value, str) or len(value) != 32 + 3 + MAC_CHARS or value.count(".") != 2:
+        return None
+    key, flag, mac = value.split(".")
+    if not is_device_key(key) or flag not in FLAG_GENDERS:
+        return None
+    if not hmac.compare_digest(mac, _code_mac(db, key, flag)):
+        return None
+    return Phone(key, FLAG_GENDERS[flag])
+
+
+def vouched_old_key(db, venue_id, key, today):
+    """A bare key from before codes were signed: a Phone if this venue counted it this year or
+    last (its hash is among the visits), with the phone's latest gender answer; else None.
+
+    A made-up key has no visits, so it is never vouched for; nothing new is written.
+    """
+    if not is_device_key(key):
+        return None
+    for year in (today.year, today.year - 1):
+        row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
+        if row is None:
+            continue
+        hashed = _hash_with(bytes.fromhex(row[0]), venue_id, key)
+        seen = db.execute(
+            "SELECT 1 FROM visit WHERE venue_id = ? AND person_hash = ? LIMIT 1",
+            [venue_id, hashed]).fetchone()
+        if seen:
+            answer = db.execute(
+                "SELECT gender FROM visit WHERE venue_id = ? AND person_hash = ? "
+                "AND gender IS NOT NULL ORDER BY date DESC, hour DESC LIMIT 1",
+                [venue_id, hashed]).fetchone()
+            return Phone(key, answer[0] if answer else None)
+    return None
 
 
 class YearClosed(ValueError):
@@ -67,11 +147,14 @@ def forget_year(db, year, today):
                [year, today.isoformat()])
 
 
-def person_hash(db, venue_id, device_key, year):
-    """The stored stand-in for a remembered phone: valid for one venue and one year."""
-    secret = bytes.fromhex(year_secret(db, year))
+def _hash_with(secret, venue_id, device_key):
     message = f"{venue_id}:{device_key}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def person_hash(db, venue_id, device_key, year):
+    """The stored stand-in for a remembered phone: valid for one venue and one year."""
+    return _hash_with(bytes.fromhex(year_secret(db, year)), venue_id, device_key)
 
 
 def visit_hour(moment):

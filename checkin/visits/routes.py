@@ -1,5 +1,9 @@
-"""Check-in at the door: parse the request, record the visit, thank the visitor. Nothing about
-the person is kept."""
+"""Check-in at the door: parse the request, call one operation (visits/arrivals.py), render.
+
+Nothing about the person is kept. Between the tap and the questions after it the browser keeps
+only a random reference to its step (visits/steps.py), which names no row and is forgotten when
+the venue's day is over.
+"""
 
 import datetime as dt
 import hmac
@@ -20,27 +24,25 @@ from flask_babel import gettext as _
 
 from checkin.db import get_db
 from checkin.feedback import retention
-from checkin.visits.forms import NO_ACTIVITY, AnswerForm, CheckInForm
-from checkin.visits.phones import new_device_key, person_hash
-from checkin.visits.recording import (
-    answer_gender,
-    change_visit,
-    get_visit,
-    link_phone,
-    record_visit,
-)
+from checkin.visits import arrivals, steps, volume
+from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
+from checkin.visits.recording import answer_gender, change_visit, get_visit
+from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
-    keep_cookie,
+    keep_phone_code,
     remembered_phone,
     safe_next,
+    spend_once,
     venue_now,
     venue_or_404,
 )
 from checkin.week import schedule
 
 blueprint = Blueprint("visits", __name__)
+
+STEP = "step"  # the session's key for the reference to today's check-in
 
 
 def _door(slug, key):
@@ -51,12 +53,61 @@ def _door(slug, key):
     return venue
 
 
+def door_meter():
+    """This process's count of the last minute's check-ins per door and kiosk."""
+    meter = current_app.extensions.get("door_meter")
+    if meter is None:
+        meter = current_app.extensions["door_meter"] = volume.MinuteMeter()
+    return meter
+
+
+def door_limits(venue):
+    return volume.venue_limits(get_db(), venue["id"], current_app.config)
+
+
+def too_many_message(which):
+    if which == "minute":
+        return _("Many people are checking in right now. Nothing was saved. "
+                 "Please wait a minute and tap again.")
+    return _("More check-ins came today than this door ever has, so it takes no more today. "
+             "Nothing was saved. Ask the staff: they can count you.")
+
+
+def _end_of_day_hour(now):
+    """The hour number of the venue's next midnight: a check-in's step is forgotten then."""
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0),
+                                   tzinfo=now.tzinfo)
+    return steps.hour_number(midnight)
+
+
+def _visit_step(venue, now):
+    """(reference, today's visit, step data) for this browser at this venue, else None."""
+    db = get_db()
+    ref = session.get(STEP)
+    found = steps.find(db, ref, kind="visit", venue_id=venue["id"],
+                       now_hour=steps.hour_number(now))
+    visit = get_visit(db, found["row_id"]) if found else None
+    if not visit or visit["venue_id"] != venue["id"] or visit["date"] != now.date().isoformat():
+        return None
+    return ref, visit, found["data"]
+
+
+# --- the door page -------------------------------------------------------------------------------
 
 def _check_in_page(venue, form, now, status=200, error=None):
-    choices = schedule.check_in_choices(get_db(), venue["id"], now.date())
+    db = get_db()
+    today = now.date()
+    offered = schedule.still_on(schedule.check_in_choices(db, venue["id"], today), now)
+    if form.activity.data is None or request.method == "GET":
+        running = schedule.running_now(offered, now)
+        form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
+    form.day.data = today.isoformat()
+    open_today = arrivals.open_on(db, venue, today)
     return render_template(
-        "visits/check_in.html", venue=venue, form=form, choices=choices,
-        today=now.date(), phone=remembered_phone(), error=error,
+        "visits/check_in.html", venue=venue, form=form, choices=offered, today=today,
+        running={item["activity"]["id"] for item in offered if schedule.is_on(item, now)},
+        phone=remembered_phone(venue), error=error, open_today=open_today,
+        next_open=None if open_today else arrivals.next_open_day(db, venue, today),
     ), status
 
 
@@ -68,15 +119,10 @@ def check_in(slug, key):
     today = now.date()
     form = CheckInForm()
     if request.method == "GET":
-        choices = schedule.check_in_choices(db, venue["id"], today)
-        running = schedule.running_now(choices, now)
-        form.day.data = today.isoformat()
-        form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
         return _check_in_page(venue, form, now)
 
-    def refuse(message):
-        form.day.data = today.isoformat()
-        return _check_in_page(venue, form, now, 400, message)
+    def refuse(message, status=400):
+        return _check_in_page(venue, form, now, status, message)
 
     if not form.validate():
         return refuse(_("Something was missing. Please tap the button again."))
@@ -92,98 +138,180 @@ def check_in(slug, key):
                         "Tap the button to check in today."))
     activity_id = None
     if form.activity.data != NO_ACTIVITY:
-        choices = schedule.check_in_choices(db, venue["id"], today)
-        allowed = {str(c["activity"]["id"]): c["activity"]["id"] for c in choices}
-        if form.activity.data not in allowed:
+        item = schedule.todays_activity(db, venue["id"], now, form.activity.data)
+        if item is None:
             return refuse(_("We do not know that activity today. Nothing was saved. "
                             "Choose one from the list."))
-        activity_id = allowed[form.activity.data]
+        if not schedule.may_check_in_to(item, now):
+            return refuse(_("That activity is over for today. Nothing was saved. "
+                            "Choose one from the list."))
+        activity_id = item["activity"]["id"]
+    mine = _visit_step(venue, now)
+    refused = spend_once("check-in", venue)
+    if refused == "used" and mine:
+        return redirect(url_for("visits.done", slug=slug, key=key))  # a second tap in a row
+    if refused:
+        return refuse(_("This page was already used. Nothing more was saved. "
+                        "Tap the button if you want to check in."), 409)
+    phone = remembered_phone(venue)
+    try:
+        arrival = arrivals.check_in(
+            db, venue=venue, day=today, hour=now.hour, activity_id=activity_id, phone=phone,
+            browser_visit_id=mine[1]["id"] if mine else None,
+            meter=door_meter(), limits=door_limits(venue))
+    except arrivals.Closed:
+        return refuse(_("We are closed today. Nothing was saved."), 403)
+    except arrivals.TooMany as too_many:
+        return refuse(too_many_message(too_many.which), 429)
 
-    phone = remembered_phone()
-    earlier = session.get("visit") or {}
-    same_day_here = earlier.get("venue") == venue["id"] and earlier.get("date") == today.isoformat()
-    if phone:
-        visit_id, repeat = record_visit(
-            db, venue_id=venue["id"], day=today, hour=now.hour, source="qr",
-            activity_id=activity_id, gender=phone[1],
-            person_hash=person_hash(db, venue["id"], phone[0], today.year),
-        )
-    elif same_day_here and get_visit(db, earlier.get("id")):
-        # The same browser again today: change the visit it made, never count twice.
-        visit_id, repeat = earlier["id"], True
-        change_visit(db, visit_id, activity_id=activity_id)
+    if mine and mine[1]["id"] == arrival.visit_id:
+        ref, data = mine[0], mine[2]
     else:
-        visit_id, repeat = record_visit(
-            db, venue_id=venue["id"], day=today, hour=now.hour, source="qr",
-            activity_id=activity_id,
-        )
-    session["visit"] = {
-        "id": visit_id, "venue": venue["id"], "date": today.isoformat(), "repeat": repeat,
-        "answered": bool(phone and phone[1]) or (repeat and earlier.get("answered", False)),
-    }
+        ref, data = None, {}
+    # The questions come once a day: a second check-in asks nothing again.
+    data["ask"] = [] if phone or arrival.repeat else list(QUESTIONS)
+    data["repeat"] = arrival.repeat
+    data.pop("before", None)
+    if arrival.repeat and arrival.before != activity_id:
+        data["before"] = arrival.before or NO_ACTIVITY
+    if ref:
+        steps.update(db, ref, data)
+    else:
+        session[STEP] = steps.start(
+            db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
+            now_hour=steps.hour_number(now), until_hour=_end_of_day_hour(now), data=data,
+            replaces=session.get(STEP))
     return redirect(url_for("visits.done", slug=slug, key=key))
+
+
+# --- after the tap: thanks, then one question per screen ----------------------------------------
+
+def _activity(activity_id):
+    if not activity_id or activity_id == NO_ACTIVITY:
+        return None
+    return get_db().execute("SELECT * FROM activity WHERE id = ?", [activity_id]).fetchone()
+
+
+def _feedback_offer(venue, visit, data, now):
+    """(activity or None, True) when 'How was it?' fits: the visit's activity has ended, or a
+    second check-in today after an activity that has begun; else None."""
+    db = get_db()
+    current = schedule.todays_activity(db, venue["id"], now, visit["activity_id"] or "")
+    if current and schedule.has_ended(current, now):
+        return current["activity"]
+    if data.get("repeat"):
+        earlier = schedule.todays_activity(db, venue["id"], now, data.get("before") or "")
+        if earlier and schedule.has_begun(earlier, now):
+            return earlier["activity"]
+        if earlier is None and data.get("before") in (None, NO_ACTIVITY):
+            return "day"
+    return None
+
+
+def _done_page(venue, visit, data, now, status=200, error=None):
+    db = get_db()
+    phone = remembered_phone(venue)
+    ask = [q for q in data.get("ask", []) if not (q == "remember" and phone)]
+    item = schedule.todays_activity(db, venue["id"], now, visit["activity_id"] or "")
+    return render_template(
+        "visits/done.html", venue=venue, visit=visit, question=ask[0] if ask else None,
+        item=item, activity=_activity(visit["activity_id"]), form=AnswerForm(),
+        repeat=data.get("repeat"), before=_activity(data.get("before")),
+        before_none=data.get("before") == NO_ACTIVITY,
+        rest=[i for i in schedule.rest_of_day(db, venue["id"], now)
+              if not item or i is not item and i["activity"]["id"] != item["activity"]["id"]],
+        feedback=None if ask else _feedback_offer(venue, visit, data, now),
+        phone=phone, error=error, now=now,
+    ), status
 
 
 @blueprint.route("/<slug>/in/<key>/done", methods=["GET", "POST"])
 def done(slug, key):
     venue = _door(slug, key)
     db = get_db()
-    today = venue_now(venue).date()
-    mine = session.get("visit") or {}
-    visit = get_visit(db, mine.get("id")) if mine.get("date") == today.isoformat() else None
-    if not visit or visit["venue_id"] != venue["id"]:
+    now = venue_now(venue)
+    mine = _visit_step(venue, now)
+    if mine is None:
         return redirect(url_for("visits.check_in", slug=slug, key=key))
-    phone = remembered_phone()
+    ref, visit, data = mine
+    if request.method == "GET":
+        return _done_page(venue, visit, data, now)
     form = AnswerForm()
-    if request.method == "POST":
-        if not form.validate():
-            return _done_page(venue, visit, mine, form, phone, 400,
+    back = redirect(url_for("visits.done", slug=slug, key=key), 303)
+    if not form.validate():
+        return _done_page(venue, visit, data, now, 400,
+                          _("Please choose one of the buttons. Nothing was changed."))
+    question, answer = form.question.data, form.answer.data
+    ask = data.get("ask", [])
+    if question == "back":
+        if "before" in data:
+            before = data.pop("before")
+            change_visit(db, visit["id"],
+                         activity_id=None if before == NO_ACTIVITY else int(before))
+            steps.update(db, ref, data)
+            flash(_("Now it says %(activity)s again.",
+                    activity=_localized_name(_activity(before))))
+        return back
+    if not ask or ask[0] != question:
+        return back  # answered already (a second tap, or the browser's back button): no change
+    if question == "gender":
+        if answer not in ("skip", "woman", "man", "other", "unstated"):
+            return _done_page(venue, visit, data, now, 400,
                               _("Please choose one of the buttons. Nothing was changed."))
-        gender = form.gender.data or None
-        if gender:
-            answer_gender(db, visit["id"], gender)
-        response = redirect(url_for("visits.done", slug=slug, key=key))
-        if form.remember.data and not phone:
-            device_key = new_device_key()
-            link_phone(db, visit["id"], person_hash(db, venue["id"], device_key, today.year))
-            keep_cookie(response, PHONE_COOKIE, device_key)
-            phone = (device_key, None)
-            flash(_("This phone will be remembered. Next time one tap is enough."))
-        if phone and gender:
-            keep_cookie(response, GENDER_COOKIE, gender)
-        session["visit"] = {**mine, "answered": True}
-        return response
-    return _done_page(venue, visit, mine, form, phone)
+        if answer != "skip":
+            answer_gender(db, visit["id"], answer)
+    elif question == "remember":
+        if answer not in ("yes", "no"):
+            return _done_page(venue, visit, data, now, 400,
+                              _("Please choose one of the buttons. Nothing was changed."))
+        if answer == "yes" and remembered_phone(venue) is None:
+            code = arrivals.remember_phone(db, visit["id"], venue["id"], now.date())
+            keep_phone_code(back, code)
+            flash(_("Done. Next time one tap is enough."))
+    data["ask"] = ask[1:]
+    steps.update(db, ref, data)
+    return back
 
 
-def _done_page(venue, visit, mine, form, phone, status=200, error=None):
-    activity = None
-    if visit["activity_id"]:
-        activity = get_db().execute(
-            "SELECT * FROM activity WHERE id = ?", [visit["activity_id"]]
-        ).fetchone()
-    return render_template(
-        "visits/done.html", venue=venue, visit=visit, activity=activity, form=form,
-        repeat=mine.get("repeat"), answered=mine.get("answered"), phone=phone, error=error,
-        key=venue["door_key"],
-    ), status
+def _localized_name(activity):
+    return localized(activity, "name") if activity else _("Nothing special")
 
 
-@blueprint.post("/forget")
-def forget():
-    """One tap makes the phone forget itself: both cookies go."""
-    response = redirect(safe_next(url_for("week.home")))
+# --- forgetting the phone, and what we store ---------------------------------------------------
+
+def _forget_response(default):
+    response = redirect(safe_next(default))
     response.delete_cookie(PHONE_COOKIE)
     response.delete_cookie(GENDER_COOKIE)
-    flash(_("This phone has forgotten its key. Next time you check in, nothing is remembered."))
+    flash(_("The code is deleted. The phone remembers nothing."))
     return response
 
 
-@blueprint.get("/privacy")
-def privacy():
+@blueprint.route("/forget", methods=["GET", "POST"])
+def forget():
+    """Asks once: a phone that forgets its code counts as a new person next time."""
+    if request.method == "POST":
+        return _forget_response(url_for("week.home"))
+    return render_template("visits/forget.html", venue=None, back=safe_next(url_for("week.home")),
+                           remembered=remembered_phone() is not None)
+
+
+@blueprint.route("/<slug>/forget", methods=["GET", "POST"])
+def forget_here(slug):
+    venue = venue_or_404(slug)
+    week = url_for("week.week", slug=slug)
+    if request.method == "POST":
+        return _forget_response(week)
+    return render_template("visits/forget.html", venue=venue, back=safe_next(week),
+                           remembered=remembered_phone(venue) is not None)
+
+
+def _privacy(venue):
     config = current_app.config
+    back = safe_next(url_for("week.week", slug=venue["slug"]) if venue else url_for("week.home"))
     return render_template(
-        "visits/privacy.html", remembered=remembered_phone() is not None,
+        "visits/privacy.html", venue=venue, back=back,
+        remembered=remembered_phone(venue) is not None,
         retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
         close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],
@@ -191,6 +319,14 @@ def privacy():
     )
 
 
+@blueprint.get("/privacy")
+def privacy():
+    return _privacy(None)
+
+
+@blueprint.get("/<slug>/privacy")
+def privacy_here(slug):
+    return _privacy(venue_or_404(slug))
 
 
 from checkin.visits import kiosk_routes, staff_routes  # noqa: E402,F401  (their pages join this blueprint)

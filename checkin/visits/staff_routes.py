@@ -56,6 +56,7 @@ def _poster_words():
         with force_locale(lang):
             words[lang] = {
                 "scan": _("Scan to check in"),
+                "camera": _("Open the camera and point it at the code."),
                 "no_phone": _("No phone? Ask the staff, or use the tablet."),
                 "anonymous": _("We do not store who you are."),
                 "type": _("Or type this address:"),

@@ -143,19 +143,21 @@ def translate_update():
     _pybabel("update", "-i", str(pot), "-d", str(CHECKOUT / "translations"), "--no-fuzzy-matching",
              "--ignore-obsolete")
     # English is the source language: an English entry left empty says what its msgid says.
+    # Both catalogs are written back 100 wide, as committed, so an update changes only entries.
     from babel.messages.pofile import read_po, write_po
 
-    po = CHECKOUT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
-    with open(po, "rb") as f:
-        catalog = read_po(f, locale="en")
-    for message in catalog:
-        if isinstance(message.id, tuple):  # a plural: singular and plural as written
-            if not all(message.string):
+    for locale in ("sv", "en"):
+        po = CHECKOUT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        with open(po, "rb") as f:
+            catalog = read_po(f, locale=locale)
+        for message in catalog if locale == "en" else ():
+            if isinstance(message.id, tuple):  # a plural: singular and plural as written
+                if not all(message.string):
+                    message.string = message.id
+            elif message.id and not message.string:
                 message.string = message.id
-        elif message.id and not message.string:
-            message.string = message.id
-    with open(po, "wb") as f:
-        write_po(f, catalog, no_location=True, sort_output=True, width=100)
+        with open(po, "wb") as f:
+            write_po(f, catalog, no_location=True, sort_output=True, width=100)
     click.echo("Now fill in the Swedish msgstr entries in translations/sv/LC_MESSAGES/messages.po")
 
 

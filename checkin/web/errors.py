@@ -1,17 +1,37 @@
 """Friendly error pages: say what happened and what to do, never blame."""
 
-from flask import render_template
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+
+from checkin.db import get_db
+from checkin.week import venues
+
+
+def _venue_of_request():
+    """The venue the visitor's URL names, for a page that keeps its header; else None."""
+    slug = (request.view_args or {}).get("slug")
+    return venues.by_slug(get_db(), slug) if slug else None
 
 
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        venue = _venue_of_request()
+        if request.path.startswith("/staff"):
+            venue = None
+        elif current_app.session_interface.get_cookie_name(current_app) not in request.cookies:
+            # No session cookie came back at all: this browser keeps no cookies (the
+            # browser inside some QR apps). Tapping again cannot help; say what can.
+            return render_template("web/no_cookies.html", venue=venue), 400
+        # A GET of the same address gives a fresh page, where there is one.
+        rule = request.url_rule
+        back = request.path if rule is not None and "GET" in rule.methods else None
         return render_template(
-            "error.html",
-            title=_("The page was too old"),
-            message=_("Nothing was saved. Go back, reload the page and tap the button again."),
+            "error.html", venue=venue, back=back,
+            title=_("This page has expired"),
+            message=_("Nothing was saved. Load the page again and tap the button again."),
+            back_label=_("Load the page again"),
         ), 400
 
     @app.errorhandler(400)

@@ -19,19 +19,33 @@ def localized(row, field):
     return row[f"{field}_sv"]
 
 
-def _clock(hhmm):
+def _english_clock(hhmm):
+    """('2:30', 'pm') for '14:30'."""
     hour, minute = (int(p) for p in hhmm.split(":"))
-    if _english():
-        suffix = "am" if hour < 12 else "pm"
-        shown = hour % 12 or 12
-        return f"{shown}:{minute:02d} {suffix}" if minute else f"{shown} {suffix}"
+    shown = hour % 12 or 12
+    return (f"{shown}:{minute:02d}" if minute else f"{shown}"), ("am" if hour < 12 else "pm")
+
+
+def _swedish_clock(hhmm):
+    hour, minute = (int(p) for p in hhmm.split(":"))
     return f"{hour}.{minute:02d}" if minute else f"{hour}"
 
 
+def _clock(hhmm):
+    """'20.04' in Swedish, '8:04 pm' in English."""
+    if _english():
+        return " ".join(_english_clock(hhmm))
+    return _swedish_clock(hhmm)
+
+
 def time_range(start, end):
-    """'kl. 13–15' in Swedish, '1 pm–3 pm' in English: as people say it."""
-    span = f"{_clock(start)}–{_clock(end)}"
-    return span if _english() else f"kl. {span}"
+    """'kl. 13–15' in Swedish; '2:30–4 pm' or '10 am–12 pm' in English: as people say it."""
+    if _english():
+        (first, first_half), (last, last_half) = _english_clock(start), _english_clock(end)
+        if first_half == last_half:
+            return f"{first}–{last} {last_half}"
+        return f"{first} {first_half}–{last} {last_half}"
+    return f"kl. {_swedish_clock(start)}–{_swedish_clock(end)}"
 
 
 def day_name(day, today=None):

@@ -1,18 +1,21 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
-cookie."""
+cookie, the remembered phone, and the one-time token each counting form carries."""
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, after_this_request, current_app, g, render_template, request
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
-from checkin.visits.phones import is_device_key
-from checkin.visits.recording import GENDERS
+from checkin.visits import once
+from checkin.visits.phones import phone_code, read_phone_code, vouched_old_key
 from checkin.week import venues
 
 PHONE_COOKIE = "checkin_phone"
+# Before codes were signed the answer sat unsigned in a cookie of its own: now only deleted.
 GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+ONCE_FIELD = "once"
 
 
 class RowIdConverter(IntegerConverter):
@@ -53,13 +56,29 @@ def keep_cookie(response, name, value, max_age=REMEMBER_SECONDS):
     )
 
 
-def remembered_phone():
-    """(key, gender answer) kept by this phone after the visitor agreed, else None."""
-    key = request.cookies.get(PHONE_COOKIE)
-    if not is_device_key(key):
-        return None
-    gender = request.cookies.get(GENDER_COOKIE)
-    return key, gender if gender in GENDERS else None
+def keep_phone_code(response, code):
+    keep_cookie(response, PHONE_COOKIE, code)
+    response.delete_cookie(GENDER_COOKIE)
+
+
+def remembered_phone(venue=None):
+    """The Phone (key, gender answer) this browser keeps after the visitor agreed, else None.
+
+    Only a code the server signed counts. A bare key from before codes were signed counts if
+    `venue` counted it this year or last; the phone then gets it back as a signed code.
+    """
+    value = request.cookies.get(PHONE_COOKIE)
+    phone = read_phone_code(get_db(), value)
+    if phone is None and venue is not None and value and "." not in value:
+        phone = vouched_old_key(get_db(), venue["id"], value, venue_now(venue).date())
+        if phone is not None:
+            code = phone_code(get_db(), phone.key, phone.gender)
+
+            @after_this_request
+            def _sign(response):
+                keep_phone_code(response, code)
+                return response
+    return phone
 
 
 def confirm_page(*, title, lines, action, button, back, quote=None):
@@ -67,3 +86,28 @@ def confirm_page(*, title, lines, action, button, back, quote=None):
     a button that posts to `action`, and a link `back`."""
     return render_template("staff/confirm.html", title=title, lines=lines, action=action,
                            button=button, back=back, quote=quote, venue=g.get("venue"))
+
+
+def _form_key():
+    return once.form_key(current_app.config["SECRET_KEY"])
+
+
+def once_field(purpose, venue):
+    """The hidden field with a fresh one-time token for a form that counts something."""
+    token = once.issue(_form_key(), purpose, venue["id"], venue_now(venue).date())
+    return Markup('<input type="hidden" name="{}" value="{}">').format(ONCE_FIELD, token)
+
+
+def spend_once(purpose, venue):
+    """Spend the posted form's one-time token: None if it was good, else why not
+    ('bad', 'old' or 'used'); nothing is written when it is refused."""
+    try:
+        once.spend(get_db(), _form_key(), request.form.get(ONCE_FIELD), purpose, venue["id"],
+                   venue_now(venue).date())
+    except once.Refused as refused:
+        return refused.reason
+    return None
+
+
+def init_app(app):
+    app.jinja_env.globals.update(once_field=once_field)

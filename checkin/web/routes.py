@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date
+from flask_babel import gettext as _
 
 from checkin.db import get_db
 from checkin.i18n import LOCALES
@@ -42,8 +43,15 @@ def accessibility():
         "web/accessibility.html", service=config["SERVICE_NAME"],
         organisation=config["ORGANISATION"], contact_email=config["CONTACT_EMAIL"],
         assessed=format_date(ACCESSIBILITY_ASSESSED, format="long"),
-        venue_names=", ".join(names) or config["ORGANISATION"],
+        venue_names=_either(names) or config["ORGANISATION"],
     )
+
+
+def _either(names):
+    """'Mallis', 'Mallis eller Victor', 'A, B eller C'."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1])
 
 
 @blueprint.get("/healthz")

@@ -211,3 +211,54 @@ def running_or_last(choices, moment):
     now = moment.strftime("%H:%M")
     begun = [item for item in choices if item["start"] <= now]
     return begun[-1] if begun else None
+
+
+# A door page opened just before an activity ended may still be tapped a little after.
+LATE_TAP = dt.timedelta(minutes=30)
+
+
+def _clock(moment):
+    return moment.strftime("%H:%M")
+
+
+def is_on(item, moment):
+    """The occurrence runs right now."""
+    return item["start"] <= _clock(moment) < item["end"]
+
+
+def has_begun(item, moment):
+    return item["start"] <= _clock(moment)
+
+
+def has_ended(item, moment):
+    return item["end"] <= _clock(moment)
+
+
+def still_on(choices, moment):
+    """Today's choices that have not ended: what the door offers."""
+    return [item for item in choices if not has_ended(item, moment)]
+
+
+def todays_activity(db, venue_id, moment, value):
+    """Is this activity on the venue's programme today? Its occurrence, else None.
+
+    `value` is what a form sent (a string) or an id. The one answer for the door, the kiosk
+    and feedback: counted, held today, not cancelled.
+    """
+    value = str(value)
+    for item in check_in_choices(db, venue_id, moment.date()):
+        if str(item["activity"]["id"]) == value:
+            return item
+    return None
+
+
+def may_check_in_to(item, moment):
+    """A check-in for an occurrence that ended more than LATE_TAP ago is not one."""
+    return not has_ended(item, moment - LATE_TAP)
+
+
+def rest_of_day(db, venue_id, moment):
+    """Everything on the programme today that has not ended, counted or not, not cancelled."""
+    day = moment.date()
+    return [item for item in occurrences(db, venue_id, day, day)
+            if not item["cancelled"] and not has_ended(item, moment)]

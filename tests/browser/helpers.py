@@ -43,3 +43,17 @@ def log_in(page, live_server, username, password):
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     assert f"Hej, {username}" in page.locator("main").inner_text()
+
+
+def text_size_context(browser, tmp_path_factory, percent, **options):
+    """A Chromium whose text size setting is `percent` of the usual 16 px, as a visitor with
+    poor eyesight sets it (the browser's own preference, so rem, em and media queries follow)."""
+    import json
+
+    folder = tmp_path_factory.mktemp(f"text{percent}")
+    (folder / "Default").mkdir()
+    (folder / "Default" / "Preferences").write_text(json.dumps(
+        {"webkit": {"webprefs": {"default_font_size": 16 * percent // 100,
+                                 "default_fixed_font_size": 13 * percent // 100}}}))
+    return browser.browser_type.launch_persistent_context(
+        str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)

@@ -33,17 +33,65 @@ def _checked_in(page, live_server):
     page.wait_for_url("**/done")
 
 
+def _new_visitor(page):
+    """Forget every cookie but the language: the next steps are a first visit again."""
+    lang = [c for c in page.context.cookies() if c["name"] == "lang"]
+    page.context.clear_cookies()
+    page.context.add_cookies(lang)
+
+
+def _remember_question(page, live_server):
+    _new_visitor(page)
+    _checked_in(page, live_server)
+    page.locator("button.answer-button").first.click()
+    page.wait_for_load_state("load")
+
+
+def _thanks(page, live_server):
+    _remember_question(page, live_server)
+    page.locator("form.question button.skip").click()
+    page.wait_for_load_state("load")
+
+
+def _again(page, live_server):
+    _thanks(page, live_server)
+    page.goto(door(live_server))
+    page.locator("input[name=activity]").last.check()
+    page.locator("button.big").click()
+    page.wait_for_url("**/done")
+
+
+def _no_cookies(page, live_server):
+    page.goto(door(live_server))
+    _new_visitor(page)
+    page.locator("button.big").click()
+    page.wait_for_load_state("load")
+
+
 PAGES = [
     ("home", "/"),
     ("week", "/mallis/"),
     ("check-in", _check_in),
     ("done", _checked_in),
+    ("remember", _remember_question),
+    ("thanks", _thanks),
+    ("again", _again),
+    ("no-cookies", _no_cookies),
+    ("forget", "/mallis/forget?next=/mallis/"),
     ("old-key", "/mallis/in/oldkey22"),
     ("privacy", "/privacy"),
+    ("privacy-venue", "/mallis/privacy?next=/mallis/"),
     ("accessibility", "/accessibility"),
     ("not-found", "/nowhere/"),
     ("not-a-screen", "/mallis/screen"),
 ]
+
+
+# Pages reached by tapping through the door: what the taps cost is counted on the check-in page,
+# so the weight test reloads them and counts only what the page itself costs then.
+AFTER_TAP = {"done", "remember", "thanks", "again"}
+# The answer to a POST, which a reload would send again; its HTML is smaller than the door's.
+NOT_WEIGHED = {"no-cookies"}
 
 
 def open_page(page, live_server, target):

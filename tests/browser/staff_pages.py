@@ -87,7 +87,7 @@ def _make_kiosk(page, live_server):
 def _kiosk_thanks(page, live_server):
     page.goto(live_server.url + "/kiosk/")
     page.locator("button[name=gender]").first.click()
-    page.wait_for_url("**/kiosk/thanks")
+    page.wait_for_url("**/kiosk/thanks**")
 
 
 STAFF_PAGES = [

@@ -19,10 +19,15 @@ def test_check_in_rate_the_day_answer_the_survey_suggest_and_vote(live_server, p
 
     phone.goto(door)
     phone.get_by_role("button", name="Checka in").click()
-    phone.get_by_text("Kom ihåg den här telefonen nästa gång.").click()
     phone.get_by_role("button", name="Vill inte svara").click()
-    assert "Hur var det i dag?" in phone.locator("main").inner_text()
+    phone.get_by_role("button", name="Ja, kom ihåg telefonen").click()
+    # Sygrupp has only just begun: the thanks page asks nothing about it yet.
+    assert "Hur var det" not in phone.locator("main").inner_text()
     screenshot(phone, "feedback-done-sv")
+
+    phone.goto(live_server.url + "/mallis/feedback")  # later, from the week's link
+    assert "Peer support" not in phone.locator("main").inner_text()  # not begun: not offered
+    phone.locator("label.choice", has_text="Sygrupp").click()
 
     phone.get_by_role("button", name="Jättebra").click()  # the face's word is its name
     assert "Vill du säga något mer?" in phone.locator("main").inner_text()

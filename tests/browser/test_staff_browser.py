@@ -46,6 +46,7 @@ def test_the_poster_prints_on_one_a4_page(live_server, browser, account, tmp_pat
     log_in(page, live_server, account, PASSWORD)
     page.goto(live_server.url + "/staff/mallis/poster")
     assert "Skanna för att checka in" in page.locator(".poster").inner_text()
+    assert "Öppna kameran och rikta den mot koden." in page.locator(".poster").inner_text()
     pdf = tmp_path / "poster.pdf"
     page.pdf(path=str(pdf), format="A4")
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
@@ -90,8 +91,9 @@ def test_the_kiosk_on_a_tablet(live_server, browser, account):
     tablet.get_by_role("button", name="Man", exact=True).click()  # one tap
     assert "Tack! Du är incheckad." in tablet.locator("main").inner_text()
     assert count_visits(live_server, "kiosk") == before + 1
+    assert "Hur var det i dag?" in tablet.locator("main").inner_text()  # the five faces
     # It resets itself (meta refresh, no script) to the check-in screen.
-    tablet.wait_for_url(live_server.url + "/kiosk/", timeout=15000)
+    tablet.wait_for_url(live_server.url + "/kiosk/", timeout=30000)
     assert "Checka in här" in tablet.locator("h1").inner_text()
     # The tablet reaches no staff page.
     response = tablet.goto(live_server.url + "/staff/mallis/")

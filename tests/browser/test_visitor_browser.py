@@ -39,20 +39,20 @@ def test_scan_check_in_answer_and_be_remembered(live_server, phone):
     assert count_visits(live_server) == before + 1
     screenshot(phone, "checked-in-sv")
 
-    phone.get_by_text("Kom ihåg den här telefonen nästa gång.").click()
-    phone.get_by_role("button", name="Kvinna").click()
-    assert "Telefonen kommer ihåg dig" in phone.locator("main").inner_text()
+    phone.get_by_role("button", name="Kvinna").click()  # one question per screen
+    phone.get_by_role("button", name="Ja, kom ihåg telefonen").click()
+    assert "Klart. Nästa gång räcker ett tryck." in phone.locator("main").inner_text()
     visit = new_visit(live_server, ids_before)
     assert visit["gender"] == "woman" and visit["person_hash"] and visit["source"] == "qr"
 
-    phone.goto(door)  # the next scan: the phone is remembered, one tap is enough
-    assert "Telefonen är ihågkommen" in phone.locator("main").inner_text()
+    phone.goto(door)  # the next scan: the phone has its code, one tap is enough
+    assert "Telefonen har en sparad kod" in phone.locator("main").inner_text()
     phone.get_by_role("button", name="Checka in").click()
-    assert "Du är redan incheckad i dag." in phone.locator("main").inner_text()
+    assert "Du var redan incheckad i dag." in phone.locator("main").inner_text()
     assert count_visits(live_server) == before + 1
 
     phone.get_by_role("link", name="English").click()
-    assert "You are already checked in today." in phone.locator("main").inner_text()
+    assert "You were already checked in today." in phone.locator("main").inner_text()
     phone.goto(door)
     assert phone.get_by_role("button", name="Check in").is_visible()
     screenshot(phone, "check-in-en")

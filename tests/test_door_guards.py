@@ -1,0 +1,320 @@
+"""Check-ins a city can trust (issue 12) and cookies that name no row (issue 13): the attacks,
+each as a test with its numbers."""
+
+import datetime as dt
+import json
+import secrets
+
+import pytest
+
+from checkin.visits import arrivals, once, phones, steps, volume
+from checkin.visits.routes import PHONE_COOKIE
+from tests.helpers import (
+    activity_id,
+    answer,
+    check_in,
+    csrf_token,
+    door,
+    hidden_fields,
+    phone_code,
+    run,
+    text,
+    visits,
+)
+
+
+def persons(db):
+    return db.execute("SELECT count(DISTINCT person_hash) FROM visit").fetchone()[0]
+
+
+def fresh(app, **cookies):
+    client = app.test_client()
+    for name, value in cookies.items():
+        client.set_cookie(name, value)
+    return client
+
+
+@pytest.fixture
+def roomy(app):
+    """Bounds far above the attacks, so each test sees only the guard it is about."""
+    app.config.update(CHECKINS_PER_MINUTE=1000, CHECKINS_PER_DAY=1000)
+    return app
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+def test_replaying_one_check_in_30_times_stores_one_visit(roomy, client, db, mallis):
+    page = client.get(door(mallis))
+    form = hidden_fields(text(page))
+    session = client.get_cookie("session").value  # what the browser held when it posted
+    statuses = []
+    for _ in range(30):
+        replayer = fresh(roomy, session=session)
+        statuses.append(replayer.post(door(mallis), data=form).status_code)
+    assert statuses == [302] + [409] * 29
+    assert len(visits(db)) == 1
+    refused = fresh(roomy, session=session).post(door(mallis), data=form)
+    assert "Den här sidan är redan använd. Inget mer sparades." in text(refused)
+
+
+def test_a_double_tap_shows_the_check_in_once_made(client, db, mallis):
+    form = hidden_fields(text(client.get(door(mallis))))
+    first = client.post(door(mallis), data=form)
+    second = client.post(door(mallis), data=form)  # the browser now holds the step
+    assert first.location == second.location == door(mallis) + "/done"
+    assert len(visits(db)) == 1
+
+
+@pytest.mark.parametrize("tamper", ["another venue", "another purpose", "yesterday", "garbage",
+                                    "missing"])
+def test_a_token_not_made_for_this_page_counts_nothing(app, client, db, mallis, victor, tamper):
+    form = hidden_fields(text(client.get(door(mallis))))
+    key = once.form_key(app.config["SECRET_KEY"])
+    today = dt.date(2026, 11, 23)
+    form["once"] = {
+        "another venue": once.issue(key, "check-in", victor["id"], today),
+        "another purpose": once.issue(key, "vote", mallis["id"], today),
+        "yesterday": once.issue(key, "check-in", mallis["id"], today - dt.timedelta(days=1)),
+        "garbage": "20261123." + "x" * 16 + "." + "y" * 22,
+        "missing": "",
+    }[tamper]
+    response = client.post(door(mallis), data=form)
+    assert response.status_code == 409 and visits(db) == []
+
+
+def test_spent_tokens_are_forgotten_the_day_after_their_day(app, db, mallis):
+    key = once.form_key(app.config["SECRET_KEY"])
+    monday, wednesday = dt.date(2026, 11, 23), dt.date(2026, 11, 25)
+    once.spend(db, key, once.issue(key, "rating", mallis["id"], monday), "rating", mallis["id"],
+               monday)
+    assert db.execute("SELECT count(*) FROM used_form").fetchone()[0] == 1
+    once.spend(db, key, once.issue(key, "rating", mallis["id"], wednesday), "rating",
+               mallis["id"], wednesday)
+    assert [r[0] for r in db.execute("SELECT day FROM used_form")] == ["2026-11-25"]
+
+
+# --- made-up and edited phone codes --------------------------------------------------------------
+
+def test_20_made_up_phone_codes_make_zero_persons(roomy, db, mallis):
+    made_up = [secrets.token_urlsafe(24) for _ in range(10)]  # the old shape: a bare key
+    made_up += [f"{secrets.token_urlsafe(24)}.w.{secrets.token_urlsafe(16)}" for _ in range(10)]
+    for code in made_up:
+        visitor = fresh(roomy, **{PHONE_COOKIE: code, "checkin_gender": "woman"})
+        assert "Telefonen har en sparad kod" not in text(visitor.get(door(mallis)))
+        assert check_in(visitor, mallis, "none").status_code == 302
+    assert len(visits(db)) == 20 and persons(db) == 0
+    assert [v["gender"] for v in visits(db)] == [None] * 20  # the cookie's "woman" is not taken
+
+
+def test_an_edited_gender_in_a_real_code_is_not_believed(app, db, mallis):
+    real = phone_code(app, gender="woman")
+    key, _flag, mac = real.split(".")
+    visitor = fresh(app, **{PHONE_COOKIE: f"{key}.m.{mac}"})
+    check_in(visitor, mallis, "none")
+    [visit] = visits(db)
+    assert (visit["person_hash"], visit["gender"]) == (None, None)
+    honest = fresh(app, **{PHONE_COOKIE: real})
+    check_in(honest, mallis, "none")
+    assert visits(db)[1]["gender"] == "woman" and visits(db)[1]["person_hash"]
+
+
+def test_an_old_bare_key_this_venue_counted_is_kept_and_signed(app, db, mallis):
+    key = phones.new_device_key()
+    hashed = phones.person_hash(db, mallis["id"], key, 2026)
+    db.execute("INSERT INTO visit (venue_id, date, hour, gender, source, person_hash) "
+               "VALUES (?, '2026-11-02', 11, 'man', 'qr', ?)", [mallis["id"], hashed])
+    db.conn.commit()
+    visitor = fresh(app, **{PHONE_COOKIE: key, "checkin_gender": "woman"})
+    page = visitor.get(door(mallis))
+    assert "Telefonen har en sparad kod" in text(page)
+    assert visitor.get_cookie(PHONE_COOKIE).value == phones.phone_code(db, key, "man")
+    assert visitor.get_cookie("checkin_gender") is None
+    check_in(visitor, mallis, "none")
+    assert visits(db)[-1]["person_hash"] == hashed and visits(db)[-1]["gender"] == "man"
+    assert persons(db) == 1
+
+
+def test_signed_codes_are_checked_with_the_servers_own_secret(db, mallis):
+    code = phones.phone_code(db, phones.new_device_key(), "other")
+    assert phones.read_phone_code(db, code).gender == "other"
+    db.execute("UPDATE server_secret SET secret = ? WHERE purpose = 'phone code'",
+               [secrets.token_hex(32)])
+    db.conn.commit()
+    assert phones.read_phone_code(db, code) is None
+    for bad in (None, "", "x" * 57, code + "x", code.replace(".", ":"), "a.b.c"):
+        assert phones.read_phone_code(db, bad) is None
+
+
+# --- bounds that fit a real door -----------------------------------------------------------------
+
+def test_a_flood_at_the_door_stores_only_the_bound(app, db, mallis):
+    app.config["CHECKINS_PER_MINUTE"] = 20
+    statuses = [check_in(fresh(app), mallis, "none").status_code for _ in range(35)]
+    assert statuses == [302] * 20 + [429] * 15 and len(visits(db)) == 20
+    refused = check_in(fresh(app), mallis, "none")
+    assert "Många checkar in just nu. Inget sparades." in text(refused)
+
+
+def test_a_real_rush_of_15_in_five_minutes_is_never_refused(app, db, mallis):
+    # Even the whole rush in one minute fits; a day takes ten rushes.
+    assert app.config["CHECKINS_PER_MINUTE"] >= 15 and app.config["CHECKINS_PER_DAY"] >= 150
+    assert all(check_in(fresh(app), mallis, "none").status_code == 302 for _ in range(15))
+    assert len(visits(db)) == 15
+
+
+def test_the_day_bound_is_set_per_venue_and_counts_the_days_check_ins(app, db, mallis):
+    result = run(app, "door-limits", "--venue", "mallis", "--qr-per-day", "5")
+    assert result.exit_code == 0 and "qr-per-day        5" in result.output
+    statuses = [check_in(fresh(app), mallis, "none").status_code for _ in range(7)]
+    assert statuses == [302] * 5 + [429] * 2 and len(visits(db)) == 5
+    assert "Säg till personalen: de kan räkna dig." in text(check_in(fresh(app), mallis, "none"))
+    # A returning visitor is no new check-in: the same browser still changes its visit.
+    result = run(app, "door-limits", "--venue", "mallis", "--qr-per-day", "0")
+    assert "qr-per-day        150" in result.output
+
+
+def test_the_minute_bound_forgets_after_a_minute():
+    clock = [0.0]
+    meter = volume.MinuteMeter(clock=lambda: clock[0])
+    assert [meter.take("door", 3) for _ in range(4)] == [True, True, True, False]
+    clock[0] = 60.5
+    assert meter.take("door", 3) and not meter.take("other door", 0)
+
+
+def test_a_closed_day_is_refused_by_the_operation(db, mallis):
+    saturday = dt.date(2026, 11, 28)
+    with pytest.raises(arrivals.Closed):
+        arrivals.check_in(db, venue=mallis, day=saturday, hour=11, activity_id=None,
+                          meter=volume.MinuteMeter(), limits=dict.fromkeys(volume.LIMITS, 99))
+    assert visits(db) == []
+
+
+# --- cookies that name no row (issue 13) ---------------------------------------------------------
+
+def decoded_session(app, client):
+    value = client.get_cookie("session").value
+    return app.session_interface.get_signing_serializer(app).loads(value)
+
+
+def test_no_cookie_a_visitor_page_sets_names_a_row(app, client, db, mallis):
+    app.config["FROZEN_NOW"] = "2026-11-23T12:10"
+    check_in(client, mallis, str(activity_id(db, "Sygrupp")))
+    answer(client, mallis, "gender", "woman")
+    answer(client, mallis, "remember", "yes")
+    page = text(client.get(door(mallis) + "/done"))
+    client.post("/mallis/feedback", data={**hidden_fields(page, "/mallis/feedback"),
+                                          "rating": "2"})
+    decoded = decoded_session(app, client)
+    ids = {str(r[0]) for r in db.execute("SELECT id FROM visit UNION SELECT id FROM feedback")}
+    flat = json.dumps(decoded)
+    assert not {"visit", "feedback"} & set(decoded)
+    assert all(isinstance(v, str) for v in decoded.values()), decoded
+    assert not any(v in ids for v in decoded.values())
+    assert '": 1' not in flat and "id" not in decoded
+    key, flag, mac = client.get_cookie(PHONE_COOKIE).value.split(".")
+    assert (len(key), flag, len(mac)) == (32, "w", 22)
+    # What the references point to lives on the server, behind their hash.
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 2
+    stored = {r[0] for r in db.execute("SELECT ref_hash FROM pending_step")}
+    assert not stored & set(decoded.values())
+
+
+def test_a_step_is_forgotten_when_its_time_is_over(app, client, db, mallis):
+    check_in(client, mallis, "none")
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 1
+    app.config["FROZEN_NOW"] = "2026-11-24T09:05"  # the venue's day is over
+    assert client.get(door(mallis) + "/done").location == door(mallis)
+    check_in(client, mallis, "none")  # a new day: a new visit, the old reference deleted
+    assert len(visits(db)) == 2
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 1
+
+
+def test_a_step_reference_is_only_good_for_its_own_kind_and_venue(db, mallis, victor):
+    ref = steps.start(db, kind="feedback", row_id=7, venue_id=mallis["id"], now_hour=10,
+                      until_hour=12)
+    assert steps.find(db, ref, kind="feedback", venue_id=mallis["id"], now_hour=11)
+    assert steps.find(db, ref, kind="visit", venue_id=mallis["id"], now_hour=11) is None
+    assert steps.find(db, ref, kind="feedback", venue_id=victor["id"], now_hour=11) is None
+    assert steps.find(db, ref, kind="feedback", venue_id=mallis["id"], now_hour=12) is None
+    assert steps.find(db, "made-up-reference", kind="feedback", venue_id=mallis["id"],
+                      now_hour=11) is None
+
+
+# --- a browser that keeps no cookies, an old page ------------------------------------------------
+
+def test_a_browser_without_cookies_is_told_what_to_do(client, db, mallis):
+    form = hidden_fields(text(client.get(door(mallis))))
+    without = client.application.test_client()  # the QR app's browser: no cookie comes back
+    response = without.post(door(mallis), data=form)
+    page = text(response)
+    assert response.status_code == 400 and visits(db) == []
+    assert "Den här webbläsaren sparar inga kakor" in page and "Inget sparades." in page
+    assert "surfplattan vid dörren" in page and "säg till personalen" in page
+    assert '<a class="brand" href="/mallis/">Mallis</a>' in page
+
+
+def test_an_expired_page_says_so_and_offers_a_fresh_one(client, db, mallis):
+    form = hidden_fields(text(client.get(door(mallis))))
+    response = client.post(door(mallis), data={**form, "csrf_token": "old.token"})
+    page = text(response)
+    assert response.status_code == 400 and "Sidan hann bli för gammal" in page
+    assert f'<a class="button" href="{door(mallis)}">Ladda sidan igen</a>' in page
+    client.get("/lang/en")
+    assert "This page has expired" in text(client.post(door(mallis), data={"csrf_token": "x"}))
+
+
+# --- the kiosk -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def kiosk(app, db, client, mallis):
+    from tests.helpers import log_in, make_user, post_form
+
+    make_user(db, "anna")
+    log_in(client, "anna")
+    post_form(client, "/staff/mallis/kiosks", {"label": "Vid dörren"})
+    return client
+
+
+def kiosk_tap(kiosk, gender="skip"):
+    page = text(kiosk.get("/kiosk/"))
+    return kiosk.post("/kiosk/", data={**hidden_fields(page), "gender": gender})
+
+
+def test_a_kiosk_burst_beyond_the_bound_stores_only_the_bound(app, kiosk, db):
+    assert app.config["KIOSK_CHECKINS_PER_MINUTE"] == 10
+    statuses = [kiosk_tap(kiosk).status_code for _ in range(25)]
+    assert statuses == [302] * 10 + [429] * 15
+    assert [v["source"] for v in visits(db)] == ["kiosk"] * 10
+
+
+def test_a_replayed_kiosk_tap_stores_one_visit(kiosk, db):
+    form = {**hidden_fields(text(kiosk.get("/kiosk/"))), "gender": "woman"}
+    statuses = [kiosk.post("/kiosk/", data=form).status_code for _ in range(10)]
+    assert statuses == [302] + [409] * 9 and len(visits(db)) == 1
+
+
+def test_the_kiosk_thanks_screen_offers_the_five_faces(kiosk, db, mallis):
+    thanks = text(kiosk.get(kiosk_tap(kiosk).location))
+    assert "Hur var det i dag?" in thanks and thanks.count('name="rating"') == 5
+    form = {**hidden_fields(thanks, "/kiosk/feedback"), "rating": "4"}
+    rated = kiosk.post("/kiosk/feedback", data=form)
+    assert rated.status_code == 200 and "Tack för att du berättar!" in text(rated)
+    assert 'content="5;url=/kiosk/"' in text(rated)
+    assert kiosk.post("/kiosk/feedback", data=form).status_code == 409  # replayed
+    assert [tuple(r) for r in db.execute("SELECT activity_id, rating FROM feedback")] == [
+        (None, 4)]
+    assert kiosk.post("/kiosk/feedback", data={**form, "rating": "9"}).status_code == 400
+
+
+def test_the_kiosk_is_closed_kindly_on_a_day_without_opening(app, kiosk, db):
+    app.config["FROZEN_NOW"] = "2026-11-29T12:00"  # Sunday
+    page = text(kiosk.get("/kiosk/"))
+    assert "Vi har stängt i dag." in page and 'name="gender"' not in page
+    assert "Välkommen tillbaka i morgon!" in page
+
+
+def test_csrf_is_still_checked_before_anything(client, db, mallis):
+    form = hidden_fields(text(client.get(door(mallis))))
+    del form["csrf_token"]
+    assert client.post(door(mallis), data=form).status_code == 400 and visits(db) == []
+    assert csrf_token(text(client.get(door(mallis))))
