@@ -12,7 +12,7 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     page = " ".join(text(client.get("/privacy")).split())
     # The survey and idea-box codes: what they are for, and that they link nothing.
     assert ("När en ihågkommen telefon svarar på en enkät eller röstar på en idé sparar vi en "
-            "förvrängd kod till, gjord bara för den enkäten eller den idén.") in page
+            "omgjord kod till, gjord bara för den enkäten eller den idén.") in page
     assert "Utan din telefon kan ingen koppla den till dina besök eller dina andra svar." in page
     # When each thing goes: texts and hidden ideas after retention, shown ideas stay.
     assert "Texter som besökare skriver raderas efter 6 månader." in page
@@ -20,7 +20,7 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Idéer som visas i idélådan ligger kvar där." in page
     assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
     # A closed year is anonymous.
-    assert ("De förvrängda koderna från ett år raderas 3 månader efter att året har slutat, "
+    assert ("De omgjorda koderna från ett år raderas 3 månader efter att året har slutat, "
             "tillsammans med nyckeln vi gjorde dem med. Sedan är det året anonymt") in page
 
     client.get("/lang/en")
