@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, request
+from flask.logging import default_handler
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -21,6 +22,11 @@ class CheckinFlask(Flask):
         # Flask's own line names the path, which can hold a door key: name the route instead.
         rule = request.url_rule.rule if request.url_rule else "(no route)"
         self.logger.error("Exception on %s [%s]", rule, request.method, exc_info=exc_info)
+
+
+# Flask's own handler starts each line with the time to the millisecond: a crash on a visitor
+# page would then say when that visitor came. The line keeps the level and the module only.
+default_handler.setFormatter(logging.Formatter("%(levelname)s in %(module)s: %(message)s"))
 
 
 def create_app(test_config=None):

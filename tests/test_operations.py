@@ -65,6 +65,37 @@ def test_the_server_log_names_routes_and_never_the_visitor(tmp_path):
     print(output)
 
 
+def test_a_crash_on_a_visitor_page_logs_neither_the_time_nor_the_door_key(app, db, mallis):
+    import io
+    import re
+
+    from flask.logging import default_handler
+
+    from checkin.visits import routes as visit_routes
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    key = db.execute("SELECT door_key FROM venue WHERE slug = 'mallis'").fetchone()[0]
+    errors = io.StringIO()
+    original = visit_routes._door
+    visit_routes._door = crash
+    # Flask leaves its handler out when pytest's is there; the server always has it.
+    app.logger.addHandler(default_handler)
+    try:
+        response = app.test_client().get(f"/mallis/in/{key}", errors_stream=errors)
+    finally:
+        visit_routes._door = original
+        app.logger.removeHandler(default_handler)
+    logged = errors.getvalue()
+    assert response.status_code == 500
+    assert "ERROR in __init__: Exception on /<slug>/in/<key> [GET]" in logged
+    assert "RuntimeError: boom" in logged  # the traceback is still there for the operator
+    assert key not in logged
+    assert not re.search(r"\d{2}:\d{2}", logged), logged  # no clock time, not even hh:mm
+
+
 def test_waitress_messages_lose_addresses_and_paths():
     scrub = NoVisitorDetails()
     for message, args in [
