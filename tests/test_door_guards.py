@@ -240,6 +240,17 @@ def test_a_step_reference_is_only_good_for_its_own_kind_and_venue(db, mallis, vi
                       now_hour=11) is None
 
 
+def test_the_queries_run_at_every_tap_read_no_whole_table(db):
+    """A flood makes these tables long: each tap's own queries must go by an index."""
+    for sql in ["DELETE FROM pending_step WHERE until_hour <= 1",
+                "DELETE FROM pending_step WHERE ref_hash = 'x'",
+                "DELETE FROM used_form WHERE day < '2026-11-22'",
+                "SELECT count(*) FROM visit WHERE venue_id = 1 AND date = '2026-11-23' "
+                "AND source = 'qr'"]:
+        plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "SCAN" not in plan, (sql, plan)
+
+
 # --- a browser that keeps no cookies, an old page ------------------------------------------------
 
 def test_a_browser_without_cookies_is_told_what_to_do(client, db, mallis):
