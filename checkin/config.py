@@ -70,6 +70,8 @@ REGISTRY = (
             "feedback, survey and idea posts one browser session may send a minute"),
     Setting("POSTS_PER_MINUTE_VENUE", int, 120, OPERATOR,
             "posts a venue takes a minute from browsers that never posted before, together"),
+    Setting("POSTS_PER_DAY_VENUE", int, 150, OPERATOR,
+            "faces, ideas and survey answers a venue takes a day, each, at most"),
     Setting("CLOSE_AFTER_MONTHS", int, 2, OPERATOR,
             "months after a year's end before its hashes are destroyed"),
     Setting("DAILY_FIRST_RUN_SECONDS", float, 60.0, OPERATOR,
@@ -156,7 +158,8 @@ def _check(values):
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
     if values["DAILY_EVERY_HOURS"] <= 0:
         raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
-    for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "CHECKINS_PER_MINUTE",
+    for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "POSTS_PER_DAY_VENUE",
+                 "CHECKINS_PER_MINUTE",
                  "CHECKINS_PER_DAY", "KIOSK_CHECKINS_PER_MINUTE", "KIOSK_CHECKINS_PER_DAY"):
         if values[name] < 1:
             raise ConfigError(f"{name} must be 1 or more")

@@ -317,6 +317,19 @@ def test_the_kiosk_thanks_screen_offers_the_five_faces(kiosk, db, mallis):
     assert kiosk.post("/kiosk/feedback", data={**form, "rating": "9"}).status_code == 400
 
 
+def test_kiosk_faces_stop_at_the_venues_day_bound(app, kiosk, db):
+    """Someone at the tablet taps faces for hours: 10 a minute is let in, the day is bounded."""
+    app.config.update(POSTS_PER_DAY_VENUE=3, KIOSK_CHECKINS_PER_MINUTE=100)
+    thanks = text(kiosk.get(kiosk_tap(kiosk).location))
+    statuses = []
+    for _ in range(6):
+        thanks = text(kiosk.get("/kiosk/thanks"))
+        form = {**hidden_fields(thanks, "/kiosk/feedback"), "rating": "1"}
+        statuses.append(kiosk.post("/kiosk/feedback", data=form).status_code)
+    assert statuses == [200] * 3 + [409] * 3
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 3
+
+
 def test_the_kiosk_is_closed_kindly_on_a_day_without_opening(app, kiosk, db):
     app.config["FROZEN_NOW"] = "2026-11-29T12:00"  # Sunday
     page = text(kiosk.get("/kiosk/"))

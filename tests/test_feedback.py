@@ -179,6 +179,21 @@ def test_new_sessions_share_a_budget_per_venue(app, db, mallis):
     assert len(rows(db)) == 3
 
 
+def test_a_flood_from_browsers_that_keep_their_cookie_stops_at_the_day_bound(app, db, mallis):
+    """40 browsers keep their cookie and tap 5 faces each, within seconds. Each kept session has
+    its own minute budget, so the minute budgets let all 200 in (before: 200 faces stored); the
+    venue's day bound, counted from the stored faces, is what holds."""
+    assert app.config["POSTS_PER_DAY_VENUE"] == 150
+    browsers = [app.test_client() for _ in range(40)]
+    statuses = [rate(browser, mallis, "1").status_code for _ in range(5) for browser in browsers]
+    assert statuses.count(302) == 150 and statuses.count(429) == 50 and len(rows(db)) == 150
+    refused = rate(app.test_client(), mallis, "5")
+    assert refused.status_code == 429 and len(rows(db)) == 150
+    assert "Inga fler svar i dag" in text(refused) and "Inget sparades" in text(refused)
+    app.config["FROZEN_NOW"] = "2026-11-24T10:15"  # the next day takes faces again
+    assert rate(app.test_client(), mallis, "5").status_code == 302
+
+
 def test_nothing_a_visitor_writes_reaches_the_log(client, db, mallis, caplog):
     with caplog.at_level(logging.DEBUG):
         rate(client, mallis, "4")

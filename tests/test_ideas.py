@@ -175,6 +175,19 @@ def test_a_replayed_vote_or_idea_is_stored_once(app, client, db, mallis, bingo):
     assert sorted(i["text"] for i in all_ideas(db)) == ["Bingo på fredagar", "Mer bingo"]
 
 
+def test_a_flood_of_ideas_stops_at_the_venues_day_bound(app, db, mallis):
+    """Browsers that keep their cookie get a minute budget each (before: all 60 stored)."""
+    app.config["POSTS_PER_DAY_VENUE"] = 20
+    browsers = [app.test_client() for _ in range(20)]
+    statuses = []
+    for _ in range(3):
+        for browser in browsers:
+            page = text(browser.get("/mallis/ideas"))
+            statuses.append(browser.post("/mallis/ideas", data={
+                **hidden_fields(page, "/mallis/ideas"), "text": "Mer bingo"}).status_code)
+    assert statuses.count(302) == 20 and statuses.count(429) == 40 and len(all_ideas(db)) == 20
+
+
 def test_the_vote_hash_cannot_be_joined_to_visits(db, mallis, bingo):
     from checkin.visits.phones import person_hash
 

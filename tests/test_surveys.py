@@ -143,6 +143,16 @@ def test_another_venues_survey_is_refused(client, db, survey, victor):
     assert response.status_code == 404 and responses(db) == []
 
 
+def test_a_flood_of_answers_stops_at_the_venues_day_bound(app, db, survey):
+    """Answers without a remembered phone may come again; browsers that keep their cookie get
+    a minute budget each (before: all 60 stored). The venue's day bound holds."""
+    app.config["POSTS_PER_DAY_VENUE"] = 20
+    browsers = [app.test_client() for _ in range(20)]
+    statuses = [send(browser, survey, **{q(survey, 1): "1"}).status_code
+                for _ in range(3) for browser in browsers]
+    assert statuses.count(302) == 20 and statuses.count(429) == 40 and len(responses(db)) == 20
+
+
 def test_a_closed_survey_is_refused(app, client, db, survey):
     page = text(client.get("/mallis/survey"))
     app.config["FROZEN_NOW"] = "2026-12-24T10:00"  # the page was open; the survey closed since

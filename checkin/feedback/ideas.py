@@ -26,6 +26,12 @@ def suggest(db, *, venue_id, day, text):
     return idea_id
 
 
+def suggested_on(db, venue_id, day):
+    """Ideas suggested at the venue that day: what the day bound counts."""
+    return db.execute("SELECT count(*) FROM idea WHERE venue_id = ? AND created_date = ?",
+                      [venue_id, day.isoformat()]).fetchone()[0]
+
+
 def get_idea(db, idea_id):
     row = db.execute("SELECT * FROM idea WHERE id = ?", [idea_id]).fetchone()
     return dict(row) if row else None

@@ -20,7 +20,7 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
-from checkin.web.pages import remembered_phone, spend_once, venue_now, venue_or_404
+from checkin.web.pages import full_today, remembered_phone, spend_once, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 
@@ -45,6 +45,14 @@ def _too_busy(venue):
     return render_template(
         "error.html", venue=venue, title=_("Many people are writing right now"),
         message=_("Nothing was saved. Please wait a minute and try again."),
+    ), 429
+
+
+def _full(venue):
+    return render_template(
+        "error.html", venue=venue, title=_("No more answers today"),
+        message=_("So many answers came today that we take no more until tomorrow. "
+                  "Nothing was saved."),
     ), 429
 
 
@@ -106,6 +114,8 @@ def feedback_page(slug):
         return _already_saved(venue, url_for("week.week", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
+    if full_today(venue, feedback.ratings_on):
+        return _full(venue)
     feedback_id = feedback.record_rating(
         db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
         activity_id=activity_id,
@@ -216,6 +226,8 @@ def survey_page(slug):
                                                         "Nothing was saved. Please tap again."))
     if not _may_post(venue):
         return _too_busy(venue)
+    if full_today(venue, surveys.responses_on):
+        return _full(venue)
     try:
         # surveys.record_response is the one place that checks the answers.
         surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
@@ -266,6 +278,8 @@ def ideas_page(slug):
         return _already_saved(venue, url_for("feedback.ideas_page", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
+    if full_today(venue, ideas.suggested_on):
+        return _full(venue)
     ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
     flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
     return redirect(url_for("feedback.ideas_page", slug=slug))

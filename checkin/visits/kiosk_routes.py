@@ -11,7 +11,7 @@ from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.kiosk_forms import SKIP, KioskCheckInForm
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.routes import blueprint, door_limits, door_meter, too_many_message
-from checkin.web.pages import spend_once, venue_now
+from checkin.web.pages import full_today, spend_once, venue_now
 from checkin.week import schedule
 
 RESET_SECONDS = 5
@@ -110,7 +110,8 @@ def kiosk_feedback():
                                                   "saved.")), 400
     item = _rated_activity(venue, request.form.get("activity"))
     saved = (spend_once("kiosk-rating", venue) is None and door_meter().take(
-        ("kiosk-rating", kiosk["id"]), door_limits(venue)["kiosk_per_minute"]))
+        ("kiosk-rating", kiosk["id"]), door_limits(venue)["kiosk_per_minute"])
+        and not full_today(venue, smileys.ratings_on))
     if saved:
         smileys.record_rating(get_db(), venue_id=venue["id"], day=venue_now(venue).date(),
                               rating=int(rating),

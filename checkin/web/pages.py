@@ -1,5 +1,5 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
-cookie, the remembered phone, and the one-time token each counting form carries."""
+cookie, the remembered phone, the one-time token each counting form carries and the day bound."""
 
 from flask import abort, after_this_request, current_app, g, render_template, request
 from markupsafe import Markup
@@ -107,6 +107,14 @@ def spend_once(purpose, venue):
     except once.Refused as refused:
         return refused.reason
     return None
+
+
+def full_today(venue, counted):
+    """True when `counted(db, venue id, day)` (what the venue stored today) has reached the
+    venue's day bound. The minute budgets give every kept session its own budget, so only a
+    bound counted from the rows themselves holds against many browsers at once."""
+    stored = counted(get_db(), venue["id"], venue_now(venue).date())
+    return stored >= current_app.config["POSTS_PER_DAY_VENUE"]
 
 
 def init_app(app):
