@@ -229,6 +229,25 @@ def test_a_step_is_forgotten_when_its_time_is_over(app, client, db, mallis):
     assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 1
 
 
+def test_the_daily_job_forgets_steps_and_spent_tokens_when_nobody_comes_after(app, client, db,
+                                                                           mallis):
+    """The last visitor of the day leaves a step (its hash points at the visit) and a spent
+    token; only a later visitor's post deleted them (before: both kept for as long as nobody
+    came). The daily job forgets them once their day is over, and never a step still good."""
+    def kept():
+        return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                     for table in ("pending_step", "used_form"))
+
+    check_in(client, mallis, "none")
+    rate_page = text(client.get("/mallis/feedback"))
+    client.post("/mallis/feedback", data={**hidden_fields(rate_page), "rating": "3"})
+    assert kept() == (2, 2)
+    app.config["FROZEN_NOW"] = "2026-11-23T23:30"  # the same day: everything still good
+    assert run(app, "daily").exit_code == 0 and kept() == (2, 2)
+    app.config["FROZEN_NOW"] = "2026-11-25T03:00"  # nobody came since
+    assert run(app, "daily").exit_code == 0 and kept() == (0, 0)
+
+
 def test_a_step_reference_is_only_good_for_its_own_kind_and_venue(db, mallis, victor):
     ref = steps.start(db, kind="feedback", row_id=7, venue_id=mallis["id"], now_hour=10,
                       until_hour=12)

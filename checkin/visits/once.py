@@ -80,8 +80,19 @@ def spend(db, key, token, purpose, venue_id, today):
     with writing(db):
         added = db.execute("INSERT OR IGNORE INTO used_form (nonce, day) VALUES (?, ?)",
                            [nonce, day.isoformat()]).rowcount
-        # A day back, not today: a venue in another time zone may still be on that day.
-        db.execute("DELETE FROM used_form WHERE day < ?",
-                   [(today - dt.timedelta(days=1)).isoformat()])
+        _forget_before(db, today)
     if not added:
         raise Refused("used")
+
+
+def _forget_before(db, today):
+    # A day back, not today: a venue in another time zone may still be on that day.
+    return db.execute("DELETE FROM used_form WHERE day < ?",
+                      [(today - dt.timedelta(days=1)).isoformat()]).rowcount
+
+
+def forget_spent(db, today):
+    """Delete the nonces of days that are over, as spending does; for the daily job, so they go
+    even when nobody posts a form after them. Returns how many."""
+    with writing(db):
+        return _forget_before(db, today)

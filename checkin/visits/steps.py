@@ -62,6 +62,13 @@ def update(db, ref, data):
                    [json.dumps(data), _hash(ref)])
 
 
+def forget_over(db, now_hour):
+    """Delete every step whose time is over; return how many. The daily job calls this, so
+    a step is forgotten even when nobody starts another one after it."""
+    with writing(db):
+        return db.execute("DELETE FROM pending_step WHERE until_hour <= ?", [now_hour]).rowcount
+
+
 def finish(db, ref):
     """The step is done: forget it."""
     if isinstance(ref, str):

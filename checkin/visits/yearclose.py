@@ -11,11 +11,13 @@ import datetime as dt
 import logging
 import sys
 import threading
+from zoneinfo import ZoneInfo
 
 from checkin import backup
 from checkin.db import scrub, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
+from checkin.visits import once, steps
 from checkin.visits import phones as anonymity
 from checkin.visits import recording as visits
 from checkin.week import venues
@@ -76,7 +78,8 @@ def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
 
 
 def daily(db, today, config):
-    """The daily job: retention's purge, then close every year past its grace period.
+    """The daily job: retention's purge, forgetting steps and spent tokens whose day is over,
+    then closing every year past its grace period.
 
     The period is retention.months(): what staff set on /staff/retention (which the privacy
     page promises visitors), else the operator's RETENTION_MONTHS.
@@ -84,6 +87,13 @@ def daily(db, today, config):
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
     keep = retention.months(db, config.get("RETENTION_MONTHS", retention.DEFAULT_MONTHS))
     result = {"purged": retention.purge(db, today, keep), "closed": []}
+    # Steps and spent tokens go when their time is over even if nobody posts after them: every
+    # step that ended before this morning's midnight at the installation (venues to the east
+    # may be later, never earlier, so no step still good is touched).
+    midnight = dt.datetime.combine(today, dt.time(0),
+                                   tzinfo=ZoneInfo(config.get("TIMEZONE", "Europe/Stockholm")))
+    result["steps"] = steps.forget_over(db, steps.hour_number(midnight))
+    result["tokens"] = once.forget_spent(db, today)
     for year in years_to_close(db, today, months):
         done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"))
         if done:
