@@ -618,3 +618,20 @@ def m019_pending_steps_by_hour(db):
     # Every new step deletes the ones whose time is over: without an index that read the
     # whole table at each check-in (a third of a check-in's time in bench/checkin_bench.py).
     _run(db, "CREATE INDEX pending_step_until ON pending_step (until_hour)")
+
+
+@migrations(name="m020_staff_times_to_the_hour")
+def m020_staff_times_to_the_hour(db):
+    # When an account or a kiosk was made or turned off was kept to the second; like every
+    # other staff time (m010, m017) it is kept to the hour now.
+    _run(
+        db,
+        """
+        UPDATE staff_user SET created_at = substr(created_at, 1, 13) || ':00:00+00:00'
+            WHERE created_at != substr(created_at, 1, 13) || ':00:00+00:00';
+        UPDATE kiosk SET created_at = substr(created_at, 1, 13) || ':00+00:00'
+            WHERE created_at != substr(created_at, 1, 13) || ':00+00:00';
+        UPDATE kiosk SET revoked_at = substr(revoked_at, 1, 13) || ':00+00:00'
+            WHERE revoked_at IS NOT NULL AND revoked_at != substr(revoked_at, 1, 13) || ':00+00:00'
+        """,
+    )

@@ -274,6 +274,38 @@ def test_audit_times_on_the_hour_with_seconds_are_cut_by_m017_where_m010_missed_
     db.conn.close()
 
 
+def test_account_and_kiosk_times_are_kept_to_the_hour_and_m020_cuts_old_ones(tmp_path):
+    from checkin.accounts.auth import create_user
+    from checkin.db import connect
+    from checkin.migrations import migrations
+    from checkin.visits import kiosk_tokens
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m020_staff_times_to_the_hour")
+    db.execute("INSERT INTO staff_user (username, password_hash, role, created_at) "
+               "VALUES ('anna', 'x', 'staff', '2026-11-23T10:17:33+00:00')")
+    db.execute("INSERT INTO venue (slug, name, door_key) VALUES ('x', 'X', 'k')")
+    db.execute("INSERT INTO kiosk (venue_id, token_hash, label, created_by, created_at, "
+               "revoked_at) VALUES (1, 'h', '', 1, '2026-11-23T10:17:33+00:00', "
+               "'2026-11-24T08:59:59+00:00')")
+    db.conn.commit()
+    migrations.apply(db)
+    assert db.execute("SELECT created_at FROM staff_user").fetchone()[0] == (
+        "2026-11-23T10:00:00+00:00")
+    assert tuple(db.execute("SELECT created_at, revoked_at FROM kiosk").fetchone()) == (
+        "2026-11-23T10:00+00:00", "2026-11-24T08:00+00:00")
+    # And what is written now has no minutes or seconds either.
+    create_user(db, "bertil", "a long enough pass phrase for bertil", "staff")
+    kiosk_id, _token = kiosk_tokens.create_kiosk(db, 1, "", 1)
+    kiosk_tokens.revoke_kiosk(db, kiosk_id)
+    times = [*db.execute("SELECT created_at FROM staff_user WHERE username = 'bertil'").fetchone(),
+             *db.execute("SELECT created_at, revoked_at FROM kiosk WHERE id = ?", [kiosk_id])
+             .fetchone()]
+    assert all(t[14:16] == "00" and t[13] == ":" for t in times), times
+    assert all(t.endswith((":00+00:00",)) for t in times), times
+    db.conn.close()
+
+
 def test_instance_files_are_readable_by_their_owner_only(tmp_path, monkeypatch):
     for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
         monkeypatch.delenv(name)

@@ -117,7 +117,7 @@ def create_user(db, username, password, role):
             raise ValueError("taken")
         return db.execute(
             "INSERT INTO staff_user (username, password_hash, role, created_at) VALUES (?,?,?,?)",
-            [username, hash_password(password), role, _iso(_utcnow())],
+            [username, hash_password(password), role, _iso(_hour(_utcnow()))],
         ).lastrowid
 
 

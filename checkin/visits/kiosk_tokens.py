@@ -1,7 +1,6 @@
 """Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
 
-import datetime as dt
-
+from checkin.accounts.audit import this_hour
 from checkin.db import writing
 from checkin.tokens import new_token, token_hash
 
@@ -15,8 +14,7 @@ def create_kiosk(db, venue_id, label, user_id):
         kiosk_id = db.execute(
             "INSERT INTO kiosk (venue_id, token_hash, label, created_by, created_at) "
             "VALUES (?,?,?,?,?)",
-            [venue_id, token_hash(token), label, user_id,
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
+            [venue_id, token_hash(token), label, user_id, this_hour()],
         ).lastrowid
     return kiosk_id, token
 
@@ -40,4 +38,4 @@ def venue_kiosks(db, venue_id):
 def revoke_kiosk(db, kiosk_id):
     with writing(db):
         db.execute("UPDATE kiosk SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                   [dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), kiosk_id])
+                   [this_hour(), kiosk_id])
