@@ -84,6 +84,35 @@ def test_a_replayed_face_is_stored_once(client, db, mallis):
     assert "Det här svaret är redan sparat" in text(client.post("/mallis/feedback", data=data))
 
 
+@pytest.mark.parametrize("form_path, purpose, extra", [
+    ("/mallis/feedback", "rating", {"rating": "4"}),
+    ("/mallis/ideas", "idea", {"text": "Mer fika"}),
+])
+@pytest.mark.parametrize("tamper", ["yesterday", "another purpose", "garbage", "missing"])
+def test_a_page_from_another_day_or_not_ours_is_told_it_expired_not_that_it_was_saved(
+        app, client, db, mallis, form_path, purpose, extra, tamper):
+    from checkin.visits import once
+
+    page = text(client.get(form_path))
+    key = once.form_key(app.config["SECRET_KEY"])
+    today = dt.date(2026, 11, 23)
+    data = {**hidden_fields(page, form_path if purpose == "idea" else None), **extra}
+    data["once"] = {
+        "yesterday": once.issue(key, purpose, mallis["id"], today - dt.timedelta(days=1)),
+        "another purpose": once.issue(key, "check-in", mallis["id"], today),
+        "garbage": "20261123." + "x" * 16 + "." + "y" * 22,
+        "missing": "",
+    }[tamper]
+    response = client.post(form_path, data=data)
+    shown = text(response)
+    assert response.status_code == 400
+    assert "Sidan hann bli för gammal" in shown and "redan sparat" not in shown
+    assert "Inget sparades" in shown
+    assert rows(db) == [] and db.execute("SELECT count(*) FROM idea").fetchone()[0] == 0
+    client.set_cookie("lang", "en")
+    assert "This page has expired" in text(client.post(form_path, data=data))
+
+
 def test_the_text_step_says_the_limit_before_typing_and_is_stored(client, db, mallis):
     rate(client, mallis, "4")
     page = text(client.get("/mallis/feedback/text"))

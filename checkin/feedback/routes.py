@@ -71,6 +71,18 @@ def _already_saved(venue, page):
     ), 409
 
 
+def _not_spent(venue, refused, page):
+    """The page a post gets when its one-time token is refused: a replay is told its answer is
+    already saved; a page from another day (or a token that is not ours) that it has expired."""
+    if refused == "used":
+        return _already_saved(venue, page)
+    return render_template(
+        "error.html", venue=venue, back=page, title=_("This page has expired"),
+        message=_("Nothing was saved. Load the page again and tap the button again."),
+        back_label=_("Load the page again"),
+    ), 400
+
+
 SAID = "said"  # the session's key for the reference to the face a text may be added to
 TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
@@ -110,8 +122,9 @@ def feedback_page(slug):
             return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
                                                     "was saved. Tell us afterwards!"))
         activity_id = item["activity"]["id"]
-    if spend_once("rating", venue):
-        return _already_saved(venue, url_for("week.week", slug=slug))
+    refused = spend_once("rating", venue)
+    if refused:
+        return _not_spent(venue, refused, url_for("week.week", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
     if full_today(venue, feedback.ratings_on):
@@ -274,8 +287,9 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
-    if spend_once("idea", venue):
-        return _already_saved(venue, url_for("feedback.ideas_page", slug=slug))
+    refused = spend_once("idea", venue)
+    if refused:
+        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
     if full_today(venue, ideas.suggested_on):
@@ -302,8 +316,9 @@ def vote(slug, idea_id):
         return _ideas_page(venue, IdeaForm(formdata=None), 400,
                            _("Only a phone with a saved code can vote, so that every vote "
                              "counts once. Nothing was saved."))
-    if spend_once("vote", venue):
-        return _already_saved(venue, url_for("feedback.ideas_page", slug=slug))
+    refused = spend_once("vote", venue)
+    if refused:
+        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
     if not _may_post(venue):
         return _too_busy(venue)
     if ideas.vote(db, idea_id, phone[0]):
