@@ -52,11 +52,14 @@ def published(db, venue_id, device_key=None):
         [venue_id],
     )]
     for idea in rows:
-        idea["voted"] = bool(device_key) and db.execute(
-            "SELECT 1 FROM idea_vote WHERE idea_id = ? AND voter_hash = ?",
-            [idea["id"], voter_hash(db, idea, device_key)],
-        ).fetchone() is not None
+        idea["voted"] = bool(device_key) and has_voted(db, idea, device_key)
     return rows
+
+
+def has_voted(db, idea, device_key):
+    """This phone's vote on this idea is stored already."""
+    return db.execute("SELECT 1 FROM idea_vote WHERE idea_id = ? AND voter_hash = ?",
+                      [idea["id"], voter_hash(db, idea, device_key)]).fetchone() is not None
 
 
 def vote(db, idea_id, device_key):

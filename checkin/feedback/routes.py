@@ -316,6 +316,10 @@ def vote(slug, idea_id):
         return _ideas_page(venue, IdeaForm(formdata=None), 400,
                            _("Only a phone with a saved code can vote, so that every vote "
                              "counts once. Nothing was saved."))
+    back = redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
+    if ideas.has_voted(db, idea, phone[0]):  # a second tap, or an old page: say what is true
+        flash(_("You have already voted for this idea. It counts once."))
+        return back
     refused = spend_once("vote", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
@@ -325,7 +329,7 @@ def vote(slug, idea_id):
         flash(_("Thank you for your vote!"))
     else:
         flash(_("You have already voted for this idea. It counts once."))
-    return redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
+    return back
 
 
 # The staff pages and the sheet of ideas for the wall join this blueprint.
