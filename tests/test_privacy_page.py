@@ -19,6 +19,9 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Idéer som personalen inte har visat i idélådan raderas efter 6 månader." in page
     assert "Idéer som visas i idélådan ligger kvar där." in page
     assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
+    # The reference a browser keeps between two steps (tests/test_door_guards.py).
+    assert ("När du har checkat in eller tryckt på ett ansikte har webbläsaren en slumpad "
+            "hänvisning en stund") in page and "vi glömmer den samma dag" in page
     # A closed year is anonymous.
     assert ("De omgjorda koderna från ett år raderas 3 månader efter att året har slutat, "
             "tillsammans med nyckeln vi gjorde dem med. Sedan är det året anonymt") in page
@@ -29,5 +32,6 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Without your phone, nobody can match it with your visits" in page
     assert "Ideas that staff have not shown in the idea box are deleted after 6 months." in page
     assert "Ideas shown in the idea box stay there." in page
+    assert "the browser keeps a random reference for a while" in page
     assert ("The scrambled codes of a year are deleted 3 months after the year has ended, "
             "together with the key we made them with. Then that year is anonymous") in page
