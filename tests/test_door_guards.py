@@ -173,6 +173,23 @@ def test_the_day_bound_is_set_per_venue_and_counts_the_days_check_ins(app, db, m
     assert "qr-per-day        150" in result.output
 
 
+@pytest.mark.parametrize("option, value", [
+    ("--qr-per-day", "-1"), ("--qr-per-minute", "10001"),
+    ("--kiosk-per-day", "99999999999999999999999"),  # crashed with an OverflowError (exit 1)
+])
+def test_a_door_limit_out_of_range_is_a_usage_error_and_changes_nothing(app, db, mallis,
+                                                                      option, value):
+    result = run(app, "door-limits", "--venue", "mallis", option, value)
+    assert result.exit_code == 2 and "is not in the range 0<=x<=10000" in result.output
+    assert db.execute("SELECT count(*) FROM door_limit").fetchone()[0] == 0
+    with pytest.raises(ValueError):
+        volume.set_venue_limits(db, mallis["id"], qr_per_day=10_001)
+    result = run(app, "door-limits", "--venue", "nowhere", "--qr-per-day", "5")
+    assert result.exit_code == 2 and "there is no venue called 'nowhere'" in result.output
+    assert db.execute("SELECT count(*) FROM door_limit").fetchone()[0] == 0
+    assert run(app, "door-limits", "--venue", "mallis", "--qr-per-day", "10000").exit_code == 0
+
+
 def test_the_minute_bound_forgets_after_a_minute():
     clock = [0.0]
     meter = volume.MinuteMeter(clock=lambda: clock[0])

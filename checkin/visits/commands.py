@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from checkin.command_options import base_url_is_default, venue_of, venue_option
 from checkin.db import connect
+from checkin.visits.volume import LIMIT_MAX
 
 
 def _db():
@@ -84,13 +85,13 @@ def close_year_command(year, force):
 @click.command("door-limits")
 @with_appcontext
 @venue_option()
-@click.option("--qr-per-minute", type=click.IntRange(min=0), default=None,
+@click.option("--qr-per-minute", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
               help="QR check-ins a minute at this venue's door (0: the setting's default).")
-@click.option("--qr-per-day", type=click.IntRange(min=0), default=None,
+@click.option("--qr-per-day", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
               help="QR check-ins a day at this venue's door (0: the setting's default).")
-@click.option("--kiosk-per-minute", type=click.IntRange(min=0), default=None,
+@click.option("--kiosk-per-minute", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
               help="Check-ins a minute per kiosk tablet (0: the setting's default).")
-@click.option("--kiosk-per-day", type=click.IntRange(min=0), default=None,
+@click.option("--kiosk-per-day", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
               help="Kiosk check-ins a day at this venue (0: the setting's default).")
 def door_limits_command(slug, **given):
     """Show, or set, how many check-ins a venue's door and kiosks may make.

@@ -22,6 +22,9 @@ SETTING_OF = {
     "kiosk_per_day": "KIOSK_CHECKINS_PER_DAY",
 }
 WINDOW_SECONDS = 60
+# No door makes more than this in a minute or a day: a bound above it guards nothing (and
+# SQLite's integers end at 2**63 - 1, where a typo of many digits would crash the command).
+LIMIT_MAX = 10_000
 
 
 def venue_limits(db, venue_id, settings):
@@ -36,8 +39,8 @@ def set_venue_limits(db, venue_id, **values):
     for name, value in values.items():
         if name not in LIMITS:
             raise ValueError(f"unknown limit {name!r}")
-        if value is not None and value < 1:
-            raise ValueError(f"{name} must be 1 or more")
+        if value is not None and not 1 <= value <= LIMIT_MAX:
+            raise ValueError(f"{name} must be from 1 to {LIMIT_MAX}")
     with writing(db):
         row = db.execute("SELECT * FROM door_limit WHERE venue_id = ?", [venue_id]).fetchone()
         merged = {name: row[name] if row else None for name in LIMITS} | values
