@@ -231,6 +231,54 @@ def test_ending_a_time_from_a_date(db, boss, mallis, last_day, status, message):
         assert stored == last_day
 
 
+TOO_LATE_SV = "Datumet är mer än 100 år fram i tiden. Kolla året."
+
+
+def test_a_weekly_time_more_than_100_years_ahead_is_refused_and_nothing_is_stored(
+        db, boss, mallis):
+    # 9999-12-31 is a Friday: a Saturday time from it was stored (302), and then its own page
+    # and its delete page crashed (OverflowError: its first day is after the calendar's end).
+    before = count(db, "slot")
+    response = post_form(boss, "/staff/mallis/slots/new", slot_form(
+        db, "Yoga", 5, "10:00", "11:00", valid_from="9999-12-31"))
+    assert response.status_code == 400 and TOO_LATE_SV in text(response)
+    response = post_form(boss, "/staff/mallis/slots/new", slot_form(
+        db, "Yoga", 5, "10:00", "11:00", valid_from="2026-11-28", valid_until="2206-11-28"))
+    assert response.status_code == 400 and TOO_LATE_SV in text(response)
+    assert count(db, "slot") == before
+    boss.set_cookie("lang", "en")
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    response = post_form(boss, f"/staff/mallis/slots/{yoga}/end", {"last_day": "9999-12-31"},
+                         page_url=f"/staff/mallis/slots/{yoga}")
+    assert response.status_code == 400
+    assert "That date is more than 100 years ahead. Check the year." in text(response)
+    assert slot_of(db, "Yoga")[0]["valid_until"] is None
+    # 100 years ahead is still a date (a Saturday time from it has a first day).
+    response = post_form(boss, "/staff/mallis/slots/new", slot_form(
+        db, "Yoga", 5, "10:00", "11:00", valid_from="2126-11-23"))
+    assert response.status_code == 302 and count(db, "slot") == before + 1
+
+
+def test_an_event_or_a_change_more_than_100_years_ahead_is_refused(db, boss, mallis):
+    # The event was stored (302) and the staff were sent to a week that does not exist (404).
+    events, changes = count(db, "event"), count(db, "slot_change")
+    response = post_form(boss, "/staff/mallis/events/new", {
+        "activity": activity_id(db, "Yoga"), "date": "9999-12-31", "start": "10",
+        "end": "11"})
+    assert response.status_code == 400 and TOO_LATE_SV in text(response)
+    assert count(db, "event") == events
+    sygrupp = slot_of(db, "Sygrupp")[0]["id"]  # Mondays, with no last day
+    response = post_form(boss, f"/staff/mallis/change/{sygrupp}/9999-12-27", {
+        "what": "cancel", "start": "10:00", "end": "12:00"})
+    assert response.status_code == 400 and TOO_LATE_SV in text(response)
+    assert count(db, "slot_change") == changes
+    with pytest.raises(programme.ProgrammeRefused) as refused:
+        programme.save_change(db, sygrupp, dt.date(9999, 12, 27), {
+            "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
+            "note_sv": "", "note_en": ""}, today=TODAY)
+    assert refused.value.reason == "too_late" and count(db, "slot_change") == changes
+
+
 def test_an_ended_time_is_not_brought_back_into_the_past(db, boss, mallis):
     yoga = slot_of(db, "Yoga")[0]
     with db.conn:

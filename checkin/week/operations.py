@@ -25,14 +25,17 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Words the staff pages use right after /staff/: a venue called so could not be edited.
 STAFF_WORDS = {"users", "venues", "audit", "login", "logout", "password"}
 MOVE_DAYS_MAX = 6  # a move further than this is another week's occurrence: add an event
+# A programme day further ahead is a typo (2206 for 2026), and one at the end of the calendar
+# broke the pages: a weekly time from 9999-12-31 on a Saturday had no first day.
+AHEAD_DAYS_MAX = 36525  # 100 years
 
 
 class ProgrammeRefused(ValueError):
     """Nothing was changed. `reason`: 'starts_in_past' (a new time or a change would start
-    before today), 'past' (the day is history), 'has_run' (a weekly time that has run cannot
-    be deleted), 'ended' (it ended before yesterday: it is history), 'never_runs' (ended
-    before its first time: remove it instead), 'too_far' (a move of more than six days),
-    'unknown'."""
+    before today), 'past' (the day is history), 'too_late' (a day more than 100 years
+    ahead), 'has_run' (a weekly time that has run cannot be deleted), 'ended' (it ended
+    before yesterday: it is history), 'never_runs' (ended before its first time: remove it
+    instead), 'too_far' (a move of more than six days), 'unknown'."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -185,7 +188,18 @@ def _activity_name(db, venue_id, activity_id):
     return row[0]
 
 
+def too_late(day, today):
+    """True if `day` (an ISO date) is more than AHEAD_DAYS_MAX days after today."""
+    return bool(day) and day > (today + dt.timedelta(days=AHEAD_DAYS_MAX)).isoformat()
+
+
+def _check_not_too_late(today, *days):
+    if any(too_late(day, today) for day in days):
+        raise ProgrammeRefused("too_late")
+
+
 def _check_dates(slot, today):
+    _check_not_too_late(today, slot["valid_from"], slot["valid_until"])
     if slot["valid_from"] < today.isoformat():
         raise ProgrammeRefused("starts_in_past")
     if slot["valid_until"] and slot["valid_until"] < slot["valid_from"]:
@@ -228,6 +242,7 @@ def _end_at(db, slot, last_day):
 def _check_new_end(slot, last_day, today):
     """Moving the last day changes the days between the old and the new one: all of them
     must be today or later. (None: no end.)"""
+    _check_not_too_late(today, last_day)
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     earlier = min(d for d in (slot["valid_until"], last_day, "9999-12-31") if d)
     if earlier < yesterday:
@@ -346,6 +361,7 @@ def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
     activity usually is). Neither the event's day nor, for a change, its old day may be
     before today: a past event is history. With `new_activity` (a name), that activity is
     made first, counted, in the same transaction; returns (event id, activity id)."""
+    _check_not_too_late(today, event["date"])
     _check_not_past(event["date"], today)
     with writing(db):
         activity_id = event["activity_id"]
@@ -392,6 +408,7 @@ def get_change(db, slot_id, day):
 def check_change(day, change, today):
     """The rules of one cancelled or moved occurrence, in one place: not a day before today,
     and a move of at most MOVE_DAYS_MAX days to today or later."""
+    _check_not_too_late(today, day.isoformat(), change["new_date"])
     _check_not_past(day.isoformat(), today)
     if not change["cancelled"]:
         new_date = dt.date.fromisoformat(change["new_date"])

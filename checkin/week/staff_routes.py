@@ -192,6 +192,7 @@ def _refusal(reason):
                    "weekly time instead."),
         "never_runs": _("With that last day it would never run. Remove it instead."),
         "too_far": _("Move it at most six days, or add a one-off event."),
+        "too_late": _("That date is more than 100 years ahead. Check the year."),
     }[reason]
 
 
@@ -266,7 +267,9 @@ def slot(slug, slot_id=None):
             done = programme.change_slot(_db(), venue["id"], slot_id, data, today=today,
                                          user=current_user())
     except programme.ProgrammeRefused as refused:
-        field = form.valid_from if refused.reason == "starts_in_past" else form.valid_until
+        field = form.valid_from if refused.reason == "starts_in_past" or (
+            refused.reason == "too_late" and programme.too_late(data["valid_from"], today)
+        ) else form.valid_until
         field.errors = [*field.errors, _refusal(refused.reason)]
         return _slot_page(venue, form, existing, BAD_INPUT)
     if done["split"]:
