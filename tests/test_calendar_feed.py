@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from checkin.week import calendar_feed, operations
-from tests.helpers import activity_id, text
+from tests.helpers import SOMEONE, activity_id, text
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -87,7 +87,7 @@ def test_a_cancelled_occurrence_stays_in_the_feed_as_cancelled_with_its_note(cli
     slot = slot_of(db, "Kortfilmsgrupp", 3)
     operations.save_change(db, slot, THURSDAY, {
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-        "note_sv": "Ledaren är sjuk.", "note_en": "The leader is ill."}, today=MONDAY)
+        "note_sv": "Ledaren är sjuk.", "note_en": "The leader is ill."}, today=MONDAY, user=SOMEONE)
     after = {str(e["UID"]): e for e in on(feed(client), THURSDAY)}
     assert after.keys() == before.keys()
     cancelled = [e for e in after.values() if str(e["STATUS"]) == "CANCELLED"]
@@ -106,7 +106,7 @@ def test_a_moved_occurrence_changes_in_place_with_the_same_uid(client, db, malli
     assert before[0].decoded("DTSTART") == dt.datetime(2026, 11, 30, 10, 0, tzinfo=STOCKHOLM)
     operations.save_change(db, slot, dt.date(2026, 11, 30), {
         "cancelled": False, "new_date": "2026-12-02", "new_start": "13:00", "new_end": "15:00",
-        "note_sv": "", "note_en": ""}, today=MONDAY)
+        "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
     after = [e for e in events(feed(client)) if str(e["UID"]) == uid]
     assert len(after) == 1
     assert after[0].decoded("DTSTART") == dt.datetime(2026, 12, 2, 13, 0, tzinfo=STOCKHOLM)
@@ -196,5 +196,5 @@ def test_the_feed_stays_the_same_all_day_until_the_programme_changes(app, client
     assert client.get("/mallis/week.ics").headers["ETag"] == morning
     operations.save_change(db, slot_of(db, "Yoga", 4), dt.date(2026, 11, 27), {
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-        "note_sv": "", "note_en": ""}, today=MONDAY)
+        "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
     assert client.get("/mallis/week.ics").headers["ETag"] != morning

@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from checkin.accounts import audit
 from checkin.figures import yearly_report
 from checkin.week import operations as programme
 from checkin.week import schedule
 from tests.helpers import (
+    SOMEONE,
     activity_id,
     audit_lines,
     csrf_token,
@@ -275,7 +277,7 @@ def test_an_event_or_a_change_more_than_100_years_ahead_is_refused(db, boss, mal
     with pytest.raises(programme.ProgrammeRefused) as refused:
         programme.save_change(db, sygrupp, dt.date(9999, 12, 27), {
             "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-            "note_sv": "", "note_en": ""}, today=TODAY)
+            "note_sv": "", "note_en": ""}, today=TODAY, user=SOMEONE)
     assert refused.value.reason == "too_late" and count(db, "slot_change") == changes
 
 
@@ -322,7 +324,7 @@ def test_a_move_is_at_most_six_days_checked_in_the_operation_itself(db, mallis, 
     change = {"cancelled": False, "new_date": new_date, "new_start": "10:00",
               "new_end": "11:00", "note_sv": "", "note_en": ""}
     with pytest.raises(programme.ProgrammeRefused) as refused:
-        programme.save_change(db, yoga, dt.date(2026, 11, 27), change, today=TODAY)
+        programme.save_change(db, yoga, dt.date(2026, 11, 27), change, today=TODAY, user=SOMEONE)
     assert refused.value.reason == "too_far"
     assert count(db, "slot_change") == 0
 
@@ -363,3 +365,50 @@ def test_copying_a_past_week_copies_nothing_into_the_past(db, boss, mallis):
                          page_url="/staff/mallis/?week=2026-W46")
     assert response.status_code == 302
     assert count(db, "slot_change") == 1  # 16 November is before today
+
+
+def test_a_removal_or_change_whose_audit_line_fails_changes_nothing(db, boss, mallis,
+                                                                    monkeypatch):
+    # The line was written after the change, in a transaction of its own: with the log
+    # failing (a full disk), the event was gone and the cancellation replaced, unlogged.
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    assert post_form(boss, f"/staff/mallis/change/{yoga}/2026-11-27", {
+        "what": "cancel", "start": "10:00", "end": "11:00",
+        "note_sv": "Ledaren är sjuk"}).status_code == 302
+    event = db.execute("SELECT id FROM event WHERE date >= ? ORDER BY date",
+                       [TODAY.isoformat()]).fetchone()[0]
+    pages = {"event": text(boss.get(f"/staff/mallis/events/{event}/delete")),
+             "change": text(boss.get(f"/staff/mallis/change/{yoga}/2026-11-27"))}
+    before = {t: count(db, t) for t in ("event", "slot_change", "audit_log")}
+    stored = [dict(r) for r in db.execute("SELECT * FROM slot_change")]
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+    for url, page, data in [
+        (f"/staff/mallis/events/{event}/delete", pages["event"], {}),
+        (f"/staff/mallis/change/{yoga}/2026-11-27/undo", pages["change"], {}),
+        (f"/staff/mallis/change/{yoga}/2026-11-27", pages["change"],
+         {"what": "move", "new_date": "2026-11-26", "start": "10:00", "end": "11:00"}),
+    ]:
+        with pytest.raises(RuntimeError):
+            boss.post(url, data={"csrf_token": csrf_token(page), **data})
+    assert {t: count(db, t) for t in before} == before
+    assert [dict(r) for r in db.execute("SELECT * FROM slot_change")] == stored
+
+
+def test_removing_an_event_and_restoring_a_time_are_logged_to_the_hour(db, boss, mallis):
+    yoga = slot_of(db, "Yoga")[0]["id"]
+    url = f"/staff/mallis/change/{yoga}/2026-11-27"
+    post_form(boss, url, {"what": "cancel", "start": "10:00", "end": "11:00"})
+    post_form(boss, url + "/undo", {}, page_url=url)
+    event = db.execute("SELECT id FROM event WHERE date >= ?", [TODAY.isoformat()]).fetchone()[0]
+    post_form(boss, f"/staff/mallis/events/{event}/delete", {})
+    lines = audit_lines(db)
+    assert [(a["action"], a["username"], a["venue_id"]) for a in lines] == [
+        ("occurrence changed", "boss", mallis["id"]),
+        ("occurrence restored", "boss", mallis["id"]),
+        ("event removed", "boss", mallis["id"])]
+    assert lines[0]["detail"] == "Yoga 2026-11-27: cancelled"
+    assert all(a["at"].endswith(":00+00:00") for a in lines)

@@ -5,7 +5,7 @@ import pytest
 from checkin.db import connect
 from checkin.week import operations as programme
 from checkin.week import schedule
-from tests.helpers import activity_id
+from tests.helpers import SOMEONE, activity_id
 
 MONDAY = dt.date(2026, 11, 23)
 SCHEDULE_TABLES = ("activity", "slot", "slot_change", "event")
@@ -86,14 +86,14 @@ def test_check_in_choices_follow_every_edit_at_once_even_from_another_connection
                       [activity_id(db, "Sygrupp")]).fetchone()[0]
     programme.save_change(db, slot, MONDAY, {
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-        "note_sv": "", "note_en": ""}, today=MONDAY)
+        "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Peer support"]
     other = connect(app.config["DATABASE"])  # another server thread, or the command line
     other.execute("UPDATE activity SET counted = 0 WHERE name_sv = 'Peer support'")
     other.conn.commit()
     other.conn.close()
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == []
-    programme.delete_change(db, slot, MONDAY, today=MONDAY)
+    programme.delete_change(db, slot, MONDAY, today=MONDAY, user=SOMEONE)
     assert names(schedule.check_in_choices(db, mallis["id"], MONDAY)) == ["Sygrupp"]
 
 

@@ -9,6 +9,7 @@ import pytest
 from checkin.week import operations
 from checkin.week.now_and_next import now_and_next
 from tests.helpers import (
+    SOMEONE,
     activity_id,
     audit_lines,
     csrf_token,
@@ -41,7 +42,7 @@ def slot_of(db, name_sv, weekday):
 def cancel(db, name_sv, day, note_sv="", note_en=""):
     operations.save_change(db, slot_of(db, name_sv, day.weekday()), day, {
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
-        "note_sv": note_sv, "note_en": note_en}, today=MONDAY)
+        "note_sv": note_sv, "note_en": note_en}, today=MONDAY, user=SOMEONE)
 
 
 # --- what the screen says -------------------------------------------------------------------
@@ -79,7 +80,7 @@ def test_a_cancelled_activity_is_listed_as_cancelled_and_not_as_next(db, mallis)
 def test_an_activity_moved_away_from_today_says_where_it_went(db, mallis):
     operations.save_change(db, slot_of(db, "Peer support", 0), MONDAY, {
         "cancelled": False, "new_date": "2026-11-25", "new_start": None, "new_end": None,
-        "note_sv": "", "note_en": ""}, today=MONDAY)
+        "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
     view = now_and_next(db, mallis["id"], at(MONDAY, "10:15"))
     assert names(view["moved_away"]) == ["Peer support"]
     assert view["moved_away"][0]["date"] == dt.date(2026, 11, 25)

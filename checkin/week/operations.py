@@ -388,13 +388,18 @@ def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
         return event_id, activity_id
 
 
-def delete_event(db, venue_id, event_id, *, today):
+def delete_event(db, venue_id, event_id, *, today, user):
+    """Remove an event of today or later, with its audit line in the same transaction."""
     with writing(db):
         old = get_event(db, venue_id, event_id)
         if old is None:
             raise ProgrammeRefused("unknown")
         _check_not_past(old["date"], today)
+        name = _activity_name(db, venue_id, old["activity_id"])
         db.execute("DELETE FROM event WHERE id = ? AND venue_id = ?", [event_id, venue_id])
+        audit.write(db, user, "event removed", f"{old['date']} {old['start']}–{old['end']}",
+                    venue_id, {"activity": name, "date": old["date"], "start": old["start"],
+                               "end": old["end"]})
 
 
 # --- one occurrence cancelled or moved ------------------------------------------------------
@@ -417,10 +422,21 @@ def check_change(day, change, today):
         _check_not_past(change["new_date"], today)
 
 
-def save_change(db, slot_id, day, change, *, today):
-    """change: cancelled (bool), new_date, new_start, new_end (or None), note_sv, note_en."""
+def _slot_and_name(db, slot_id):
+    row = db.execute("SELECT slot.venue_id, activity.name_sv FROM slot JOIN activity ON "
+                     "activity.id = slot.activity_id WHERE slot.id = ?", [slot_id]).fetchone()
+    if row is None:
+        raise ProgrammeRefused("unknown")
+    return row[0], row[1]
+
+
+def save_change(db, slot_id, day, change, *, today, user):
+    """change: cancelled (bool), new_date, new_start, new_end (or None), note_sv, note_en.
+    It replaces the occurrence's change if it had one; the audit line is written in the same
+    transaction."""
     check_change(day, change, today)
     with writing(db):
+        venue_id, name = _slot_and_name(db, slot_id)
         old = get_change(db, slot_id, day)
         if old and old["new_date"] and old["new_date"] < today.isoformat():
             raise ProgrammeRefused("past")  # moved to a day that is history now
@@ -431,16 +447,25 @@ def save_change(db, slot_id, day, change, *, today):
             "note_sv, note_en) VALUES (?,?,?,?,?,?,?,?)",
             [slot_id, day.isoformat(), int(change["cancelled"]), change["new_date"],
              change["new_start"], change["new_end"], change["note_sv"], change["note_en"]])
+        what = "cancelled" if change["cancelled"] else (
+            f"moved to {change['new_date']} {change['new_start']}–{change['new_end']}")
+        audit.write(db, user, "occurrence changed", f"{name} {day.isoformat()}: {what}",
+                    venue_id, {"activity": name, "date": day.isoformat(), **change})
 
 
-def delete_change(db, slot_id, day, *, today):
+def delete_change(db, slot_id, day, *, today, user):
+    """The occurrence is held at its usual time again; an audit line in the same
+    transaction."""
     _check_not_past(day.isoformat(), today)
     with writing(db):
+        venue_id, name = _slot_and_name(db, slot_id)
         old = get_change(db, slot_id, day)
         if old and old["new_date"] and old["new_date"] < today.isoformat():
             raise ProgrammeRefused("past")
         db.execute("DELETE FROM slot_change WHERE slot_id = ? AND date = ?",
                    [slot_id, day.isoformat()])
+        audit.write(db, user, "occurrence restored", f"{name} {day.isoformat()}", venue_id,
+                    {"activity": name, "date": day.isoformat()})
 
 
 def week_changes(db, venue_id, monday, *, today):

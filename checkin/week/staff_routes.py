@@ -433,12 +433,10 @@ def delete_event(slug, event_id):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
-        programme.delete_event(_db(), venue["id"], event_id, today=_today(venue))
+        programme.delete_event(_db(), venue["id"], event_id, today=_today(venue),
+                               user=current_user())
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
-    audit_line("event removed", f"{existing['date']} {existing['start']}–{existing['end']}", venue,
-               activity=name, date=existing["date"], start=existing["start"],
-               end=existing["end"])
     flash(_("The event is removed."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(day)))
 
@@ -488,14 +486,11 @@ def change(slug, slot_id, day):
             "note_sv": (form.note_sv.data or "").strip(),
             "note_en": (form.note_en.data or "").strip()}
     try:
-        programme.save_change(_db(), slot_id, date, data, today=_today(venue))
+        programme.save_change(_db(), slot_id, date, data, today=_today(venue),
+                              user=current_user())
     except programme.ProgrammeRefused as refused:
         form.new_date.errors = [*form.new_date.errors, _refusal(refused.reason)]
         return render_template("week/staff/change.html", **page), BAD_INPUT
-    what = "cancelled" if cancelled else (
-        f"moved to {data['new_date']} {data['new_start']}–{data['new_end']}")
-    audit_line("occurrence changed", f"{activity['name_sv']} {date.isoformat()}: {what}", venue,
-               activity=activity["name_sv"], date=date.isoformat(), **data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
@@ -504,16 +499,14 @@ def change(slug, slot_id, day):
 @require_role("staff")
 def undo_change(slug, slot_id, day):
     venue = g.venue
-    slot, date = _occurrence(venue, slot_id, day)
+    _slot, date = _occurrence(venue, slot_id, day)
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
-        programme.delete_change(_db(), slot_id, date, today=_today(venue))
+        programme.delete_change(_db(), slot_id, date, today=_today(venue),
+                                user=current_user())
     except programme.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
-    activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
-    audit_line("occurrence restored", f"{activity['name_sv']} {date.isoformat()}", venue,
-               activity=activity["name_sv"], date=date.isoformat())
     flash(_("It is back to the usual time."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
 
