@@ -207,6 +207,28 @@ def test_a_screen_turned_off_stops_showing_the_door_code(screen, app, db):
     assert again.status_code == 404
 
 
+def test_turning_a_screen_off_asks_first_and_the_question_changes_nothing(screen, app, db):
+    # The list's button turned the screen off in one tap (a POST), for good: like a kiosk,
+    # it now opens a page that says what happens, and only that page's button posts.
+    other = app.test_client()
+    log_in(other, "anna")
+    [row] = screen_rows(db)
+    url = f"/staff/mallis/screens/{row['id']}/off"
+    listing = text(other.get("/staff/mallis/screens"))
+    assert f'href="{url}"' in listing and f'action="{url}"' not in listing
+    asked = other.get(url)
+    assert asked.status_code == 200 and "Stänga av Tv:n i caféet?" in text(asked)
+    other.set_cookie("lang", "en")
+    asked = text(other.get(url))
+    assert "Turn off Tv:n i caféet?" in asked and "cannot be turned on again" in asked
+    assert f'action="{url}"' in asked
+    assert screen_rows(db)[0]["revoked_on"] is None
+    assert screen.get("/mallis/screen").status_code == 200
+    assert other.post(url, data={"csrf_token": csrf_token(asked)}).status_code == 302
+    assert screen_rows(db)[0]["revoked_on"] == "2026-11-23"
+    assert other.get(url).status_code == 404  # off already: nothing to ask
+
+
 @pytest.mark.parametrize("data", [
     {"label": "", "lang": "de"},
     {"label": "", "lang": ""},

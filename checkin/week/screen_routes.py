@@ -20,7 +20,7 @@ from checkin.accounts.access import current_user, log_out, require_role
 from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.visits.door import door_url, qr_svg
-from checkin.web.pages import venue_now, venue_or_404
+from checkin.web.pages import confirm_page, venue_now, venue_or_404
 from checkin.week import screen_tokens
 from checkin.week.now_and_next import now_and_next
 from checkin.week.routes import blueprint
@@ -64,7 +64,7 @@ def screen(slug):
 
 def _screens_page(venue, form, status=200):
     return render_template(
-        "week/screen/screens.html", venue=venue, form=form, revoke=ConfirmForm(),
+        "week/screen/screens.html", venue=venue, form=form,
         screens=screen_tokens.venue_screens(get_db(), venue["id"])), status
 
 
@@ -89,10 +89,25 @@ def screen_list(slug):
     return response
 
 
-@blueprint.post("/staff/<slug>/screens/<int:screen_id>/off")
+@blueprint.route("/staff/<slug>/screens/<int:screen_id>/off", methods=["GET", "POST"])
 @require_role("staff")
 def screen_off(slug, screen_id):
+    """Asks first, as for a kiosk: a screen turned off cannot be turned on again."""
     venue = g.venue
+    found = [s for s in screen_tokens.venue_screens(get_db(), venue["id"])
+             if s["id"] == screen_id and not s["revoked_on"]]
+    if not found:
+        abort(404)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Turn off %(label)s?",
+                    label=found[0]["label"] or _("Screen %(n)s", n=screen_id)),
+            lines=[_("That screen stops showing the programme and the door's QR code at "
+                     "once."),
+                   _("It cannot be turned on again: to use it again, set it up anew on this "
+                     "page.")],
+            action=url_for("week.screen_off", slug=slug, screen_id=screen_id),
+            button=_("Turn it off"), back=url_for("week.screen_list", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
