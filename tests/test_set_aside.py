@@ -268,3 +268,23 @@ def test_a_closed_year_is_never_set_aside_or_brought_back(db, mallis):
         assert refused.value.reason == "closed_year"
     assert db.execute("SELECT count(*) FROM visit WHERE set_aside_id IS NOT NULL"
                       ).fetchone()[0] == 50
+
+
+def test_after_a_flood_is_set_aside_the_door_takes_real_visitors_again(app, db, client, mallis):
+    """The flood filled the door's day bound; set aside, it no longer counts there either."""
+    from tests.helpers import check_in, visits
+
+    app.config.update(CHECKINS_PER_DAY=150, CHECKINS_PER_MINUTE=1000)
+    flood(db, mallis, n=150, hour=9, day=TODAY.isoformat())
+    visitor = app.test_client()
+    refused = check_in(visitor, mallis, "none")
+    assert refused.status_code == 429 and "tar inte emot fler i dag" in text(refused)
+    admin = {"id": make_user(db, "boss", "admin"), "username": "boss"}
+    set_aside.set_aside(db, venue_id=mallis["id"], day=TODAY, hour=9, reason="Flood",
+                        user=admin)
+    before = len(visits(db))
+    assert check_in(app.test_client(), mallis, "none").status_code == 302
+    assert len(visits(db)) == before + 1
+    counted_now = db.execute("SELECT count(*) FROM visit WHERE date = ? AND set_aside_id IS NULL",
+                             [TODAY.isoformat()]).fetchone()[0]
+    assert counted_now == 1

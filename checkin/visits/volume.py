@@ -51,9 +51,11 @@ def set_venue_limits(db, venue_id, **values):
 
 
 def checkins_today(db, venue_id, day, source):
-    """Check-ins from one source at the venue that day: what the day bound counts."""
+    """Check-ins from one source at the venue that day that still count: what the day bound
+    counts. A flood an admin has set aside no longer keeps real visitors out."""
     return db.execute(
-        "SELECT count(*) FROM visit WHERE venue_id = ? AND date = ? AND source = ?",
+        "SELECT count(*) FROM visit WHERE venue_id = ? AND date = ? AND source = ? "
+        "AND set_aside_id IS NULL",
         [venue_id, day.isoformat(), source]).fetchone()[0]
 
 
