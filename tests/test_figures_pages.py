@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from checkin.figures import yearly_report
 from checkin.figures.columns import COLUMNS
 from tests.helpers import (
+    SOMEONE,
     WORKED,
     audit_lines,
     csrf_token,
@@ -488,7 +489,7 @@ def test_an_import_is_listed_and_undone_exactly(db, staff, mallis):
     upload(staff, CSV.encode(), name="mars.csv")
     upload(staff, SWEDISH.encode(), name="annan.csv")
     change_tally(db, venue_id=mallis["id"], day=dt.date(2025, 3, 3),
-                 activity_id=visits(db)[0]["activity_id"], changes={"woman": 1})
+                 activity_id=visits(db)[0]["activity_id"], changes={"woman": 1}, user=SOMEONE)
     assert len(visits(db)) == 7 + 6 + 1
     first = db.execute("SELECT id FROM tally_import WHERE filename = 'mars.csv'").fetchone()[0]
     html = text(staff.get("/staff/mallis/import"))
@@ -516,7 +517,8 @@ def test_a_minus_on_the_tally_never_takes_an_imported_visit(db, staff, mallis):
 
     upload(staff, b"date,activity,women,men,other,unstated\n2026-11-23,Sygrupp,3,0,0,0\n")
     made = change_tally(db, venue_id=mallis["id"], day=dt.date(2026, 11, 23),
-                        activity_id=visits(db)[0]["activity_id"], changes={"woman": -2})
+                        activity_id=visits(db)[0]["activity_id"], changes={"woman": -2},
+                        user=SOMEONE)
     assert made == {} and len(visits(db)) == 3
 
 

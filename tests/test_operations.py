@@ -11,7 +11,7 @@ from checkin import create_app
 from checkin.db import connect, migrate
 from checkin.migrations import migrations
 from checkin.web.server_log import NoVisitorDetails, quiet_waitress
-from tests.helpers import MONDAY_MORNING, run
+from tests.helpers import MONDAY_MORNING, SOMEONE, run
 from tests.server import Server, Visitor, checkin, checkin_env
 
 # --- health ----------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_account_and_kiosk_times_are_kept_to_the_hour_and_m020_cuts_old_ones(tmp
     # And what is written now has no minutes or seconds either.
     create_user(db, "bertil", "a long enough pass phrase for bertil", "staff")
     kiosk_id, _token = kiosk_tokens.create_kiosk(db, 1, "", 1)
-    kiosk_tokens.revoke_kiosk(db, kiosk_id)
+    kiosk_tokens.revoke_kiosk(db, 1, kiosk_id, user=SOMEONE)
     times = [*db.execute("SELECT created_at FROM staff_user WHERE username = 'bertil'").fetchone(),
              *db.execute("SELECT created_at, revoked_at FROM kiosk WHERE id = ?", [kiosk_id])
              .fetchone()]

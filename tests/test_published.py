@@ -15,7 +15,7 @@ from checkin.figures.periods import FiguresError, published_range
 from checkin.figures.tables import figures
 from checkin.migrations import migrations
 from checkin.visits import phones, recording, yearclose
-from tests.helpers import WORKED, activity_id, audit_lines, insert, log_in, make_user, text
+from tests.helpers import SOMEONE, WORKED, activity_id, audit_lines, insert, log_in, make_user, text
 
 D = dt.date.fromisoformat
 TODAY = D("2026-11-23")  # the frozen clock's Monday
@@ -68,7 +68,8 @@ def test_every_visit_rating_and_response_gets_a_random_record_key(db, mallis):
     venue, day = mallis["id"], TODAY
     recording.record_visit(db, venue_id=venue, day=day, hour=10, source="qr")
     recording.record_visit(db, venue_id=venue, day=day, hour=10, source="kiosk")
-    recording.change_tally(db, venue_id=venue, day=day, activity_id=None, changes={"man": 1})
+    recording.change_tally(db, venue_id=venue, day=day, activity_id=None, changes={"man": 1},
+                           user=SOMEONE)
     imports.import_file(db, venue, b"date,activity,women,men,other,unstated\n"
                         b"2026-03-03,,2,1,0,0\n", "x.csv", today=day)
     smileys.record_rating(db, venue_id=venue, day=day, rating=4)

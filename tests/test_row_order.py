@@ -15,7 +15,7 @@ from checkin.figures.tables import figures
 from checkin.migrations import migrations
 from checkin.visits import recording
 from checkin.visits.yearclose import close_year
-from tests.helpers import activity_id
+from tests.helpers import SOMEONE, activity_id
 
 D = dt.date.fromisoformat
 TODAY = D("2026-11-23")
@@ -77,7 +77,8 @@ def test_smileys_survey_answers_ideas_and_tallies_cannot_be_put_in_order(db, mal
                                                            {question: "yes"}),
         "idea": lambda: ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bingo"),
         "visit": lambda: recording.change_tally(db, venue_id=mallis["id"], day=TODAY,
-                                                activity_id=sygrupp, changes={"man": 1}),
+                                                activity_id=sygrupp, changes={"man": 1},
+                                                user=SOMEONE),
     }
     for table, write_one in writers.items():
         share = share_in_arrival_order(db, table, write_one, pairs=100)
@@ -113,9 +114,9 @@ def test_every_insert_of_a_visitor_row_takes_its_id_from_row_ids():
 def test_the_tally_minus_button_still_takes_one_away(db, mallis):
     sygrupp = activity_id(db, "Sygrupp")
     recording.change_tally(db, venue_id=mallis["id"], day=TODAY, activity_id=sygrupp,
-                           changes={"woman": 2, "man": 1})
+                           changes={"woman": 2, "man": 1}, user=SOMEONE)
     assert recording.change_tally(db, venue_id=mallis["id"], day=TODAY, activity_id=sygrupp,
-                                  changes={"woman": -1}) == {"woman": -1}
+                                  changes={"woman": -1}, user=SOMEONE) == {"woman": -1}
     counts = recording.day_counts(db, mallis["id"], TODAY, sygrupp)["tally"]
     assert (counts["woman"], counts["man"]) == (1, 1)
 

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from checkin.accounts import auth
+from checkin.accounts import audit, auth
 from tests.helpers import (
+    SOMEONE,
     STAFF_PASSWORD,
     activity_id,
     audit_lines,
@@ -516,6 +517,55 @@ def test_the_door_key_is_not_replaced_without_the_tick(staff, db, mallis):
     assert venue_row(db, "mallis")["door_key"] == mallis["door_key"]
 
 
+def break_the_audit_log(monkeypatch):
+    """Writing an audit line fails from now on, as with a full disk."""
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+
+
+def test_a_door_key_or_kiosk_change_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                          monkeypatch):
+    # The line was written after the change, in a transaction of its own: with the log
+    # failing, old posters stopped working and the kiosk was off, with no line saying who.
+    from checkin.visits import kiosk_tokens
+
+    kiosk_id, _token = kiosk_tokens.create_kiosk(db, mallis["id"], "Entrén", None)
+    pages = {url: text(staff.get(url)) for url in (
+        "/staff/mallis/door-key", f"/staff/mallis/kiosks/{kiosk_id}/revoke")}
+    break_the_audit_log(monkeypatch)
+    for url, page in pages.items():
+        with pytest.raises(RuntimeError):
+            staff.post(url, data={"csrf_token": csrf_token(page), "confirm": "y"})
+    assert venue_row(db, "mallis")["door_key"] == mallis["door_key"]
+    assert db.execute("SELECT revoked_at FROM kiosk WHERE id = ?", [kiosk_id]).fetchone()[0] is None
+    assert audit_lines(db) == []
+
+
+def test_turning_a_kiosk_off_and_replacing_the_door_key_write_one_line_each(staff, db,
+                                                                           mallis):
+    from checkin.visits import kiosk_tokens
+
+    kiosk_id, _token = kiosk_tokens.create_kiosk(db, mallis["id"], "Entrén", None)
+    post_form(staff, f"/staff/mallis/kiosks/{kiosk_id}/revoke", {})
+    post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
+    lines = audit_lines(db)
+    assert [(a["action"], a["username"], a["venue_id"], a["detail"]) for a in lines] == [
+        ("kiosk turned off", "anna", mallis["id"], "Entrén"),
+        ("door key replaced", "anna", mallis["id"], "")]
+    assert all(a["at"].endswith(":00+00:00") for a in lines)
+
+
+def test_a_kiosk_of_another_venue_is_not_turned_off_by_the_operation(db, mallis, victor):
+    from checkin.visits import kiosk_tokens
+
+    kiosk_id, _token = kiosk_tokens.create_kiosk(db, victor["id"], "", None)
+    assert kiosk_tokens.revoke_kiosk(db, mallis["id"], kiosk_id, user=SOMEONE) is False
+    assert db.execute("SELECT revoked_at FROM kiosk").fetchone()[0] is None
+    assert audit_lines(db) == []
+
+
 # --- tally ----------------------------------------------------------------------------------
 
 def tally_counts(db):
@@ -578,6 +628,33 @@ def test_undo_takes_back_exactly_the_last_change(staff, db, mallis):
     post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # only the last one
     assert tally_counts(db) == {"woman": 2}
     assert [a["action"] for a in audit_lines(db)] == ["tally", "tally", "tally undone"]
+
+
+def test_a_tally_or_its_undo_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                   monkeypatch):
+    # The line was written after the change: with the log failing, counted visits came and
+    # went with no line saying who.
+    url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    tally(staff, url, woman="2")
+    page = text(staff.get(url))
+    break_the_audit_log(monkeypatch)
+    with pytest.raises(RuntimeError):
+        staff.post(url, data={"csrf_token": csrf_token(page), "was_woman": "2", "woman": "2",
+                              "was_man": "0", "was_other": "0", "was_unstated": "0",
+                              "man": "3", "step": "save"})
+    with pytest.raises(RuntimeError):
+        staff.post("/staff/mallis/tally/undo", data={"csrf_token": csrf_token(page)})
+    assert tally_counts(db) == {"woman": 2}
+    assert [a["action"] for a in audit_lines(db)] == ["tally"]
+    monkeypatch.undo()
+    # The undo was not spent: it still takes back the change that was made.
+    assert post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url).status_code == 302
+    assert tally_counts(db) == {}
+    lines = audit_lines(db)
+    assert [(a["action"], a["detail"]) for a in lines] == [
+        ("tally", "2026-11-23 Sygrupp: woman +2"),
+        ("tally undone", "2026-11-23 Sygrupp: woman -2")]
+    assert all(a["at"].endswith(":00+00:00") for a in lines)
 
 
 @pytest.mark.parametrize("data", [

@@ -1,5 +1,6 @@
 """Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
 
+from checkin.accounts import audit
 from checkin.accounts.audit import this_hour
 from checkin.db import writing
 from checkin.tokens import new_token, token_hash
@@ -35,7 +36,15 @@ def venue_kiosks(db, venue_id):
         "WHERE venue_id = ? ORDER BY revoked_at IS NOT NULL, id DESC", [venue_id])]
 
 
-def revoke_kiosk(db, kiosk_id):
+def revoke_kiosk(db, venue_id, kiosk_id, *, user):
+    """Turn the venue's kiosk off for good, with its audit line in the same transaction;
+    False (nothing written) if it is not on at this venue."""
     with writing(db):
-        db.execute("UPDATE kiosk SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                   [this_hour(), kiosk_id])
+        row = db.execute("SELECT label FROM kiosk WHERE id = ? AND venue_id = ? "
+                         "AND revoked_at IS NULL", [kiosk_id, venue_id]).fetchone()
+        if row is None:
+            return False
+        db.execute("UPDATE kiosk SET revoked_at = ? WHERE id = ?", [this_hour(), kiosk_id])
+        audit.write(db, user, "kiosk turned off", row["label"], venue_id,
+                    {"label": row["label"], "id": kiosk_id})
+    return True

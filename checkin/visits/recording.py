@@ -1,5 +1,6 @@
 """Recording visits: one a day per remembered phone, nothing that identifies anyone. No Flask."""
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.figures.cell_key import stored_record_key
 from checkin.row_ids import new_row_id, new_row_ids
@@ -73,12 +74,13 @@ TALLY_GENDERS = ("woman", "man", "other", "unstated")
 TALLY_MAX = 999  # more people than this in one count is surely a typing mistake
 
 
-def change_tally(db, *, venue_id, day, activity_id, changes):
+def change_tally(db, *, venue_id, day, activity_id, changes, user, undo=False):
     """Add to or take from the people staff counted by hand: {gender: +n or -n}.
 
     Tallied visits have source 'tally' and no hour, kept apart from check-ins. A count never
     goes below zero, and a minus never takes away a visit that an imported file brought in.
-    Returns the changes as made ({gender: n}, zeros left out).
+    Returns the changes as made ({gender: n}, zeros left out). A change made has its audit
+    line ("tally", or "tally undone" with `undo`) in the same transaction.
     """
     if set(changes) - set(TALLY_GENDERS):
         raise ValueError(f"unknown gender answer in {sorted(changes)!r}")
@@ -103,7 +105,19 @@ def change_tally(db, *, venue_id, day, activity_id, changes):
                     [venue_id, activity_id, day.isoformat(), gender, -step]).rowcount
                 if gone:
                     made[gender] = -gone
+        if made:
+            _tally_line(db, user, venue_id, day, activity_id, made, undo)
     return made
+
+
+def _tally_line(db, user, venue_id, day, activity_id, made, undo):
+    row = db.execute("SELECT name_sv FROM activity WHERE id = ? AND venue_id = ?",
+                     [activity_id, venue_id]).fetchone()
+    name = row[0] if row else "-"
+    audit.write(db, user, "tally undone" if undo else "tally",
+                f"{day.isoformat()} {name}: " + ", ".join(
+                    f"{g} {n:+d}" for g, n in made.items()), venue_id,
+                {"activity": activity_id and name, "date": day.isoformat(), "changes": made})
 
 
 def day_counts(db, venue_id, day, activity_id):

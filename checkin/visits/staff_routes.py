@@ -89,8 +89,7 @@ def door_key(slug):
         return render_template("visits/staff/door_key.html", venue=venue, form=form)
     if not form.validate():
         return render_template("visits/staff/door_key.html", venue=venue, form=form), BAD_INPUT
-    programme.replace_door_key(_db(), venue["id"])
-    audit_line("door key replaced", "", venue)
+    programme.replace_door_key(_db(), venue["id"], user=current_user())
     flash(_("The door key is new. Old posters now say the code is old and count nothing. "
             "Print this poster and put it up now."), "warning")
     return redirect(url_for("visits.poster", slug=slug))
@@ -140,9 +139,7 @@ def revoke_kiosk(slug, kiosk_id):
             button=_("Turn it off"), back=url_for("visits.kiosk_list", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    kiosks.revoke_kiosk(_db(), kiosk_id)
-    audit_line("kiosk turned off", found[0]["label"], venue, label=found[0]["label"],
-               id=kiosk_id)
+    kiosks.revoke_kiosk(_db(), venue["id"], kiosk_id, user=current_user())
     flash(_("The kiosk is turned off. That tablet can no longer check anyone in."))
     return redirect(url_for("visits.kiosk_list", slug=slug))
 
@@ -236,7 +233,7 @@ def tally(slug):
         return _tally_page(venue, day, activity_id, BAD_INPUT,
                            _("Nothing was changed. Please fix what is marked below."), form)
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
-                        changes=form.changes())
+                        changes=form.changes(), user=current_user())
     step = form.step.data or "save"
     anchor = f"#tally-{step.partition(':')[0]}" if step != "save" else "#saved"
     if not made:
@@ -244,10 +241,6 @@ def tally(slug):
             return redirect(_tally_url(slug, day, activity_id, anchor))
         flash(_("Nothing to save: the numbers are as before."))
         return redirect(_tally_url(slug, day, activity_id, anchor))
-    name = dict(programme.activity_choices(_db(), venue["id"])).get(activity_id, "-")
-    audit_line("tally", f"{day.isoformat()} {name}: " + ", ".join(
-        f"{g_} {n:+d}" for g_, n in made.items()), venue,
-        activity=activity_id and name, date=day.isoformat(), changes=made)
     session[UNDO_KEY] = {"venue": venue["id"], "day": day.isoformat(),
                          "activity": activity_id, "changes": made}
     if step == "save":
@@ -267,13 +260,9 @@ def undo_tally(slug):
         return redirect(url_for("visits.tally", slug=slug))
     day = dt.date.fromisoformat(undo["day"])
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=undo["activity"],
-                        changes={g_: -n for g_, n in undo["changes"].items()})
+                        changes={g_: -n for g_, n in undo["changes"].items()},
+                        user=current_user(), undo=True)
     session.pop(UNDO_KEY, None)
-    if made:
-        name = dict(programme.activity_choices(_db(), venue["id"])).get(undo["activity"], "-")
-        audit_line("tally undone", f"{day.isoformat()} {name}: " + ", ".join(
-            f"{g_} {n:+d}" for g_, n in made.items()), venue,
-            activity=undo["activity"] and name, date=day.isoformat(), changes=made)
     flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
           else _("There is nothing to undo."))
     return redirect(_tally_url(slug, day, undo["activity"], "#saved"))

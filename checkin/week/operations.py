@@ -553,9 +553,11 @@ def save_venue(db, venue, venue_id=None):
         return venue_id
 
 
-def replace_door_key(db, venue_id):
-    """A new door key: every poster printed before now shows 'this code is old'."""
+def replace_door_key(db, venue_id, *, user):
+    """A new door key: every poster printed before now shows 'this code is old'. The audit
+    line is written in the same transaction."""
     key = venues.new_door_key()
     with writing(db):
         db.execute("UPDATE venue SET door_key = ? WHERE id = ?", [key, venue_id])
+        audit.write(db, user, "door key replaced", "", venue_id)
     return key
