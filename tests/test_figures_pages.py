@@ -512,6 +512,34 @@ def test_an_import_is_listed_and_undone_exactly(db, staff, mallis):
     assert len(visits(db)) == 14
 
 
+def test_an_import_undo_whose_audit_line_fails_changes_nothing(db, staff, mallis,
+                                                              monkeypatch):
+    # The line was written after the undo: with the log failing, 7 counted visits left
+    # every figure with no line saying who took them.
+    from checkin.accounts import audit
+
+    upload(staff, CSV.encode(), name="mars.csv")
+    first = db.execute("SELECT id FROM tally_import").fetchone()[0]
+    undo = f"/staff/mallis/import/{first}/undo"
+    page = text(staff.get(undo))
+    lines = len(audit_lines(db))
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+    with pytest.raises(RuntimeError):
+        staff.post(undo, data={"csrf_token": csrf_token(page)})
+    assert len(visits(db)) == 7 and len(audit_lines(db)) == lines
+    assert db.execute("SELECT undone FROM tally_import").fetchone()[0] == 0
+    monkeypatch.undo()
+    assert post_form(staff, undo, {}).status_code == 302
+    new = audit_lines(db)[lines:]
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in new] == [
+        ("import undone", "mars.csv: 7 visits", mallis["id"])]
+    assert new[0]["at"].endswith(":00+00:00")
+
+
 def test_a_minus_on_the_tally_never_takes_an_imported_visit(db, staff, mallis):
     from checkin.visits.recording import change_tally
 

@@ -10,6 +10,7 @@ import zipfile
 from contextlib import closing
 from dataclasses import dataclass
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.figures.cell_key import stored_record_key
 from checkin.figures.exports import inert
@@ -357,17 +358,20 @@ def get_import(db, venue_id, import_id):
     return next((i for i in past_imports(db, venue_id) if i["id"] == import_id), None)
 
 
-def undo_import(db, venue_id, import_id):
+def undo_import(db, venue_id, import_id, *, user):
     """Take away exactly the visits this import added; returns how many went (0: nothing
-    to undo). The import stays listed, marked undone, and the file may be imported again."""
+    to undo). The import stays listed, marked undone, and the file may be imported again.
+    The audit line is written in the same transaction."""
     with writing(db):
-        found = db.execute("SELECT undone FROM tally_import WHERE id = ? AND venue_id = ?",
-                           [import_id, venue_id]).fetchone()
+        found = db.execute("SELECT undone, filename FROM tally_import WHERE id = ? "
+                           "AND venue_id = ?", [import_id, venue_id]).fetchone()
         if found is None or found["undone"]:
             return 0
         gone = db.execute("DELETE FROM visit WHERE import_id = ? AND venue_id = ?",
                           [import_id, venue_id]).rowcount
         db.execute("UPDATE tally_import SET undone = 1 WHERE id = ?", [import_id])
+        audit.write(db, user, "import undone", f"{found['filename']}: {gone} visits", venue_id,
+                    {"file": found["filename"], "visits": gone})
     return gone
 
 

@@ -569,9 +569,7 @@ def undo_import(slug, import_id):
             button=_("Undo the import"), back=url_for("figures.import_counts", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    gone = tally_import.undo_import(get_db(), venue["id"], import_id)
-    audit_line("import undone", f"{found['filename']}: {gone} visits", venue,
-               file=found["filename"], visits=gone)
+    gone = tally_import.undo_import(get_db(), venue["id"], import_id, user=current_user())
     flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
     return redirect(url_for("figures.import_counts", slug=slug))
 
