@@ -6,7 +6,16 @@ import logging
 import pytest
 
 from checkin.feedback import smileys as feedback
-from tests.helpers import activity_id, answer, check_in, csrf_token, door, hidden_fields, text
+from tests.helpers import (
+    SOMEONE,
+    activity_id,
+    answer,
+    check_in,
+    csrf_token,
+    door,
+    hidden_fields,
+    text,
+)
 
 
 def rows(db):
@@ -275,9 +284,9 @@ def test_free_texts_newest_first_searchable_hideable_deletable(db, mallis):
         "Yoga var lugnt", "Mer yoga tack"]
     assert [t["text"] for t in feedback.free_texts(db, mallis["id"], search="%")] == [
         "100% bra fika"]
-    feedback.set_hidden(db, ids[0])
+    feedback.set_hidden(db, ids[0], user=SOMEONE)
     assert len(feedback.free_texts(db, mallis["id"], include_hidden=False)) == 2
-    feedback.delete_text(db, ids[1])
+    feedback.delete_text(db, ids[1], user=SOMEONE)
     assert [t["text"] for t in feedback.free_texts(db, mallis["id"])] == [
         "Yoga var lugnt", "Mer yoga tack"]
     assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 3  # ratings stay

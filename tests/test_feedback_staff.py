@@ -210,6 +210,78 @@ def test_a_text_action_without_csrf_or_for_another_venue_changes_nothing(staff, 
     assert audit_lines(db) == []
 
 
+def break_the_audit_log(monkeypatch):
+    """Writing an audit line fails from now on, as with a full disk."""
+    from checkin.accounts import audit
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+
+
+def test_a_text_action_whose_audit_line_fails_changes_nothing(staff, db, mallis, monkeypatch):
+    # The line was written after the change: with the log failing, a visitor's text was
+    # hidden, shown or gone for good with no line saying who.
+    shown, hidden = rate(db, mallis, words="Mer yoga tack"), rate(db, mallis, words="Bra fika")
+    feedback.set_hidden(db, hidden, user={"id": None, "username": "setup"})
+    before = [row(db, "feedback", i) for i in (shown, hidden)]
+    form = {"csrf_token": token(staff, "/staff/mallis/feedback/texts")}
+    break_the_audit_log(monkeypatch)
+    for feedback_id, action in [(shown, "hide"), (hidden, "show"), (shown, "delete")]:
+        with pytest.raises(RuntimeError):
+            staff.post(f"/staff/mallis/feedback/texts/{feedback_id}/{action}", data=form)
+    assert [row(db, "feedback", i) for i in (shown, hidden)] == before
+    assert [line["action"] for line in audit_lines(db)] == ["feedback text hidden"]
+
+
+def test_a_survey_delete_or_close_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                         monkeypatch):
+    # The line was written after the change: with the log failing, a survey was gone or
+    # closed with no line saying who.
+    empty = a_survey(db, mallis, opens=TODAY + dt.timedelta(days=20),
+                     closes=TODAY + dt.timedelta(days=30))
+    running = a_survey(db, mallis)
+    pages = {url: text(staff.get(url)) for url in (f"/staff/mallis/surveys/{empty}/delete",
+                                                   f"/staff/mallis/surveys/{running}/close")}
+    before = [surveys.get_survey(db, i) for i in (empty, running)]
+    break_the_audit_log(monkeypatch)
+    for url, page in pages.items():
+        with pytest.raises(RuntimeError):
+            staff.post(url, data={"csrf_token": csrf_token(page)})
+    assert [surveys.get_survey(db, i) for i in (empty, running)] == before
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    for url in pages:
+        assert post_form(staff, url, {}).status_code == 302
+    lines = audit_lines(db)
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in lines] == [
+        ("survey deleted", f"#{empty}", mallis["id"]),
+        ("survey closed", f"#{running}", mallis["id"])]
+    assert all(a["at"].endswith(":00+00:00") for a in lines)
+
+
+def test_closing_a_survey_asks_first_and_the_question_changes_nothing(staff, client, db,
+                                                                      mallis):
+    survey_id = a_survey(db, mallis)
+    url = f"/staff/mallis/surveys/{survey_id}"
+    page = text(staff.get(url))
+    assert f'href="{url}/close"' in page and f'action="{url}/close"' not in page
+    asked = text(staff.get(url + "/close"))
+    assert "Stänga enkäten Höstens enkät nu?" in asked
+    assert "Svaren den har fått finns kvar, och dess resultat också." in asked
+    assert f'action="{url}/close"' in asked and "Stäng enkäten" in asked
+    assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-03"
+    assert audit_lines(db) == []
+    assert staff.post(url + "/close").status_code == 400  # no CSRF token: nothing happens
+    staff.get("/lang/en")
+    english = text(staff.get(url + "/close"))
+    assert "Close the survey Höstens enkät now?" in english
+    assert "The answers it got stay, and so do its results." in english
+    assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-03"
+    assert audit_lines(db) == []
+
+
 # --- surveys ----------------------------------------------------------------------------------
 
 def test_create_a_survey_with_the_usual_answers(staff, db, mallis):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
 from checkin.figures.cell_key import publish_count, stored_record_key
@@ -127,17 +128,37 @@ def hidden_text_count(db, venue_id):
                       "AND text IS NOT NULL", [venue_id]).fetchone()[0]
 
 
-def set_hidden(db, feedback_id, hidden=True):
-    with writing(db):
-        return db.execute("UPDATE feedback SET hidden = ? WHERE id = ?",
-                          [1 if hidden else 0, feedback_id]).rowcount == 1
+def _text_venue(db, feedback_id):
+    row = db.execute("SELECT venue_id FROM feedback WHERE id = ? AND text IS NOT NULL",
+                     [feedback_id]).fetchone()
+    return row[0] if row else None
 
 
-def delete_text(db, feedback_id):
-    """Staff delete a text; the rating stays so the figures stay."""
+def set_hidden(db, feedback_id, hidden=True, *, user):
+    """Hide a text from the list (or show it again); False if there is no such text. The
+    audit line names the row, never what the visitor wrote, in the same transaction."""
     with writing(db):
-        return db.execute("UPDATE feedback SET text = NULL, hidden = 0 WHERE id = ?",
-                          [feedback_id]).rowcount == 1
+        venue_id = _text_venue(db, feedback_id)
+        if venue_id is None:
+            return False
+        db.execute("UPDATE feedback SET hidden = ? WHERE id = ?",
+                   [1 if hidden else 0, feedback_id])
+        audit.write(db, user, "feedback text hidden" if hidden else "feedback text shown",
+                    f"#{feedback_id}", venue_id, {"id": feedback_id})
+    return True
+
+
+def delete_text(db, feedback_id, *, user):
+    """Staff delete a text; the rating stays so the figures stay. The audit line names the
+    row, never the text, in the same transaction; False if there is no such text."""
+    with writing(db):
+        venue_id = _text_venue(db, feedback_id)
+        if venue_id is None:
+            return False
+        db.execute("UPDATE feedback SET text = NULL, hidden = 0 WHERE id = ?", [feedback_id])
+        audit.write(db, user, "feedback text deleted", f"#{feedback_id}", venue_id,
+                    {"id": feedback_id})
+    return True
 
 
 def purge_texts(db, before):

@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from checkin.accounts.access import audit_line, require_role
+from checkin.accounts.access import audit_line, current_user, require_role
 from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import ideas, retention, surveys
@@ -183,14 +183,12 @@ def text_action(slug, feedback_id, action):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     if action == "delete":
-        feedback.delete_text(get_db(), feedback_id)
+        feedback.delete_text(get_db(), feedback_id, user=current_user())
         flash(_("The text is deleted. The rating stays in the figures."))
     else:
-        feedback.set_hidden(get_db(), feedback_id, action == "hide")
+        feedback.set_hidden(get_db(), feedback_id, action == "hide", user=current_user())
         flash(_("The text is hidden: it is no longer in the list. \"Show hidden texts\" "
                 "finds it.") if action == "hide" else _("The text is shown in the list again."))
-    audit_line({"hide": "feedback text hidden", "show": "feedback text shown",
-          "delete": "feedback text deleted"}[action], f"#{feedback_id}", venue, id=feedback_id)
     return redirect(_texts_url(slug))
 
 
@@ -279,23 +277,29 @@ def survey(slug, survey_id):
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
 
-@blueprint.post("/staff/<slug>/surveys/<int:survey_id>/close")
+@blueprint.route("/staff/<slug>/surveys/<int:survey_id>/close", methods=["GET", "POST"])
 @require_role("staff")
 def close_survey(slug, survey_id):
     venue = g.venue
     found = _own_survey(venue, survey_id)
-    if not ConfirmForm().validate():
-        abort(BAD_INPUT)
     yesterday = venue_now(venue).date() - dt.timedelta(days=1)
     if found["closes"] <= yesterday.isoformat():
         return _survey_page(venue, found, status=BAD_INPUT, error=_("It is closed already."))
     if found["opens"] > yesterday.isoformat():
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "It has not opened yet. Change its dates, or delete it."))
-    surveys.set_details(get_db(), survey_id, title_sv=found["title_sv"],
-                        title_en=found["title_en"], opens=dt.date.fromisoformat(found["opens"]),
-                        closes=yesterday)
-    audit_line("survey closed", f"#{survey_id}", venue, id=survey_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=_("Close the survey %(title)s now?", title=found["title_sv"]),
+            lines=[_("Visitors no longer see it from today: yesterday was its last day."),
+                   _("The answers it got stay, and so do its results."),
+                   _("To open it again, change its last day on the survey's page.")],
+            action=url_for("feedback.close_survey", slug=slug, survey_id=survey_id),
+            button=_("Close the survey"),
+            back=url_for("feedback.survey", slug=slug, survey_id=survey_id))
+    if not ConfirmForm().validate():
+        abort(BAD_INPUT)
+    surveys.close_survey(get_db(), survey_id, last_day=yesterday, user=current_user())
     flash(_("The survey is closed. Visitors no longer see it."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -367,8 +371,7 @@ def delete_survey(slug, survey_id):
     if found["responses"]:
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "People have answered this survey, so it stays. You can close it."))
-    surveys.delete_survey(get_db(), survey_id)
-    audit_line("survey deleted", f"#{survey_id}", venue, id=survey_id)
+    surveys.delete_survey(get_db(), survey_id, user=current_user())
     flash(_("The survey is deleted."))
     return redirect(url_for("feedback.survey_list", slug=slug))
 

@@ -9,6 +9,7 @@ remembered phones.
 import datetime as dt
 import json
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.figures.cell_key import publish_count, stored_record_key
 from checkin.figures.columns import SMALL
@@ -391,12 +392,31 @@ def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
                                     closes.isoformat(), survey_id])
 
 
-def delete_survey(db, survey_id):
-    """Delete a survey nobody has answered (answers are figures and stay)."""
-    if response_count(db, survey_id):
-        raise SurveyError("the survey has answers and cannot be deleted")
+def close_survey(db, survey_id, *, last_day, user):
+    """End a survey early: `last_day` (yesterday) becomes its last day, with its audit line in
+    the same transaction. Only a shorter survey, so no overlap to check; False if unknown."""
     with writing(db):
-        return db.execute("DELETE FROM survey WHERE id = ?", [survey_id]).rowcount == 1
+        row = db.execute("SELECT venue_id FROM survey WHERE id = ?", [survey_id]).fetchone()
+        if row is None:
+            return False
+        db.execute("UPDATE survey SET closes = ? WHERE id = ?",
+                   [last_day.isoformat(), survey_id])
+        audit.write(db, user, "survey closed", f"#{survey_id}", row[0], {"id": survey_id})
+    return True
+
+
+def delete_survey(db, survey_id, *, user):
+    """Delete a survey nobody has answered (answers are figures and stay), with its audit
+    line in the same transaction; False if there is no such survey."""
+    with writing(db):
+        if response_count(db, survey_id):
+            raise SurveyError("the survey has answers and cannot be deleted")
+        row = db.execute("SELECT venue_id FROM survey WHERE id = ?", [survey_id]).fetchone()
+        if row is None:
+            return False
+        db.execute("DELETE FROM survey WHERE id = ?", [survey_id])
+        audit.write(db, user, "survey deleted", f"#{survey_id}", row[0], {"id": survey_id})
+    return True
 
 
 def results_table(result):
