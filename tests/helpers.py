@@ -128,10 +128,7 @@ def phone_code(app, key=None, gender=None):
 def make_user(db, username, role="staff", venue_ids=()):
     from checkin.accounts import auth
 
-    user_id = auth.create_user(db, username, STAFF_PASSWORD, role)
-    if venue_ids:
-        auth.set_user_venues(db, user_id, venue_ids)
-    return user_id
+    return auth.create_user(db, username, STAFF_PASSWORD, role, venue_ids=venue_ids)
 
 
 def log_in(client, username, password=STAFF_PASSWORD):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from checkin.accounts import auth
+from tests.helpers import SOMEONE
 
 
 def test_passwords_are_stored_as_scrypt_hashes(db):
@@ -64,7 +65,7 @@ def test_the_session_table_keeps_only_a_hash_of_the_token(db):
 def test_disabling_an_account_ends_its_sessions(db):
     user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
     token = auth.start_session(db, user_id)
-    auth.set_active(db, user_id, False)
+    auth.set_active(db, user_id, False, by=SOMEONE)
     assert auth.session_user(db, token, idle_hours=8) is None
     assert auth.check_login(db, "anna", "a long staff password 42") is None
 

@@ -81,7 +81,7 @@ def test_repeated_failed_logins_are_slowed_then_refused(app, client, db, mallis)
 
 def test_a_disabled_account_cannot_log_in(client, db, mallis):
     user_id = make_user(db, "anna")
-    auth.set_active(db, user_id, False)
+    auth.set_active(db, user_id, False, by=SOMEONE)
     assert log_in(client, "anna").status_code == 401
 
 
@@ -176,6 +176,68 @@ def test_admin_changes_a_role_resets_a_password_and_turns_an_account_off(admin, 
     assert not auth.get_user(db, bert)["active"]
     actions = [a["action"] for a in audit_lines(db)]
     assert actions == ["account changed", "password reset", "account turned off"]
+
+
+def test_an_account_change_whose_audit_line_fails_changes_nothing(admin, app, db, victor,
+                                                                   monkeypatch):
+    # The line was written after the change: with the log failing, an account was made,
+    # given a role, a password or turned off with no line saying who.
+    bert = make_user(db, "bert", "viewer")
+    bert_client = app.test_client()
+    log_in(bert_client, "bert")
+    pages = {url: text(admin.get(url)) for url in ("/staff/users/new", f"/staff/users/{bert}",
+                                                   "/staff/password")}
+    posts = [
+        ("/staff/users/new", "/staff/users/new", {
+            "username": "cilla", "password": "cilla has a long password", "role": "staff",
+            "every_venue": "y"}),
+        (f"/staff/users/{bert}", f"/staff/users/{bert}", {
+            "role": "staff", "venues": [str(victor["id"])]}),
+        (f"/staff/users/{bert}/password", f"/staff/users/{bert}", {
+            "new": "bert gets a new password", "yours": STAFF_PASSWORD}),
+        (f"/staff/users/{bert}/active", f"/staff/users/{bert}", {}),
+        ("/staff/password", "/staff/password", {
+            "current": STAFF_PASSWORD, "new": "a brand new passphrase",
+            "repeat": "a brand new passphrase"}),
+    ]
+    break_the_audit_log(monkeypatch)
+    for url, page, data in posts:
+        with pytest.raises(RuntimeError):
+            admin.post(url, data={"csrf_token": csrf_token(pages[page]), **data})
+    assert [u["username"] for u in auth.all_users(db)] == ["bert", "boss"]
+    account = auth.get_user(db, bert)
+    assert (account["role"], account["active"]) == ("viewer", 1)
+    assert auth.user_venue_ids(db, bert) == set()
+    assert auth.check_login(db, "bert", STAFF_PASSWORD)
+    assert auth.check_login(db, "boss", STAFF_PASSWORD)
+    assert bert_client.get("/staff/").status_code == 200  # still logged in
+    assert audit_lines(db) == []
+
+
+def test_each_account_change_writes_one_line_to_the_hour(admin, db, victor):
+    post_form(admin, "/staff/users/new", {"username": "bert", "role": "viewer",
+                                          "password": "bert has a long password",
+                                          "every_venue": "y"})
+    bert = auth.user_by_name(db, "bert")["id"]
+    post_form(admin, f"/staff/users/{bert}", {"role": "staff", "venues": [str(victor["id"])]})
+    post_form(admin, f"/staff/users/{bert}/password",
+              {"new": "bert gets a new password", "yours": STAFF_PASSWORD},
+              page_url=f"/staff/users/{bert}")
+    post_form(admin, f"/staff/users/{bert}/active", {}, page_url=f"/staff/users/{bert}")
+    post_form(admin, f"/staff/users/{bert}/active", {}, page_url=f"/staff/users/{bert}")
+    post_form(admin, "/staff/password", {"current": STAFF_PASSWORD,
+                                         "new": "a brand new passphrase",
+                                         "repeat": "a brand new passphrase"})
+    lines = audit_lines(db)
+    assert [(a["action"], a["detail"], a["username"]) for a in lines] == [
+        ("account created", "bert (viewer)", "boss"),
+        ("account changed", f"bert: role staff, venues {victor['name']}", "boss"),
+        ("password reset", "bert", "boss"),
+        ("account turned off", "bert", "boss"),
+        ("account turned on", "bert", "boss"),
+        ("password changed", "boss", "boss")]
+    assert all(a["at"].endswith(":00+00:00") for a in lines)
+    assert not any("a brand new" in str(a) or "gets a new" in str(a) for a in lines)
 
 
 def test_a_bad_password_reset_changes_nothing(admin, db):

@@ -16,6 +16,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.tokens import new_token, token_hash
 
@@ -108,17 +109,25 @@ def hash_password(password):
 
 # --- accounts -------------------------------------------------------------------------------
 
-def create_user(db, username, password, role):
-    """Create an account and return its id; raises ValueError for a taken name or bad role."""
+def create_user(db, username, password, role, *, venue_ids=(), by=None):
+    """Create an account (limited to `venue_ids`, none: every venue) and return its id;
+    raises ValueError for a taken name or bad role. Made by an account `by`, its audit line
+    is written in the same transaction (the command line's first admin has none)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    password_hash = hash_password(password)
     with writing(db):
         if db.execute("SELECT 1 FROM staff_user WHERE username = ?", [username]).fetchone():
             raise ValueError("taken")
-        return db.execute(
+        user_id = db.execute(
             "INSERT INTO staff_user (username, password_hash, role, created_at) VALUES (?,?,?,?)",
-            [username, hash_password(password), role, _iso(_hour(_utcnow()))],
+            [username, password_hash, role, _iso(_hour(_utcnow()))],
         ).lastrowid
+        _put_venues(db, user_id, venue_ids)
+        if by is not None:
+            audit.write(db, by, "account created", f"{username} ({role})", None,
+                        {"user": username, "role": role})
+    return user_id
 
 
 def get_user(db, user_id):
@@ -150,28 +159,55 @@ def check_password(user, password):
     return check_password_hash(user["password_hash"], password)
 
 
-def set_password(db, user_id, password, keep_session=None):
-    """New password; every session of the account ends except `keep_session` (a token)."""
+def _username(db, user_id):
+    row = db.execute("SELECT username FROM staff_user WHERE id = ?", [user_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no account {user_id}")
+    return row[0]
+
+
+def set_password(db, user_id, password, *, by, keep_session=None):
+    """New password; every session of the account ends except `keep_session` (a token).
+    The audit line ("password changed" for one's own, else "password reset" by `by`) is
+    written in the same transaction."""
+    password_hash = hash_password(password)
     with writing(db):
+        username = _username(db, user_id)
         db.execute("UPDATE staff_user SET password_hash = ? WHERE id = ?",
-                   [hash_password(password), user_id])
+                   [password_hash, user_id])
         keep = token_hash(keep_session) if keep_session else ""
         db.execute("DELETE FROM staff_session WHERE user_id = ? AND id != ?", [user_id, keep])
+        audit.write(db, by, "password changed" if by["id"] == user_id else "password reset",
+                    username, None, {"user": username})
 
 
-def set_role(db, user_id, role):
+def change_account(db, user_id, *, role, venue_ids, by):
+    """A new role and venues (none: every venue), with the audit line in the same
+    transaction."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     with writing(db):
+        username = _username(db, user_id)
         db.execute("UPDATE staff_user SET role = ? WHERE id = ?", [role, user_id])
+        _put_venues(db, user_id, venue_ids)
+        names = [r[0] for r in db.execute(
+            "SELECT venue.name FROM user_venue JOIN venue ON venue.id = user_venue.venue_id "
+            "WHERE user_venue.user_id = ? ORDER BY venue.name", [user_id])]
+        audit.write(db, by, "account changed",
+                    f"{username}: role {role}, venues {', '.join(names) or 'all'}", None,
+                    {"user": username, "role": role, "venues": names})
 
 
-def set_active(db, user_id, active):
-    """Disable or enable an account; disabling ends its sessions at once."""
+def set_active(db, user_id, active, *, by):
+    """Disable or enable an account; disabling ends its sessions at once. The audit line is
+    written in the same transaction."""
     with writing(db):
+        username = _username(db, user_id)
         db.execute("UPDATE staff_user SET active = ? WHERE id = ?", [int(bool(active)), user_id])
         if not active:
             db.execute("DELETE FROM staff_session WHERE user_id = ?", [user_id])
+        audit.write(db, by, "account turned on" if active else "account turned off", username,
+                    None, {"user": username})
 
 
 def user_venue_ids(db, user_id):
@@ -180,12 +216,12 @@ def user_venue_ids(db, user_id):
                                      [user_id])}
 
 
-def set_user_venues(db, user_id, venue_ids):
-    with writing(db):
-        db.execute("DELETE FROM user_venue WHERE user_id = ?", [user_id])
-        for venue_id in sorted(set(venue_ids)):
-            db.execute("INSERT INTO user_venue (user_id, venue_id) VALUES (?, ?)",
-                       [user_id, venue_id])
+def _put_venues(db, user_id, venue_ids):
+    """Inside the caller's transaction: the account is limited to these venues."""
+    db.execute("DELETE FROM user_venue WHERE user_id = ?", [user_id])
+    for venue_id in sorted(set(venue_ids)):
+        db.execute("INSERT INTO user_venue (user_id, venue_id) VALUES (?, ?)",
+                   [user_id, venue_id])
 
 
 def may_use_venue(db, user, venue_id):

@@ -144,8 +144,8 @@ def own_password():
     form.password_context = [user["username"], *auth.password_context(_db())]
     if request.method == "POST":
         if form.validate() and _confirmed(form.current, _("That is not your password now.")):
-            auth.set_password(_db(), user["id"], form.new.data, keep_session=session_token())
-            audit_line("password changed", user["username"], user=user["username"])
+            auth.set_password(_db(), user["id"], form.new.data, by=user,
+                              keep_session=session_token())
             flash(_("Your password is changed. You are logged out everywhere else."))
             return redirect(url_for("accounts.index"))
         return render_template("accounts/password.html", form=form), BAD_INPUT
@@ -206,13 +206,11 @@ def new_user():
         if form.validate() and (form.role.data != "admin" or _confirmed(form.yours)):
             username = form.username.data.strip()
             try:
-                user_id = auth.create_user(_db(), username, form.password.data, form.role.data)
+                auth.create_user(_db(), username, form.password.data, form.role.data,
+                                 venue_ids=form.chosen_venues(), by=current_user())
             except ValueError:
                 form.username.errors.append(_("That username is taken. Choose another."))
             else:
-                auth.set_user_venues(_db(), user_id, form.chosen_venues())
-                audit_line("account created", f"{username} ({form.role.data})",
-                           user=username, role=form.role.data)
                 flash(_("Account %(name)s created. Tell them the password in person.",
                         name=username))
                 return redirect(url_for("accounts.users"))
@@ -246,12 +244,8 @@ def user(user_id):
         return _user_page(account, form=form, status=BAD_INPUT,
                           error=_("You cannot take away your own admin role. "
                                   "Ask another admin."))
-    auth.set_role(_db(), user_id, form.role.data)
-    auth.set_user_venues(_db(), user_id, form.chosen_venues())
-    names = ", ".join(n for i, n in _venue_choices() if i in form.chosen_venues()) or "all"
-    audit_line("account changed", f"{account['username']}: role {form.role.data}, venues {names}",
-               user=account["username"], role=form.role.data,
-               venues=[n for i, n in _venue_choices() if i in form.chosen_venues()])
+    auth.change_account(_db(), user_id, role=form.role.data, venue_ids=form.chosen_venues(),
+                        by=current_user())
     flash(_("Saved."))
     return redirect(url_for("accounts.users"))
 
@@ -264,8 +258,7 @@ def reset_password(user_id):
     reset.password_context = [account["username"], *auth.password_context(_db())]
     if not reset.validate() or not _confirmed(reset.yours):
         return _user_page(account, reset=reset, status=BAD_INPUT)
-    auth.set_password(_db(), user_id, reset.new.data)
-    audit_line("password reset", account["username"], user=account["username"])
+    auth.set_password(_db(), user_id, reset.new.data, by=current_user())
     flash(_("New password set for %(name)s. Tell them in person.", name=account["username"]))
     return redirect(url_for("accounts.users"))
 
@@ -279,9 +272,7 @@ def toggle_user(user_id):
     if account["id"] == current_user()["id"]:
         return _user_page(account, status=BAD_INPUT,
                           error=_("You cannot turn off your own account."))
-    auth.set_active(_db(), user_id, not account["active"])
-    audit_line("account turned off" if account["active"] else "account turned on",
-               account["username"], user=account["username"])
+    auth.set_active(_db(), user_id, not account["active"], by=current_user())
     flash(_("Saved."))
     return redirect(url_for("accounts.users"))
 
