@@ -151,6 +151,8 @@ def test_a_flood_at_the_door_stores_only_the_bound(app, db, mallis):
     app.config["CHECKINS_PER_MINUTE"] = 20
     statuses = [check_in(fresh(app), mallis, "none").status_code for _ in range(35)]
     assert statuses == [302] * 20 + [429] * 15 and len(visits(db)) == 20
+    # Refused before its token was spent: the 15 refused posts wrote nothing at all.
+    assert db.execute("SELECT count(*) FROM used_form").fetchone()[0] == 20
     refused = check_in(fresh(app), mallis, "none")
     assert "Många checkar in just nu. Inget sparades." in text(refused)
 
@@ -167,6 +169,7 @@ def test_the_day_bound_is_set_per_venue_and_counts_the_days_check_ins(app, db, m
     assert result.exit_code == 0 and "qr-per-day        5" in result.output
     statuses = [check_in(fresh(app), mallis, "none").status_code for _ in range(7)]
     assert statuses == [302] * 5 + [429] * 2 and len(visits(db)) == 5
+    assert db.execute("SELECT count(*) FROM used_form").fetchone()[0] == 5
     assert "Säg till personalen: de kan räkna dig." in text(check_in(fresh(app), mallis, "none"))
     # A returning visitor is no new check-in: the same browser still changes its visit.
     result = run(app, "door-limits", "--venue", "mallis", "--qr-per-day", "0")
@@ -193,8 +196,11 @@ def test_a_door_limit_out_of_range_is_a_usage_error_and_changes_nothing(app, db,
 def test_the_minute_bound_forgets_after_a_minute():
     clock = [0.0]
     meter = volume.MinuteMeter(clock=lambda: clock[0])
+    assert not meter.full("door", 3) and not meter.full("never seen", 3)
     assert [meter.take("door", 3) for _ in range(4)] == [True, True, True, False]
+    assert meter.full("door", 3) and meter.full("door", 3)  # looking counts nothing
     clock[0] = 60.5
+    assert not meter.full("door", 3)
     assert meter.take("door", 3) and not meter.take("other door", 0)
 
 
@@ -331,6 +337,7 @@ def test_a_kiosk_burst_beyond_the_bound_stores_only_the_bound(app, kiosk, db):
     assert app.config["KIOSK_CHECKINS_PER_MINUTE"] == 10
     statuses = [kiosk_tap(kiosk).status_code for _ in range(25)]
     assert statuses == [302] * 10 + [429] * 15
+    assert db.execute("SELECT count(*) FROM used_form").fetchone()[0] == 10
     assert [v["source"] for v in visits(db)] == ["kiosk"] * 10
 
 

@@ -66,6 +66,16 @@ def _spend_bounds(db, venue_id, day, source, meter_key, limits, meter):
         raise TooMany("minute")
 
 
+def refuse_early(db, *, venue_id, day, source, meter_key, limits, meter):
+    """Raise TooMany if a new check-in would be refused anyway: called before the form's
+    one-time token is spent, so a flood past the bounds writes nothing at all."""
+    prefix = "qr" if source == "qr" else "kiosk"
+    if meter.full(meter_key, limits[f"{prefix}_per_minute"]):
+        raise TooMany("minute")
+    if volume.checkins_today(db, venue_id, day, source) >= limits[f"{prefix}_per_day"]:
+        raise TooMany("day")
+
+
 def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=None,
              meter, limits):
     """Check in from a phone at the door; returns an Arrival. Raises Closed or TooMany.

@@ -65,6 +65,12 @@ def kiosk_home():
             return _page(venue, form, 400, _("We do not know that activity today. Nothing was "
                                              "saved. Choose one from the list."))
         activity_id = item["activity"]["id"]
+    try:  # refused before anything is written, as at the door
+        arrivals.refuse_early(db, venue_id=venue["id"], day=now.date(), source="kiosk",
+                              meter_key=("kiosk", kiosk["id"]), limits=door_limits(venue),
+                              meter=door_meter())
+    except arrivals.TooMany as too_many:
+        return _page(venue, form, 429, too_many_message(too_many.which))
     refused = spend_once("kiosk", venue)
     if refused:
         return _page(venue, form, 409, _("This screen was already used. Nothing more was "

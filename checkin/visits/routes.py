@@ -147,13 +147,20 @@ def check_in(slug, key):
                             "Choose one from the list."))
         activity_id = item["activity"]["id"]
     mine = _visit_step(venue, now)
+    phone = remembered_phone(venue)
+    if not mine and not phone:  # surely a new visit: refused before anything is written
+        try:
+            arrivals.refuse_early(db, venue_id=venue["id"], day=today, source="qr",
+                                  meter_key=("qr", venue["id"]), limits=door_limits(venue),
+                                  meter=door_meter())
+        except arrivals.TooMany as too_many:
+            return refuse(too_many_message(too_many.which), 429)
     refused = spend_once("check-in", venue)
     if refused == "used" and mine:
         return redirect(url_for("visits.done", slug=slug, key=key))  # a second tap in a row
     if refused:
         return refuse(_("This page was already used. Nothing more was saved. "
                         "Tap the button if you want to check in."), 409)
-    phone = remembered_phone(venue)
     try:
         arrival = arrivals.check_in(
             db, venue=venue, day=today, hour=now.hour, activity_id=activity_id, phone=phone,

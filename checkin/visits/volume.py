@@ -67,6 +67,17 @@ class MinuteMeter:
         self._seen = defaultdict(deque)
         self._lock = threading.Lock()
 
+    def full(self, key, per_minute):
+        """`key` has had `per_minute` in the last minute already; counts nothing."""
+        now = self.clock()
+        with self._lock:
+            times = self._seen.get(key)
+            if not times:
+                return False
+            while times and times[0] <= now - WINDOW_SECONDS:
+                times.popleft()
+            return len(times) >= per_minute
+
     def take(self, key, per_minute):
         """Count one more for `key` if fewer than `per_minute` came in the last minute."""
         now = self.clock()
