@@ -277,7 +277,7 @@ def _demo_ideas(db, venue_id, today):
         ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv, answer_en=answer_en,
                        publish=True, change_sv=change_sv, change_en=change_en,
                        activity_id=activity_ids.get(activity),
-                       day=min(today, created + dt.timedelta(days=14)))
+                       day=min(today, created + dt.timedelta(days=14)), user=None)
         for voter in range(votes):
             ideas.vote(db, idea_id, f"demo-voter-{venue_id}-{voter}")
     ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=2),

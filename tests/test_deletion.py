@@ -15,7 +15,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.visits import phones, recording, yearclose
 from checkin.visits.yearclose import close_year, daily, describe
-from tests.helpers import run
+from tests.helpers import SOMEONE, run
 
 D = dt.date.fromisoformat
 AFTER_GRACE = D("2026-03-01")
@@ -41,7 +41,7 @@ def year_2025(db, mallis, victor):
         closes=D("2025-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
     survey = surveys.get_survey(db, survey_id)
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=D("2025-05-01"), text="Bingo")
-    ideas.moderate(db, idea_id, publish=True)
+    ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     for key in keys[:4]:
         surveys.record_response(db, survey, D("2025-10-02"),
                                 {survey["questions"][0]["id"]: "yes"}, key)

@@ -8,6 +8,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from tests.helpers import (
     NEW_SURVEY,
+    SOMEONE,
     activity_id,
     audit_lines,
     csrf_token,
@@ -443,7 +444,7 @@ def idea_post(client, idea_id, **data):
 
 def test_waiting_ideas_come_first_and_are_escaped(staff, db, mallis):
     shown = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Mer yoga")
-    ideas.moderate(db, shown, publish=True)
+    ideas.moderate(db, shown, publish=True, user=SOMEONE)
     ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text=SCRIPT)
     page = text(staff.get("/staff/mallis/ideas"))
     assert SCRIPT not in page
@@ -497,6 +498,29 @@ def test_reject_an_idea_and_ideas_of_another_venue_are_404(staff, db, mallis, vi
     assert ideas.get_idea(db, idea_id)["rejected"] == 1
     assert idea_post(staff, theirs, action="publish").status_code == 404
     assert ideas.get_idea(db, theirs)["published"] == 0
+
+
+def test_moderating_an_idea_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                    monkeypatch):
+    # The line was written after the change: with the log failing, an idea was shown to
+    # every visitor, rejected or answered with no line saying who.
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Kan vi baka bröd?")
+    before = ideas.get_idea(db, idea_id)
+    form = {"csrf_token": token(staff, "/staff/mallis/ideas"), "status": "planned",
+            "answer_sv": "Vi bakar i januari.", "answer_en": ""}
+    break_the_audit_log(monkeypatch)
+    for action in ("publish", "reject", "save"):
+        with pytest.raises(RuntimeError):
+            staff.post(f"/staff/mallis/ideas/{idea_id}", data={**form, "action": action})
+    assert ideas.get_idea(db, idea_id) == before
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    for action in ("publish", "save", "reject"):
+        assert idea_post(staff, idea_id, status="planned", action=action).status_code == 302
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("idea approved", f"#{idea_id} status planned", mallis["id"]),
+        ("idea answered", f"#{idea_id} status planned", mallis["id"]),
+        ("idea rejected", f"#{idea_id} status planned", mallis["id"])]
 
 
 def test_ideas_page_in_english(staff, db, mallis):

@@ -487,13 +487,10 @@ def moderate_idea(slug, idea_id):
                        reject=action == "reject",
                        change_sv=form.change_sv.data or "", change_en=form.change_en.data or "",
                        activity_id=int(form.activity.data) if form.activity.data else None,
-                       day=venue_now(venue).date())
+                       day=venue_now(venue).date(), user=current_user())
     except ideas.IdeaError:
         form.answer_sv.errors.append(_("Say why it is not possible, in Swedish."))
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)
-    audit_line({"publish": "idea approved", "reject": "idea rejected",
-                "save": "idea answered"}[action],
-         f"#{idea_id} status {form.status.data}", venue, id=idea_id)
     flash({"publish": _("The idea is shown in the idea box now."),
            "reject": _("The idea is rejected. Visitors do not see it."),
            "save": _("Saved. Visitors see it at once.")}[action])
