@@ -548,6 +548,23 @@ def test_admin_sets_the_retention_period_and_purge_follows_it(app, admin, db, ma
     assert audit_lines(db)[-1]["detail"] == "2 months"
 
 
+def test_a_retention_period_whose_audit_line_fails_changes_nothing(admin, db, mallis,
+                                                                   monkeypatch):
+    # The line was written after the change: with the log failing, how long texts are kept
+    # changed (and the next clean-up deleted by it) with no line saying who.
+    form = {"csrf_token": token(admin, "/staff/retention"), "months": "2"}
+    break_the_audit_log(monkeypatch)
+    with pytest.raises(RuntimeError):
+        admin.post("/staff/retention", data=form)
+    assert retention.staff_months(db) is None
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    assert admin.post("/staff/retention", data=form).status_code == 302
+    assert retention.staff_months(db) == 2
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("retention changed", "2 months", None)]
+
+
 @pytest.mark.parametrize("months, message", [("0", "Skriv 1 till 120 månader."),
                                              ("121", "Skriv 1 till 120 månader."),
                                              ("", "Skriv ett antal månader."),

@@ -91,5 +91,5 @@ def test_retention_is_decided_in_one_place(db, mallis):
     from checkin.feedback import retention
 
     assert retention.months(db, 12) == 12 and retention.staff_months(db) is None
-    retention.set_months(db, 3)
+    retention.set_months(db, 3, user=SOMEONE)
     assert retention.months(db, 12) == 3 and retention.staff_months(db) == 3

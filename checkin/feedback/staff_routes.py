@@ -510,8 +510,7 @@ def retention_setting():
         return render_template("feedback/staff/retention.html", **page)
     if not form.validate():
         return render_template("feedback/staff/retention.html", **page), BAD_INPUT
-    retention.set_months(get_db(), form.months.data)
-    audit_line("retention changed", f"{form.months.data} months", months=form.months.data)
+    retention.set_months(get_db(), form.months.data, user=current_user())
     flash(_("Saved. Texts and ideas not shown are deleted after %(n)s months.",
             n=form.months.data))
     return redirect(url_for("feedback.retention_setting"))
