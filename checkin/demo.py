@@ -241,7 +241,7 @@ def _yearly_survey(db, venue_id, today, rng):
     if exists:
         return None
     opens, closes = today - dt.timedelta(days=45), today + dt.timedelta(days=30)
-    survey_id = surveys.create_survey(db, venue_id=venue_id, opens=opens, closes=closes,
+    survey_id = surveys.create_survey(db, venue_id=venue_id, opens=opens, closes=closes, user=None,
                                       **YEARLY_SURVEY)
     survey = surveys.get_survey(db, survey_id)
     count = 60

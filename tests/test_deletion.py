@@ -38,7 +38,7 @@ def year_2025(db, mallis, victor):
             hashes[year].add(stand_in)
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Enkät", opens=D("2025-10-01"),
-        closes=D("2025-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
+        closes=D("2025-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=D("2025-05-01"), text="Bingo")
     ideas.moderate(db, idea_id, publish=True, user=SOMEONE)

@@ -56,7 +56,7 @@ def a_survey(db, venue, **changes):
             "opens": TODAY - dt.timedelta(days=10), "closes": TODAY + dt.timedelta(days=10),
             "questions": [{"text_sv": "Behöver du mer stöd med ensamhet?",
                            "text_en": "Do you need more support with loneliness?"}]}
-    return surveys.create_survey(db, **{**data, **changes})
+    return surveys.create_survey(db, **{**data, **changes}, user=None)
 
 
 def test_a_viewer_gets_403_on_every_feedback_page(app, db, client, mallis):
@@ -260,6 +260,48 @@ def test_a_survey_delete_or_close_whose_audit_line_fails_changes_nothing(staff, 
         ("survey deleted", f"#{empty}", mallis["id"]),
         ("survey closed", f"#{running}", mallis["id"])]
     assert all(a["at"].endswith(":00+00:00") for a in lines)
+
+
+def survey_tables(db):
+    return {t: [dict(r) for r in db.execute(f"SELECT * FROM {t} ORDER BY id")]  # noqa: S608
+            for t in ("survey", "survey_question")}
+
+
+def test_a_survey_made_or_changed_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                         monkeypatch):
+    # The line was written after the change: with the log failing, a survey was made, its
+    # days or questions changed, with no line saying who.
+    survey_id = a_survey(db, mallis, opens=TODAY + dt.timedelta(days=1),
+                         closes=TODAY + dt.timedelta(days=5),
+                         questions=[{"text_sv": "Första?"}, {"text_sv": "Andra?"}])
+    second = surveys.get_survey(db, survey_id)["questions"][1]["id"]
+    url = f"/staff/mallis/surveys/{survey_id}"
+    remove = f"{url}/questions/{second}/delete"
+    posts = [("/staff/mallis/surveys", "/staff/mallis/surveys", NEW_SURVEY),
+             (url, url, {"title_sv": "Ny rubrik", "title_en": "", "opens": "2026-11-24",
+                         "closes": "2026-11-30"}),
+             (url + "/questions", url, {"text_sv": "Tredje?", "kind": "scale",
+                                        "options_sv": "", "options_en": ""}),
+             (remove, remove, {})]
+    pages = [(target, text(staff.get(page)), data) for target, page, data in posts]
+    before = survey_tables(db)
+    break_the_audit_log(monkeypatch)
+    for target, page, data in pages:
+        with pytest.raises(RuntimeError):
+            staff.post(target, data={"csrf_token": csrf_token(page), **data})
+    assert survey_tables(db) == before
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    for target, page, data in pages:
+        assert staff.post(target, data={"csrf_token": csrf_token(page), **data}
+                          ).status_code == 302
+    made = max(s["id"] for s in surveys.surveys(db, mallis["id"]))
+    third = surveys.get_survey(db, survey_id)["questions"][-1]["id"]
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("survey created", f"#{made} 2026-12-01–2026-12-31", mallis["id"]),
+        ("survey changed", f"#{survey_id} 2026-11-24–2026-11-30", mallis["id"]),
+        ("survey question added", f"#{survey_id} question #{third}", mallis["id"]),
+        ("survey question removed", f"#{survey_id} question #{second}", mallis["id"])]
 
 
 def test_closing_a_survey_asks_first_and_the_question_changes_nothing(staff, client, db,

@@ -405,7 +405,7 @@ def test_report_shows_ratings_and_survey_results(db, staff, worked):
         db, venue_id=worked["id"], title_sv="Enkäten", title_en="The survey",
         opens=dt.date(2026, 10, 1), closes=dt.date(2026, 10, 31),
         questions=[{"text_sv": "Behöver du mer stöd?", "text_en": "More support?",
-                    "kind": "choice"}])
+                    "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:

@@ -168,7 +168,7 @@ def test_survey_answers_and_idea_votes_keep_their_counts(db, two_years):
     mallis, _ = two_years
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Enkät", opens=D("2025-10-01"),
-        closes=D("2026-03-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
+        closes=D("2026-03-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     phone = "p" * 32
