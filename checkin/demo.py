@@ -241,7 +241,7 @@ def _yearly_survey(db, venue_id, today, rng):
     if exists:
         return None
     opens, closes = today - dt.timedelta(days=45), today + dt.timedelta(days=30)
-    survey_id = surveys.create_survey(db, venue_id=venue_id, opens=opens, closes=closes,
+    survey_id = surveys.create_survey(db, venue_id=venue_id, opens=opens, closes=closes, user=None,
                                       **YEARLY_SURVEY)
     survey = surveys.get_survey(db, survey_id)
     count = 60
@@ -277,7 +277,7 @@ def _demo_ideas(db, venue_id, today):
         ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv, answer_en=answer_en,
                        publish=True, change_sv=change_sv, change_en=change_en,
                        activity_id=activity_ids.get(activity),
-                       day=min(today, created + dt.timedelta(days=14)))
+                       day=min(today, created + dt.timedelta(days=14)), user=None)
         for voter in range(votes):
             ideas.vote(db, idea_id, f"demo-voter-{venue_id}-{voter}")
     ideas.suggest(db, venue_id=venue_id, day=today - dt.timedelta(days=2),

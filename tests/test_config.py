@@ -4,6 +4,7 @@ import pytest
 
 from checkin import create_app
 from checkin.config import ConfigError, settings
+from tests.helpers import SOMEONE
 
 
 def write_config(folder, text):
@@ -103,7 +104,7 @@ def test_checkin_config_shows_the_retention_staff_chose(app, db):
     line = next(line for line in app.test_cli_runner().invoke(args=["config"]).output.splitlines()
                 if line.startswith("RETENTION_MONTHS"))
     assert line.split()[1:3] == ["12", "default"]
-    retention.set_months(db, 3)
+    retention.set_months(db, 3, user=SOMEONE)
     line = next(line for line in app.test_cli_runner().invoke(args=["config"]).output.splitlines()
                 if line.startswith("RETENTION_MONTHS"))
     assert line.split()[1:4] == ["3", "staff", "page"]

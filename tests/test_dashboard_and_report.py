@@ -3,7 +3,7 @@
 import datetime as dt
 
 from checkin.figures import dashboard_figures, yearly_report
-from tests.helpers import MALLIS_MARCH, activity_id, insert
+from tests.helpers import MALLIS_MARCH, SOMEONE, activity_id, insert
 
 
 def test_dashboard_today_week_month_months_and_busiest(db, mallis):
@@ -72,10 +72,11 @@ def test_yearly_report_activities_figures_comparison_and_method(db, mallis):
 
 def test_narrative_is_saved_and_replaced(db, mallis):
     assert yearly_report.get_narrative(db, mallis["id"], 2026)["text"] == ""
-    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett bra år.", "anna",
-                           now=dt.datetime(2026, 12, 1, 10, 0))
-    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett mycket bra år.", "ben",
-                           now=dt.datetime(2026, 12, 2, 9, 0))
+    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett bra år.", SOMEONE,
+                                 now=dt.datetime(2026, 12, 1, 10, 0))
+    yearly_report.save_narrative(db, mallis["id"], 2026, "Ett mycket bra år.",
+                                 {"id": None, "username": "ben"},
+                                 now=dt.datetime(2026, 12, 2, 9, 0))
     saved = yearly_report.get_narrative(db, mallis["id"], 2026)
     assert (saved["text"], saved["updated_by"], saved["updated_at"]) == (
         "Ett mycket bra år.", "ben", "2026-12-02 09:00:00")

@@ -15,7 +15,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.visits import phones, recording, yearclose
 from checkin.visits.yearclose import close_year, daily, describe
-from tests.helpers import run
+from tests.helpers import SOMEONE, run
 
 D = dt.date.fromisoformat
 AFTER_GRACE = D("2026-03-01")
@@ -38,10 +38,10 @@ def year_2025(db, mallis, victor):
             hashes[year].add(stand_in)
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Enkät", opens=D("2025-10-01"),
-        closes=D("2025-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
+        closes=D("2025-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=D("2025-05-01"), text="Bingo")
-    ideas.moderate(db, idea_id, publish=True)
+    ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     for key in keys[:4]:
         surveys.record_response(db, survey, D("2025-10-02"),
                                 {survey["questions"][0]["id"]: "yes"}, key)

@@ -8,6 +8,7 @@ from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from tests.helpers import (
     NEW_SURVEY,
+    SOMEONE,
     activity_id,
     audit_lines,
     csrf_token,
@@ -55,7 +56,7 @@ def a_survey(db, venue, **changes):
             "opens": TODAY - dt.timedelta(days=10), "closes": TODAY + dt.timedelta(days=10),
             "questions": [{"text_sv": "Behöver du mer stöd med ensamhet?",
                            "text_en": "Do you need more support with loneliness?"}]}
-    return surveys.create_survey(db, **{**data, **changes})
+    return surveys.create_survey(db, **{**data, **changes}, user=None)
 
 
 def test_a_viewer_gets_403_on_every_feedback_page(app, db, client, mallis):
@@ -261,6 +262,48 @@ def test_a_survey_delete_or_close_whose_audit_line_fails_changes_nothing(staff, 
     assert all(a["at"].endswith(":00+00:00") for a in lines)
 
 
+def survey_tables(db):
+    return {t: [dict(r) for r in db.execute(f"SELECT * FROM {t} ORDER BY id")]  # noqa: S608
+            for t in ("survey", "survey_question")}
+
+
+def test_a_survey_made_or_changed_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                         monkeypatch):
+    # The line was written after the change: with the log failing, a survey was made, its
+    # days or questions changed, with no line saying who.
+    survey_id = a_survey(db, mallis, opens=TODAY + dt.timedelta(days=1),
+                         closes=TODAY + dt.timedelta(days=5),
+                         questions=[{"text_sv": "Första?"}, {"text_sv": "Andra?"}])
+    second = surveys.get_survey(db, survey_id)["questions"][1]["id"]
+    url = f"/staff/mallis/surveys/{survey_id}"
+    remove = f"{url}/questions/{second}/delete"
+    posts = [("/staff/mallis/surveys", "/staff/mallis/surveys", NEW_SURVEY),
+             (url, url, {"title_sv": "Ny rubrik", "title_en": "", "opens": "2026-11-24",
+                         "closes": "2026-11-30"}),
+             (url + "/questions", url, {"text_sv": "Tredje?", "kind": "scale",
+                                        "options_sv": "", "options_en": ""}),
+             (remove, remove, {})]
+    pages = [(target, text(staff.get(page)), data) for target, page, data in posts]
+    before = survey_tables(db)
+    break_the_audit_log(monkeypatch)
+    for target, page, data in pages:
+        with pytest.raises(RuntimeError):
+            staff.post(target, data={"csrf_token": csrf_token(page), **data})
+    assert survey_tables(db) == before
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    for target, page, data in pages:
+        assert staff.post(target, data={"csrf_token": csrf_token(page), **data}
+                          ).status_code == 302
+    made = max(s["id"] for s in surveys.surveys(db, mallis["id"]))
+    third = surveys.get_survey(db, survey_id)["questions"][-1]["id"]
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("survey created", f"#{made} 2026-12-01–2026-12-31", mallis["id"]),
+        ("survey changed", f"#{survey_id} 2026-11-24–2026-11-30", mallis["id"]),
+        ("survey question added", f"#{survey_id} question #{third}", mallis["id"]),
+        ("survey question removed", f"#{survey_id} question #{second}", mallis["id"])]
+
+
 def test_closing_a_survey_asks_first_and_the_question_changes_nothing(staff, client, db,
                                                                       mallis):
     survey_id = a_survey(db, mallis)
@@ -443,7 +486,7 @@ def idea_post(client, idea_id, **data):
 
 def test_waiting_ideas_come_first_and_are_escaped(staff, db, mallis):
     shown = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Mer yoga")
-    ideas.moderate(db, shown, publish=True)
+    ideas.moderate(db, shown, publish=True, user=SOMEONE)
     ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text=SCRIPT)
     page = text(staff.get("/staff/mallis/ideas"))
     assert SCRIPT not in page
@@ -499,6 +542,29 @@ def test_reject_an_idea_and_ideas_of_another_venue_are_404(staff, db, mallis, vi
     assert ideas.get_idea(db, theirs)["published"] == 0
 
 
+def test_moderating_an_idea_whose_audit_line_fails_changes_nothing(staff, db, mallis,
+                                                                    monkeypatch):
+    # The line was written after the change: with the log failing, an idea was shown to
+    # every visitor, rejected or answered with no line saying who.
+    idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Kan vi baka bröd?")
+    before = ideas.get_idea(db, idea_id)
+    form = {"csrf_token": token(staff, "/staff/mallis/ideas"), "status": "planned",
+            "answer_sv": "Vi bakar i januari.", "answer_en": ""}
+    break_the_audit_log(monkeypatch)
+    for action in ("publish", "reject", "save"):
+        with pytest.raises(RuntimeError):
+            staff.post(f"/staff/mallis/ideas/{idea_id}", data={**form, "action": action})
+    assert ideas.get_idea(db, idea_id) == before
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    for action in ("publish", "save", "reject"):
+        assert idea_post(staff, idea_id, status="planned", action=action).status_code == 302
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("idea approved", f"#{idea_id} status planned", mallis["id"]),
+        ("idea answered", f"#{idea_id} status planned", mallis["id"]),
+        ("idea rejected", f"#{idea_id} status planned", mallis["id"])]
+
+
 def test_ideas_page_in_english(staff, db, mallis):
     ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bio")
     staff.get("/lang/en")
@@ -522,6 +588,23 @@ def test_admin_sets_the_retention_period_and_purge_follows_it(app, admin, db, ma
     assert retention.last_purge(db) == "2026-11-23"
     assert "Städningen kördes senast 2026-11-23." in text(admin.get("/staff/retention"))
     assert audit_lines(db)[-1]["detail"] == "2 months"
+
+
+def test_a_retention_period_whose_audit_line_fails_changes_nothing(admin, db, mallis,
+                                                                   monkeypatch):
+    # The line was written after the change: with the log failing, how long texts are kept
+    # changed (and the next clean-up deleted by it) with no line saying who.
+    form = {"csrf_token": token(admin, "/staff/retention"), "months": "2"}
+    break_the_audit_log(monkeypatch)
+    with pytest.raises(RuntimeError):
+        admin.post("/staff/retention", data=form)
+    assert retention.staff_months(db) is None
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    assert admin.post("/staff/retention", data=form).status_code == 302
+    assert retention.staff_months(db) == 2
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
+        ("retention changed", "2 months", None)]
 
 
 @pytest.mark.parametrize("months, message", [("0", "Skriv 1 till 120 månader."),

@@ -341,6 +341,31 @@ def test_staff_saves_the_narrative_with_an_audit_line(db, staff, worked):
                      html)
 
 
+def test_a_narrative_whose_audit_line_fails_is_not_saved(db, staff, worked, monkeypatch):
+    # The line was written after the text was saved: with the log failing, the text the
+    # yearly report prints changed with no line saying who.
+    from checkin.accounts import audit
+
+    page = text(staff.get("/staff/mallis/report/2026"))
+    lines = len(audit_lines(db))
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+    with pytest.raises(RuntimeError):
+        staff.post("/staff/mallis/report/2026/narrative",
+                   data={"csrf_token": csrf_token(page), "text": "Ett bra år."})
+    assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == ""
+    assert len(audit_lines(db)) == lines
+    monkeypatch.undo()
+    assert staff.post("/staff/mallis/report/2026/narrative", data={
+        "csrf_token": csrf_token(page), "text": "Ett bra år."}).status_code == 302
+    assert yearly_report.get_narrative(db, worked["id"], 2026)["text"] == "Ett bra år."
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)[lines:]] == [
+        ("report text saved", "2026: 11 characters", worked["id"])]
+
+
 def test_a_too_long_narrative_is_refused_and_nothing_saved(db, staff, worked):
     page = staff.get("/staff/mallis/report/2026")
     response = staff.post("/staff/mallis/report/2026/narrative", data={
@@ -380,7 +405,7 @@ def test_report_shows_ratings_and_survey_results(db, staff, worked):
         db, venue_id=worked["id"], title_sv="Enkäten", title_en="The survey",
         opens=dt.date(2026, 10, 1), closes=dt.date(2026, 10, 31),
         questions=[{"text_sv": "Behöver du mer stöd?", "text_en": "More support?",
-                    "kind": "choice"}])
+                    "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     for value in ["yes"] * 4 + ["no"] * 5 + ["partly"]:

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from checkin.feedback import idea_sheet, ideas
-from tests.helpers import activity_id, audit_lines, csrf_token, log_in, make_user, text
+from tests.helpers import SOMEONE, activity_id, audit_lines, csrf_token, log_in, make_user, text
 
 TODAY = dt.date(2026, 11, 23)
 NOVEMBER = dt.date(2026, 11, 1)
@@ -16,7 +16,7 @@ def idea(db, venue, text, *, created=TODAY, status="new", answer_sv="", answer_e
          published=True, answered=None, **more):
     idea_id = ideas.suggest(db, venue_id=venue["id"], day=created, text=text)
     ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv, answer_en=answer_en,
-                   publish=published or None, day=answered, **more)
+                   publish=published or None, day=answered, **more, user=SOMEONE)
     return idea_id
 
 
@@ -46,7 +46,7 @@ def test_the_sheet_has_open_ideas_and_those_answered_this_month_in_its_order(db,
          answered=dt.date(2026, 10, 20))
     idea(db, mallis, "Inte godkänd", published=False)
     rejected = idea(db, mallis, "Avslagen")
-    ideas.moderate(db, rejected, reject=True)
+    ideas.moderate(db, rejected, reject=True, user=SOMEONE)
     idea(db, mallis, "Från december", created=dt.date(2026, 12, 1))
     sheet = idea_sheet.sheet(db, mallis["id"], NOVEMBER, TODAY)
     assert texts(sheet) == ["Klar nu", "Blir av", "Tittar", "Blir inte", "Ny idé"]
@@ -96,17 +96,18 @@ def test_a_linked_activity_says_when_it_is_next_on(db, mallis):
 def test_an_activity_of_another_venue_cannot_be_linked(db, mallis, victor):
     idea_id = idea(db, mallis, "Gym")
     with pytest.raises(ideas.IdeaError):
-        ideas.moderate(db, idea_id, activity_id=activity_id(db, "Gym", "victor"))
+        ideas.moderate(db, idea_id, activity_id=activity_id(db, "Gym", "victor"), user=SOMEONE)
     assert ideas.get_idea(db, idea_id)["activity_id"] is None
 
 
 def test_an_answer_is_dated_the_day_it_changes_and_only_then(db, mallis):
     idea_id = idea(db, mallis, "Pingis")
     assert ideas.get_idea(db, idea_id)["answered_on"] is None
-    ideas.moderate(db, idea_id, status="considering", day=dt.date(2026, 11, 20))
-    ideas.moderate(db, idea_id, status="considering", day=dt.date(2026, 11, 22))
+    ideas.moderate(db, idea_id, status="considering", day=dt.date(2026, 11, 20), user=SOMEONE)
+    ideas.moderate(db, idea_id, status="considering", day=dt.date(2026, 11, 22), user=SOMEONE)
     assert ideas.get_idea(db, idea_id)["answered_on"] == "2026-11-20"
-    ideas.moderate(db, idea_id, change_sv="Pingisbord köpt.", day=dt.date(2026, 11, 23))
+    ideas.moderate(db, idea_id, change_sv="Pingisbord köpt.", day=dt.date(2026, 11, 23),
+                   user=SOMEONE)
     assert ideas.get_idea(db, idea_id)["answered_on"] == "2026-11-23"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from checkin.feedback import ideas
 from checkin.visits.routes import PHONE_COOKIE
-from tests.helpers import csrf_token, hidden_fields, phone_code, run, text
+from tests.helpers import SOMEONE, csrf_token, hidden_fields, phone_code, run, text
 
 PHONE = "k" * 32  # a key the phone could have made
 TODAY = dt.date(2026, 11, 23)
@@ -37,7 +37,7 @@ def vote(client, idea_id):
 @pytest.fixture
 def bingo(db, mallis):
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bingo på fredagar")
-    ideas.moderate(db, idea_id, publish=True)
+    ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     return idea_id
 
 
@@ -82,7 +82,7 @@ def test_published_ideas_are_shown_escaped_exactly_as_written(client, db, mallis
     suggest(client, words)
     idea = all_ideas(db)[0]
     assert idea["text"] == words
-    ideas.moderate(db, idea["id"], publish=True)
+    ideas.moderate(db, idea["id"], publish=True, user=SOMEONE)
     page = text(client.get("/mallis/ideas"))
     assert words not in page or "<" not in words
     assert "<script>alert" not in page and "<b>fet" not in page
@@ -92,7 +92,7 @@ def test_published_ideas_are_shown_escaped_exactly_as_written(client, db, mallis
 
 def test_published_ideas_show_status_and_answer_in_both_languages(client, db, mallis, bingo):
     ideas.moderate(db, bingo, status="planned", answer_sv="Vi börjar i januari.",
-                   answer_en="We start in January.")
+                   answer_en="We start in January.", user=SOMEONE)
     page = text(client.get("/mallis/ideas"))
     assert "Bingo på fredagar" in page and "Blir av" in page and "Vi börjar i januari." in page
     client.get("/lang/en")
@@ -101,7 +101,7 @@ def test_published_ideas_show_status_and_answer_in_both_languages(client, db, ma
 
 
 def test_a_rejected_idea_is_never_shown(client, db, mallis, bingo):
-    ideas.moderate(db, bingo, reject=True)
+    ideas.moderate(db, bingo, reject=True, user=SOMEONE)
     assert "Bingo" not in text(client.get("/mallis/ideas"))
     assert vote(client, bingo).status_code == 404
 
@@ -143,7 +143,7 @@ def test_voting_for_a_waiting_idea_is_not_found(app, client, db, mallis):
 def test_voting_for_another_venues_idea_is_not_found(app, client, db, mallis, victor):
     remembered(client, app)
     idea_id = ideas.suggest(db, venue_id=victor["id"], day=TODAY, text="Gym")
-    ideas.moderate(db, idea_id, publish=True)
+    ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
 
 
@@ -210,12 +210,13 @@ def test_the_vote_hash_cannot_be_joined_to_visits(db, mallis, bingo):
 def test_moderation_moves_an_idea_through_its_states(db, mallis):
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Bingo")
     assert [i["id"] for i in ideas.waiting(db, mallis["id"])] == [idea_id]
-    idea = ideas.moderate(db, idea_id, publish=True, status="considering")
+    idea = ideas.moderate(db, idea_id, publish=True, status="considering", user=SOMEONE)
     assert (idea["published"], idea["rejected"], idea["status"]) == (1, 0, "considering")
     assert ideas.waiting(db, mallis["id"]) == []
-    idea = ideas.moderate(db, idea_id, status="done", answer_sv="Klart!", answer_en="Done!")
+    idea = ideas.moderate(db, idea_id, status="done", answer_sv="Klart!", answer_en="Done!",
+                          user=SOMEONE)
     assert (idea["status"], idea["answer_sv"], idea["published"]) == ("done", "Klart!", 1)
-    idea = ideas.moderate(db, idea_id, reject=True)
+    idea = ideas.moderate(db, idea_id, reject=True, user=SOMEONE)
     assert (idea["published"], idea["rejected"]) == (0, 1)
     assert ideas.published(db, mallis["id"]) == []
 
@@ -225,12 +226,13 @@ def test_moderation_moves_an_idea_through_its_states(db, mallis):
 def test_a_moderation_that_makes_no_sense_changes_nothing(db, mallis, bingo, change):
     before = ideas.get_idea(db, bingo)
     with pytest.raises(ideas.IdeaError):
-        ideas.moderate(db, bingo, **change)
+        ideas.moderate(db, bingo, **change, user=SOMEONE)
     assert ideas.get_idea(db, bingo) == before
 
 
 def test_not_possible_needs_a_why(db, mallis, bingo):
-    idea = ideas.moderate(db, bingo, status="not_possible", answer_sv="Lokalen är för liten.")
+    idea = ideas.moderate(db, bingo, status="not_possible", answer_sv="Lokalen är för liten.",
+                          user=SOMEONE)
     assert idea["status"] == "not_possible"
 
 

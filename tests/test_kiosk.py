@@ -33,6 +33,34 @@ def test_making_a_kiosk_logs_staff_out_on_that_device(kiosk, db):
     assert token not in str([tuple(r) for r in db.execute("SELECT * FROM kiosk")])
 
 
+def test_a_kiosk_whose_audit_line_fails_is_not_made(client, db, mallis, monkeypatch):
+    # The line was written after the kiosk: with the log failing, a tablet could check in
+    # visitors with no line saying who made it a kiosk.
+    from checkin.accounts import audit
+
+    make_user(db, "anna")
+    log_in(client, "anna")
+    page = text(client.get("/staff/mallis/kiosks"))
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+    with pytest.raises(RuntimeError):
+        client.post("/staff/mallis/kiosks",
+                    data={"csrf_token": csrf_token(page), "label": "Vid dörren"})
+    assert db.execute("SELECT count(*) FROM kiosk").fetchone()[0] == 0
+    assert audit_lines(db) == []
+    assert client.get_cookie("checkin_kiosk", path="/kiosk") is None
+    monkeypatch.undo()
+    assert client.post("/staff/mallis/kiosks", data={
+        "csrf_token": csrf_token(page), "label": "Vid dörren"}).status_code == 302
+    kiosk_id = db.execute("SELECT id FROM kiosk").fetchone()[0]
+    assert [(a["action"], a["detail"], a["venue_id"], a["username"])
+            for a in audit_lines(db)] == [("kiosk created", "Vid dörren", mallis["id"], "anna")]
+    assert audit_lines(db)[0]["facts"] == f'{{"label": "Vid dörren", "id": {kiosk_id}}}'
+
+
 def test_one_tap_checks_in_with_the_running_activity_and_a_gender(kiosk, db, mallis):
     page = kiosk.get("/kiosk/")
     assert page.status_code == 200 and "Checka in här" in text(page)

@@ -296,7 +296,7 @@ def test_account_and_kiosk_times_are_kept_to_the_hour_and_m020_cuts_old_ones(tmp
         "2026-11-23T10:00+00:00", "2026-11-24T08:00+00:00")
     # And what is written now has no minutes or seconds either.
     create_user(db, "bertil", "a long enough pass phrase for bertil", "staff")
-    kiosk_id, _token = kiosk_tokens.create_kiosk(db, 1, "", 1)
+    kiosk_id, _token = kiosk_tokens.create_kiosk(db, 1, "", {"id": 1, "username": "anna"})
     kiosk_tokens.revoke_kiosk(db, 1, kiosk_id, user=SOMEONE)
     times = [*db.execute("SELECT created_at FROM staff_user WHERE username = 'bertil'").fetchone(),
              *db.execute("SELECT created_at, revoked_at FROM kiosk WHERE id = ?", [kiosk_id])

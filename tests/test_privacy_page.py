@@ -2,13 +2,13 @@
 goes, in Swedish and English (issue 13, item 5)."""
 
 from checkin.feedback import retention
-from tests.helpers import text
+from tests.helpers import SOMEONE, text
 
 
 def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_things_go(
         app, client, db, mallis):
     app.config.update(CLOSE_AFTER_MONTHS=3)
-    retention.set_months(db, 6)
+    retention.set_months(db, 6, user=SOMEONE)
     page = " ".join(text(client.get("/privacy")).split())
     # The survey and idea-box codes: what they are for, and that they link nothing.
     assert ("När en ihågkommen telefon svarar på en enkät eller röstar på en idé sparar vi en "

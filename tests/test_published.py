@@ -74,7 +74,7 @@ def test_every_visit_rating_and_response_gets_a_random_record_key(db, mallis):
                         b"2026-03-03,,2,1,0,0\n", "x.csv", today=day)
     smileys.record_rating(db, venue_id=venue, day=day, rating=4)
     survey_id = surveys.create_survey(db, venue_id=venue, title_sv="E", opens=day, closes=day,
-                                      questions=[{"text_sv": "F?"}])
+                                      questions=[{"text_sv": "F?"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     surveys.record_response(db, survey, day, {survey["questions"][0]["id"]: "yes"})
     keys = [r[0] for table in ("visit", "feedback", "survey_response")
@@ -228,7 +228,7 @@ def test_published_ratings_are_perturbed_and_their_mean_is_of_the_published_leve
 def test_staff_get_published_survey_results_once_the_survey_has_closed(app, db, staff, mallis):
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Vårens enkät", opens=D("2026-03-01"),
-        closes=D("2026-03-31"), questions=[{"text_sv": "Behöver du mer stöd?"}])
+        closes=D("2026-03-31"), questions=[{"text_sv": "Behöver du mer stöd?"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     for value in ["yes"] + ["no"] * 6 + ["partly"] * 2:
@@ -372,6 +372,28 @@ def test_an_export_hiding_less_than_min_cell_is_written_in_the_audit_log(app, db
     assert len(lines) == 3 and "min-cell 3 (configured 5)" in lines[-1]["detail"]
 
 
+def test_an_export_with_less_hiding_whose_audit_line_fails_gives_nothing(db, staff, worked,
+                                                                        monkeypatch):
+    # Such an export changes nothing to store: its line is written before the file is made
+    # or the table shown, so with the log failing no one gets the counts unlogged.
+    from checkin.accounts import audit
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+    for query in ({**EXACT, "min_cell": "none"},
+                  {**EXACT, "min_cell": "2", "download": "", "show": "1"}):
+        with pytest.raises(RuntimeError):
+            staff.get("/staff/mallis/export", query_string=query)
+    assert audit_lines(db) == []
+    monkeypatch.undo()
+    response = staff.get("/staff/mallis/export", query_string={**EXACT, "min_cell": "none"})
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    assert [a["action"] for a in audit_lines(db)] == ["export with less hiding"]
+
+
 def test_a_viewers_export_writes_no_audit_line(db, viewer, worked):
     viewer.get("/staff/mallis/export", query_string={
         **EXACT, "first": "2025-01-01", "last": "2025-12-31", "min_cell": "none"})
@@ -385,10 +407,10 @@ def test_the_citys_report_perturbs_ratings_and_shows_closed_surveys_only(db, vie
     smileys.record_rating(db, venue_id=mallis["id"], day=D("2025-04-01"), rating=1)
     closed = surveys.create_survey(db, venue_id=mallis["id"], title_sv="Hösten 2025",
                                    opens=D("2025-10-01"), closes=D("2025-10-31"),
-                                   questions=[{"text_sv": "Behöver du mer stöd?"}])
+                                   questions=[{"text_sv": "Behöver du mer stöd?"}], user=None)
     still_open = surveys.create_survey(db, venue_id=mallis["id"], title_sv="Årsskiftet",
                                        opens=D("2025-12-01"), closes=D("2026-12-31"),
-                                       questions=[{"text_sv": "Trivs du?"}])
+                                       questions=[{"text_sv": "Trivs du?"}], user=None)
     for survey_id in (closed, still_open):
         survey = surveys.get_survey(db, survey_id)
         for value in ["yes", "no", "no", "no", "partly"]:

@@ -6,7 +6,7 @@ from checkin.feedback import ideas
 from checkin.feedback import smileys as feedback
 from checkin.feedback.retention import purge
 from checkin.figures.periods import months_before
-from tests.helpers import run
+from tests.helpers import SOMEONE, run
 
 
 def day(iso):
@@ -20,9 +20,9 @@ def seed(db, venue_id):
                                                      rating=4), words)
     old = ideas.suggest(db, venue_id=venue_id, day=day("2025-10-01"), text="Gammal idé")
     published = ideas.suggest(db, venue_id=venue_id, day=day("2025-10-01"), text="Bingo")
-    ideas.moderate(db, published, publish=True, status="done", answer_sv="Klart")
+    ideas.moderate(db, published, publish=True, status="done", answer_sv="Klart", user=SOMEONE)
     rejected = ideas.suggest(db, venue_id=venue_id, day=day("2025-09-01"), text="Elak idé")
-    ideas.moderate(db, rejected, reject=True)
+    ideas.moderate(db, rejected, reject=True, user=SOMEONE)
     ideas.suggest(db, venue_id=venue_id, day=day("2026-11-20"), text="Ny idé")
     return old
 
@@ -91,5 +91,5 @@ def test_retention_is_decided_in_one_place(db, mallis):
     from checkin.feedback import retention
 
     assert retention.months(db, 12) == 12 and retention.staff_months(db) is None
-    retention.set_months(db, 3)
+    retention.set_months(db, 3, user=SOMEONE)
     assert retention.months(db, 12) == 3 and retention.staff_months(db) == 3

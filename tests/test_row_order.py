@@ -66,7 +66,7 @@ def test_check_ins_at_the_door_get_random_ids(app, db, mallis):
 def test_smileys_survey_answers_ideas_and_tallies_cannot_be_put_in_order(db, mallis):
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Enkät", opens=D("2026-01-01"),
-        closes=D("2026-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
+        closes=D("2026-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     sygrupp = activity_id(db, "Sygrupp")
@@ -164,7 +164,7 @@ def test_the_migration_gives_existing_rows_random_ids_and_keeps_every_link(tmp_p
     survey_id = surveys.create_survey(
         db, venue_id=venue["id"], title_sv="Enkät", opens=D("2026-01-01"),
         closes=D("2026-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"},
-                                           {"text_sv": "Ensam?", "kind": "choice"}])
+                                           {"text_sv": "Ensam?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     q1, q2 = (q["id"] for q in survey["questions"])
     with db.conn:

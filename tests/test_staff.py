@@ -605,6 +605,59 @@ def test_a_door_key_or_kiosk_change_whose_audit_line_fails_changes_nothing(staff
     assert audit_lines(db) == []
 
 
+def programme_tables(db):
+    """Everything a programme save may change, row by row."""
+    return {t: [dict(r) for r in db.execute(f"SELECT * FROM {t} ORDER BY id")]  # noqa: S608
+            for t in ("activity", "event", "slot_change", "venue")}
+
+
+def test_a_programme_or_venue_save_whose_audit_line_fails_changes_nothing(admin, db, mallis,
+                                                                          monkeypatch):
+    # The line was written after the change, in a transaction of its own: with the log
+    # failing, activities, events, copied changes and venues were saved with no line.
+    sygrupp, julfest = activity_id(db, "Sygrupp"), activity_id(db, "Julfest")
+    event_id = db.execute("SELECT id FROM event WHERE activity_id = ?", [julfest]).fetchone()[0]
+    post_form(admin, f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23",
+              {"what": "cancel", "start": "10:00", "end": "12:00"})
+    change_id = db.execute("SELECT id FROM slot_change").fetchone()[0]
+    activity = {"name_sv": "Schack", "pictogram": "social", "place": "here", "counted": "y",
+                "active": "y"}
+    event = {"activity": julfest, "date": "2026-11-25", "start": "17:00", "end": "20:00",
+             "note_sv": "", "note_en": ""}
+    venue = {"name": "Victor", "slug": "victor", "timezone": "Europe/Stockholm",
+             "opening_days": ["0"]}
+    posts = [("/staff/mallis/activities/new", activity),
+             (f"/staff/mallis/activities/{sygrupp}", {**activity, "name_sv": "Sygrupp 2"}),
+             ("/staff/mallis/events/new", event),
+             ("/staff/mallis/events/new", {**event, "activity": "0", "new_activity": "Bio"}),
+             (f"/staff/mallis/events/{event_id}", {**event, "start": "18:00"}),
+             ("/staff/mallis/copy-week?week=2026-W48", {f"copy_{change_id}": "1"}),
+             ("/staff/venues/new", venue),
+             ("/staff/mallis/settings", {**venue, "name": "Mallis 2", "slug": "mallis"})]
+    pages = [(url, text(admin.get(url)), data) for url, data in posts]
+    before, lines = programme_tables(db), audit_lines(db)
+    break_the_audit_log(monkeypatch)
+    for url, page, data in pages:
+        with pytest.raises(RuntimeError):
+            admin.post(url, data={"csrf_token": csrf_token(page), **data})
+    assert programme_tables(db) == before
+    assert audit_lines(db) == lines
+    monkeypatch.undo()
+    for url, page, data in pages:
+        assert admin.post(url, data={"csrf_token": csrf_token(page), **data}).status_code == 302
+    victor = venue_row(db, "victor")["id"]
+    assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)[len(lines):]] == [
+        ("activity created", "Schack", mallis["id"]),
+        ("activity changed", "Sygrupp 2", mallis["id"]),
+        ("event created", "Julfest, 2026-11-25 17:00–20:00", mallis["id"]),
+        ("activity created", "Bio", mallis["id"]),
+        ("event created", "Bio, 2026-11-25 17:00–20:00", mallis["id"]),
+        ("event changed", "Julfest, 2026-11-25 18:00–20:00", mallis["id"]),
+        ("week changes copied", "2026-W48 → 2026-W49: 1", mallis["id"]),
+        ("venue created", "Victor (victor)", victor),
+        ("venue changed", "Mallis 2 (mallis)", mallis["id"])]
+
+
 def test_turning_a_kiosk_off_and_replacing_the_door_key_write_one_line_each(staff, db,
                                                                            mallis):
     from checkin.visits import kiosk_tokens

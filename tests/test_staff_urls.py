@@ -71,7 +71,8 @@ def busy(app, db, mallis, victor):
     feedback.add_text(db, feedback_id, "Bra!")
     surveys.create_survey(db, venue_id=mallis["id"], title_sv="Enkät", title_en="",
                           opens=day, closes=day + dt.timedelta(days=9),
-                          questions=[{"text_sv": "Hur?", "text_en": "", "kind": "choice"}])
+                          questions=[{"text_sv": "Hur?", "text_en": "", "kind": "choice"}],
+                          user=None)
     ideas.suggest(db, venue_id=mallis["id"], day=day, text="Bingo")
     imports.import_file(db, mallis["id"], b"date,activity,women,men,other,unstated\n"
                         b"2025-03-03,Sygrupp,1,2,0,0\n", "gamla.csv", today=day)

@@ -17,7 +17,7 @@ def yearly(db, mallis):
     """The yearly user survey the report relies on, open all of November and December."""
     return surveys.create_survey(db, venue_id=mallis["id"], title_sv="Årets brukarenkät",
                                  title_en="This year's user survey", opens=dt.date(2026, 11, 1),
-                                 closes=dt.date(2026, 12, 31), questions=QUESTION)
+                                 closes=dt.date(2026, 12, 31), questions=QUESTION, user=None)
 
 
 def count(db):
@@ -48,7 +48,7 @@ def test_julenkat_over_the_yearly_survey_is_refused_naming_it(db, staff, client,
 def test_moving_a_later_survey_onto_the_open_one_is_refused(db, staff, mallis, yearly):
     later = surveys.create_survey(db, venue_id=mallis["id"], title_sv="Vårenkät",
                                   opens=dt.date(2027, 3, 1), closes=dt.date(2027, 3, 31),
-                                  questions=QUESTION)
+                                  questions=QUESTION, user=None)
     url = f"/staff/mallis/surveys/{later}"
     response = post_form(staff, url, {"title_sv": "Vårenkät", "opens": "2026-12-20",
                                       "closes": "2027-03-31"})
@@ -78,7 +78,7 @@ def test_the_domain_and_the_command_line_refuse_an_overlap(app, db, mallis, year
     with pytest.raises(surveys.SurveysOverlap) as refused:
         surveys.create_survey(db, venue_id=mallis["id"], title_sv="Julenkät",
                               opens=dt.date(2026, 12, 24), closes=dt.date(2027, 1, 6),
-                              questions=QUESTION)
+                              questions=QUESTION, user=None)
     assert refused.value.other["title_sv"] == "Årets brukarenkät"
     toml = tmp_path / "jul.toml"
     toml.write_text('title_sv = "Julenkät"\nopens = 2026-12-01\ncloses = 2026-12-24\n'
@@ -91,7 +91,7 @@ def test_the_domain_and_the_command_line_refuse_an_overlap(app, db, mallis, year
 def test_another_venue_may_have_its_own_survey_on_the_same_days(db, mallis, victor, yearly):
     surveys.create_survey(db, venue_id=victor["id"], title_sv="Victors enkät",
                           opens=dt.date(2026, 11, 1), closes=dt.date(2026, 12, 31),
-                          questions=QUESTION)
+                          questions=QUESTION, user=None)
     assert count(db) == 2
 
 

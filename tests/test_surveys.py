@@ -23,7 +23,7 @@ def survey(db, mallis):
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Brukarenkät", title_en="User survey",
         opens=TODAY - dt.timedelta(days=10), closes=TODAY + dt.timedelta(days=10),
-        questions=QUESTIONS)
+        questions=QUESTIONS, user=None)
     return surveys.get_survey(db, survey_id)
 
 
@@ -136,7 +136,7 @@ def test_an_unknown_survey_is_refused(client, db, survey, survey_id):
 
 def test_another_venues_survey_is_refused(client, db, survey, victor):
     other = surveys.create_survey(db, venue_id=victor["id"], title_sv="Victor", opens=TODAY,
-                                  closes=TODAY, questions=QUESTIONS[:1])
+                                  closes=TODAY, questions=QUESTIONS[:1], user=None)
     page = text(client.get("/mallis/survey"))
     response = client.post("/mallis/survey", data={"csrf_token": csrf_token(page),
                                                    "survey": str(other)})
@@ -217,7 +217,7 @@ def test_a_survey_that_does_not_fit_is_not_created(db, mallis, change):
     data = {"venue_id": mallis["id"], "title_sv": "T", "opens": TODAY, "closes": TODAY,
             "questions": QUESTIONS, **change}
     with pytest.raises(surveys.SurveyError):
-        surveys.create_survey(db, **data)
+        surveys.create_survey(db, **data, user=None)
     assert db.execute("SELECT count(*) FROM survey").fetchone()[0] == 0
 
 

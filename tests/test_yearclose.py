@@ -16,7 +16,7 @@ from checkin.figures.tables import figures
 from checkin.visits import phones as anonymity
 from checkin.visits import yearclose
 from checkin.visits.yearclose import CloseRefused, close_year, closes_on, daily
-from tests.helpers import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert, run
+from tests.helpers import MALLIS_MARCH, SOMEONE, VICTOR_MARCH, WORKED, insert, run
 
 D = dt.date.fromisoformat
 AFTER_GRACE = D("2026-03-01")
@@ -168,14 +168,14 @@ def test_survey_answers_and_idea_votes_keep_their_counts(db, two_years):
     mallis, _ = two_years
     survey_id = surveys.create_survey(
         db, venue_id=mallis["id"], title_sv="Enkät", opens=D("2025-10-01"),
-        closes=D("2026-03-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}])
+        closes=D("2026-03-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"}], user=None)
     survey = surveys.get_survey(db, survey_id)
     question = survey["questions"][0]["id"]
     phone = "p" * 32
     surveys.record_response(db, survey, D("2025-10-02"), {question: "yes"}, device_key=phone)
     surveys.record_response(db, survey, D("2025-10-03"), {question: "no"})
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=D("2025-05-01"), text="Längre öppet")
-    ideas.moderate(db, idea_id, publish=True)
+    ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     for key in ("p" * 32, "q" * 32):
         assert ideas.vote(db, idea_id, key)
     results = surveys.results(db, survey_id)

@@ -103,7 +103,7 @@ def ideas_set(idea_id, status, answer_sv, answer_en, publish):
     try:
         idea = ideas.moderate(db, idea_id, status=status, answer_sv=answer_sv,
                               answer_en=answer_en, publish=True if publish else None,
-                              reject=publish is False)
+                              reject=publish is False, user=None)
     except ideas.IdeaError as error:
         raise click.UsageError(str(error)) from error
     state = "rejected" if idea["rejected"] else "published" if idea["published"] else "waiting"

@@ -1,5 +1,6 @@
 """The idea box: anyone suggests, staff approve and answer, remembered phones vote. No Flask."""
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.feedback.visitor_text import IDEA_TEXT_MAX, clean_text
 from checkin.row_ids import new_row_id
@@ -102,21 +103,46 @@ ANSWERED = ("status", "answer_sv", "answer_en", "change_sv", "change_en", "activ
 
 
 def moderate(db, idea_id, *, status=None, answer_sv=None, answer_en=None, publish=None,
-             reject=None, change_sv=None, change_en=None, activity_id=_KEEP, day=None):
+             reject=None, change_sv=None, change_en=None, activity_id=_KEEP, day=None, user):
     """Staff's change to one idea; return the idea as it is now.
 
     Approving publishes it (and undoes a rejection), rejecting hides it. "Not possible"
     needs an answer that says why, in Swedish at least. change_sv/change_en say what changed
     in the programme because of it; activity_id (or None) links the activity that came of it,
     one of the idea's venue. With `day`, a changed status, answer or change is dated that day.
+    The audit line of `user` is written in the same transaction (None: the command line or
+    the demo, which have no account and write no line).
     """
-    idea = get_idea(db, idea_id)
-    if idea is None:
-        raise IdeaError(f"no idea {idea_id}")
     if publish and reject:
         raise IdeaError("an idea cannot be both published and rejected")
     if status is not None and status not in STATUSES:
         raise IdeaError(f"status must be one of {', '.join(STATUSES)}")
+    with writing(db):
+        idea = get_idea(db, idea_id)
+        if idea is None:
+            raise IdeaError(f"no idea {idea_id}")
+        changed = _changed(db, idea, status=status, answer_sv=answer_sv, answer_en=answer_en,
+                           publish=publish, reject=reject, change_sv=change_sv,
+                           change_en=change_en, activity_id=activity_id, day=day)
+        db.execute(
+            "UPDATE idea SET status = ?, answer_sv = ?, answer_en = ?, published = ?, "
+            "rejected = ?, change_sv = ?, change_en = ?, activity_id = ?, answered_on = ? "
+            "WHERE id = ?",
+            [changed["status"], changed["answer_sv"], changed["answer_en"],
+             changed["published"], changed["rejected"], changed["change_sv"],
+             changed["change_en"], changed["activity_id"], changed["answered_on"], idea_id],
+        )
+        if user is not None:
+            action = ("idea approved" if publish else "idea rejected" if reject
+                      else "idea answered")
+            audit.write(db, user, action, f"#{idea_id} status {changed['status']}",
+                        idea["venue_id"], {"id": idea_id})
+    return get_idea(db, idea_id)
+
+
+def _changed(db, idea, *, status, answer_sv, answer_en, publish, reject, change_sv, change_en,
+             activity_id, day):
+    """The idea as `moderate` leaves it; IdeaError if that does not make sense."""
     changed = dict(idea)
     if status is not None:
         changed["status"] = status
@@ -144,16 +170,7 @@ def moderate(db, idea_id, *, status=None, answer_sv=None, answer_en=None, publis
         raise IdeaError("say why it is not possible (answer in Swedish)")
     if day is not None and any(changed[k] != idea[k] for k in ANSWERED):
         changed["answered_on"] = day.isoformat()
-    with writing(db):
-        db.execute(
-            "UPDATE idea SET status = ?, answer_sv = ?, answer_en = ?, published = ?, "
-            "rejected = ?, change_sv = ?, change_en = ?, activity_id = ?, answered_on = ? "
-            "WHERE id = ?",
-            [changed["status"], changed["answer_sv"], changed["answer_en"],
-             changed["published"], changed["rejected"], changed["change_sv"],
-             changed["change_en"], changed["activity_id"], changed["answered_on"], idea_id],
-        )
-    return get_idea(db, idea_id)
+    return changed
 
 
 def purge_unpublished(db, before):

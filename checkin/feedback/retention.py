@@ -6,6 +6,7 @@ else the operator's RETENTION_MONTHS. The staff's choice and the date of the las
 kept in the table `setting` (m007), which only this module reads and writes.
 """
 
+from checkin.accounts import audit
 from checkin.db import scrub, writing
 from checkin.feedback import ideas
 from checkin.feedback import smileys as feedback
@@ -21,9 +22,9 @@ def _stored(db, key):
 
 
 def _store(db, key, value):
-    with writing(db):
-        db.execute("INSERT INTO setting (key, value) VALUES (?, ?) "
-                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, str(value)])
+    """Inside the caller's transaction."""
+    db.execute("INSERT INTO setting (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, str(value)])
 
 
 def staff_months(db):
@@ -37,10 +38,13 @@ def months(db, default=DEFAULT_MONTHS):
     return staff_months(db) or default
 
 
-def set_months(db, value):
+def set_months(db, value, *, user):
+    """Staff's retention period, with the audit line of `user` in the same transaction."""
     if not MONTHS_MIN <= value <= MONTHS_MAX:
         raise ValueError(f"retention must be {MONTHS_MIN} to {MONTHS_MAX} months")
-    _store(db, "retention_months", value)
+    with writing(db):
+        _store(db, "retention_months", value)
+        audit.write(db, user, "retention changed", f"{value} months", None, {"months": value})
 
 
 def last_purge(db):
@@ -57,6 +61,7 @@ def purge(db, today, months):
     before = months_before(today, months)
     result = {"before": before.isoformat(), "texts": feedback.purge_texts(db, before),
               "ideas": ideas.purge_unpublished(db, before)}
-    _store(db, "last_purge", today.isoformat())
+    with writing(db):
+        _store(db, "last_purge", today.isoformat())
     result["scrubbed"] = scrub(db)
     return result

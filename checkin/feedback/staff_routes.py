@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from checkin.accounts.access import audit_line, current_user, require_role
+from checkin.accounts.access import current_user, require_role
 from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import ideas, retention, surveys
@@ -222,15 +222,13 @@ def survey_list(slug):
         survey_id = surveys.create_survey(
             get_db(), venue_id=venue["id"], title_sv=form.title_sv.data,
             title_en=form.title_en.data or "", opens=form.opens.data, closes=form.closes.data,
-            questions=[form.question()])
+            questions=[form.question()], user=current_user())
     except surveys.SurveysOverlap as overlap:
         page["error"] = _overlap_message(overlap.other)
         return render_template("feedback/staff/surveys.html", **page), CONFLICT
     except surveys.SurveyError:
         page["error"] = _("Nothing was saved. Please check the survey and its question.")
         return render_template("feedback/staff/surveys.html", **page), BAD_INPUT
-    audit_line("survey created", f"#{survey_id} {form.opens.data}–{form.closes.data}", venue,
-               id=survey_id, opens=form.opens.data, closes=form.closes.data)
     flash(_("The survey is saved. Add more questions below."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -267,12 +265,10 @@ def survey(slug, survey_id):
     try:
         surveys.set_details(get_db(), survey_id, title_sv=details.title_sv.data,
                             title_en=details.title_en.data or "", opens=details.opens.data,
-                            closes=details.closes.data)
+                            closes=details.closes.data, user=current_user())
     except surveys.SurveysOverlap as overlap:
         return _survey_page(venue, found, details=details, status=CONFLICT,
                             error=_overlap_message(overlap.other))
-    audit_line("survey changed", f"#{survey_id} {details.opens.data}–{details.closes.data}", venue,
-               id=survey_id, opens=details.opens.data, closes=details.closes.data)
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -315,9 +311,11 @@ def add_question(slug, survey_id):
     if found["responses"]:
         return _survey_page(venue, found, question=form, status=BAD_INPUT, error=_(
             "People have answered already, so the questions cannot change. Make a new survey."))
-    question_id = surveys.add_question(get_db(), survey_id, form.question())
-    audit_line("survey question added", f"#{survey_id} question #{question_id}", venue,
-               id=survey_id)
+    try:
+        surveys.add_question(get_db(), survey_id, form.question(), user=current_user())
+    except surveys.SurveyError:
+        return _survey_page(venue, found, question=form, status=BAD_INPUT, error=_(
+            "People have answered already, so the questions cannot change. Make a new survey."))
     flash(_("The question is added."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -343,12 +341,10 @@ def delete_question(slug, survey_id, question_id):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
-        surveys.delete_question(get_db(), survey_id, question_id)
+        surveys.delete_question(get_db(), survey_id, question_id, user=current_user())
     except surveys.SurveyError:
         return _survey_page(venue, found, status=BAD_INPUT, error=_(
             "This question cannot be removed: people have answered, or it is the only one."))
-    audit_line("survey question removed", f"#{survey_id} question #{question_id}", venue,
-               id=survey_id)
     flash(_("The question is removed."))
     return redirect(url_for("feedback.survey", slug=slug, survey_id=survey_id))
 
@@ -487,13 +483,10 @@ def moderate_idea(slug, idea_id):
                        reject=action == "reject",
                        change_sv=form.change_sv.data or "", change_en=form.change_en.data or "",
                        activity_id=int(form.activity.data) if form.activity.data else None,
-                       day=venue_now(venue).date())
+                       day=venue_now(venue).date(), user=current_user())
     except ideas.IdeaError:
         form.answer_sv.errors.append(_("Say why it is not possible, in Swedish."))
         return _ideas_page(venue, (idea_id, form), BAD_INPUT)
-    audit_line({"publish": "idea approved", "reject": "idea rejected",
-                "save": "idea answered"}[action],
-         f"#{idea_id} status {form.status.data}", venue, id=idea_id)
     flash({"publish": _("The idea is shown in the idea box now."),
            "reject": _("The idea is rejected. Visitors do not see it."),
            "save": _("Saved. Visitors see it at once.")}[action])
@@ -513,8 +506,7 @@ def retention_setting():
         return render_template("feedback/staff/retention.html", **page)
     if not form.validate():
         return render_template("feedback/staff/retention.html", **page), BAD_INPUT
-    retention.set_months(get_db(), form.months.data)
-    audit_line("retention changed", f"{form.months.data} months", months=form.months.data)
+    retention.set_months(get_db(), form.months.data, user=current_user())
     flash(_("Saved. Texts and ideas not shown are deleted after %(n)s months.",
             n=form.months.data))
     return redirect(url_for("feedback.retention_setting"))

@@ -95,11 +95,13 @@ def _check_options(kind, options):
             for o in options]
 
 
-def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en=""):
+def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en="", user):
     """Store a survey with its questions; return its id.
 
     questions: [{"text_sv", "text_en"?, "kind": "choice"|"scale", "options"?}], where a
-    choice question without options gets yes / partly / no and a scale gets 1–5.
+    choice question without options gets yes / partly / no and a scale gets 1–5. The audit
+    line of `user` is written in the same transaction (None: the command line or the demo,
+    which have no account and write no line).
     """
     title_sv, title_en = (title_sv or "").strip(), (title_en or "").strip()
     if not title_sv or len(title_sv) > TEXT_MAX or len(title_en) > TEXT_MAX:
@@ -125,6 +127,9 @@ def create_survey(db, *, venue_id, title_sv, opens, closes, questions, title_en=
                 [survey_id, position, text_sv, text_en, kind,
                  json.dumps(options, ensure_ascii=False)],
             )
+        if user is not None:
+            audit.write(db, user, "survey created", f"#{survey_id} {opens}–{closes}", venue_id,
+                        {"id": survey_id, "opens": opens, "closes": closes})
     return survey_id
 
 
@@ -138,7 +143,7 @@ def load_file(db, venue_id, data):
     return create_survey(
         db, venue_id=venue_id, title_sv=data.get("title_sv", ""),
         title_en=data.get("title_en", ""), opens=opens, closes=closes,
-        questions=data.get("questions") or [],
+        questions=data.get("questions") or [], user=None,
     )
 
 
@@ -339,35 +344,54 @@ def check_question(question):
     return text_sv, (question.get("text_en") or "").strip(), kind, _check_options(kind, options)
 
 
-def add_question(db, survey_id, question):
-    """Add a question at the end; only while nobody has answered, so results stay whole."""
+def _venue_while_unanswered(db, survey_id):
+    """The survey's venue; SurveyError if it is unknown or has answers (then its questions
+    cannot change: results stay whole)."""
+    row = db.execute("SELECT venue_id FROM survey WHERE id = ?", [survey_id]).fetchone()
+    if row is None:
+        raise SurveyError(f"no survey {survey_id}")
     if response_count(db, survey_id):
         raise SurveyError("the survey has answers: its questions cannot change")
+    return row[0]
+
+
+def add_question(db, survey_id, question, *, user):
+    """Add a question at the end while nobody has answered; return its id. The audit line is
+    written in the same transaction."""
     text_sv, text_en, kind, options = check_question(question)
     with writing(db):
+        venue_id = _venue_while_unanswered(db, survey_id)
         position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM survey_question "
                               "WHERE survey_id = ?", [survey_id]).fetchone()[0]
-        return db.execute(
+        question_id = db.execute(
             "INSERT INTO survey_question (survey_id, position, text_sv, text_en, kind, options) "
             "VALUES (?,?,?,?,?,?)",
             [survey_id, position, text_sv, text_en, kind, json.dumps(options, ensure_ascii=False)],
         ).lastrowid
+        audit.write(db, user, "survey question added", f"#{survey_id} question #{question_id}",
+                    venue_id, {"id": survey_id})
+    return question_id
 
 
-def delete_question(db, survey_id, question_id):
-    """Remove a question while nobody has answered; a survey keeps at least one."""
-    if response_count(db, survey_id):
-        raise SurveyError("the survey has answers: its questions cannot change")
-    if db.execute("SELECT count(*) FROM survey_question WHERE survey_id = ?",
-                  [survey_id]).fetchone()[0] <= 1:
-        raise SurveyError("a survey needs at least one question")
+def delete_question(db, survey_id, question_id, *, user):
+    """Remove a question while nobody has answered; a survey keeps at least one. False if
+    the survey has no such question; the audit line is written in the same transaction."""
     with writing(db):
-        return db.execute("DELETE FROM survey_question WHERE id = ? AND survey_id = ?",
-                          [question_id, survey_id]).rowcount == 1
+        venue_id = _venue_while_unanswered(db, survey_id)
+        if db.execute("SELECT count(*) FROM survey_question WHERE survey_id = ?",
+                      [survey_id]).fetchone()[0] <= 1:
+            raise SurveyError("a survey needs at least one question")
+        if db.execute("DELETE FROM survey_question WHERE id = ? AND survey_id = ?",
+                      [question_id, survey_id]).rowcount != 1:
+            return False
+        audit.write(db, user, "survey question removed",
+                    f"#{survey_id} question #{question_id}", venue_id, {"id": survey_id})
+    return True
 
 
-def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
-    """Change the titles and dates (closing early is moving `closes` to yesterday)."""
+def set_details(db, survey_id, *, title_sv, title_en, opens, closes, user):
+    """Change the titles and dates (closing early is moving `closes` to yesterday), with the
+    audit line in the same transaction."""
     title_sv = (title_sv or "").strip()
     if not title_sv or len(title_sv) > TEXT_MAX or len(title_en or "") > TEXT_MAX:
         raise SurveyError("the survey needs a Swedish title (at most 300 characters)")
@@ -387,9 +411,13 @@ def set_details(db, survey_id, *, title_sv, title_en, opens, closes):
                     db, old["venue_id"], first, last, survey_id)
                 if other:
                     raise SurveysOverlap(other)
+        if old is None:
+            return
         db.execute("UPDATE survey SET title_sv = ?, title_en = ?, opens = ?, closes = ? "
                    "WHERE id = ?", [title_sv, (title_en or "").strip(), opens.isoformat(),
                                     closes.isoformat(), survey_id])
+        audit.write(db, user, "survey changed", f"#{survey_id} {opens}–{closes}",
+                    old["venue_id"], {"id": survey_id, "opens": opens, "closes": closes})
 
 
 def close_survey(db, survey_id, *, last_day, user):

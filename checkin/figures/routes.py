@@ -506,9 +506,8 @@ def save_narrative(slug, year):
     if not form.validate():
         return _report_page(venue, year, form, BAD_INPUT)
     text = (form.text.data or "").strip()
-    yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user()["username"],
+    yearly_report.save_narrative(get_db(), venue["id"], year, text, current_user(),
                                  now=venue_now(venue))
-    audit_line("report text saved", f"{year}: {len(text)} characters", venue, year=year)
     flash(_("The text is saved."))
     return redirect(url_for("figures.report", slug=slug, year=year) + "#narrative")
 

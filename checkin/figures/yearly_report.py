@@ -6,6 +6,7 @@ from collections import Counter
 
 from babel.dates import format_date
 
+from checkin.accounts import audit
 from checkin.db import writing
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
@@ -199,9 +200,10 @@ def get_narrative(db, venue_id, year):
                                   "updated_by": "", "updated_at": ""}
 
 
-def save_narrative(db, venue_id, year, text, updated_by, now):
-    """Store the staff's narrative for a venue's year (replacing the one before). `now` is
-    the venue's local time, the one the report prints beside the text."""
+def save_narrative(db, venue_id, year, text, user, now):
+    """Store the staff's narrative for a venue's year (replacing the one before), with the
+    audit line of `user` (the account) in the same transaction. `now` is the venue's local
+    time, the one the report prints beside the text."""
     stamp = now.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
     with writing(db):
         db.execute(
@@ -209,5 +211,7 @@ def save_narrative(db, venue_id, year, text, updated_by, now):
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (venue_id, year) DO UPDATE SET "
             "text = excluded.text, updated_by = excluded.updated_by, "
             "updated_at = excluded.updated_at",
-            [venue_id, year, text, updated_by, stamp],
+            [venue_id, year, text, user["username"], stamp],
         )
+        audit.write(db, user, "report text saved", f"{year}: {len(text)} characters",
+                    venue_id, {"year": year})

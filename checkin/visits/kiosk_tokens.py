@@ -8,15 +8,20 @@ from checkin.tokens import new_token, token_hash
 KIOSK_COOKIE = "checkin_kiosk"  # path /kiosk only: the tablet's token
 
 
-def create_kiosk(db, venue_id, label, user_id):
-    """A new kiosk for the venue; returns (kiosk id, the token for the tablet's cookie)."""
+def create_kiosk(db, venue_id, label, user):
+    """A new kiosk for the venue; returns (kiosk id, the token for the tablet's cookie). The
+    audit line of `user` (the account) is written in the same transaction; None (a test's or
+    a bench's kiosk, made with no account) writes none."""
     token = new_token()
     with writing(db):
         kiosk_id = db.execute(
             "INSERT INTO kiosk (venue_id, token_hash, label, created_by, created_at) "
             "VALUES (?,?,?,?,?)",
-            [venue_id, token_hash(token), label, user_id, this_hour()],
+            [venue_id, token_hash(token), label, user["id"] if user else None, this_hour()],
         ).lastrowid
+        if user is not None:
+            audit.write(db, user, "kiosk created", label, venue_id,
+                        {"label": label, "id": kiosk_id})
     return kiosk_id, token
 
 

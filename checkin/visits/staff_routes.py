@@ -19,7 +19,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from checkin.accounts.access import (
-    audit_line,
     current_user,
     log_out,
     require_role,
@@ -109,8 +108,7 @@ def kiosk_list(slug):
     if not form.validate():
         return render_template("visits/staff/kiosks.html", **page), BAD_INPUT
     label = (form.label.data or "").strip()
-    _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user()["id"])
-    audit_line("kiosk created", label, venue, label=label, id=_kiosk_id)
+    _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user())
     # This tablet is now a kiosk: the staff member is logged out on it.
     log_out()
     response = make_response(redirect(url_for("visits.kiosk_home")))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from checkin.accounts import audit
 from checkin.db import writing
 from checkin.week import venues
+from checkin.week.schedule import week_label
 
 PICTOGRAMS = ("sewing", "cooking", "talk", "computer", "writing", "film", "money", "yoga",
               "social", "women", "music", "walk", "plant", "tree", "radio", "star", "party",
@@ -106,22 +107,27 @@ def name_taken(db, venue_id, name_sv, activity_id=None):
         [venue_id, name_sv, activity_id or 0]).fetchone() is not None
 
 
-def save_activity(db, venue_id, data, activity_id=None):
-    """Insert or update an activity from a dict with ACTIVITY_FIELDS; returns its id."""
+def save_activity(db, venue_id, data, activity_id=None, *, user):
+    """Insert or update an activity from a dict with ACTIVITY_FIELDS; returns its id. The
+    audit line is written in the same transaction."""
     if data["pictogram"] not in PICTOGRAMS:
         raise ValueError("unknown pictogram")
     values = [data[f] for f in ACTIVITY_FIELDS]
     with writing(db):
         if activity_id is None:
-            return db.execute(
+            activity_id = db.execute(
                 "INSERT INTO activity (venue_id, name_sv, name_en, description_sv, "
                 "description_en, pictogram, address, counted, active) VALUES (?,?,?,?,?,?,?,?,?)",
                 [venue_id, *values]).lastrowid
-        db.execute(
-            "UPDATE activity SET name_sv = ?, name_en = ?, description_sv = ?, "
-            "description_en = ?, pictogram = ?, address = ?, counted = ?, active = ? "
-            "WHERE id = ? AND venue_id = ?", [*values, activity_id, venue_id])
-        return activity_id
+            action = "activity created"
+        else:
+            db.execute(
+                "UPDATE activity SET name_sv = ?, name_en = ?, description_sv = ?, "
+                "description_en = ?, pictogram = ?, address = ?, counted = ?, active = ? "
+                "WHERE id = ? AND venue_id = ?", [*values, activity_id, venue_id])
+            action = "activity changed"
+        audit.write(db, user, action, data["name_sv"], venue_id, {"name": data["name_sv"]})
+    return activity_id
 
 
 # --- weekly slots ---------------------------------------------------------------------------
@@ -356,11 +362,12 @@ def _check_not_past(day, today):
         raise ProgrammeRefused("past")
 
 
-def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
+def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None, user):
     """event: activity_id, date, start, end, note_sv, note_en, address (empty: where the
     activity usually is). Neither the event's day nor, for a change, its old day may be
     before today: a past event is history. With `new_activity` (a name), that activity is
-    made first, counted, in the same transaction; returns (event id, activity id)."""
+    made first, counted, in the same transaction; returns (event id, activity id). The audit
+    lines (the new activity's, the event's) are written in the same transaction."""
     _check_not_too_late(today, event["date"])
     _check_not_past(event["date"], today)
     with writing(db):
@@ -374,18 +381,26 @@ def save_event(db, venue_id, event, event_id=None, *, today, new_activity=None):
             activity_id = db.execute(
                 "INSERT INTO activity (venue_id, name_sv, pictogram) VALUES (?, ?, 'star')",
                 [venue_id, new_activity]).lastrowid
+            audit.write(db, user, "activity created", new_activity, venue_id,
+                        {"name": new_activity})
+        name = _activity_name(db, venue_id, activity_id)
         values = [activity_id, event["date"], event["start"], event["end"],
                   event["note_sv"], event["note_en"], event.get("address", "")]
         if event_id is None:
             event_id = db.execute(
                 'INSERT INTO event (venue_id, activity_id, date, start, "end", note_sv, note_en, '
                 "address) VALUES (?,?,?,?,?,?,?,?)", [venue_id, *values]).lastrowid
+            action = "event created"
         else:
             db.execute(
                 'UPDATE event SET activity_id = ?, date = ?, start = ?, "end" = ?, note_sv = ?, '
                 "note_en = ?, address = ? WHERE id = ? AND venue_id = ?",
                 [*values, event_id, venue_id])
-        return event_id, activity_id
+            action = "event changed"
+        audit.write(db, user, action, f"{name}, {event['date']} {event['start']}–{event['end']}",
+                    venue_id, {"activity": name, "date": event["date"],
+                               "start": event["start"], "end": event["end"]})
+    return event_id, activity_id
 
 
 def delete_event(db, venue_id, event_id, *, today, user):
@@ -502,18 +517,18 @@ def week_changes(db, venue_id, monday, *, today):
     return rows
 
 
-def copy_week_changes(db, venue_id, monday, *, today, notes=None):
+def copy_week_changes(db, venue_id, monday, *, today, notes=None, user):
     """Repeat this week's cancellations and moves one week later; returns how many were copied.
 
     `notes` ({slot_change id: (note_sv, note_en)}) copies only those changes, with these
     notes; without it every change is copied with its note as it is. An occurrence next week
     that already has its own change keeps it, and nothing is copied to a day before today (or
-    moved to one): that day is history.
+    moved to one): that day is history. The audit line is written in the same transaction.
     """
     copied = 0
-    changes = [c for c in week_changes(db, venue_id, monday, today=today)
-               if c["next_state"] == "copy"]
     with writing(db):
+        changes = [c for c in week_changes(db, venue_id, monday, today=today)
+                   if c["next_state"] == "copy"]
         for row in changes:
             if notes is not None and row["id"] not in notes:
                 continue
@@ -526,6 +541,9 @@ def copy_week_changes(db, venue_id, monday, *, today, notes=None):
                  row["next_new_date"].isoformat() if row["new_date"] else None,
                  row["new_start"], row["new_end"], note_sv, note_en])
             copied += cursor.rowcount
+        audit.write(db, user, "week changes copied",
+                    f"{week_label(monday)} → {week_label(monday + dt.timedelta(days=7))}: "
+                    f"{copied}", venue_id, {"copied": copied, "week": monday.isocalendar()[1]})
     return copied
 
 
@@ -539,18 +557,24 @@ def slug_taken(db, slug, venue_id=None):
                       [slug, venue_id or 0]).fetchone() is not None
 
 
-def save_venue(db, venue, venue_id=None):
-    """venue: VENUE_FIELDS, opening_days as '0,1,2'. A new venue gets a new door key."""
+def save_venue(db, venue, venue_id=None, *, user):
+    """venue: VENUE_FIELDS, opening_days as '0,1,2'. A new venue gets a new door key. Returns
+    its id; the audit line is written in the same transaction."""
     values = [venue[f] for f in VENUE_FIELDS]
     with writing(db):
         if venue_id is None:
-            return db.execute(
+            venue_id = db.execute(
                 "INSERT INTO venue (slug, name, organisation, address, timezone, opening_days, "
                 "door_key) VALUES (?,?,?,?,?,?,?)", [*values, venues.new_door_key()]).lastrowid
-        db.execute(
-            "UPDATE venue SET slug = ?, name = ?, organisation = ?, address = ?, timezone = ?, "
-            "opening_days = ? WHERE id = ?", [*values, venue_id])
-        return venue_id
+            action = "venue created"
+        else:
+            db.execute(
+                "UPDATE venue SET slug = ?, name = ?, organisation = ?, address = ?, "
+                "timezone = ?, opening_days = ? WHERE id = ?", [*values, venue_id])
+            action = "venue changed"
+        audit.write(db, user, action, f"{venue['name']} ({venue['slug']})", venue_id,
+                    {"name": venue["name"]})
+    return venue_id
 
 
 def replace_door_key(db, venue_id, *, user):

@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import gettext as _
 
 from checkin.accounts.access import (
-    audit_line,
     current_user,
     require_role,
 )
@@ -108,11 +107,8 @@ def copy_week(slug):
         flash(_("Nothing was copied: no change was ticked."), "warning")
         return redirect(url_for("week.copy_week", slug=slug, week=schedule.week_label(monday)))
     copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue),
-                                          notes=notes)
+                                          notes=notes, user=current_user())
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
-    audit_line("week changes copied",
-               f"{schedule.week_label(monday)} → {next_week}: {copied}", venue,
-               copied=copied, week=monday.isocalendar()[1])
     flash(_("%(n)s changes copied to the next week.", n=copied))
     return redirect(url_for("week.staff_week", slug=slug, week=next_week))
 
@@ -165,9 +161,8 @@ def activity(slug, activity_id=None):
         if programme.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
             form.name_sv.errors.append(_("There is already an activity with that name."))
         else:
-            saved_id = programme.save_activity(_db(), venue["id"], data, activity_id)
-            audit_line("activity created" if existing is None else "activity changed",
-                       data["name_sv"], venue, name=data["name_sv"])
+            saved_id = programme.save_activity(_db(), venue["id"], data, activity_id,
+                                               user=current_user())
             if existing is None and data["active"]:
                 # Nothing shows before the activity has a time: the next step is to add one.
                 flash(_("%(name)s is saved. Visitors see it once it has a time: add one now.",
@@ -392,18 +387,12 @@ def event(slug, event_id=None):
             "note_en": (form.note_en.data or "").strip(),
             "address": (form.address.data or "").strip()}
     try:
-        _event_id, activity_id = programme.save_event(
+        programme.save_event(
             _db(), venue["id"], data, event_id, today=_today(venue),
-            new_activity=new_name or None)
+            new_activity=new_name or None, user=current_user())
     except programme.ProgrammeRefused as refused:
         form.date.errors = [*form.date.errors, _refusal(refused.reason)]
         return render_template("week/staff/event.html", **page), BAD_INPUT
-    name = dict(programme.activity_choices(_db(), venue["id"]))[activity_id]
-    if new_name:
-        audit_line("activity created", new_name, venue, name=new_name)
-    audit_line("event created" if existing is None else "event changed",
-               f"{name}, {data['date']} {data['start']}–{data['end']}", venue,
-               activity=name, date=data["date"], start=data["start"], end=data["end"])
     flash(_("Saved. Visitors see it at once."))
     return redirect(url_for("week.staff_week", slug=slug,
                             week=schedule.week_label(form.date.data)))
@@ -534,7 +523,8 @@ def _save_venue(form, venue=None):
         "address": (form.address.data or "").strip(), "timezone": form.timezone.data.strip(),
         "opening_days": ",".join(str(d) for d in sorted(form.opening_days.data or [])),
     }
-    venue_id = programme.save_venue(_db(), data, venue["id"] if venue else None)
+    venue_id = programme.save_venue(_db(), data, venue["id"] if venue else None,
+                                    user=current_user())
     return venues.by_slug(_db(), slug) | {"id": venue_id}
 
 
@@ -548,8 +538,6 @@ def new_venue():
     if form.validate():
         venue = _save_venue(form)
         if venue:
-            audit_line("venue created", f"{venue['name']} ({venue['slug']})", venue,
-                       name=venue["name"])
             flash(_("Venue %(name)s created.", name=venue["name"]))
             return redirect(url_for("week.staff_week", slug=venue["slug"]))
     return _venue_form_page(form, status=BAD_INPUT)
@@ -566,8 +554,6 @@ def edit_venue(slug):
     if form.validate():
         saved = _save_venue(form, venue)
         if saved:
-            audit_line("venue changed", f"{saved['name']} ({saved['slug']})", saved,
-                       name=saved["name"])
             flash(_("Saved."))
             return redirect(url_for("week.venue_list"))
     return _venue_form_page(form, venue, BAD_INPUT)
