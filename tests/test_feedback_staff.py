@@ -311,7 +311,7 @@ def test_closing_a_survey_asks_first_and_the_question_changes_nothing(staff, cli
     page = text(staff.get(url))
     assert f'href="{url}/close"' in page and f'action="{url}/close"' not in page
     asked = text(staff.get(url + "/close"))
-    assert "Stänga enkäten Höstens enkät nu?" in asked
+    assert "Stänga enkäten ”Höstens enkät” nu?" in asked
     assert "Svaren den har fått finns kvar, och dess resultat också." in asked
     assert f'action="{url}/close"' in asked and "Stäng enkäten" in asked
     assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-03"
@@ -319,7 +319,7 @@ def test_closing_a_survey_asks_first_and_the_question_changes_nothing(staff, cli
     assert staff.post(url + "/close").status_code == 400  # no CSRF token: nothing happens
     staff.get("/lang/en")
     english = text(staff.get(url + "/close"))
-    assert "Close the survey Höstens enkät now?" in english
+    assert "Close the survey “Höstens enkät” now?" in english
     assert "The answers it got stay, and so do its results." in english
     assert surveys.get_survey(db, survey_id)["closes"] == "2026-12-03"
     assert audit_lines(db) == []
