@@ -8,7 +8,6 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -35,7 +34,7 @@ from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
-from checkin.web.pages import confirm_page, venue_now
+from checkin.web.pages import confirm_page, hand_over_device, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule
 
@@ -111,10 +110,8 @@ def kiosk_list(slug):
     _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user())
     # This tablet is now a kiosk: the staff member is logged out on it.
     log_out()
-    response = make_response(redirect(url_for("visits.kiosk_home")))
-    response.set_cookie(KIOSK_COOKIE, token, max_age=KIOSK_SECONDS, path="/kiosk",
-                        httponly=True, samesite="Strict", secure=current_app.config["HTTPS"])
-    return response
+    return hand_over_device(url_for("visits.kiosk_home"), KIOSK_COOKIE, token, KIOSK_SECONDS,
+                            "/kiosk")
 
 
 @blueprint.route("/staff/<slug>/kiosks/<int:kiosk_id>/revoke", methods=["GET", "POST"])

@@ -1,7 +1,16 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
 cookie, the remembered phone, the one-time token each counting form carries and the day bound."""
 
-from flask import abort, after_this_request, current_app, g, render_template, request
+from flask import (
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
@@ -54,6 +63,15 @@ def keep_cookie(response, name, value, max_age=REMEMBER_SECONDS):
         name, value, max_age=max_age, httponly=True, samesite="Lax",
         secure=current_app.config["HTTPS"],
     )
+
+
+def hand_over_device(location, name, token, max_age, path):
+    """The redirect that makes this browser a kiosk or a wall screen: its own strict cookie,
+    sent only to `path`. The caller logs the staff member out on it first."""
+    response = make_response(redirect(location))
+    response.set_cookie(name, token, max_age=max_age, path=path, httponly=True,
+                        samesite="Strict", secure=current_app.config["HTTPS"])
+    return response
 
 
 def keep_phone_code(response, code):

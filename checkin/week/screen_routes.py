@@ -20,7 +20,7 @@ from checkin.accounts.access import current_user, log_out, require_role
 from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.visits.door import door_url, qr_svg
-from checkin.web.pages import confirm_page, venue_now, venue_or_404
+from checkin.web.pages import confirm_page, hand_over_device, venue_now, venue_or_404
 from checkin.week import screen_tokens
 from checkin.week.now_and_next import now_and_next
 from checkin.week.routes import blueprint
@@ -83,10 +83,7 @@ def screen_list(slug):
     # The screen hangs where anyone can reach it: the staff member is logged out on it.
     log_out()
     path = url_for("week.screen", slug=venue["slug"])
-    response = make_response(redirect(path))
-    response.set_cookie(SCREEN_COOKIE, token, max_age=SCREEN_COOKIE_SECONDS, path=path,
-                        httponly=True, samesite="Strict", secure=current_app.config["HTTPS"])
-    return response
+    return hand_over_device(path, SCREEN_COOKIE, token, SCREEN_COOKIE_SECONDS, path)
 
 
 @blueprint.route("/staff/<slug>/screens/<int:screen_id>/off", methods=["GET", "POST"])
