@@ -5,6 +5,7 @@ Helpers that read like the product are in tests/helpers.py.
 
 import datetime as dt
 import os
+import shutil
 
 import pytest
 
@@ -13,14 +14,28 @@ from checkin.db import connect, migrate
 from tests.helpers import MONDAY_MORNING, log_in, make_user, venue_row
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """One database with every migration applied, copied for each test: running all the
+    migrations for every test cost most of the suite's time."""
+    path = tmp_path_factory.mktemp("template") / "checkin.db"
+    db = connect(str(path))
+    migrate(db)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, migrated_database):
     for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
     app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
+    shutil.copyfile(migrated_database, app.config["DATABASE"])
+    os.chmod(app.config["DATABASE"], 0o600)
     db = connect(app.config["DATABASE"])
-    migrate(db)
+    migrate(db)  # nothing left to apply: a test that adds a migration still gets it
     db.conn.close()
     return app
 
