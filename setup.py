@@ -7,6 +7,7 @@ catalogs cannot be merged); building them here means a wheel from a fresh clone 
 the sdist always speaks Swedish.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -24,6 +25,9 @@ class BuildWithCatalogs(build_py):
     build as messages.mo."""
 
     def run(self):
+        if not self.editable_mode:
+            # A build/ left by an earlier `pip install .` would ship modules deleted since.
+            shutil.rmtree(Path(self.build_lib, "checkin"), ignore_errors=True)
         super().run()
         if self.editable_mode:  # an editable install reads the checkout's own folders
             return

@@ -1,6 +1,7 @@
 """checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
 
 import logging
+from importlib import metadata
 
 from flask import Flask, request
 from flask.logging import default_handler
@@ -13,6 +14,15 @@ from checkin.web import formatting, pages, request_log, security, static_files
 from checkin.web.locale import CheckinRequest, select_locale
 
 csrf = CSRFProtect()
+
+
+def version():
+    """The installed release, from the git tag it was built from (setuptools-scm): `0.2.0`,
+    or `0.2.1.dev3+g1234abc` for commits after a tag."""
+    try:
+        return metadata.version("checkin")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 class CheckinFlask(Flask):

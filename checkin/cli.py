@@ -9,21 +9,46 @@ figures/commands.py (export, import-tallies), accounts/commands.py (create-user)
 import click
 from flask.cli import FlaskGroup, routes_command
 
+# Commands that may run where there is no database yet; every other one refuses, so a
+# command run from the wrong folder never quietly makes an empty instance of its own.
+WITHOUT_DATABASE = {"init-db", "config", "translate", "routes", "check", None}
+
 
 def _create_app():
     from checkin import create_app
+    from checkin.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(f"Configuration: {error}") from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
              add_version_option=False, load_dotenv=False)
-def main():
+@click.version_option(package_name="checkin", prog_name="checkin",
+                      message="%(prog)s %(version)s")
+@click.pass_context
+def main(ctx):
     """checkin: the week, anonymous check-in and honest figures for an open activity.
 
     Settings come from instance/config.toml and CHECKIN_* environment variables
     (`checkin config` shows them).
     """
+    from checkin import config
+
+    for line in config.unknown_environment():
+        click.echo(f"Warning: {line}", err=True)
+    if ctx.resilient_parsing or ctx.invoked_subcommand in WITHOUT_DATABASE:
+        return
+    try:
+        database = config.database_path()
+    except config.ConfigError as error:
+        raise click.ClickException(f"Configuration: {error}") from None
+    if not database.is_file():
+        raise click.ClickException(
+            f"No database at {database}. Run `checkin init-db` to make one, run this command "
+            "in the folder that holds instance/, or set CHECKIN_INSTANCE.")
 
 
 # Only checkin's own commands and options: no Flask development server, shell, --app,
@@ -50,6 +75,12 @@ def register(app):
         app.cli.add_command(command)
     app.cli.add_command(routes_command)
 
+
+# The commands hang on the group itself as well, so that finding one does not build the app
+# (and its instance folder) before main() has checked there is a database.
+for _command in commands():
+    main.add_command(_command)
+main.add_command(routes_command)
 
 if __name__ == "__main__":
     main()

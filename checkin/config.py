@@ -100,6 +100,36 @@ def instance_path():
     return (Path.cwd() if resources.installed() else ROOT).joinpath("instance").resolve()
 
 
+def database_path():
+    """Where the database is, without creating anything (the instance folder included)."""
+    folder = instance_path()
+    chosen = effective(folder)["DATABASE"][0]
+    return Path(chosen) if chosen else folder / "checkin.db"
+
+
+# CHECKIN_* variables that are not settings: the instance folder, and the test suite's own.
+NOT_SETTINGS = {"INSTANCE", "REQUIRE_BROWSER", "REQUIRE_NGINX", "GALLERY"}
+
+
+def unknown_environment():
+    """A line for each CHECKIN_* variable that names no setting: a typo is otherwise silent."""
+    import difflib
+
+    names = [setting.name for setting in REGISTRY]
+    lines = []
+    for variable in sorted(os.environ):
+        if not variable.startswith("CHECKIN_"):
+            continue
+        name = variable.removeprefix("CHECKIN_")
+        if name in NOT_SETTINGS or name in names:
+            continue
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean CHECKIN_{close[0]}?)" if close else ""
+        lines.append(f"{variable} is not a setting and is ignored{hint}; "
+                     "`checkin config` lists them.")
+    return lines
+
+
 def _cast(name, value, kind):
     if kind is bool and isinstance(value, str):
         lowered = value.strip().lower()

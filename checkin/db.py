@@ -124,19 +124,61 @@ def scrub(db, *, vacuum=False):
     return busy == 0
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def database_problem(path, open_db):
+    """What keeps the database from serving (a short sentence), or None when it is fine.
+    `open_db()` gives the connection to ask, once the file looks like a database."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError:
+        return "database file missing"
+    if header != SQLITE_HEADER:
+        return "database file damaged"
+    try:
+        applied = open_db().execute(
+            "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
+            [migrations.name]).fetchone()[0]
+    except sqlite3.Error:
+        return "database unreadable"
+    if applied != len(migrations._migrations):
+        return "database schema not current: run `checkin init-db`"
+    return None
+
+
 def pending_migrations(db):
     return [m.name for m in migrations.pending(db)]
 
 
+class MigrationFailed(Exception):
+    """A migration failed; every pending one was rolled back, the database is as it was."""
+
+
 def migrate(db):
-    """Apply every migration not yet applied, in order; each one is recorded in the database.
+    """Apply every migration not yet applied, in order, all in one transaction: either the
+    database reaches the current schema, or it is left exactly as it was (MigrationFailed).
+    Each one is recorded in the database (sqlite-utils runs each in a savepoint of ours).
 
     An existing database is then written anew: a migration that rebuilt or renumbered a
     table leaves no image of the old rows (and their order) behind.
     """
     pending, upgrade = migrations.pending(db), bool(migrations.applied(db))
     if pending:
-        migrations.apply(db)
+        running = None
+        try:
+            with writing(db):
+                for i, migration in enumerate(pending):
+                    running = migration.name
+                    later = [m.name for m in pending[i + 1:]]
+                    migrations.apply(db, stop_before=later or None)
+        except Exception as error:
+            raise MigrationFailed(
+                f"Migration {running} failed ({type(error).__name__}: {error}). "
+                f"Nothing was changed: the {len(pending)} pending migration(s) were rolled "
+                "back and the database is as it was."
+            ) from error
     if pending and upgrade:
         scrub(db, vacuum=True)
 

@@ -6,17 +6,40 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.db import connect, migrate, pending_migrations
+from checkin.db import MigrationFailed, connect, migrate, pending_migrations
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create the database or bring it up to date."""
-    db = connect(current_app.config["DATABASE"])
+    """Create the database or bring it up to date.
+
+    An existing database is copied into BACKUP_DIR first; the pending migrations then run in
+    one transaction: all of them, or none and the database exactly as it was.
+    """
+    from checkin.migrations import migrations
+
+    path = current_app.config["DATABASE"]
+    db = connect(path)
     before = pending_migrations(db)
-    migrate(db)
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    if before and migrations.applied(db):
+        from checkin.backup import BackupError, backup
+
+        folder = Path(current_app.config["BACKUP_DIR"])
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            copy, _counts = backup(path, folder)
+        except BackupError as error:
+            raise click.ClickException(
+                f"Not upgraded: the backup before the upgrade failed ({error}).") from None
+        click.echo(f"Backup before the upgrade: {copy}")
+    try:
+        migrate(db)
+    except MigrationFailed as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        db.conn.close()
+    click.echo(f"Database ready: {path}")
     for name in before:
         click.echo(f"  applied {name}")
 
@@ -36,6 +59,8 @@ def db_status_command():
         click.echo(f"  pending  {name}")
     click.echo(f"{len(pending)} pending" + (": run `checkin init-db`" if pending else ""))
     db.conn.close()
+    if pending:
+        raise SystemExit(1)  # scripts and monitoring can tell a database that needs upgrading
 
 
 @click.command("backup")
@@ -62,13 +87,27 @@ def backup_command(dest):
 
 @click.command("seed-demo")
 @with_appcontext
-def seed_demo_command():
-    """Create the demo venues, their week and a year of synthetic visits (idempotent)."""
-    from checkin.demo import seed
+@click.option("--force", is_flag=True,
+              help="Seed even a database holding data the demo did not make.")
+def seed_demo_command(force):
+    """Create the demo venues, their week and a year of synthetic visits (idempotent).
+
+    Refuses a database with venues or accounts the demo did not make: made-up visits,
+    answers and ideas would be counted with the real ones.
+    """
+    from checkin.demo import RealData, seed
 
     db = connect(current_app.config["DATABASE"])
-    for line in seed(db, current_app.config.get("FROZEN_NOW")):
-        click.echo(line)
+    try:
+        for line in seed(db, current_app.config.get("FROZEN_NOW"), force=force):
+            click.echo(line)
+    except RealData as reason:
+        raise click.ClickException(
+            f"Not seeded: this is not a demo database ({reason}). The demo's made-up visits "
+            "would be counted with the real ones; use a new instance (CHECKIN_INSTANCE), or "
+            "--force if you really mean it.") from None
+    finally:
+        db.conn.close()
 
 
 COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command)

@@ -316,9 +316,41 @@ def _demo_ratings(db, venue_id, rng):
     return len(rows)
 
 
-def seed(db, frozen_now=None):
-    """Create what is missing; running it again changes nothing. Yields lines to print."""
+DEMO_MARK = "demo_data"
+
+
+class RealData(Exception):
+    """The database holds more than the demo made: seeding would mix made-up data into it."""
+
+
+def not_demo(db):
+    """Why this database is not the demo's (a sentence), or None where seeding is safe: an
+    empty database, or one the demo made. A database from before the demo marked itself
+    counts as the demo's when its venues and accounts are only the demo's."""
+    if db.execute("SELECT 1 FROM setting WHERE key = ?", [DEMO_MARK]).fetchone():
+        return None
+    slugs = {r[0] for r in db.execute("SELECT slug FROM venue")}
+    users = {r[0] for r in db.execute("SELECT username FROM staff_user")}
+    other_venues = slugs - {v[0] for v in VENUES}
+    other_users = users - {DEMO_ADMIN}
+    if not slugs and not users:
+        return None
+    if other_venues or other_users:
+        return (f"it holds {len(slugs)} venue(s) and {len(users)} staff account(s) the demo "
+                "did not make")
+    return None
+
+
+def seed(db, frozen_now=None, *, force=False):
+    """Create what is missing; running it again changes nothing. Yields lines to print.
+
+    Refuses (RealData) a database with data the demo did not make, unless `force`."""
     migrate(db)
+    reason = not_demo(db)
+    if reason and not force:
+        raise RealData(reason)
+    with writing(db):
+        db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?, '1')", [DEMO_MARK])
     rng = random.Random(2026)  # noqa: S311 - synthetic data, not security
     for slug, name, organisation, address, activities, per_month in VENUES:
         venue = venues.by_slug(db, slug)

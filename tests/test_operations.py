@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from checkin import create_app
+from checkin import version as checkin_version
 from checkin.db import connect, migrate
 from checkin.migrations import migrations
 from checkin.web.server_log import NoVisitorDetails, quiet_waitress
@@ -18,7 +19,8 @@ from tests.server import Server, Visitor, checkin, checkin_env
 
 def test_healthz_says_ok_when_the_database_answers(client, mallis):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == f"ok {checkin_version()}\n"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "folder"])
@@ -32,7 +34,34 @@ def test_healthz_answers_503_when_the_database_cannot_be_read(tmp_path, monkeypa
     app = create_app({"TESTING": True, "DATABASE": str(broken)})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_data(as_text=True) == "database unavailable\n"
+    assert response.get_data(as_text=True) == {
+        "garbage": "database file damaged\n", "folder": "database file missing\n"}[damage]
+
+
+def test_healthz_answers_503_when_the_file_is_deleted_or_overwritten_under_a_kept_connection(
+        app, mallis):
+    """A kept connection still reads a deleted file (its inode lives on): ok was a lie."""
+    app.config["KEEP_CONNECTIONS"] = True
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    path = app.config["DATABASE"]
+    with open(path, "r+b") as f:
+        f.write(b"\0" * 16)
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        503, "database file damaged\n")
+    os.unlink(path)
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        503, "database file missing\n")
+
+
+def test_healthz_answers_503_while_a_migration_is_pending(app, db, mallis):
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm020_staff_times_to_the_hour'")
+    db.conn.commit()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "schema not current" in response.get_data(as_text=True)
 
 
 # --- logs ------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     from checkin.web.server_log import quiet_waitress
     from checkin.web.thread_pools import VisitorAndStaffPools
 
+    _one_server_per_database(current_app.config["DATABASE"])
     db = connect(current_app.config["DATABASE"])
     pending = pending_migrations(db)
     db.conn.close()
@@ -77,12 +78,40 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
         heavy_work.stop()
 
 
+_held = []  # the lock's open file, kept for as long as the process runs
+
+
+def _one_server_per_database(database):
+    """Refuse to start beside another `checkin serve` on the same database.
+
+    The per-client budgets, the login throttle and the daily job live in the server's memory:
+    two servers would each allow the full budget and each run the job. The lock is an flock
+    on a file beside the database, dropped by the system when the process ends (a kill -9
+    too), so a crashed server never blocks the next.
+    """
+    import fcntl
+
+    path = f"{database}.serve-lock"
+    handle = open(path, "a")  # held open until the process ends
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise click.ClickException(
+            f"Another `checkin serve` is already running on {database}. Run one server per "
+            "instance: its limits, login throttle and daily job live in its memory "
+            "(docs/operations.md, 'One server per instance').") from None
+    _held.append(handle)
+
+
 @click.command("config")
 @with_appcontext
 def config_command():
     """Print the effective settings and where each comes from; secrets are masked."""
+    from checkin import version
     from checkin.config import REGISTRY, STAFF_PAGE, effective, masked
 
+    click.echo(f"VERSION  {version()}")
     values = effective(current_app.instance_path)
     chosen_by_staff = _staff_choices()
     width = max(len(setting.name) for setting in REGISTRY)

@@ -14,7 +14,8 @@ from flask import (
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from checkin.db import get_db
+from checkin import version
+from checkin.db import database_problem, get_db
 from checkin.i18n import LOCALES
 from checkin.web.pages import keep_cookie, safe_next
 from checkin.week import venues
@@ -56,8 +57,11 @@ def _either(names):
 
 @blueprint.get("/healthz")
 def healthz():
-    try:
-        get_db().execute("SELECT count(*) FROM venue").fetchone()
-    except Exception:  # noqa: BLE001 - any failure to read means not healthy
-        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
-    return "ok\n", 200, {"Content-Type": "text/plain"}
+    """200 'ok <version>', or 503 with the reason: the database file gone or not SQLite's
+    (a kept connection would still read the deleted file), unreadable, or its schema not
+    the one this release needs."""
+    text = {"Content-Type": "text/plain"}
+    problem = database_problem(current_app.config["DATABASE"], get_db)
+    if problem:
+        return f"{problem}\n", 503, text
+    return f"ok {version()}\n", 200, text
