@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, routes_command
 
 # Commands that may run where there is no database yet; every other one refuses, so a
 # command run from the wrong folder never quietly makes an empty instance of its own.
-WITHOUT_DATABASE = {"init-db", "config", "translate", "routes", "check", None}
+WITHOUT_DATABASE = {"init-db", "config", "translate", "routes", None}
 
 
 def _create_app():

@@ -110,4 +110,29 @@ def seed_demo_command(force):
         db.conn.close()
 
 
-COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command)
+@click.command("check")
+@with_appcontext
+def check_command():
+    """List what is wrong or unsafe for running it for real; exit 1 if anything is.
+
+    Checks the public address (https, HTTPS on, PROXY_COUNT behind nginx), the secret key's
+    and database's file modes, the schema, a recent backup, and the demo's made-up data.
+    """
+    from checkin.deploy_check import problems
+
+    db = connect(current_app.config["DATABASE"])
+    try:
+        found = problems(current_app.config, db)
+    finally:
+        db.conn.close()
+    for what, why in found:
+        click.echo(f"✗ {what}: {why}")
+    if found:
+        click.echo(f"{len(found)} problem(s): not ready to run for real.")
+        raise SystemExit(1)
+    click.echo("✓ ready: https address behind a proxy, private files, current schema, "
+               "a recent backup, no demo data.")
+
+
+COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command,
+            check_command)

@@ -319,6 +319,39 @@ def test_seed_demo_runs_again_on_its_own_demo(tmp_path):
     assert again.exit_code == 0 and "already there" in again.output
 
 
+# --- checkin check ---------------------------------------------------------------------------
+
+def test_check_lists_the_demo_data_and_the_local_address_and_exits_1(tmp_path):
+    assert _cli(tmp_path, "init-db").exit_code == 0
+    assert _cli(tmp_path, "seed-demo").exit_code == 0
+    result = _cli(tmp_path, "check")
+    assert result.exit_code == 1
+    assert "✗ BASE_URL is http://127.0.0.1:5000: posters and QR codes lead to this machine" in (
+        result.output)
+    assert "✗ the database holds the demo's made-up data" in result.output
+    assert "✗ no backup folder" in result.output
+
+
+def test_check_names_each_unsafe_setting_and_passes_on_a_configured_instance(tmp_path):
+    assert _cli(tmp_path, "init-db").exit_code == 0
+    public = {"CHECKIN_BASE_URL": "http://incheck.example.se"}
+    result = _cli(tmp_path, "check", **public)
+    for line in ("✗ BASE_URL is not https", "✗ HTTPS is off", "✗ PROXY_COUNT is 0",
+                 "✗ no backup folder"):
+        assert line in result.output
+    configured = {"CHECKIN_BASE_URL": "https://incheck.example.se", "CHECKIN_HTTPS": "on",
+                  "CHECKIN_PROXY_COUNT": "1"}
+    assert _cli(tmp_path, "backup", **configured).exit_code == 0
+    secret = tmp_path / "inst" / "secret_key"
+    secret.chmod(0o644)
+    result = _cli(tmp_path, "check", **configured)
+    assert result.exit_code == 1 and f"✗ {secret} can be read by others" in result.output
+    secret.chmod(0o600)
+    result = _cli(tmp_path, "check", **configured)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("✓ ready")
+
+
 if __name__ == "__main__":  # print the checksums of migrations not yet held
     held = json.loads(CHECKSUMS.read_text()) if CHECKSUMS.exists() else {}
     for m in migrations._migrations:
