@@ -1,7 +1,8 @@
 """The `checkin` command: Flask's CLI group, gathering each feature's commands.
 
 Each command lives beside what it works on: checkin/db_commands.py (init-db, db-status,
-backup, seed-demo), web/commands.py (serve, config, translate), visits/commands.py
+backup, seed-demo, check), web/commands.py (serve, config, translate), week/commands.py
+(venue list/add/edit/import), visits/commands.py
 (door-url, daily, close-year), feedback/commands.py (feedback, ideas, survey, purge),
 figures/commands.py (export, import-tallies), accounts/commands.py (create-user).
 """
@@ -19,17 +20,35 @@ def _create_app():
     from checkin.config import ConfigError
 
     try:
+        _refuse_without_database()
         return create_app()
     except ConfigError as error:
         raise click.ClickException(f"Configuration: {error}") from None
+
+
+def _refuse_without_database():
+    """Building the app makes the instance folder and a secret key: only init-db (and the
+    commands that need no database) may do that where there is no database yet."""
+    from checkin import config
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None and ctx.parent.parent is not None:
+        ctx = ctx.parent  # up to the command right under `checkin`
+    command = ctx.info_name if ctx is not None and ctx.parent is not None else None
+    if command in WITHOUT_DATABASE:
+        return
+    database = config.database_path()
+    if not database.is_file():
+        raise click.ClickException(
+            f"No database at {database}. Run `checkin init-db` to make one, run this command "
+            "in the folder that holds instance/, or set CHECKIN_INSTANCE.")
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
              add_version_option=False, load_dotenv=False)
 @click.version_option(package_name="checkin", prog_name="checkin",
                       message="%(prog)s %(version)s")
-@click.pass_context
-def main(ctx):
+def main():
     """checkin: the week, anonymous check-in and honest figures for an open activity.
 
     Settings come from instance/config.toml and CHECKIN_* environment variables
@@ -39,16 +58,6 @@ def main(ctx):
 
     for line in config.unknown_environment():
         click.echo(f"Warning: {line}", err=True)
-    if ctx.resilient_parsing or ctx.invoked_subcommand in WITHOUT_DATABASE:
-        return
-    try:
-        database = config.database_path()
-    except config.ConfigError as error:
-        raise click.ClickException(f"Configuration: {error}") from None
-    if not database.is_file():
-        raise click.ClickException(
-            f"No database at {database}. Run `checkin init-db` to make one, run this command "
-            "in the folder that holds instance/, or set CHECKIN_INSTANCE.")
 
 
 # Only checkin's own commands and options: no Flask development server, shell, --app,
@@ -64,8 +73,9 @@ def commands():
     from checkin.figures import commands as figures
     from checkin.visits import commands as visits
     from checkin.web import commands as web
+    from checkin.week import commands as week
 
-    for feature in (db_commands, web, visits, feedback, figures, accounts):
+    for feature in (db_commands, web, week, visits, feedback, figures, accounts):
         yield from feature.COMMANDS
 
 
