@@ -255,8 +255,8 @@ def _cli(tmp_path, *args, **env):
 
 
 def test_a_command_from_the_wrong_folder_makes_no_instance(tmp_path):
-    for args in (["db-status"], ["backup"], ["seed-demo"], ["serve"], ["create-user", "x", "--role", "staff"],
-                 ["venue", "list"]):
+    for args in (["db-status"], ["backup"], ["seed-demo"], ["serve"], ["venue", "list"],
+                 ["create-user", "x", "--role", "staff"]):
         result = _cli(tmp_path, *args)
         assert result.exit_code == 1, args
         assert "No database at" in result.output and "checkin init-db" in result.output
