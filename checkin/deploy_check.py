@@ -23,7 +23,7 @@ def problems(settings, db, *, now=None):
     """Each problem as (what, why it matters and what to do); [] when all is well."""
     now = now or dt.datetime.now()
     return (_address(settings) + _files(settings) + _schema(settings, db) + _demo(db)
-            + _backups(settings, now))
+            + _backups(settings, now) + _replication(settings))
 
 
 def _address(settings):
@@ -78,6 +78,16 @@ def _backups(settings, now):
     if age > dt.timedelta(hours=BACKUP_AT_MOST_HOURS):
         return [(f"the newest backup is {age.days} day(s) old",
                  "the nightly backup is not running: `systemctl status checkin-backup.timer`")]
+    return []
+
+
+def _replication(settings):
+    """Litestream keeps its own folder beside the database once it has replicated it."""
+    database = Path(settings["DATABASE"])
+    if not (database.parent / f".{database.name}-litestream").is_dir():
+        return [("replication is off", "a lost disk loses everything since the last nightly "
+                 "backup: run Litestream (deploy/checkin-litestream.service, docs/operations.md,"
+                 " Replication)")]
     return []
 
 

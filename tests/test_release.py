@@ -331,6 +331,7 @@ def test_check_lists_the_demo_data_and_the_local_address_and_exits_1(tmp_path):
         result.output)
     assert "✗ the database holds the demo's made-up data" in result.output
     assert "✗ no backup folder" in result.output
+    assert "✗ replication is off" in result.output
 
 
 def test_check_names_each_unsafe_setting_and_passes_on_a_configured_instance(tmp_path):
@@ -338,11 +339,12 @@ def test_check_names_each_unsafe_setting_and_passes_on_a_configured_instance(tmp
     public = {"CHECKIN_BASE_URL": "http://incheck.example.se"}
     result = _cli(tmp_path, "check", **public)
     for line in ("✗ BASE_URL is not https", "✗ HTTPS is off", "✗ PROXY_COUNT is 0",
-                 "✗ no backup folder"):
+                 "✗ no backup folder", "✗ replication is off"):
         assert line in result.output
     configured = {"CHECKIN_BASE_URL": "https://incheck.example.se", "CHECKIN_HTTPS": "on",
                   "CHECKIN_PROXY_COUNT": "1"}
     assert _cli(tmp_path, "backup", **configured).exit_code == 0
+    (tmp_path / "inst" / ".checkin.db-litestream").mkdir()  # as Litestream leaves it
     secret = tmp_path / "inst" / "secret_key"
     secret.chmod(0o644)
     result = _cli(tmp_path, "check", **configured)

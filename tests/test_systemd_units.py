@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
-UNITS = ["checkin.service", "checkin-backup.service", "checkin-backup.timer"]
+UNITS = ["checkin.service", "checkin-backup.service", "checkin-backup.timer",
+         "checkin-litestream.service"]
 CHECKIN = "/opt/checkin/.venv/bin/checkin"
+LITESTREAM = "/opt/checkin/.venv/bin/litestream"
 
 
 def _unit(name):
@@ -25,10 +27,10 @@ def test_units_verify_with_systemd_analyze(tmp_path):
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian package systemd)")
     # Only the program's place changes: /opt/checkin does not exist on a test machine.
-    here = str(Path(sys.executable).parent / "checkin")
+    here = Path(sys.executable).parent
     for name in UNITS:
-        text = (DEPLOY / name).read_text()
-        (tmp_path / name).write_text(text.replace(CHECKIN, here))
+        text = (DEPLOY / name).read_text().replace(LITESTREAM, str(here / "litestream"))
+        (tmp_path / name).write_text(text.replace(CHECKIN, str(here / "checkin")))
     result = subprocess.run(["systemd-analyze", "verify", "--man=no",
                              *(str(tmp_path / name) for name in UNITS)],
                             capture_output=True, text=True, timeout=60)
