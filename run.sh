@@ -29,10 +29,12 @@ venv() {
         fi
     fi
     stamp=".venv/.installed-$extras"
-    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    # The version comes from the latest git tag: a new tag installs again, so it shows.
+    release=$(git describe --tags --abbrev=0 --match 'v*' 2>/dev/null || echo untagged)
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$(cat "$stamp")" != "$release" ]; then
         echo "== installing Python packages"
         .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
-        touch "$stamp"
+        echo "$release" > "$stamp"
     fi
     .venv/bin/checkin translate compile
 }

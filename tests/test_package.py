@@ -104,3 +104,30 @@ def test_wheel_installed_elsewhere_serves_the_week_in_swedish_with_its_styleshee
         server.wait(timeout=10)
         log.close()
     assert "No compiled translations" not in (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to copy the repository")
+def test_the_sdist_is_complete_and_twine_checks_it_clean(tmp_path):
+    """Built from a clean copy: the tests with their conftest and helpers, the licence, the
+    changelog and docs; `twine check` without a warning (a long description, a licence)."""
+    import tarfile
+
+    source, dist = tmp_path / "src", tmp_path / "dist"
+    source.mkdir()
+    _clean_copy(source)
+    subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(dist),
+                    str(source)], check=True, timeout=600, capture_output=True)
+    sdist = next(dist.glob("checkin-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for needed in ("tests/conftest.py", "tests/helpers.py", "tests/server.py",
+                   "tests/data/migration_checksums.json", "LICENSE", "CHANGELOG.md",
+                   "README.md", "docs/operations.md", "deploy/litestream.yml",
+                   "checkin/__init__.py", "templates/week/home.html",
+                   "translations/sv/LC_MESSAGES/messages.po", "setup.py", "run.sh"):
+        assert needed in names, needed
+    assert not [n for n in names if n.endswith((".pyc", ".mo")) or "/.venv/" in n]
+    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(sdist)],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "PASSED" in checked.stdout and "WARNING" not in checked.stdout

@@ -230,6 +230,17 @@ def test_init_db_says_in_one_line_why_an_upgrade_failed_and_keeps_a_backup(tmp_p
     assert list((tmp_path / "backups").glob("checkin-*.db"))
 
 
+def test_the_private_waitress_argument_serve_passes_still_exists():
+    """`checkin serve` hands waitress its own dispatcher (visitors' and staff threads apart)
+    through the private `_dispatcher` argument: waitress is pinned below 3.1, and this fails
+    if the pinned versions drop it."""
+    import waitress.server
+
+    assert "_dispatcher" in inspect.signature(waitress.server.create_server).parameters
+    requirement = next(r for r in metadata.requires("checkin") if r.startswith("waitress"))
+    assert "<3.1" in requirement
+
+
 # --- one server per instance -----------------------------------------------------------------
 
 @pytest.mark.slow  # real servers
