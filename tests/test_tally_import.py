@@ -145,3 +145,16 @@ def test_several_venues_need_the_venue_named(app, db, mallis, victor, tmp_path):
     unknown = run(app, "import-tallies", str(path), "--venue", "nowhere")
     assert unknown.exit_code != 0 and "no venue called 'nowhere'" in unknown.output
     assert visits(db) == []
+
+
+def test_the_command_speaks_english_unless_asked_for_swedish(app, db, mallis, tmp_path):
+    """The CLI is English; the installation's Swedish DEFAULT_LOCALE is for its pages."""
+    path = tmp_path / "bad.csv"
+    path.write_bytes((GOOD + "2025-03-05,Sygrupp,-1,0,0,0\n").encode())
+    assert app.config["DEFAULT_LOCALE"] == "sv"
+    english = run(app, "import-tallies", str(path), "--venue", "mallis")
+    assert "women cannot be negative" in english.output
+    swedish = run(app, "import-tallies", str(path), "--venue", "mallis", "--lang", "sv")
+    assert "women cannot be negative" not in swedish.output
+    assert "kvinnor" in swedish.output.lower()
+    assert visits(db) == []

@@ -105,7 +105,9 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, publish
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @venue_option()
 @click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
-def import_tallies_command(file, slug, again):
+@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
+              help="The language of the file's problems, as the command prints them.")
+def import_tallies_command(file, slug, again, lang):
     """Add counts kept before as tallies: CSV or xlsx with the header
     date,activity,women,men,other,unstated or datum;aktivitet;kvinnor;män;annat;inget svar."""
     import datetime as dt
@@ -118,8 +120,7 @@ def import_tallies_command(file, slug, again):
         try:
             result = tally_import.import_file(
                 db, venue["id"], file.read_bytes(), file.name, again=again,
-                today=dt.date.today() + dt.timedelta(days=1),
-                locale=current_app.config["DEFAULT_LOCALE"])
+                today=dt.date.today() + dt.timedelta(days=1), locale=lang)
         except tally_import.TallyFileError as error:
             for line, message in error.problems:
                 click.echo(f"{file.name}, line {line}: {message}", err=True)
