@@ -47,7 +47,7 @@ demo)
     .venv/bin/checkin seed-demo
     echo
     echo "Visitors' week:   $CHECKIN_BASE_URL/mallis/"
-    echo "Door (QR) page:   $(.venv/bin/checkin door-url mallis)"
+    echo "Door (QR) page:   $(.venv/bin/checkin door-url --venue mallis)"
     echo "Second venue:     $CHECKIN_BASE_URL/victor/"
     echo "Staff pages:      $CHECKIN_BASE_URL/staff/  (login printed above as 'Staff login')"
     echo "Door poster:      $CHECKIN_BASE_URL/staff/mallis/poster"

@@ -50,6 +50,10 @@ def test_door_url_prints_the_address_in_the_qr_code(app, db, mallis, tmp_path):
     assert "BASE_URL is not set" in result.stderr  # said where the operator sees it
     assert svg.read_text().startswith("<?xml") and "<path" in svg.read_text()
     assert run(app, "door-url", "nowhere").exit_code != 0
+    said_the_same_way = run(app, "door-url", "--venue", "mallis")  # as every other command
+    assert said_the_same_way.stdout == result.stdout
+    assert run(app, "door-url", "--venue", "nowhere").exit_code == 2
+    assert run(app, "door-url", "mallis", "--venue", "victor").exit_code == 2
 
 
 def test_serve_refuses_a_database_that_needs_migrations(tmp_path):

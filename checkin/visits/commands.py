@@ -18,18 +18,20 @@ def _db():
 
 @click.command("door-url")
 @with_appcontext
-@click.argument("slug")
+@click.argument("given", metavar="[SLUG]", required=False)
+@venue_option()
 @click.option("--qr", "qr_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the QR code as SVG to this file.")
-def door_url_command(slug, qr_file):
-    """Print a venue's check-in address (the one in the door poster's QR code)."""
-    from checkin.visits.door import door_url, qr_svg
-    from checkin.week import venues
+def door_url_command(given, slug, qr_file):
+    """Print a venue's check-in address (the one in the door poster's QR code).
 
+    The venue as --venue SLUG, as in every other command (a bare SLUG still works)."""
+    from checkin.visits.door import door_url, qr_svg
+
+    if given and slug and given != slug:
+        raise click.UsageError("Name the venue once: --venue SLUG.")
     db = connect(current_app.config["DATABASE"])
-    venue = venues.by_slug(db, slug)
-    if venue is None:
-        raise click.BadParameter(f"there is no venue called {slug!r}", param_hint="SLUG")
+    venue = venue_of(db, slug or given)
     url = door_url(current_app.config["BASE_URL"], venue)
     click.echo(url)
     if base_url_is_default(current_app):

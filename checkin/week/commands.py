@@ -112,7 +112,7 @@ def add_command(slug, name, organisation, address, timezone, opening):
     except VenueRefused as why:
         raise click.ClickException(f"Not added: {why}.") from None
     click.echo(f"Added {venue['name']} (/{slug}/). Its door address: "
-               f"`checkin door-url {slug}`.")
+               f"`checkin door-url --venue {slug}`.")
 
 
 @venue_group.command("edit")
