@@ -2,6 +2,7 @@
 real iCalendar parser (the `icalendar` package)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -94,7 +95,7 @@ def test_a_cancelled_occurrence_stays_in_the_feed_as_cancelled_with_its_note(cli
     assert len(cancelled) == 1
     assert str(cancelled[0]["SUMMARY"]) == "Inställt: Kortfilmsgrupp"
     assert str(cancelled[0]["DESCRIPTION"]).endswith("Ledaren är sjuk.")
-    assert cancelled[0]["SEQUENCE"] == 1
+    assert cancelled[0]["SEQUENCE"] > max(e["SEQUENCE"] for e in before.values())
     english = by_summary(feed(client, "/mallis/week.ics?lang=en"), "Cancelled: Short film group")
     assert len(english) == 1 and str(english[0]["DESCRIPTION"]).endswith("The leader is ill.")
 
@@ -110,7 +111,8 @@ def test_a_moved_occurrence_changes_in_place_with_the_same_uid(client, db, malli
     after = [e for e in events(feed(client)) if str(e["UID"]) == uid]
     assert len(after) == 1
     assert after[0].decoded("DTSTART") == dt.datetime(2026, 12, 2, 13, 0, tzinfo=STOCKHOLM)
-    assert str(after[0]["STATUS"]) == "CONFIRMED" and after[0]["SEQUENCE"] == 1
+    assert str(after[0]["STATUS"]) == "CONFIRMED"
+    assert after[0]["SEQUENCE"] > before[0]["SEQUENCE"]
     assert "Flyttad från måndag 30 november" in str(after[0]["DESCRIPTION"])
     assert not [e for e in on(feed(client), dt.date(2026, 11, 30))
                 if str(e["SUMMARY"]) == "Sygrupp"]
@@ -198,3 +200,58 @@ def test_the_feed_stays_the_same_all_day_until_the_programme_changes(app, client
         "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
         "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
     assert client.get("/mallis/week.ics").headers["ETag"] != morning
+
+
+def test_a_restored_occurrence_gets_a_higher_sequence_never_a_lower_one(client, db, mallis):
+    """A calendar takes a change only with a higher SEQUENCE: '1 if changed' went back to 0
+    when a cancellation was undone, and phones kept showing the time as cancelled."""
+    slot = slot_of(db, "Kortfilmsgrupp", 3)
+
+    def sequence():
+        [event] = [e for e in on(feed(client), THURSDAY)
+                   if str(e["UID"]).startswith(f"slot-{slot}-")]
+        return event["SEQUENCE"], str(event["STATUS"])
+
+    first = sequence()
+    operations.save_change(db, slot, THURSDAY, {
+        "cancelled": True, "new_date": None, "new_start": None, "new_end": None,
+        "note_sv": "", "note_en": ""}, today=MONDAY, user=SOMEONE)
+    cancelled = sequence()
+    operations.delete_change(db, slot, THURSDAY, today=MONDAY, user=SOMEONE)
+    restored = sequence()
+    assert first[1] == "CONFIRMED" and cancelled[1] == "CANCELLED" and restored[1] == "CONFIRMED"
+    assert first[0] < cancelled[0] < restored[0]
+
+
+def test_the_refresh_hint_is_an_rfc_5545_duration(client, mallis):
+    response = client.get("/mallis/week.ics")
+    assert b"X-PUBLISHED-TTL:PT6H\r\n" in response.data
+    assert re.search(rb"\r\nREFRESH-INTERVAL(;VALUE=DURATION)?:PT6H\r\n", response.data)
+
+
+def test_an_event_elsewhere_has_its_own_place_in_the_feed(client, db, mallis):
+    operations.save_event(db, mallis["id"], {
+        "activity_id": activity_id(db, "Sygrupp"), "date": "2026-11-27", "start": "16:00",
+        "end": "18:00", "address": "Stadsbiblioteket, Sveavägen 73", "note_sv": "",
+        "note_en": ""}, today=MONDAY, user=SOMEONE)
+    [event] = [e for e in on(feed(client), dt.date(2026, 11, 27))
+               if str(e["UID"]).startswith("event-") and str(e["SUMMARY"]) == "Sygrupp"]
+    assert str(event["LOCATION"]) == "Stadsbiblioteket, Sveavägen 73"
+
+
+def test_an_activity_hidden_from_the_week_leaves_the_feed_the_week_and_the_door(
+        client, db, mallis):
+    """'Visas i schemat' off: visitors no longer see it anywhere; its past visits stay counted
+    (the reports take every occurrence)."""
+    assert by_summary(feed(client), "Peer support")
+    assert "Peer support" in text(client.get("/mallis/"))
+    with db.conn:
+        db.execute("UPDATE activity SET active = 0 WHERE name_sv = 'Peer support'")
+    assert by_summary(feed(client), "Peer support") == []
+    assert "Peer support" not in text(client.get("/mallis/"))
+    from checkin.week import schedule
+
+    choices = schedule.check_in_choices(db, mallis["id"], MONDAY)
+    assert "Peer support" not in [c["activity"]["name_sv"] for c in choices]
+    held = schedule.occurrences(db, mallis["id"], MONDAY, MONDAY)
+    assert "Peer support" in [i["activity"]["name_sv"] for i in held]  # reports still see it

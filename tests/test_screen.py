@@ -51,9 +51,9 @@ def test_monday_morning_shows_sewing_now_then_the_afternoon_and_tuesdays_first(d
     view = now_and_next(db, mallis["id"], at(MONDAY, "10:15"))
     assert names(view["now"]) == ["Sygrupp"]
     assert names(view["next"]) == ["Peer support", "Skogsvandring"]
-    day, first = view["next_day"]
+    day, tomorrow = view["next_day"]
     assert day == MONDAY + dt.timedelta(days=1)
-    assert first["activity"]["name_sv"] == "Matlagningskurs"
+    assert names(tomorrow)[0] == "Matlagningskurs" and len(tomorrow) > 1
     assert view["cancelled"] == [] and view["moved_away"] == [] and view["more_today"] == 0
 
 
@@ -65,8 +65,9 @@ def test_between_activities_nothing_runs_and_an_ended_one_is_not_next(db, mallis
 def test_on_friday_evening_the_next_day_is_monday(db, mallis):
     view = now_and_next(db, mallis["id"], at(MONDAY + dt.timedelta(days=4), "21:30"))
     assert view["now"] == [] and view["next"] == []
-    day, first = view["next_day"]
-    assert day == MONDAY + dt.timedelta(days=7) and first["activity"]["name_sv"] == "Sygrupp"
+    day, monday = view["next_day"]
+    assert day == MONDAY + dt.timedelta(days=7)
+    assert names(monday) == ["Sygrupp", "Peer support", "Skogsvandring"]  # all of it, not one
 
 
 def test_a_cancelled_activity_is_listed_as_cancelled_and_not_as_next(db, mallis):
@@ -89,8 +90,8 @@ def test_an_activity_moved_away_from_today_says_where_it_went(db, mallis):
 
 def test_a_cancelled_first_activity_tomorrow_is_skipped_for_the_next_one(db, mallis):
     cancel(db, "Matlagningskurs", MONDAY + dt.timedelta(days=1))
-    _day, first = now_and_next(db, mallis["id"], at(MONDAY, "10:15"))["next_day"]
-    assert first["activity"]["name_sv"] == "Ekonomiska frågor"
+    _day, tomorrow = now_and_next(db, mallis["id"], at(MONDAY, "10:15"))["next_day"]
+    assert names(tomorrow)[0] == "Ekonomiska frågor" and "Matlagningskurs" not in names(tomorrow)
 
 
 def test_more_than_fit_are_counted(db, mallis):
@@ -137,6 +138,9 @@ def test_the_screen_shows_now_next_tomorrow_and_the_door_code_and_reloads_each_m
     assert re.search(r"<h1[^>]*>Nu</h1>", page)
     assert page.index("Sygrupp") < page.index("Senare i dag") < page.index("Peer support")
     assert page.index("I morgon") < page.index("Matlagningskurs")
+    tomorrow = page[page.index('id="next-day-heading"'):page.index('class="door"')]
+    for name in ("Matlagningskurs", "Ekonomiska frågor"):  # the whole day, not its first
+        assert name in tomorrow
     assert "Skanna för att checka in" in page and "<svg" in page
     assert "kl. 10.15" in page and "måndag 23 november" in page
     assert "/staff" not in page  # a screen on the wall leads nowhere
@@ -279,3 +283,22 @@ def test_the_staff_page_lists_screens_in_both_languages(staff, db, mallis):
     staff.get("/lang/en")
     page = text(staff.get("/staff/mallis/screens"))
     assert "Screen on the wall" in page and "Make this device a screen" in page
+
+
+def test_an_activity_hidden_from_the_week_is_not_on_the_screen(db, mallis):
+    with db.conn:
+        db.execute("UPDATE activity SET active = 0 WHERE name_sv = 'Peer support'")
+    view = now_and_next(db, mallis["id"], at(MONDAY, "10:15"))
+    assert names(view["next"]) == ["Skogsvandring"]
+
+
+def test_an_event_elsewhere_shows_its_own_place_on_the_screen(screen, db, mallis):
+    operations.save_event(db, mallis["id"], {
+        "activity_id": db.execute("SELECT id FROM activity WHERE name_sv = 'Sygrupp'"
+                                  ).fetchone()[0],
+        "date": "2026-11-23", "start": "16:00", "end": "18:00",
+        "address": "Stadsbiblioteket, Sveavägen 73", "note_sv": "", "note_en": ""},
+        today=MONDAY, user=SOMEONE)
+    page = text(screen.get("/mallis/screen"))
+    later = page[page.index("Senare i dag"):page.index('class="col-coming"')]
+    assert "Stadsbiblioteket, Sveavägen 73" in later

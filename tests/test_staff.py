@@ -841,3 +841,39 @@ def test_the_audit_log_keeps_the_hour_only(staff, db):
     post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
     at = db.execute("SELECT at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert at.endswith(":00+00:00") and at[14:16] == "00"
+
+
+@pytest.mark.parametrize("changed", [{"new_date": "2026-11-25"},
+                                     {"start": "13:00", "end": "15:00"}])
+def test_a_new_date_or_time_with_cancelled_ticked_is_refused_not_dropped(staff, db, mallis,
+                                                                         changed):
+    """'Inställt' is the default: a new date typed without ticking 'Flyttad' was saved as a
+    cancellation and the date dropped without a word."""
+    url = f"/staff/mallis/change/{sygrupp_slot(db)}/2026-11-23"
+    response = post_form(staff, url, {"what": "cancel", "new_date": "2026-11-23",
+                                      "start": "10:00", "end": "12:00", **changed})
+    assert response.status_code == 400
+    assert "välj ”Flyttad den här gången”" in text(response)
+    assert count(db, "slot_change") == 0 and not audit_lines(db)
+    staff.get("/lang/en")
+    response = post_form(staff, url, {"what": "cancel", "new_date": "2026-11-23",
+                                      "start": "10:00", "end": "12:00", **changed})
+    assert response.status_code == 400 and "choose “Moved this time”" in text(response)
+    moved = post_form(staff, url, {"what": "move", "new_date": "2026-11-25", "start": "10:00",
+                                   "end": "12:00"})
+    assert moved.status_code == 302
+    assert db.execute("SELECT cancelled, new_date FROM slot_change").fetchone()[1] == "2026-11-25"
+
+
+def test_a_new_activity_name_with_an_old_activity_chosen_is_refused_not_dropped(staff, db,
+                                                                                 mallis):
+    before = count(db, "activity"), count(db, "event")
+    data = {"activity": activity_id(db, "Julfest"), "new_activity": "Utflykt till Skansen",
+            "date": "2026-11-26", "start": "10", "end": "11"}
+    response = post_form(staff, "/staff/mallis/events/new", data)
+    assert response.status_code == 400
+    assert "välj ”En ny aktivitet” i listan" in text(response)
+    assert (count(db, "activity"), count(db, "event")) == before
+    staff.get("/lang/en")
+    response = post_form(staff, "/staff/mallis/events/new", data)
+    assert response.status_code == 400 and "choose “A new activity”" in text(response)

@@ -86,7 +86,8 @@ def _next_times(db, venue_id, ideas, today):
     if not wanted:
         return {}
     found = {}
-    for item in schedule.occurrences(db, venue_id, today, today + dt.timedelta(weeks=NEXT_WEEKS)):
+    for item in schedule.occurrences(db, venue_id, today, today + dt.timedelta(weeks=NEXT_WEEKS),
+                                     shown_only=True):
         activity = item["activity"]["id"]
         if activity in wanted and activity not in found and not item["cancelled"]:
             found[activity] = item

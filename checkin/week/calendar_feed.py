@@ -47,8 +47,9 @@ def _local(day, hhmm, zone):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
 
 
-def occurrence_event(item, venue, *, lang, host, base_url, stamp):
-    """One occurrence as a VEVENT in `lang`."""
+def occurrence_event(item, venue, *, lang, host, base_url, stamp, sequence=0):
+    """One occurrence as a VEVENT in `lang`. `sequence`: the programme's version, which
+    only grows, so a calendar takes every change (a restored occurrence too)."""
     _ = translator(lang).gettext
     zone = ZoneInfo(venue["timezone"])
     activity = item["activity"]
@@ -60,11 +61,10 @@ def occurrence_event(item, venue, *, lang, host, base_url, stamp):
         lines.append(_("Moved from %(day)s") % {
             "day": format_date(item["moved_from"], "EEEE d MMMM", locale=lang)})
     lines.append(_said(item, "note", lang))
-    if activity["address"]:
-        location = activity["address"]
+    if item["address"]:  # the event's own place, else the activity's
+        location = item["address"]
     else:
         location = ", ".join(p for p in (venue["name"], venue["address"]) if p)
-    changed = item["cancelled"] or item["moved_from"]
     return icalendar.Event.new(
         uid=occurrence_uid(item, host),
         summary=_("Cancelled: %(name)s") % {"name": name} if item["cancelled"] else name,
@@ -73,8 +73,9 @@ def occurrence_event(item, venue, *, lang, host, base_url, stamp):
         description="\n".join(line for line in lines if line) or None,
         location=location or None,
         status="CANCELLED" if item["cancelled"] else "CONFIRMED",
-        # A calendar that imported the feed once takes a change only with a higher sequence.
-        sequence=1 if changed else 0,
+        # A calendar that imported the feed once takes a change only with a higher sequence;
+        # "1 if changed" went back to 0 when a cancelled time was restored.
+        sequence=sequence,
         stamp=stamp,
         url=f"{base_url}/{venue['slug']}/?week={schedule.week_label(item['date'])}",
     )
@@ -99,11 +100,13 @@ def week_feed(db, venue, *, today, lang, base_url, stamp, first=None, last=None)
         refresh_interval=REFRESH,
     )
     # Older calendars (Outlook, Google) read these instead of REFRESH-INTERVAL and NAME.
-    calendar.add("X-PUBLISHED-TTL", REFRESH)
+    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))  # PT6H, RFC 5545
     calendar.add("X-WR-TIMEZONE", venue["timezone"])
-    for item in schedule.occurrences(db, venue["id"], first, last):
+    _token, version = schedule.schedule_version(db)
+    for item in schedule.occurrences(db, venue["id"], first, last, shown_only=True):
         calendar.add_component(occurrence_event(
-            item, venue, lang=lang, host=host, base_url=base_url, stamp=stamp))
+            item, venue, lang=lang, host=host, base_url=base_url, stamp=stamp,
+            sequence=version))
     # The zone's rules for just the feed's years keep VTIMEZONE short.
     calendar.add_missing_timezones(first_date=dt.date(first.year, 1, 1),
                                    last_date=dt.date(last.year + 1, 1, 1))

@@ -14,7 +14,7 @@ def now_and_next(db, venue_id, moment, next_shown=NEXT_SHOWN):
 
     now: occurrences running (started, not ended), not cancelled;
     next: today's later ones, not cancelled, at most `next_shown`; more_today: how many left out;
-    next_day: (date, its first occurrence) for the next day with one, or None;
+    next_day: (date, its occurrences, not cancelled) for the next day with one, or None;
     cancelled: today's cancelled occurrences; moved_away: those planned for today that were
     moved to another day.
     """
@@ -22,12 +22,13 @@ def now_and_next(db, venue_id, moment, next_shown=NEXT_SHOWN):
     clock = moment.strftime("%H:%M")
     # A week on either side: a moved occurrence can come from, or go to, up to a week away.
     items = schedule.occurrences(db, venue_id, today - dt.timedelta(days=DAYS_AHEAD),
-                                 today + dt.timedelta(days=DAYS_AHEAD))
+                                 today + dt.timedelta(days=DAYS_AHEAD), shown_only=True)
     on_today = [i for i in items if i["date"] == today]
     held = [i for i in on_today if not i["cancelled"]]
     later = [i for i in held if i["start"] > clock]
-    next_day = next(((i["date"], i) for i in items
-                     if i["date"] > today and not i["cancelled"]), None)
+    coming = [i for i in items if i["date"] > today and not i["cancelled"]]
+    next_day = (coming[0]["date"], [i for i in coming if i["date"] == coming[0]["date"]]
+                ) if coming else None
     return {
         "now": [i for i in held if i["start"] <= clock < i["end"]],
         "next": later[:next_shown],

@@ -43,8 +43,12 @@ def _every_week(first, last):
         day += dt.timedelta(days=7)
 
 
-def occurrences(db, venue_id, first, last, *, moved_away=False):
+def occurrences(db, venue_id, first, last, *, moved_away=False, shown_only=False):
     """Everything on the venue's programme from `first` to `last`, in time order.
+
+    With `shown_only`, only activities staff show in the week ("Visas i schemat"): what
+    visitors see on the week, the door, the feed and the wall screen. Reports and counts
+    take every occurrence, hidden ones too: their visits still happened.
 
     Each item is a dict with date, start, end, activity (a dict), kind ('slot' or 'event'),
     cancelled, moved_from (the original date of a moved occurrence), moved_to,
@@ -55,6 +59,8 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
     """
     rows = {row["id"]: row for row in db.execute(
         "SELECT * FROM activity WHERE venue_id = ?", [venue_id])}
+    if shown_only:
+        rows = {i: row for i, row in rows.items() if row["active"]}
     made = {}
 
     def activities(activity_id):
@@ -81,6 +87,8 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
     items = []
     wide_first, wide_last = first - dt.timedelta(days=7), last + dt.timedelta(days=7)
     for slot in slots:
+        if slot["activity_id"] not in rows:
+            continue  # an activity staff hide from the week
         # Only the slot's own weekday in the range: every seventh day from the first one.
         first_match = wide_first + dt.timedelta(
             days=(slot["weekday"] - wide_first.weekday()) % 7)
@@ -119,6 +127,8 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
         "SELECT * FROM event WHERE venue_id = ? AND date BETWEEN ? AND ?",
         [venue_id, first.isoformat(), last.isoformat()],
     ):
+        if event["activity_id"] not in rows:
+            continue
         items.append({
             "date": dt.date.fromisoformat(event["date"]), "start": event["start"],
             "end": event["end"], "activity": activities(event["activity_id"]), "kind": "event",
@@ -130,10 +140,12 @@ def occurrences(db, venue_id, first, last, *, moved_away=False):
     return items
 
 
-def week(db, venue_id, monday):
+def week(db, venue_id, monday, *, shown_only=True):
     """The seven days from `monday`, each as (date, [occurrences]); a moved occurrence is on
-    its new day and, as moved_to, on its old one."""
-    items = occurrences(db, venue_id, monday, monday + dt.timedelta(days=6), moved_away=True)
+    its new day and, as moved_to, on its old one. Staff pass shown_only=False to see the
+    activities hidden from visitors too."""
+    items = occurrences(db, venue_id, monday, monday + dt.timedelta(days=6), moved_away=True,
+                        shown_only=shown_only)
     return [
         (day, [i for i in items if i["date"] == day])
         for day in _dates(monday, monday + dt.timedelta(days=6))
@@ -183,7 +195,7 @@ def check_in_choices(db, venue_id, day):
 
 def _check_in_choices(db, venue_id, day):
     seen, choices = set(), []
-    for item in occurrences(db, venue_id, day, day):
+    for item in occurrences(db, venue_id, day, day, shown_only=True):
         activity = item["activity"]
         if item["cancelled"] or not activity["counted"] or activity["id"] in seen:
             continue
@@ -260,5 +272,5 @@ def may_check_in_to(item, moment):
 def rest_of_day(db, venue_id, moment):
     """Everything on the programme today that has not ended, counted or not, not cancelled."""
     day = moment.date()
-    return [item for item in occurrences(db, venue_id, day, day)
+    return [item for item in occurrences(db, venue_id, day, day, shown_only=True)
             if not item["cancelled"] and not has_ended(item, moment)]

@@ -52,7 +52,7 @@ def staff_week(slug):
     today, monday = week_asked(venue)
     return render_template(
         "week/staff/week.html", venue=venue, today=today, monday=monday,
-        days=schedule.week(_db(), venue["id"], monday), confirm=ConfirmForm(),
+        days=schedule.week(_db(), venue["id"], monday, shown_only=False), confirm=ConfirmForm(),
         week_label=schedule.week_label(monday),
         prev_week=schedule.week_label(monday - dt.timedelta(days=7)),
         next_week=schedule.week_label(monday + dt.timedelta(days=7)),
@@ -375,6 +375,13 @@ def event(slug, event_id=None):
         return render_template("week/staff/event.html", **page)
     valid = form.validate()
     new_name = (form.new_activity.data or "").strip() if form.activity.data == NEW_ACTIVITY else ""
+    typed = (form.new_activity.data or "").strip()
+    if typed and form.activity.data != NEW_ACTIVITY:
+        # The name was dropped and the event saved for the activity still chosen above.
+        form.new_activity.errors = [*form.new_activity.errors, _(
+            "You wrote a new activity's name: choose “A new activity” in the list above, or "
+            "clear the name.")]
+        valid = False
     if new_name and programme.name_taken(_db(), venue["id"], new_name):
         form.new_activity.errors = [*form.new_activity.errors, _(
             "There is already an activity with that name. Choose it in the list above.")]
@@ -468,6 +475,16 @@ def change(slug, slot_id, day):
     if not form.validate():
         return render_template("week/staff/change.html", **page), BAD_INPUT
     cancelled = form.what.data == "cancel"
+    moved_date = form.new_date.data not in (None, date)
+    new_hours = any(given and given != planned for given, planned in (
+        (form.start.data, slot["start"]), (form.end.data, slot["end"])))
+    if cancelled and (moved_date or new_hours):
+        # A new date or time with "Cancelled" ticked was saved as a cancellation, the new
+        # date dropped without a word.
+        form.what.errors = [*form.what.errors, _(
+            "You changed the date or the time: choose “Moved this time”, or set them back "
+            "to cancel it.")]
+        return render_template("week/staff/change.html", **page), BAD_INPUT
     data = {"cancelled": cancelled,
             "new_date": None if cancelled else form.new_date.data.isoformat(),
             "new_start": None if cancelled else form.start.data,
