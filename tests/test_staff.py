@@ -813,7 +813,7 @@ def test_the_audit_log_speaks_swedish_in_local_time_one_sentence_a_line(staff, d
     tally(staff, url, woman="2", man="1")
     tally(staff, "/staff/mallis/tally?day=2026-11-23&activity=none", other="1")
     page = text(staff.get("/staff/audit"))
-    assert "Lade till Yoga onsdagar kl. 13–15." in page
+    assert "Lade till Yoga onsdagar kl. 13–15 från måndag 23 november 2026." in page
     assert ("Räknade för hand för Sygrupp, måndag 23 november 2026: kvinnor +2, män +1."
             in page)
     assert "Räknade för hand för ingen särskild aktivitet, måndag 23 november 2026: annat +1." in (
@@ -824,7 +824,7 @@ def test_the_audit_log_speaks_swedish_in_local_time_one_sentence_a_line(staff, d
     assert f"{local.day} {['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'][local.month - 1]} {local.year} kl. {local.hour}<" in page  # noqa: E501
     staff.set_cookie("lang", "en")
     english = text(staff.get("/staff/audit"))
-    assert "Added Yoga on Wednesdays 1 pm–3 pm." in english
+    assert "Added Yoga on Wednesdays 1 pm–3 pm from Monday 23 November 2026." in english
 
 
 def test_an_older_audit_line_without_facts_is_shown_as_stored():

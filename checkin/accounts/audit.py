@@ -40,15 +40,100 @@ def this_hour():
     return hour.isoformat(timespec="minutes")
 
 
-def recent(db, limit=200, venue_ids=None):
-    """The latest lines, newest first, optionally only for some venues (and account changes)."""
-    rows = [dict(r) for r in db.execute(
-        "SELECT audit_log.*, venue.name AS venue_name, venue.timezone AS timezone "
-        "FROM audit_log LEFT JOIN venue ON venue.id = audit_log.venue_id "
-        "ORDER BY audit_log.id DESC LIMIT ?", [limit])]
+# Each action's kind, for the page's "What" filter; an action not listed is "other".
+KINDS = {
+    "programme": ("activity created", "activity changed", "weekly time created",
+                  "weekly time changed", "weekly time removed", "weekly time ended",
+                  "weekly time changed from a date", "event created", "event changed",
+                  "event removed", "occurrence changed", "occurrence restored",
+                  "week changes copied", "venue created", "venue changed"),
+    "counting": ("tally", "tally undone", "counts imported", "import undone",
+                 "check-ins set aside", "check-ins brought back"),
+    "feedback": ("feedback text hidden", "feedback text shown", "feedback text deleted",
+                 "survey created", "survey changed", "survey closed", "survey deleted",
+                 "survey question added", "survey question removed", "idea approved",
+                 "idea rejected", "idea answered", "retention changed"),
+    "figures": ("export with less hiding", "report text saved"),
+    "devices": ("door key replaced", "kiosk created", "kiosk turned off", "screen created",
+                "screen turned off"),
+    "accounts": ("account created", "account changed", "account turned off",
+                 "account turned on", "password changed", "password reset"),
+    "logins": ("logged in", "logged out", "logged out everywhere", "login failed",
+               "password confirmation failed"),
+}
+KIND_OF = {action: kind for kind, actions in KINDS.items() for action in actions}
+# Logging in and out says little one by one: the page folds them per person and day.
+FOLDED = ("logged in", "logged out")
+PER_PAGE = 50
+
+
+def lines(db, *, venue_ids=None, who=None, kind=None, venue_id=None, month=None, page=1,
+          per_page=PER_PAGE):
+    """One page of the log, newest first, and how many lines match in all.
+
+    venue_ids: an account limited to venues sees their lines and those of no venue (its own
+    logins); who: a username; kind: a key of KINDS (or "other"); month: 'YYYY-MM' of the
+    line's time (kept in UTC: a line in the last hour of a month may fall in the next).
+    """
+    where, params = [], []
     if venue_ids:
-        rows = [r for r in rows if r["venue_id"] in venue_ids]
-    return rows
+        marks = ",".join("?" * len(venue_ids))
+        where.append(f"(audit_log.venue_id IN ({marks}) OR audit_log.venue_id IS NULL)")
+        params += sorted(venue_ids)
+    if who:
+        where.append("audit_log.username = ?")
+        params.append(who)
+    if venue_id:
+        where.append("audit_log.venue_id = ?")
+        params.append(venue_id)
+    if month:
+        where.append("substr(audit_log.at, 1, 7) = ?")
+        params.append(month)
+    if kind == "other":
+        known = list(KIND_OF)
+        where.append(f"audit_log.action NOT IN ({','.join('?' * len(known))})")
+        params += known
+    elif kind in KINDS:
+        where.append(f"audit_log.action IN ({','.join('?' * len(KINDS[kind]))})")
+        params += list(KINDS[kind])
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    # Only fixed text and placeholders go into the clause; every value is a parameter.
+    total = db.execute(f"SELECT count(*) FROM audit_log {clause}",  # noqa: S608 # nosec B608
+                       params).fetchone()[0]
+    rows = [dict(r) for r in db.execute(
+        "SELECT audit_log.*, venue.name AS venue_name, venue.timezone AS timezone "  # noqa: S608
+        f"FROM audit_log LEFT JOIN venue ON venue.id = audit_log.venue_id {clause} "  # nosec B608
+        "ORDER BY audit_log.at DESC, audit_log.id DESC LIMIT ? OFFSET ?",
+        [*params, per_page, (max(page, 1) - 1) * per_page])]
+    return rows, total
+
+
+def usernames(db):
+    """Everyone who has a line, for the page's "Who" filter."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT username FROM audit_log ORDER BY username")]
+
+
+def months(db):
+    """The months that have lines, newest first ('YYYY-MM')."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT substr(at, 1, 7) FROM audit_log ORDER BY 1 DESC")]
+
+
+def fold_logins(rows, day_of):
+    """Logging in and out, folded to one row per person and day (the first row where they
+    were): `day_of(row)` gives its local day. The folded row gets `logins`/`logouts`."""
+    folded, first = [], {}
+    for row in rows:
+        if row["action"] not in FOLDED:
+            folded.append(row)
+            continue
+        key = (row["username"], day_of(row))
+        if key not in first:
+            first[key] = {**row, "action": "logins", "logins": 0, "logouts": 0}
+            folded.append(first[key])
+        first[key]["logins" if row["action"] == "logged in" else "logouts"] += 1
+    return folded
 
 
 # --- saying a line in words ------------------------------------------------------------------
@@ -105,9 +190,16 @@ def _sentences(f, _, locale):
         "kiosk created": lambda: _("Made a tablet a kiosk: %(label)s.") % {"label": kiosk()},
         "kiosk turned off": lambda: _("Turned off the kiosk %(label)s.") % {"label": kiosk()},
         "activity created": lambda: _("Added the activity %(name)s.") % {"name": f["name"]},
-        "activity changed": lambda: _("Changed the activity %(name)s.") % {"name": f["name"]},
-        "weekly time created": lambda: _("Added %(name)s %(weekdays)s %(span)s.") % {
-            "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span()},
+        "activity changed": lambda: _changed_sentence(
+            _("Changed the activity %(name)s") % {"name": f["name"]}, f, _),
+        "weekly time created": lambda: (
+            _("Added %(name)s %(weekdays)s %(span)s from %(day)s until %(last)s.") % {
+                "name": f["activity"], "weekdays": _weekdays(f["weekday"], _),
+                "span": span(), "day": day("valid_from"), "last": day("valid_until")}
+            if f.get("valid_until") else
+            _("Added %(name)s %(weekdays)s %(span)s from %(day)s.") % {
+                "name": f["activity"], "weekdays": _weekdays(f["weekday"], _),
+                "span": span(), "day": day("valid_from")}),
         "weekly time changed": lambda: _("Changed %(name)s to %(weekdays)s %(span)s.") % {
             "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span()},
         "weekly time removed": lambda: _("Removed %(name)s %(weekdays)s %(span)s.") % {
@@ -139,7 +231,8 @@ def _sentences(f, _, locale):
                                          "%(week)s to the week after.") % {
             "n": f["copied"], "week": f["week"]},
         "venue created": lambda: _("Added the venue %(name)s.") % {"name": f["name"]},
-        "venue changed": lambda: _("Changed the venue %(name)s.") % {"name": f["name"]},
+        "venue changed": lambda: _changed_sentence(
+            _("Changed the venue %(name)s") % {"name": f["name"]}, f, _),
         "feedback text hidden": lambda: _("Hid text #%(id)s.") % {"id": f["id"]},
         "feedback text shown": lambda: _("Showed text #%(id)s again.") % {"id": f["id"]},
         "feedback text deleted": lambda: _("Deleted text #%(id)s.") % {"id": f["id"]},
@@ -174,7 +267,79 @@ def _sentences(f, _, locale):
         "account turned off": lambda: _("Turned off the account %(user)s.") % {
             "user": f["user"]},
         "account turned on": lambda: _("Turned on the account %(user)s.") % {"user": f["user"]},
+        "logins": lambda: _logins(f, _),
+        "logged in": lambda: _("Logged in."),
+        "logged out": lambda: _("Logged out."),
+        "logged out everywhere": lambda: _("Logged out on every device."),
+        "login failed": lambda: _("Someone gave a wrong password for this account."),
+        "password confirmation failed": lambda: _("Gave a wrong password to confirm a "
+                                                  "change; nothing was changed."),
+        "screen created": lambda: _("Made a device a wall screen: %(label)s.") % {
+            "label": f.get("label") or _("Screen %(n)s") % {"n": f["id"]}},
+        "screen turned off": lambda: _("Turned off the wall screen %(label)s.") % {
+            "label": f.get("label") or _("Screen %(n)s") % {"n": f["id"]}},
+        "export with less hiding": lambda: _(
+            "Downloaded figures from %(first)s to %(last)s hiding only counts under "
+            "%(n)s (usually under %(usual)s).") % {
+            "first": day("first"), "last": day("last"),
+            "n": f["min_cell"] or 1, "usual": f["usual"]},
+        "check-ins set aside": lambda: _("Set aside %(n)s check-ins of %(when)s. "
+                                         "Reason: %(reason)s") % {
+            "n": f["visits"], "when": _hour_or_day(f, day, locale), "reason": f["reason"]},
+        "check-ins brought back": lambda: _("Counted the %(n)s check-ins of %(when)s "
+                                            "again.") % {
+            "n": f["visits"], "when": _hour_or_day(f, day, locale)},
     }
+
+
+def _field_names(_):
+    return {"name_sv": _("name"), "name_en": _("English name"),
+            "description_sv": _("description"), "description_en": _("English description"),
+            "pictogram": _("symbol"), "address": _("place"), "counted": _("counted"),
+            "active": _("shown in the week"), "slug": _("short name"),
+            "name": _("name"), "organisation": _("organisation"), "timezone": _("time zone"),
+            "opening_days": _("opening days")}
+
+
+def _value(field, value, _):
+    if field in ("counted", "active"):
+        return _("yes") if str(value) in ("1", "True") else _("no")
+    if value in (None, ""):
+        return _("(empty)")
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _changed_sentence(start, f, _):
+    """'Changed the activity Sygrupp: name Sygrupp → Syverkstad, shown in the week yes → no.'
+    Long values are cut; a line written before changes were kept says only what."""
+    changed = f.get("changed") or {}
+    if not changed:
+        return start + "."
+    names = _field_names(_)
+    parts = [f"{names.get(k, k)} {_value(k, old, _)} → {_value(k, new, _)}"
+             for k, (old, new) in changed.items()]
+    return f"{start}: {', '.join(parts)}."
+
+
+def _logins(f, _):
+    """A person's logins and logouts of one day, as one sentence."""
+    logins, logouts = f["logins"], f["logouts"]
+    if (logins, logouts) == (1, 1):
+        return _("Logged in and out.")
+    if (logins, logouts) == (1, 0):
+        return _("Logged in.")
+    if (logins, logouts) == (0, 1):
+        return _("Logged out.")
+    return _("Logged in %(n)s times and out %(m)s times this day.") % {"n": logins,
+                                                                       "m": logouts}
+
+
+def _hour_or_day(f, day, locale):
+    if f.get("hour") is None:
+        return day("day")
+    hour = int(f["hour"])
+    return f"{day('day')}, {_span(f'{hour:02d}:00', f'{hour + 1:02d}:00', locale)}"
 
 
 def sentence(row, locale="sv"):
@@ -185,6 +350,8 @@ def sentence(row, locale="sv"):
         facts = json.loads(row.get("facts") or "{}")
     except ValueError:
         facts = {}
+    if row["action"] == "logins":  # folded by fold_logins: the counts are on the row
+        facts = {"logins": row["logins"], "logouts": row["logouts"]}
     try:
         say = _sentences(facts, _, locale).get(row["action"])
         if say:

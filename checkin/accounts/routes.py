@@ -1,6 +1,7 @@
 """Staff accounts on the web: logging in and out, one's password,
 accounts (admin), the audit log."""
 
+import re
 
 from flask import (
     Blueprint,
@@ -282,13 +283,34 @@ def toggle_user(user_id):
 @blueprint.get("/staff/audit")
 @require_role("staff")
 def audit_log():
+    """Who changed what: filters (who, what, venue, month) sent with GET, 50 lines a page,
+    logging in and out folded to one line per person and day."""
     user = current_user()
     limited = set() if user["role"] == "admin" else auth.user_venue_ids(_db(), user["id"])
     locale = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
-    rows = audit.recent(_db(), venue_ids=limited)
+    seen = [v for v in venues.all_venues(_db()) if not limited or v["id"] in limited]
+    chosen = {
+        "who": request.args.get("who") or None,
+        "kind": request.args.get("kind") if request.args.get("kind") in (
+            *audit.KINDS, "other") else None,
+        "venue_id": next((v["id"] for v in seen if v["slug"] == request.args.get("venue")),
+                         None),
+        "month": request.args.get("month") if re.fullmatch(
+            r"\d{4}-\d{2}", request.args.get("month", "")) else None,
+    }
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    rows, total = audit.lines(_db(), venue_ids=limited, page=page, **chosen)
     for row in rows:
         row["when"] = staff_time(row["at"], {"timezone": row["timezone"]}, weekday=True)
+    rows = audit.fold_logins(rows, lambda row: row["when"].split(" kl.")[0].split(",")[0])
+    for row in rows:
         row["sentence"] = audit.sentence(row, locale)
-    return render_template("accounts/audit.html", rows=rows)
+    pages = max(1, -(-total // audit.PER_PAGE))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "accounts/audit.html", rows=rows, total=total, page=page, pages=pages, args=args,
+        venues=seen, usernames=audit.usernames(_db()), months=audit.months(_db()),
+        kinds=audit.KINDS, chosen={**chosen, "venue": request.args.get("venue")})
 
 

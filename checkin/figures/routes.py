@@ -283,7 +283,9 @@ def _audit_low_hiding(form, venue_ids, venue, action):
               f"{' by activity' if form.by_activity.data else ''}, "
               f"min-cell {chosen if chosen else 'none'} "
               f"(configured {current_app.config.get('MIN_CELL', 3)}), {where}")
-    audit_line("export with less hiding", detail, venue)
+    audit_line("export with less hiding", detail, venue, first=form.first.data.isoformat(),
+               last=form.last.data.isoformat(), min_cell=chosen,
+               usual=current_app.config.get("MIN_CELL", 3))
 
 
 def _last_published_month(venue):

@@ -78,7 +78,9 @@ def set_aside(db, *, venue_id, day, hour, reason, user):
                    "AND set_aside_id IS NULL",
                    [set_aside_id, *_params(venue_id, day, hour)])
         audit.write(db, user, "check-ins set aside",
-                    f"{describe(day, hour)}: {visits} check-ins. Reason: {reason}", venue_id)
+                    f"{describe(day, hour)}: {visits} check-ins. Reason: {reason}", venue_id,
+                    {"day": day.isoformat(), "hour": hour, "visits": visits,
+                     "reason": reason})
     return {"id": set_aside_id, "visits": visits}
 
 
@@ -100,7 +102,8 @@ def bring_back(db, *, venue_id, set_aside_id, user):
                    [user["username"], audit.this_hour(), set_aside_id])
         audit.write(db, user, "check-ins brought back",
                     f"{describe(dt.date.fromisoformat(row['date']), row['hour'])}: "
-                    f"{visits} check-ins count again", venue_id)
+                    f"{visits} check-ins count again", venue_id,
+                    {"day": row["date"], "hour": row["hour"], "visits": visits})
     return visits
 
 

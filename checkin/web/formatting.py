@@ -99,8 +99,14 @@ def one_decimal(value):
     return format_decimal(value, "0.0")
 
 
+def month_label(yyyy_mm):
+    """'2026-11' → 'november 2026' / 'November 2026'."""
+    return format_date(dt.date.fromisoformat(f"{yyyy_mm}-01"), "LLLL y")
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
         locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,
+        month_label=month_label,
     )

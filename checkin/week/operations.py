@@ -114,6 +114,11 @@ def save_activity(db, venue_id, data, activity_id=None, *, user):
         raise ValueError("unknown pictogram")
     values = [data[f] for f in ACTIVITY_FIELDS]
     with writing(db):
+        changed = {}
+        if activity_id is not None:
+            old = db.execute("SELECT * FROM activity WHERE id = ? AND venue_id = ?",
+                             [activity_id, venue_id]).fetchone()
+            changed = _changed(old, data, ACTIVITY_FIELDS) if old else {}
         if activity_id is None:
             activity_id = db.execute(
                 "INSERT INTO activity (venue_id, name_sv, name_en, description_sv, "
@@ -126,8 +131,14 @@ def save_activity(db, venue_id, data, activity_id=None, *, user):
                 "description_en = ?, pictogram = ?, address = ?, counted = ?, active = ? "
                 "WHERE id = ? AND venue_id = ?", [*values, activity_id, venue_id])
             action = "activity changed"
-        audit.write(db, user, action, data["name_sv"], venue_id, {"name": data["name_sv"]})
+        audit.write(db, user, action, data["name_sv"], venue_id,
+                    {"name": data["name_sv"], "changed": changed})
     return activity_id
+
+
+def _changed(old, new, fields):
+    """{field: [old, new]} for each field whose value changes: the audit log says it."""
+    return {f: [old[f], new[f]] for f in fields if f in new and str(old[f]) != str(new[f])}
 
 
 # --- weekly slots ---------------------------------------------------------------------------
@@ -562,6 +573,10 @@ def save_venue(db, venue, venue_id=None, *, user):
     its id; the audit line is written in the same transaction."""
     values = [venue[f] for f in VENUE_FIELDS]
     with writing(db):
+        changed = {}
+        if venue_id is not None:
+            old = db.execute("SELECT * FROM venue WHERE id = ?", [venue_id]).fetchone()
+            changed = _changed(old, venue, VENUE_FIELDS) if old else {}
         if venue_id is None:
             venue_id = db.execute(
                 "INSERT INTO venue (slug, name, organisation, address, timezone, opening_days, "
@@ -573,7 +588,7 @@ def save_venue(db, venue, venue_id=None, *, user):
                 "timezone = ?, opening_days = ? WHERE id = ?", [*values, venue_id])
             action = "venue changed"
         audit.write(db, user, action, f"{venue['name']} ({venue['slug']})", venue_id,
-                    {"name": venue["name"]})
+                    {"name": venue["name"], "changed": changed})
     return venue_id
 
 

@@ -30,7 +30,8 @@ def create_screen(db, venue_id, *, label, lang, user, day):
             "VALUES (?,?,?,?,?,?)",
             [venue_id, token_hash(token), label, lang, user["id"], day.isoformat()],
         ).lastrowid
-        audit.write(db, user, "screen created", f"#{screen_id} {label}".strip(), venue_id)
+        audit.write(db, user, "screen created", f"#{screen_id} {label}".strip(), venue_id,
+                    {"id": screen_id, "label": label})
     return screen_id, token
 
 
@@ -59,4 +60,6 @@ def revoke_screen(db, venue_id, screen_id, *, user, day):
             "AND revoked_on IS NULL", [day.isoformat(), screen_id, venue_id]).rowcount
         if not changed:
             raise ScreenError(f"no screen {screen_id} on at this venue")
-        audit.write(db, user, "screen turned off", f"#{screen_id}", venue_id)
+        label = db.execute("SELECT label FROM screen WHERE id = ?", [screen_id]).fetchone()[0]
+        audit.write(db, user, "screen turned off", f"#{screen_id}", venue_id,
+                    {"id": screen_id, "label": label})

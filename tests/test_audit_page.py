@@ -1,0 +1,146 @@
+"""The audit log people can read (issue 25, item 7): every action said in the page's
+language, what changed (old → new), filters by who, what, venue and month, pages of 50, and
+logging in and out folded to one line per person and day."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from checkin.accounts import audit
+from checkin.i18n import translator
+from tests.helpers import activity_id, audit_lines, log_in, make_user, post_form, text
+
+CHECKIN = Path(__file__).resolve().parent.parent / "checkin"
+
+
+def _literals(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):  # "tally undone" if undo else "tally"
+        return _literals(node.body) | _literals(node.orelse)
+    return set()
+
+
+def written_actions():
+    """Every action the code writes: the literal given to audit.write / audit.record /
+    audit_line, or assigned to `action` just before (action = "venue changed")."""
+    found = set()
+    for path in CHECKIN.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and getattr(node.targets[0], "id", "") == "action"):
+                found |= _literals(node.value)
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            position = {"write": 2, "record": 2, "audit_line": 0}.get(name)
+            if position is not None and len(node.args) > position:
+                found |= _literals(node.args[position])
+    return found
+
+
+def test_every_action_the_code_writes_has_a_sentence_and_a_kind():
+    actions = written_actions()
+    assert {"tally", "logged in", "screen created", "venue changed"} <= actions
+    said = set(audit._sentences({}, lambda s: s, "sv"))
+    assert actions - said == set(), "actions without a sentence: say them in accounts/audit.py"
+    assert actions - set(audit.KIND_OF) == set(), "actions without a kind for the filter"
+
+
+def _line(db, action, facts, venue=None):
+    db.execute("INSERT INTO audit_log (at, user_id, username, venue_id, action, detail, facts) "
+               "VALUES ('2026-11-23T09:00+00:00', NULL, 'anna', ?, ?, 'detail in English', ?)",
+               [venue, action, json.dumps(facts)])
+
+
+def test_no_line_on_a_swedish_page_is_english(staff, db, mallis):
+    """A staff member's afternoon, done through the pages, then read in Swedish and English."""
+    post_form(staff, "/staff/mallis/door-key", {"confirm": "y"})
+    post_form(staff, "/staff/mallis/screens", {"label": "Tv:n i köket", "lang": "sv"})
+    log_in(staff, "anna")
+    post_form(staff, "/staff/mallis/slots/new", {
+        "activity": activity_id(db, "Yoga"), "weekday": "2", "start": "13:00", "end": "15:00",
+        "valid_from": "2026-11-23", "valid_until": ""})
+    url = f"/staff/mallis/activities/{activity_id(db, 'Sygrupp')}"
+    page = text(staff.get(url))
+    assert "Sygrupp" in page
+    actions = {a["action"] for a in audit_lines(db, logins=True)}
+    assert {"door key replaced", "screen created", "logged in", "weekly time created"} <= actions
+    swedish = text(staff.get("/staff/audit"))
+    cells = re.findall(r"<td>([^<]*)</td></tr>", swedish)
+    assert cells
+    english = translator("en").gettext
+    for cell in cells:
+        for action in audit.KIND_OF:
+            assert not cell.startswith(action + ":") and cell != action, cell
+        assert "detail in English" not in cell
+    assert "Gjorde en enhet till skärm på väggen: Tv:n i köket." in swedish
+    assert "Loggade in" in swedish
+    assert english("Logged in.") == "Logged in."
+
+
+def test_a_changed_activity_says_what_changed_old_to_new(staff, db, mallis):
+    sygrupp = activity_id(db, "Sygrupp")
+    response = post_form(staff, f"/staff/mallis/activities/{sygrupp}", {
+        "name_sv": "Syverkstad", "name_en": "Sewing group", "description_sv": "Vi syr.",
+        "description_en": "", "pictogram": "sewing", "place": "here", "address": "",
+        "counted": "y"})
+    assert response.status_code == 302, text(response)
+    page = text(staff.get("/staff/audit"))
+    assert "Ändrade aktiviteten Syverkstad: namn Sygrupp → Syverkstad" in page
+    assert "visas i schemat ja → nej" in page  # "Visas i schemat" was left unticked
+    staff.set_cookie("lang", "en")
+    assert "name Sygrupp → Syverkstad" in text(staff.get("/staff/audit"))
+
+
+def test_filters_by_who_what_venue_and_month_and_pages_of_fifty(admin, db, mallis, victor):
+    with db.conn:
+        for n in range(60):
+            _line(db, "door key replaced", {}, mallis["id"])
+        _line(db, "venue created", {"name": "Victor"}, victor["id"])
+        db.execute("UPDATE audit_log SET username = 'bert' WHERE action = 'venue created'")
+        db.execute("INSERT INTO audit_log (at, user_id, username, venue_id, action, detail, "
+                   "facts) VALUES ('2026-10-05T09:00+00:00', NULL, 'anna', ?, "
+                   "'door key replaced', '', '{}')", [mallis["id"]])
+    page = text(admin.get("/staff/audit"))
+    assert 45 < page.count("Bytte QR-koden") <= 50 and "sida 1 av 2" in page
+    assert "Äldre →" in page and "/staff/audit?page=2" in page
+    second = text(admin.get("/staff/audit?page=2"))
+    assert "← Nyare" in second
+    assert page.count("Bytte QR-koden") + second.count("Bytte QR-koden") == 61
+    assert text(admin.get("/staff/audit?who=bert")).count("<tr><td>") == 1
+    only_victor = text(admin.get("/staff/audit?venue=victor"))
+    assert "Lade till verksamheten Victor." in only_victor and "Bytte QR-koden" not in (
+        only_victor)
+    october = text(admin.get("/staff/audit?month=2026-10"))
+    assert october.count("Bytte QR-koden") == 1 and "oktober 2026" in october
+    programme = text(admin.get("/staff/audit?kind=programme"))
+    assert "Lade till verksamheten Victor." in programme and "Bytte QR-koden" not in programme
+    for odd in ("?page=-1", "?page=abc", "?month=2026-1x", "?kind=nonsense", "?venue=nowhere",
+                "?page=99999999999"):
+        assert admin.get("/staff/audit" + odd).status_code == 200
+
+
+def test_logins_are_folded_to_one_line_per_person_and_day(app, db, client, mallis):
+    make_user(db, "cilla", "admin")
+    for _ in range(4):
+        assert log_in(client, "cilla").status_code == 302
+        assert post_form(client, "/staff/logout", {}, page_url="/staff/").status_code == 302
+    assert log_in(client, "cilla").status_code == 302
+    logins = [a for a in audit_lines(db, logins=True) if a["action"] == "logged in"]
+    assert len(logins) == 5
+    page = text(client.get("/staff/audit"))
+    rows = [r for r in re.findall(r"<tr><td>.*?</tr>", page, re.S) if "cilla" in r]
+    assert len(rows) == 1 and "Loggade in 5 gånger" in rows[0]
+
+
+def test_a_limited_account_sees_only_its_venues_lines(app, db, client, mallis, victor):
+    with db.conn:
+        _line(db, "venue created", {"name": "Victor"}, victor["id"])
+        _line(db, "venue created", {"name": "Mallis"}, mallis["id"])
+    make_user(db, "dora", "staff", venue_ids=[mallis["id"]])
+    assert log_in(client, "dora").status_code == 302
+    page = text(client.get("/staff/audit"))
+    assert "Lade till verksamheten Mallis." in page and "Victor" not in page
+    assert "Victor" not in text(client.get("/staff/audit?venue=victor&who=anna"))
