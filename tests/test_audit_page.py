@@ -139,8 +139,10 @@ def test_a_limited_account_sees_only_its_venues_lines(app, db, client, mallis, v
     with db.conn:
         _line(db, "venue created", {"name": "Victor"}, victor["id"])
         _line(db, "venue created", {"name": "Mallis"}, mallis["id"])
+        _line(db, "account created", {"user": "erik", "role": "admin"})  # no venue: not hers
     make_user(db, "dora", "staff", venue_ids=[mallis["id"]])
     assert log_in(client, "dora").status_code == 302
     page = text(client.get("/staff/audit"))
     assert "Lade till verksamheten Mallis." in page and "Victor" not in page
+    assert "erik" not in page and "Loggade in." in page  # her own login, no one else's
     assert "Victor" not in text(client.get("/staff/audit?venue=victor&who=anna"))

@@ -67,19 +67,21 @@ FOLDED = ("logged in", "logged out")
 PER_PAGE = 50
 
 
-def lines(db, *, venue_ids=None, who=None, kind=None, venue_id=None, month=None, page=1,
-          per_page=PER_PAGE):
+def lines(db, *, venue_ids=None, own=None, who=None, kind=None, venue_id=None, month=None,
+          page=1, per_page=PER_PAGE):
     """One page of the log, newest first, and how many lines match in all.
 
-    venue_ids: an account limited to venues sees their lines and those of no venue (its own
-    logins); who: a username; kind: a key of KINDS (or "other"); month: 'YYYY-MM' of the
-    line's time (kept in UTC: a line in the last hour of a month may fall in the next).
+    venue_ids: an account limited to venues sees their lines, and of the lines of no venue
+    only its own (`own`, its username: its logins); who: a username; kind: a key of KINDS
+    (or "other"); month: 'YYYY-MM' of the line's time (kept in UTC: a line in the last hour
+    of a month may fall in the next).
     """
     where, params = [], []
     if venue_ids:
         marks = ",".join("?" * len(venue_ids))
-        where.append(f"(audit_log.venue_id IN ({marks}) OR audit_log.venue_id IS NULL)")
-        params += sorted(venue_ids)
+        where.append(f"(audit_log.venue_id IN ({marks}) "
+                     "OR (audit_log.venue_id IS NULL AND audit_log.username = ?))")
+        params += [*sorted(venue_ids), own]
     if who:
         where.append("audit_log.username = ?")
         params.append(who)

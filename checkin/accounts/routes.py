@@ -300,7 +300,8 @@ def audit_log():
     }
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
-    rows, total = audit.lines(_db(), venue_ids=limited, page=page, **chosen)
+    rows, total = audit.lines(_db(), venue_ids=limited, own=user["username"], page=page,
+                              **chosen)
     for row in rows:
         row["when"] = staff_time(row["at"], {"timezone": row["timezone"]}, weekday=True)
     rows = audit.fold_logins(rows, lambda row: row["when"].split(" kl.")[0].split(",")[0])
