@@ -245,7 +245,23 @@ def test_module_stands_alone():
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module and not node.level}
     assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
-    assert imported <= {"hashlib", "hmac", "secrets", "numbers"}
+    assert imported <= {"hashlib", "hmac", "json", "pathlib", "secrets", "numbers"}
+
+
+def test_the_table_is_read_from_one_versioned_file_that_the_wheel_carries():
+    """docs/figures.md: the table is a machine-readable file with a version, read by the code
+    (one source), and setup.py puts it in the package."""
+    import json
+
+    data = json.loads(ck.TABLE_FILE.read_text(encoding="utf-8"))
+    assert ck.TABLE_FILE.name == "cell_key_table.json" and ck.TABLE_VERSION == data["version"]
+    assert {int(t): [tuple(r) for r in row] for t, row in data["rows"].items()} == {
+        t: list(row) for t, row in ck.PTABLE.items()}
+    assert (ck.MAX_DEVIATION, ck.VARIANCE, ck.BLOCKED) == (2, 1.5, (1, 2))
+    setup = (Path(ck.__file__).parents[2] / "setup.py").read_text()
+    assert '"checkin.figures": ["data/*.json"]' in setup
+    docs = (Path(ck.__file__).parents[2] / "docs" / "figures.md").read_text()
+    assert f"version {ck.TABLE_VERSION}" in docs and "cell_key_table.json" in docs
 
 
 # ---------------------------------------------------------------- totals and attacks

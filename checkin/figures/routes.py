@@ -82,9 +82,26 @@ def _set_aside_when(decision):
     return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=hour, next=following)
 
 
+def _range_day(day, first, last):
+    """A day in a sentence about first..last: with its year when the range crosses one
+    ('måndag 1 december 2025' ... 'söndag 30 november 2026'), without when it does not."""
+    return format_date(day, "EEEE d MMMM y" if first.year != last.year else "EEEE d MMMM",
+                       locale=_locale())
+
+
+def _published_label(day, where=""):
+    return exports.published_mark(_locale(), day, where)
+
+
+def _internal_label(day):
+    return exports.internal_mark(_locale(), day)
+
+
 @blueprint.app_context_processor
 def figures_context():
-    return {"month_name": _month_name, "set_aside_when": _set_aside_when}
+    return {"month_name": _month_name, "set_aside_when": _set_aside_when,
+            "range_day": _range_day, "published_label": _published_label,
+            "internal_label": _internal_label}
 
 
 # --- the dashboard --------------------------------------------------------------------------
@@ -445,6 +462,7 @@ def _report_page(venue, year, form, status=200):
         return render_template(
             "figures/report.html", venue=venue, year=year, report=None, form=form,
             may_write=_is_staff(), published=published, is_staff=_is_staff(),
+            today=venue_now(venue).date(),
             opens_on=format_date(dt.date(year + 1, 1, 1), "d MMMM y", locale=locale),
             locale_code=locale), status
     min_cell = report["min_cell"]
@@ -472,6 +490,7 @@ def _report_page(venue, year, form, status=200):
         years=report_years(venue),
         before=before, chart=chart, form=form, may_write=_is_staff(), is_staff=_is_staff(),
         published=published, ratings=_ratings(venue, year, min_cell, published),
+        today=venue_now(venue).date(),
         survey_results=_survey_results(venue, year, min_cell, published), locale_code=locale,
         so_far=so_far,
     ), status
