@@ -1,0 +1,114 @@
+"""Issue 23, items 3 and 6: a published file says what it is, and dates read forwards.
+
+Every published xlsx, CSV, printed report and the viewer's dashboard says, in Swedish and
+English, that its numbers are published ones changed a little by the cell-key method (D=2,
+V=1.5, no 1 or 2), the day they were extracted and how to cite them; an exact file says
+"Internt" with its day. The dashboard compares this month so far with the same days a year
+before, and a sentence about a range that crosses New Year gives both years.
+"""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.helpers import WORKED, insert, log_in, make_user, text
+
+EXPORT = "/staff/mallis/export"
+PUBLISHED = {"first": "2025-01-01", "last": "2025-12-31", "group": "month", "venue": "mallis",
+             "download": "1"}
+MARK = {
+    "sv": ("Publicerade siffror, ändrade lite med cell-key-metoden (D=2, V=1,5, inga 1 eller "
+           "2). Uttagna 23 november 2026. Citera som: Mallis, siffror från checkin, publicerad "
+           "version (cell-key-tabell 2026.1), uttagna 2026-11-23."),
+    "en": ("Published figures, changed a little by the cell-key method (D=2, V=1.5, no 1 or "
+           "2). Extracted 23 November 2026. Cite as: Mallis, figures from checkin, published "
+           "version (cell-key table 2026.1), extracted 2026-11-23."),
+}
+INTERNAL = {
+    "sv": "Internt: exakta siffror, bara för bruk inom organisationen. Får inte publiceras. "
+          "Uttagna 23 november 2026.",
+    "en": "Internal: exact figures, for use inside the organisation only. Not for "
+          "publication. Extracted 23 November 2026.",
+}
+
+
+@pytest.fixture
+def worked(db, mallis):
+    insert(db, mallis, WORKED)
+    return mallis
+
+
+def _as(app, db, name, role, lang):
+    make_user(db, name, role)
+    client = app.test_client()
+    assert log_in(client, name).status_code == 302
+    client.set_cookie("lang", lang)
+    return client
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_published_xlsx_and_csv_say_what_they_are(app, db, worked, lang):
+    viewer = _as(app, db, "vera", "viewer", lang)
+    book = load_workbook(io.BytesIO(viewer.get(EXPORT, query_string={
+        **PUBLISHED, "fmt": "xlsx"}).data))
+    about = [r[0] for r in book.worksheets[1].iter_rows(values_only=True)]
+    assert about[0] == MARK[lang]
+    # The sheet no longer says the published file is for use inside the organisation.
+    assert not any("inom organisationen" in line or "inside the organisation" in line
+                   for line in about)
+    # CSV for people: the last column on every row, commas turned to dashes for Excel.
+    people = viewer.get(EXPORT, query_string={**PUBLISHED, "fmt": "excel-csv"})
+    rows = list(csv.reader(io.StringIO(people.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-1] == {"sv": "Om siffrorna", "en": "About the figures"}[lang]
+    assert {r[-1] for r in rows[1:]} == {MARK[lang].replace(",", " –")}
+    # CSV for programs: a column named `figures`, in the installation's language (sv).
+    program = viewer.get(EXPORT, query_string={**PUBLISHED, "fmt": "csv"})
+    rows = list(csv.DictReader(io.StringIO(program.data.decode("utf-8-sig"))))
+    assert len(rows) == 12 and {r["figures"] for r in rows} == {MARK["sv"]}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_exact_files_say_internal_with_their_day(app, db, worked, lang):
+    staff = _as(app, db, "anna", "staff", lang)
+    ask = {**PUBLISHED, "version": "exact", "min_cell": "3", "anyway": "1"}
+    book = load_workbook(io.BytesIO(staff.get(EXPORT, query_string={**ask, "fmt": "xlsx"})
+                                    .data))
+    assert [r[0] for r in book.worksheets[1].iter_rows(values_only=True)][0] == INTERNAL[lang]
+    rows = list(csv.reader(io.StringIO(staff.get(EXPORT, query_string={
+        **ask, "fmt": "excel-csv"}).data.decode("utf-8-sig")), delimiter=";"))
+    assert {r[-1] for r in rows[1:]} == {INTERNAL[lang].replace(",", " –")}
+    assert not any("cell-key" in r[-1] for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_printed_report_and_the_viewers_dashboard_say_what_they_are(app, db, worked,
+                                                                          lang):
+    viewer = _as(app, db, "vera", "viewer", lang)
+    report = text(viewer.get("/staff/mallis/report/2025"))
+    assert MARK[lang] in report and "Internt" not in report
+    board = text(viewer.get("/staff/mallis/figures"))
+    assert 'id="published-note"' in board
+    assert MARK[lang].replace("Mallis, ", "") in board
+    staff = _as(app, db, "anna", "staff", lang)
+    exact = text(staff.get("/staff/mallis/report/2025"))
+    assert INTERNAL[lang] in exact and "cell-key" not in exact
+
+
+def test_the_viewers_dashboard_gives_the_years_of_a_range_across_new_year(app, db, worked):
+    """Issue 23: 'Från måndag 1 december till måndag 30 november' read backwards."""
+    for lang, since in (("sv", "Från lördag 1 november 2025 till lördag 31 oktober 2026."),
+                        ("en", "From Saturday 1 November 2025 to Saturday 31 October 2026.")):
+        viewer = _as(app, db, f"vera{lang}", "viewer", lang)
+        assert since in text(viewer.get("/staff/mallis/figures"))
+
+
+def test_the_staff_dashboard_compares_this_month_so_far_with_the_same_days(app, db, worked):
+    staff = _as(app, db, "anna", "staff", "sv")
+    html = text(staff.get("/staff/mallis/figures"))
+    assert ("ett år tidigare är samma dagar, lördag 1 november till söndag 23 november"
+            in html)
+    staff.set_cookie("lang", "en")
+    html = text(staff.get("/staff/mallis/figures"))
+    assert "a year before is the same days, Saturday 1 November to Sunday 23 November" in html
