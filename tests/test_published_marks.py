@@ -112,3 +112,34 @@ def test_the_staff_dashboard_compares_this_month_so_far_with_the_same_days(app, 
     staff.set_cookie("lang", "en")
     html = text(staff.get("/staff/mallis/figures"))
     assert "a year before is the same days, Saturday 1 November to Sunday 23 November" in html
+
+
+def test_published_ratings_add_up_and_a_mean_of_few_ratings_is_not_shown(app, db, mallis):
+    """Issue 23: smiley means of 3 to 5 ratings were off by half a step, shown without a word;
+    and a month's count was perturbed apart from its smileys (a part against its whole)."""
+    import datetime as dt
+    import re
+
+    from checkin.feedback import smileys
+    from checkin.figures.routes import MEAN_MIN_RATINGS
+
+    for n in range(4):
+        smileys.record_rating(db, venue_id=mallis["id"], day=dt.date(2025, 3, 3), rating=4)
+    for n in range(40):
+        smileys.record_rating(db, venue_id=mallis["id"], day=dt.date(2025, 5, 5),
+                              rating=1 + n % 5)
+    for lang, note in (("sv", "Ett publicerat medelvärde av färre än 10 betyg visas inte"),
+                       ("en", "A published mean of fewer than 10 ratings is not shown")):
+        viewer = _as(app, db, f"vera{lang}", "viewer", lang)
+        html = text(viewer.get("/staff/mallis/report/2025"))
+        assert note in html
+        table = html.split('id="ratings"', 1)[1].split("</table>", 1)[0]
+        rows = re.findall(r'<th scope="row">([^<]*)</th><td class="num">(\d+)</td>'
+                          r'<td class="num">([^<]*)</td>', table)
+        by_name = {name: (int(count), mean) for name, count, mean in rows}
+        march = by_name[{"sv": "mars", "en": "March"}[lang]]
+        may = by_name[{"sv": "maj", "en": "May"}[lang]]
+        year = by_name[{"sv": "Hela året", "en": "The year"}[lang]]
+        assert march[0] < MEAN_MIN_RATINGS and march[1] == "–"
+        assert may[0] >= MEAN_MIN_RATINGS and may[1] != "–"
+        assert year[0] == march[0] + may[0]  # the year is the sum of its months
