@@ -183,6 +183,9 @@ def test_published_numbers_are_0_or_3_up_and_totals_within_2(db, mallis):
     rows = published(db, "2025-01-01", "2025-12-31", "month", venue_id=mallis["id"],
                      by_activity=True)
     assert all(n == 0 or n >= 3 for r in rows for n in visits(r).values() if n != "")
+    # A by-activity row only where a published number is not 0; no columns by source.
+    assert rows and all(r["visits_total"] > 0 for r in rows)
+    assert all(r[f"visits_{s}"] == "" for r in rows for s in ("qr", "kiosk", "tally"))
     plain = published(db, "2025-01-01", "2025-12-31", "month", venue_id=mallis["id"])
     for row in plain:
         parts = [r for r in rows if r["period"] == row["period"]]
