@@ -9,6 +9,7 @@ before, and a sentence about a range that crosses New Year gives both years.
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -118,7 +119,6 @@ def test_published_ratings_add_up_and_a_mean_of_few_ratings_is_not_shown(app, db
     """Issue 23: smiley means of 3 to 5 ratings were off by half a step, shown without a word;
     and a month's count was perturbed apart from its smileys (a part against its whole)."""
     import datetime as dt
-    import re
 
     from checkin.feedback import smileys
     from checkin.figures.routes import MEAN_MIN_RATINGS
@@ -143,3 +143,18 @@ def test_published_ratings_add_up_and_a_mean_of_few_ratings_is_not_shown(app, db
         assert march[0] < MEAN_MIN_RATINGS and march[1] == "–"
         assert may[0] >= MEAN_MIN_RATINGS and may[1] != "–"
         assert year[0] == march[0] + may[0]  # the year is the sum of its months
+
+
+def test_a_viewers_download_form_offers_months_and_years_only(app, db, worked):
+    viewer = _as(app, db, "vera", "viewer", "sv")
+    page = text(viewer.get(EXPORT))
+    groups = re.findall(r'name="group"[^>]*value="([a-z]+)"|value="([a-z]+)"[^>]*name="group"',
+                        page)
+    assert {a or b for a, b in groups} == {"month", "year"}
+    refused = viewer.get(EXPORT, query_string={**PUBLISHED, "group": "week", "fmt": "csv"})
+    assert refused.status_code == 400 and "Publicerade siffror ges bara per månad eller per år" \
+        in text(refused)
+    staff = _as(app, db, "anna", "staff", "sv")
+    groups = re.findall(r'name="group"[^>]*value="([a-z]+)"|value="([a-z]+)"[^>]*name="group"',
+                        text(staff.get(EXPORT)))
+    assert {a or b for a, b in groups} == {"day", "week", "month", "year"}
