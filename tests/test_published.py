@@ -152,6 +152,8 @@ def test_same_records_same_published_value_in_every_table_and_every_time(db, wor
     assert visits(year[0]) == visits(month[0])
     # Published persons only for a whole year: a month has none to compare it with.
     assert month[0]["persons_total"] == "" and year[0]["persons_total"] != ""
+    assert month[0]["note"] == "Publicerade personer ges bara för hela år och alla aktiviteter."
+    assert year[0]["note"] == ""
     by_year = published(db, "2025-01-01", "2025-12-31", "year", venue_id=venue,
                         by_activity=True)
     by_month = published(db, "2025-12-01", "2025-12-31", "month", venue_id=venue,

@@ -279,11 +279,13 @@ def _published_venue_rows(db, venue, first, last, group, activities, notes, clos
             row.update({c: counts.get(c, 0) for c in (*VISIT_GENDER_COLUMNS, "visits_total",
                                                      "visits_unlinked")})
             row.update({c: None for c in (*SOURCE_COLUMNS, *PERSON_COLUMNS)})
+            row["note"] = notes["year_only"]  # the year's total row says otherwise below
             return row
 
         total = row_of(sum(sums.values(), Counter()))
         if group == "year":
             persons, person_keys, reason = _year_persons(db, venue["id"], period, closed)
+            total["note"] = ""
             if persons is not None:
                 own, own_keys = persons.get(ALL) or no_persons(), (person_keys or {}).get(ALL, {})
                 for c in PERSON_GENDER_COLUMNS:
@@ -337,6 +339,8 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         "spans_years": _("Persons not counted: the period spans two calendar years."),
         "closed_year_cut": _("Persons not counted: the year is closed, and its persons were "
                              "kept only for whole days, weeks and months."),
+        "year_only": _("Published persons are given for whole years and all activities "
+                       "only."),
     }
     closed = closed_years(db)
     if venue_ids is not None:
