@@ -245,7 +245,50 @@ def test_module_stands_alone():
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module and not node.level}
     assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
-    assert imported <= {"hashlib", "hmac", "secrets", "numbers"}
+    assert imported <= {"hashlib", "hmac", "json", "pathlib", "secrets", "numbers"}
+
+
+def test_the_quality_note_of_docs_figures_md():
+    """docs/figures.md, Quality: a finest cell is unchanged with probability 1 for 0 and 3, 0
+    for 1 and 2, 0.14 for 4, 0.28 from 5 up; its change has mean 0 and variance 0, 2 or 1.5;
+    a sum of k cells with independent keys is unbiased with variance at most 2k."""
+    def unchanged(true):
+        return sum(hi - lo for p, lo, hi in ck.ptable_row(true) if p == true) / ck.KEY_SCALE
+
+    assert [round(unchanged(t), 2) for t in range(8)] == [1, 0, 0, 1, 0.14, 0.28, 0.28, 0.28]
+    for true in range(30):
+        row = [(p - true, (hi - lo) / ck.KEY_SCALE) for p, lo, hi in ck.ptable_row(true)]
+        mean = sum(d * w for d, w in row)
+        var = sum(d * d * w for d, w in row)
+        assert abs(mean) < 1e-9 and var <= 2 + 1e-9
+        assert round(var, 6) == {0: 0, 1: 2, 2: 2, 3: 0}.get(true, 1.5)
+    rng = random.Random(23)
+    k, runs = 40, 4000
+    errors = []
+    for _ in range(runs):
+        trues = [rng.choice((0, 1, 2, 3, 4, 7, 12)) for _ in range(k)]
+        errors.append(sum(ck.perturb(t, rng.getrandbits(32) / ck.KEY_SCALE) - t
+                          for t in trues))
+    mean = sum(errors) / runs
+    var = sum((e - mean) ** 2 for e in errors) / (runs - 1)
+    assert abs(mean) < 4 * (2 * k / runs) ** 0.5  # unbiased, within 4 standard errors
+    assert var <= 2 * k * 1.1
+
+
+def test_the_table_is_read_from_one_versioned_file_that_the_wheel_carries():
+    """docs/figures.md: the table is a machine-readable file with a version, read by the code
+    (one source), and setup.py puts it in the package."""
+    import json
+
+    data = json.loads(ck.TABLE_FILE.read_text(encoding="utf-8"))
+    assert ck.TABLE_FILE.name == "cell_key_table.json" and ck.TABLE_VERSION == data["version"]
+    assert {int(t): [tuple(r) for r in row] for t, row in data["rows"].items()} == {
+        t: list(row) for t, row in ck.PTABLE.items()}
+    assert (ck.MAX_DEVIATION, ck.VARIANCE, ck.BLOCKED) == (2, 1.5, (1, 2))
+    setup = (Path(ck.__file__).parents[2] / "setup.py").read_text()
+    assert '"checkin.figures": ["data/*.json"]' in setup
+    docs = (Path(ck.__file__).parents[2] / "docs" / "figures.md").read_text()
+    assert f"version {ck.TABLE_VERSION}" in docs and "cell_key_table.json" in docs
 
 
 # ---------------------------------------------------------------- totals and attacks

@@ -21,8 +21,11 @@ def test_dashboard_today_week_month_months_and_busiest(db, mallis):
     assert now["month"]["persons"]["total"] == 7
     months = board["per_month"]
     assert [m["month"] for m in months][:2] == ["2025-04", "2025-05"]
+    # Issue 23: 1-10 March beside 1-10 March a year before (none), not all of March 2025 (4).
     assert months[-1] == {"month": "2026-03", "visits": 29, "women": 8,
-                          "year_before": "2025-03", "visits_year_before": 4}
+                          "year_before": "2025-03", "visits_year_before": 0,
+                          "year_before_days": (dt.date(2025, 3, 1), dt.date(2025, 3, 10))}
+    assert months[-2]["visits_year_before"] == 0  # February 2025: whole months stay whole
     assert sum(m["visits"] for m in months) == 29
     assert board["busiest"] == [("Yoga", 17), ("Sygrupp", 11)]
     assert board["remembered"] == {"since": dt.date(2025, 4, 1), "until": dt.date(2026, 3, 10),

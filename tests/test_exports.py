@@ -26,7 +26,11 @@ def test_csv_to_standard_output_reads_back_with_the_numbers(app, worked):
                  "--venue", "mallis", "--min-cell", "3")
     assert result.exit_code == 0, result.output
     rows = read_csv(result.stdout_bytes)
-    assert rows[0] == COLUMNS
+    # The last column says what the file is: internal, and when it was extracted.
+    assert rows[0] == [*COLUMNS, "figures"]
+    assert {r[-1] for r in rows[1:]} == {
+        "Internt: exakta siffror, bara för bruk inom organisationen. Får inte publiceras. "
+        "Uttagna 23 november 2026."}
     assert [r[:13] for r in rows[1:]] == [
         ["2025", "mallis", "", "<3", "<3", "0", "<3", "4", "<3", "<3", "0", "0", "<3"],
         ["2026", "mallis", "", "<3", "3", "<3", "<3", "7", "<3", "<3", "<3", "0", "3"],

@@ -127,7 +127,9 @@ def test_export_xlsx_is_in_swedish_with_a_sheet_that_explains(staff, worked):
     assert sheet.cell(row=2, column=8).value == 4          # Besök totalt, a number
     assert sheet.cell(row=2, column=4).value == "<3"        # hidden: text
     about = [row[0] for row in book["Om siffrorna"].iter_rows(values_only=True)]
-    assert about[0] == "Besök och personer som nåtts, 2025-12-01 till 2026-02-28"
+    assert about[0] == ("Internt: exakta siffror, bara för bruk inom organisationen. Får inte "
+                        "publiceras. Uttagna 23 november 2026.")
+    assert about[1] == "Besök och personer som nåtts, 2025-12-01 till 2026-02-28"
     assert "En rad per månad." in about and "Verksamhet: Mallis" in about
     assert any(line.startswith("Små tal är dolda") and "skrivs <3" in line for line in about)
 
@@ -146,12 +148,17 @@ def test_the_csv_for_excel_opens_in_columns_with_swedish_headings(staff, worked)
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel recognises
     body = response.data.decode("utf-8-sig")
     lines = body.splitlines()
-    assert all(len(line.split(";")) == len(COLUMNS) for line in lines)
+    # The last column says what the file is, on every line (issue 23).
+    assert all(len(line.split(";")) == len(COLUMNS) + 1 for line in lines)
+    assert lines[1].split(";")[-1] == ("Internt: exakta siffror – bara för bruk inom "
+                                       "organisationen. Får inte publiceras. Uttagna 23 "
+                                       "november 2026.")
     assert all("," not in line for line in lines)  # nothing Excel in English would split
     assert lines[0].split(";")[:8] == [
         "Period", "Verksamhet", "Aktivitet", "Besök kvinnor", "Besök män", "Besök annat",
         "Besök inget svar", "Besök totalt"]
-    assert lines[0].split(";")[-3:] == ["Anmärkning", "Första dagen", "Sista dagen"]
+    assert lines[0].split(";")[-4:] == ["Anmärkning", "Första dagen", "Sista dagen",
+                                        "Om siffrorna"]
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["2025-12", "2026-01", "2026-02"]
     assert rows[1][7] == "4" and rows[1][3] == "<3"
@@ -269,11 +276,18 @@ def test_a_viewer_gets_the_published_report_of_an_ended_year_only(viewer, worked
     assert viewer.get("/staff/mallis/report").location.endswith("/staff/mallis/report/2025")
     html = text(viewer.get("/staff/mallis/report/2025?version=exact"))
     assert 'id="published-mark"' in html and "Internt" not in html
-    assert "Summor kan skilja sig lite från summan av delarna." in html
+    # Issue 23, item 3: the method and its parameters, the day extracted, how to cite.
+    assert ("Publicerade siffror, ändrade lite med cell-key-metoden (D=2, V=1,5, inga 1 eller "
+            "2). Uttagna 23 november 2026. Citera som: Mallis, siffror från checkin, publicerad "
+            "version (cell-key-tabell 2026.1), uttagna 2026-11-23.") in html
+    assert "varje summa är summan av sina publicerade delar" in html
+    assert "Summor kan skilja sig" not in html
     assert "Små tal har ändrats lite slumpmässigt, på samma sätt varje gång, så att ingen " \
            "enskild besökare kan räknas fram. Samma metod använder SCB." in html
     assert "&lt;3" not in html and 'id="report-versions"' not in html
-    for table in ("visits-by-month", "persons-by-month"):
+    # Published persons only for the whole year: no table of persons by month.
+    assert 'id="persons-by-month"' not in html and 'id="persons-note"' in html
+    for table in ("visits-by-month",):
         cells = re.findall(r'<td class="num">([^<]*)</td>',
                            html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0])
         assert cells and all(int(c) == 0 or int(c) >= 3 for c in cells), table
@@ -296,6 +310,7 @@ def test_report_in_english(staff, worked):
     assert "persons reached is a floor, not an estimate" in html
     assert row(html, "Visits") == ["8", "4"]
     assert "Internal: exact figures, for use inside the organisation only." in html
+    assert "Extracted 23 November 2026." in html
 
 
 def test_the_published_report_in_english(viewer, worked):
@@ -303,7 +318,10 @@ def test_the_published_report_in_english(viewer, worked):
     assert "Small numbers have been changed a little at random, the same way every time, so " \
            "that no single visitor can be worked out. Statistics Sweden (SCB) uses the same " \
            "method." in html
-    assert "Totals may differ a little from the sum of their parts." in html
+    assert ("Published figures, changed a little by the cell-key method (D=2, V=1.5, no 1 or "
+            "2). Extracted 23 November 2026. Cite as: Mallis, figures from checkin, published "
+            "version (cell-key table 2026.1), extracted 2026-11-23.") in html
+    assert "every total is the sum of its published parts" in html
     html = text(viewer.get("/staff/mallis/report/2026"))
     assert "The published report for 2026 can be read when the year has ended" in html
 

@@ -27,7 +27,8 @@ DATASETS = 1000
 YEAR = 2025
 GENDERS = ("women", "men", "other", "unstated")
 ANSWER = {"women": "woman", "men": "man", "other": "other", "unstated": "unstated"}
-BACKGROUND = (0, 0, 2, 3, 4, 5, 6)  # a cell with visitors in it has 2 to 6 of them
+BACKGROUND = (0, 0, 2, 3, 4, 5, 6)
+GENDERS_COLUMNS = [f"visits_{g}" for g in GENDERS]  # a cell with visitors in it has 2 to 6 of them
 
 
 def _month_days(month):
@@ -198,7 +199,9 @@ def _attacks(exports, published):
                 if (slug, f"{YEAR}-03", act) in march]
         out["plain + by-activity"].append(_derive(
             total["visits_men"], [r["visits_men"] for r in rows],
-            march[(slug, f"{YEAR}-03", "A")]["visits_men"], published))
+            # Published: a row whose numbers are all 0 is not shown (issue 23).
+            march.get((slug, f"{YEAR}-03", "A"), {"visits_men": "0"})["visits_men"],
+            published))
         days = [april[(slug, d.isoformat(), "")]["visits_other"] for d in _month_days(4)
                 if d.day != 15]
         out["day + month"].append(_derive(
@@ -207,6 +210,9 @@ def _attacks(exports, published):
         # Persons cannot exceed linked visits (total less unlinked), and there is one
         # person if there is a linked visit at all.
         may = month[(slug, f"{YEAR}-05", "")]
+        if may["persons_total"] == "":  # published persons only for whole years (issue 23)
+            out["the unlinked bound"].append((None, None))
+            continue
         total, unlinked = (_bounds(may[c], published) for c in ("visits_total",
                                                                  "visits_unlinked"))
         l_lo, l_hi = total[0] - unlinked[1], total[1] - unlinked[0]
@@ -231,8 +237,18 @@ def test_single_visitors_cannot_be_pieced_together_from_published_exports(attack
             "march": (f"{YEAR}-03-01", f"{YEAR}-03-31", "month", True),
             "april": (f"{YEAR}-04-01", f"{YEAR}-04-30", "day")}
     started = time.perf_counter()
-    exports = {k: _export(viewer, *a) for k, a in asks.items()}
+    # Issue 23: a viewer gets no table by day (nor by week); the day + month attack has no
+    # day file to work on, so it finds nothing.
+    refused = viewer.get("/staff/v0000/export", query_string={
+        "first": f"{YEAR}-04-01", "last": f"{YEAR}-04-30", "group": "day", "venue": "all",
+        "fmt": "csv", "download": "1"})
+    assert refused.status_code == 400 and "per månad eller per år" in refused.data.decode()
+    exports = {k: _export(viewer, *a) for k, a in asks.items() if k != "april"}
+    exports["april"] = {key: dict.fromkeys(GENDERS_COLUMNS, "0")
+                        for s in attacked["truth"] for key in
+                        [(s, d.isoformat(), "") for d in _month_days(4)]}
     after = _attacks(exports, published=True)
+    after["day + month"] = [(None, None)] * DATASETS
     before = _attacks({k: _export(staff, *a, exact=True) for k, a in asks.items()},
                       published=False)
     # Two end dates: 30 June's one unstated visitor is the difference of two year exports.
@@ -270,9 +286,14 @@ def test_single_visitors_cannot_be_pieced_together_from_published_exports(attack
         # Published: wrong or undetermined in most datasets, and never for certain.
         assert a_naive < 0.5, name
         assert a_sure < 0.02, name
-    # The yearly totals stay within 2 of the truth in every dataset.
+    # The cost (issue 23): a yearly total is the sum of its finest published cells (month,
+    # activity, gender, linked or not), each off by at most 2 and unbiased; so the total is
+    # unbiased, and its spread grows with the number of cells it adds up.
     off = [int(exports["year"][(s, str(YEAR), "")]["visits_total"]) - n
            for s, n in attacked["truth"].items()]
-    print(f"yearly visits: published minus true, from {min(off)} to {max(off)}; "
-          f"exactly right in {sum(o == 0 for o in off) / len(off):.1%}")
-    assert max(abs(o) for o in off) <= 2
+    mean = sum(off) / len(off)
+    sd = (sum((o - mean) ** 2 for o in off) / (len(off) - 1)) ** 0.5
+    print(f"yearly visits: published minus true, from {min(off)} to {max(off)}, mean "
+          f"{mean:+.2f}, SD {sd:.1f}; exactly right in "
+          f"{sum(o == 0 for o in off) / len(off):.1%}")
+    assert abs(mean) < 4 * sd / len(off) ** 0.5 + 0.1  # unbiased, within 4 standard errors

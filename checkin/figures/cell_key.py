@@ -13,51 +13,37 @@ SUM() for cells of fewer than 2**21 (about two million) records and get the same
 
 import hashlib
 import hmac
+import json
 import secrets
 from numbers import Integral
+from pathlib import Path
 
 KEY_BITS = 32
 KEY_SCALE = 1 << KEY_BITS  # one whole turn of the cell key, 2**32
 
 PERSON_PURPOSE = b"cell-key/person"  # so a person key is never the same as any other keyed hash
 
-# The design parameters of PTABLE, printed in docs/figures.md.
-MAX_DEVIATION = 2  # D: a published value is never more than 2 from the true value
-VARIANCE = 1.5  # V: the noise variance aimed at, reached for every true value of 4 or more
-BLOCKED = (1, 2)  # never published: a published value is 0 or at least 3
-TOP = 5  # rows of true values from TOP up are row TOP shifted
-
-# The perturbation table: for each true value 0..TOP, (published value, lower, upper) where a
-# cell key k, as the integer k * 2**32, gives that published value when lower <= k < upper.
-# Like ptable's p_int_lb and p_int_ub, in units of 2**-32 so that the lookup is exact; an
+# The perturbation table and its design parameters live in one machine-readable file,
+# data/cell_key_table.json (with a version that published files cite), printed in
+# docs/figures.md. For each true value 0..TOP: (published value, lower, upper) where a cell key
+# k, as the integer k * 2**32, gives that published value when lower <= k < upper. Like
+# ptable's p_int_lb and p_int_ub, in units of 2**-32 so that the lookup is exact; an
 # interval's width / 2**32 is its probability. Maximum-entropy design with D = 2, V = 1.5 and
 # 1, 2 blocked (tests/test_cell_key.py derives it again); where V cannot be reached without
-# bias the row is the only or the nearest unbiased one.
-PTABLE = {
-    # 0 stays 0: a cell that no one is in is never made up.
-    0: ((0, 0, 4294967296),),
-    # 1 -> 0 (2/3) or 3 (1/3): the only unbiased choice within 2 that avoids 1 and 2; var 2.
-    1: ((0, 0, 2863311531), (3, 2863311531, 4294967296)),
-    # 2 -> 0 (1/3) or 3 (2/3): of the unbiased rows over {0, 3, 4}, the least variance, 2.
-    2: ((0, 0, 1431655765), (3, 1431655765, 4294967296)),
-    # 3 stays 3: with 1 and 2 blocked every other target within 2 is higher, so any move biases.
-    3: ((3, 0, 4294967296),),
-    # 4 -> 3, 4, 5, 6 (0.5354, 0.1439, 0.1061, 0.2146): maximum entropy, mean 4, var 1.5.
-    4: (
-        (3, 0, 2299387598),
-        (4, 2299387598, 2917417571),
-        (5, 2917417571, 3373129423),
-        (6, 3373129423, 4294967296),
-    ),
-    # i >= 5 -> i-2 .. i+2 (0.1299, 0.2306, 0.2792, 0.2306, 0.1299): maximum entropy, var 1.5.
-    5: (
-        (3, 0, 557751500),
-        (4, 557751500, 1547970971),
-        (5, 1547970971, 2746996325),
-        (6, 2746996325, 3737215796),
-        (7, 3737215796, 4294967296),
-    ),
-}
+# bias the row is the only or the nearest unbiased one: 1 -> 0 or 3 (the only unbiased
+# choice), 2 -> 0 or 3 (the least variance), 3 stays 3 (any move would bias), 4 -> 3..6,
+# and from 5 up i -> i-2 .. i+2.
+TABLE_FILE = Path(__file__).with_name("data") / "cell_key_table.json"
+_TABLE = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+TABLE_VERSION = _TABLE["version"]
+MAX_DEVIATION = _TABLE["parameters"]["D"]  # a published value is never more than D off
+VARIANCE = _TABLE["parameters"]["V"]  # the noise variance aimed at, reached from 4 up
+BLOCKED = tuple(_TABLE["parameters"]["blocked"])  # never published: 0 or at least 3
+TOP = _TABLE["parameters"]["top"]  # rows of true values from TOP up are row TOP shifted
+if _TABLE["parameters"]["key_bits"] != KEY_BITS:  # pragma: no cover
+    raise RuntimeError("the cell-key table is for another key size")
+PTABLE = {int(true): tuple(tuple(interval) for interval in row)
+          for true, row in _TABLE["rows"].items()}
 
 
 def _key_int(key):
@@ -91,6 +77,9 @@ def _keyed(secret, purpose, *fields):
     message = _field(purpose) + b"".join(_field(f) for f in fields)
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return int.from_bytes(digest[: KEY_BITS // 8], "big") / KEY_SCALE
+
+
+keyed = _keyed  # for the keys of hand-counted visits (figures/tables.tally_keys)
 
 
 def person_key(secret: bytes, person_hash: str, venue_id, year) -> float:

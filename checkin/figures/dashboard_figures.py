@@ -11,6 +11,7 @@ from checkin.figures.periods import (  # noqa: F401
     Period,
     last_whole,
     month_start,
+    months_before,
     periods,
 )
 from checkin.figures.tables import activity_order, figures
@@ -83,12 +84,12 @@ def dashboard(db, venue_id, today, *, published=False):
 
     Exact (no hidden cells: inside only) for staff: today, this week, this month and the
     last 12 months up to today. `published`, for viewers: the figures that leave the
-    organisation, perturbed, of whole periods that have ended: last week, last month and the
+    organisation, perturbed, of whole periods that have ended: last month, last year and the
     last 12 whole months.
     """
-    if published:
-        spans = {"week": (*last_whole("week", today), "week"),
-                 "month": (*last_whole("month", today), "month")}
+    if published:  # by month and year only: persons only for a whole year (docs/figures.md)
+        spans = {"month": (*last_whole("month", today), "month"),
+                 "year": (*last_whole("year", today), "year")}
         end = last_whole("month", today)[1]
     else:
         spans = {
@@ -112,6 +113,13 @@ def dashboard(db, venue_id, today, *, published=False):
          "year_before": months[i]["period"], "visits_year_before": months[i]["visits_total"]}
         for i in range(12)
     ]
+    if not published:
+        # This month is not over: its year before is the same days a year before (1-6
+        # December beside 1-6 December), never that whole month.
+        same_days = (month_start(end, 12), months_before(end, 12))
+        row = figures(db, *same_days, "month", **kw).rows[0]
+        per_month[-1].update(visits_year_before=row["visits_total"],
+                             year_before_days=same_days)
     year_ago = month_start(end, 11)
     # Published: summed from the whole months' published rows, never from a cut year.
     by_activity = figures(db, year_ago, end, "month" if published else "year",

@@ -9,6 +9,10 @@ and in xlsx a second sheet that says what the numbers are and what was hidden.
 import csv
 import io
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from checkin.figures import cell_key
 from checkin.figures.columns import COUNT_COLUMNS
 from checkin.i18n import translator
 
@@ -23,6 +27,7 @@ MEDIA_TYPES = {
 EXTENSIONS = {"csv": "csv", "excel-csv": "csv", "xlsx": "xlsx"}
 EXCEL_SEPARATOR = ";"  # Excel with Swedish settings splits a CSV at semicolons, not commas
 SHEET_NAME_MAX = 31  # Excel's limit
+MARK_COLUMN = "figures"  # the CSV's last column: what the file is (published_mark)
 
 
 def inert(value):
@@ -30,6 +35,32 @@ def inert(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def published_mark(locale, day, where=""):
+    """What a published file or page is, in one line: the method and its parameters, the
+    day the figures were extracted, and how to cite them (docs/figures.md)."""
+    _ = translator(locale).gettext
+    return " ".join([
+        _("Published figures, changed a little by the cell-key method (D=%(d)s, V=%(v)s, "
+          "no 1 or 2).") % {"d": cell_key.MAX_DEVIATION,
+                            "v": format_decimal(cell_key.VARIANCE, locale=locale)},
+        _("Extracted %(day)s.") % {"day": format_date(day, "d MMMM y", locale=locale)},
+        _("Cite as: %(where)sfigures from checkin, published version (cell-key table "
+          "%(version)s), extracted %(iso)s.") % {
+              "where": f"{where}, " if where else "", "version": cell_key.TABLE_VERSION,
+              "iso": day.isoformat()},
+    ])
+
+
+def internal_mark(locale, day):
+    """What an exact file is: internal, not for publication, and when it was extracted."""
+    _ = translator(locale).gettext
+    return " ".join([
+        _("Internal: exact figures, for use inside the organisation only. Not for "
+          "publication."),
+        _("Extracted %(day)s.") % {"day": format_date(day, "d MMMM y", locale=locale)},
+    ])
 
 
 def headings(locale):
@@ -73,9 +104,18 @@ def to_csv(table, lang=None):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n",
                         delimiter="," if lang is None else EXCEL_SEPARATOR)
-    writer.writerow(_heading_row(table.columns, lang))
+    # What the file is (published or internal, the date, how to cite) in a last column on
+    # every row: a spreadsheet opens the file as before, a program that reads it by column
+    # name is not thrown by a first line that is not the header, and an excerpt keeps it.
+    mark = getattr(table, "mark", "")
+    if lang is not None:  # Excel in English splits at commas: none in the people's file
+        mark = mark.replace(",", " –")
+    writer.writerow(_heading_row(table.columns, lang) + (
+        [MARK_COLUMN if lang is None else translator(lang).gettext("About the figures")]
+        if mark else []))
     for row in table.rows:
-        writer.writerow([inert(_decimal(row[c], lang)) for c in table.columns])
+        writer.writerow([inert(_decimal(row[c], lang)) for c in table.columns]
+                        + ([mark] if mark else []))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -121,6 +161,9 @@ def to_xlsx(table, lang=None, notes=()):
         limit = 16 if lang and table.columns[c - 1] in COUNT_COLUMNS else 60
         sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, limit)
     sheet.freeze_panes = "A2"
+    mark = getattr(table, "mark", "")
+    if mark and (not notes or notes[0] != mark):
+        notes = (mark, *notes)
     if notes:
         about = book.create_sheet((_("About the figures") if lang else "about")[:SHEET_NAME_MAX])
         about.column_dimensions["A"].width = 100
@@ -168,7 +211,7 @@ def about_lines(table, *, venue_names, first, last, group, by_activity, locale, 
     """The second sheet: what the file holds, how it was cut, what was hidden and why."""
     _ = translator(locale).gettext
     groups = {"day": _("day"), "week": _("week"), "month": _("month"), "year": _("year")}
-    lines = [
+    lines = [*([table.mark] if getattr(table, "mark", "") else []),
         _("Visits and persons reached, %(first)s to %(last)s") % {
             "first": first.isoformat(), "last": last.isoformat()},
         _("Venue: %(names)s") % {"names": ", ".join(venue_names)},
@@ -179,7 +222,14 @@ def about_lines(table, *, venue_names, first, last, group, by_activity, locale, 
           "persons do not add up across rows or across New Year. Visits not linked to a "
           "phone count as visits but not as persons, so persons reached is a floor."),
     ]
-    if table.min_cell:
+    if table.published:
+        lines.append(_(
+            "Small numbers have been changed a little at random, the same way every time, so "
+            "that no single visitor can be worked out. Each visit count of one month, activity "
+            "and gender, from remembered phones or not, was changed on its own by at most 2, "
+            "and none is 1 or 2; every other visit number is the sum of such counts, so totals "
+            "add up. Persons are given for whole years only. Nothing is hidden."))
+    elif table.min_cell:
         lines.append(_(
             "Small numbers are hidden so that nobody can be recognised: counts from 1 to "
             "%(below)s are written <%(n)s (%(small)s cells here), and %(protecting)s more "

@@ -12,6 +12,10 @@ GROUPS = ("day", "week", "month", "year")
 # each grouping, so that one request stays a few seconds' work at most.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 MAX_YEARS = {"day": 3, "week": 10, "month": 30, "year": 100}
+# The grains of published figures: months and years, never days or weeks (docs/figures.md,
+# "What a reader gains by comparing"). Every published visit figure is a sum of published
+# month cells, so a week, which cuts months, cannot be made of them.
+PUBLISHED_GROUPS = ("month", "year")
 
 
 class FiguresError(ValueError):
@@ -96,6 +100,10 @@ def published_range(first, last, group, today, locale="sv"):
     """
     _ = translator(locale).gettext
     periods(first, last, group)  # checks the group and the order
+    if group not in PUBLISHED_GROUPS:
+        raise FiguresError(_("Published figures are given by month or by year only, so that "
+                             "no one can be worked out by comparing tables. Choose month or "
+                             "year."))
     wide_first, wide_last = whole_range(first, last, group)
     if wide_last >= today:
         label, start, _end = _whole_period(today, group)

@@ -82,9 +82,26 @@ def _set_aside_when(decision):
     return _("%(day)s, %(hour)s:00–%(next)s:00", day=shown, hour=hour, next=following)
 
 
+def _range_day(day, first, last):
+    """A day in a sentence about first..last: with its year when the range crosses one
+    ('måndag 1 december 2025' ... 'söndag 30 november 2026'), without when it does not."""
+    return format_date(day, "EEEE d MMMM y" if first.year != last.year else "EEEE d MMMM",
+                       locale=_locale())
+
+
+def _published_label(day, where=""):
+    return exports.published_mark(_locale(), day, where)
+
+
+def _internal_label(day):
+    return exports.internal_mark(_locale(), day)
+
+
 @blueprint.app_context_processor
 def figures_context():
-    return {"month_name": _month_name, "set_aside_when": _set_aside_when}
+    return {"month_name": _month_name, "set_aside_when": _set_aside_when,
+            "range_day": _range_day, "published_label": _published_label,
+            "internal_label": _internal_label}
 
 
 # --- the dashboard --------------------------------------------------------------------------
@@ -378,18 +395,42 @@ def _number(value):
     return value if isinstance(value, int) else 0
 
 
+# A published mean of fewer ratings than this is too noisy to show (docs/figures.md, "Quality"):
+# each of the five smiley counts is off by up to 2, so the mean of 3 to 5 ratings was off by
+# half a step on average (issue 23).
+MEAN_MIN_RATINGS = 10
+
+
+def _levels_mean(levels):
+    answers = sum(levels.values())
+    return round(sum(level * n for level, n in levels.items()) / answers, 2) if answers else None
+
+
 def _ratings(venue, year, min_cell, published):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = feedback.ratings(get_db(), venue["id"], first, last, "month", published=published)
-    whole = feedback.ratings(get_db(), venue["id"], first, last, "year",
-                             published=published)[0]
+    if published:
+        # As with visits: each month's smiley counts are perturbed on their own, and every
+        # other number is their sum (a month's ratings, the year's), so no part is published
+        # differently from its whole.
+        year_levels = dict.fromkeys(rows[0]["levels"] if rows else (), 0)
+        for row in rows:
+            row["count"] = sum(row["levels"].values())
+            row["mean"] = _levels_mean(row["levels"])
+            for level, n in row["levels"].items():
+                year_levels[level] += n
+        whole = {"period": str(year), "count": sum(year_levels.values()),
+                 "levels": year_levels, "mean": _levels_mean(year_levels)}
+    else:
+        whole = feedback.ratings(get_db(), venue["id"], first, last, "year")[0]
     if not whole["count"]:
         return None
 
     def shown(row):  # too few ratings: no mean that could be one person's answer
         small = not published and 0 < row["count"] < min_cell
+        noisy = published and row["count"] < MEAN_MIN_RATINGS
         return {"period": row["period"], "count": f"<{min_cell}" if small else row["count"],
-                "mean": None if small else row["mean"]}
+                "mean": None if small or noisy else row["mean"]}
 
     return {"months": [shown(r) for r in rows], "year": shown(whole)}
 
@@ -447,6 +488,7 @@ def _report_page(venue, year, form, status=200):
         return render_template(
             "figures/report.html", venue=venue, year=year, report=None, form=form,
             may_write=_is_staff(), published=published, is_staff=_is_staff(),
+            today=venue_now(venue).date(),
             opens_on=format_date(dt.date(year + 1, 1, 1), "d MMMM y", locale=locale),
             locale_code=locale), status
     min_cell = report["min_cell"]
@@ -474,6 +516,7 @@ def _report_page(venue, year, form, status=200):
         years=report_years(venue),
         before=before, chart=chart, form=form, may_write=_is_staff(), is_staff=_is_staff(),
         published=published, ratings=_ratings(venue, year, min_cell, published),
+        today=venue_now(venue).date(), mean_min=MEAN_MIN_RATINGS,
         survey_results=_survey_results(venue, year, min_cell, published), locale_code=locale,
         so_far=so_far,
     ), status

@@ -5,28 +5,32 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from checkin.figures.cell_key import publish_count
+from checkin.figures.cell_key import KEY_SCALE, keyed, publish_count
 from checkin.figures.columns import (
     COLUMNS,
     COUNT_COLUMNS,
     GENDER_COLUMNS,
     GENDERS,
     PERSON_COLUMNS,
+    PERSON_GENDER_COLUMNS,
     PROTECTED,
+    SOURCE_COLUMNS,
     SOURCES,
     VISIT_COLUMNS,
+    VISIT_GENDER_COLUMNS,
 )
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
     Period,
     check_range,
     periods,
+    periods_between,
     published_range,
 )
 from checkin.figures.persons import ALL, no_persons, persons_in_period
 from checkin.figures.small_cells import hide_small_cells
 from checkin.i18n import translator
-from checkin.visits.phones import closed_years
+from checkin.visits.phones import closed_years, server_secret
 from checkin.week.schedule import week_label
 
 _BUCKET = {"day": 10, "week": 10, "month": 7, "year": 4}
@@ -119,6 +123,7 @@ class Table:
     hidden_small: int = 0
     hidden_protecting: int = 0
     published: bool = False
+    mark: str = ""  # what the file is: published (method, date, citation) or internal
 
 
 def _venue_rows(db, venue, first, last, group, activities, notes, closed_years, published):
@@ -183,6 +188,131 @@ def publish_rows(rows, keys):
 
 
 
+# --------------------------------------------------------------- published, consistent
+
+# The switch the attack test turns off to show what a reader got from the method before:
+# every cell perturbed on its own, at any grain, persons in every row.
+CONSISTENT = True
+TALLY_PURPOSE = "cell-key/tally"  # the server secret that keys hand-counted visits
+# Hand-counted and imported visits are keyed by what they are (tally_keys); the test of
+# undo and redo turns this off to show the random stored keys drawing new noise.
+DERIVED_TALLY_KEYS = True
+
+
+def tally_keys(db, venue_id):
+    """key_of(date, activity id, gender, ordinal): the stored key (k * 2**32) of the
+    ordinal-th of a day's hand-counted or imported visits that are alike, from what the row is
+    (HMAC with the installation's tally secret), not from chance; so undoing and redoing an
+    import, or a tally +1 then -1, gives back the same keys and the same published values."""
+    secret = server_secret(db, TALLY_PURPOSE)
+    cache = {}
+
+    def key_sum(day, activity, gender, n):
+        """The sum (mod 2**32) of the first n keys of such alike rows."""
+        ident = (day, activity, gender)
+        known = cache.setdefault(ident, [0])
+        while len(known) <= n:
+            i = len(known) - 1
+            key = keyed(secret, TALLY_PURPOSE, venue_id, day,
+                        "" if activity is None else activity, gender, "tally", i)
+            known.append((known[-1] + int(key * KEY_SCALE)) % KEY_SCALE)
+        return known[n]
+
+    return key_sum
+
+
+def published_cells(db, venue_id, first, last):
+    """The finest published cells of a venue's visits, first..last (whole months): {(month,
+    activity id, gender column, linked): published value}, each cell perturbed on its own by
+    the cell-key method from its records' keys. Every published visit figure is a sum of
+    these: a part can never be published above its whole, nor differently from a whole with
+    the same records. QR and tablet check-ins keep their stored random key; hand-counted
+    and imported visits get theirs from what they are (tally_keys)."""
+    cells, keys = Counter(), Counter()
+    span = [venue_id, first.isoformat(), last.isoformat()]
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    for month, activity, gender, linked, n, key in cursor.execute(
+        "SELECT substr(date, 1, 7), activity_id, coalesce(gender, 'unstated'), "
+        "person_hash IS NOT NULL OR hash_removed, count(*), coalesce(sum(record_key), 0) "
+        "FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+        + ("AND source != 'tally' " if DERIVED_TALLY_KEYS else "")
+        + "GROUP BY 1, 2, 3, 4", span,
+    ).fetchall():
+        cell = (month, activity, GENDER_COLUMNS[GENDERS.index(gender)], bool(linked))
+        cells[cell] += n
+        keys[cell] += key
+    key_sum = None
+    for day, activity, gender, n in cursor.execute(
+        "SELECT date, activity_id, coalesce(gender, 'unstated'), count(*) FROM visit "
+        "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+        "AND source = 'tally' GROUP BY 1, 2, 3", span,
+    ).fetchall() if DERIVED_TALLY_KEYS else ():
+        key_sum = key_sum or tally_keys(db, venue_id)
+        cell = (day[:7], activity, GENDER_COLUMNS[GENDERS.index(gender)], False)
+        cells[cell] += n
+        keys[cell] += key_sum(day, activity, gender, n)
+    return {cell: publish_count(n, keys[cell] % KEY_SCALE) for cell, n in cells.items()}
+
+
+def _published_venue_rows(db, venue, first, last, group, activities, notes, closed):
+    """A venue's period rows and their activity rows, published: every visit figure the sum
+    of its finest published cells; persons only for a whole year, all activities, each
+    gender perturbed on its own and the total their sum."""
+    cells = published_cells(db, venue["id"], first, last)
+    out = []
+    for period in periods(first, last, group):
+        base = {"period": period.label, "venue": venue["slug"], "activity": "", "note": "",
+                "first_day": period.first.isoformat(), "last_day": period.last.isoformat()}
+        months = set(periods_between(period.first, period.last, "month"))
+        sums = defaultdict(Counter)
+        for (month, activity, gender, linked), value in cells.items():
+            if month in months:
+                counts = sums[activity]
+                counts[f"visits_{gender}"] += value
+                counts["visits_total"] += value
+                if not linked:
+                    counts["visits_unlinked"] += value
+
+        def row_of(counts, base=base, **extra):
+            row = dict(base, **extra)
+            row.update({c: counts.get(c, 0) for c in (*VISIT_GENDER_COLUMNS, "visits_total",
+                                                     "visits_unlinked")})
+            row.update({c: None for c in (*SOURCE_COLUMNS, *PERSON_COLUMNS)})
+            row["note"] = notes["year_only"]  # the year's total row says otherwise below
+            return row
+
+        total = row_of(sum(sums.values(), Counter()))
+        if group == "year":
+            persons, person_keys, reason = _year_persons(db, venue["id"], period, closed)
+            total["note"] = ""
+            if persons is not None:
+                own, own_keys = persons.get(ALL) or no_persons(), (person_keys or {}).get(ALL, {})
+                for c in PERSON_GENDER_COLUMNS:
+                    total[c] = publish_count(own[c], own_keys.get(c, 0))
+                total["persons_total"] = sum(total[c] for c in PERSON_GENDER_COLUMNS)
+            else:
+                total["note"] = notes[reason]
+        # A row for an activity only where a published number is not 0: that a row is there
+        # then says nothing the numbers do not.
+        present = sorted((a for a, counts in sums.items() if counts["visits_total"]),
+                         key=lambda a: (a is None, activity_order(activities.get(a, ""))))
+        out.append((total, [row_of(sums[a], activity=activities.get(a, ""))
+                            for a in present]))
+    return out
+
+
+def _year_persons(db, venue_id, period, closed):
+    """Persons of a whole year with their key sums: counted, or kept at the close."""
+    linked = defaultdict(list)
+    for person, activity, gender in db.execute(
+        "SELECT person_hash, activity_id, gender FROM visit WHERE venue_id = ? "
+        "AND date BETWEEN ? AND ? AND person_hash IS NOT NULL AND set_aside_id IS NULL "
+        "ORDER BY date", [venue_id, period.first.isoformat(), period.last.isoformat()]):
+        linked[period.label].append((person, activity, gender))
+    return persons_in_period(db, venue_id, period, linked, closed, keys=True)
+
+
 def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cell=None,
             locale="sv", venue_ids=None, published=False, today=None):
     """The export table for first..last (dates), one row per period (and activity).
@@ -209,6 +339,8 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         "spans_years": _("Persons not counted: the period spans two calendar years."),
         "closed_year_cut": _("Persons not counted: the year is closed, and its persons were "
                              "kept only for whole days, weeks and months."),
+        "year_only": _("Published persons are given for whole years and all activities "
+                       "only."),
     }
     closed = closed_years(db)
     if venue_ids is not None:
@@ -224,9 +356,22 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         if not venue_list:
             raise FiguresError(f"no venue with id {venue_id}")
     table = Table(columns=list(COLUMNS), rows=[], min_cell=min_cell, published=published)
+    if today is not None:
+        from checkin.figures.exports import internal_mark, published_mark
+
+        names = ", ".join(r[0] for v in venue_list for r in db.execute(
+            "SELECT name FROM venue WHERE id = ?", [v["id"]]))
+        table.mark = (published_mark(locale, today, names) if published
+                      else internal_mark(locale, today))
     for venue in venue_list:
         activities = {row[0]: row[1] for row in db.execute(
             "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
+        if published and CONSISTENT:
+            blocks = _published_venue_rows(db, venue, first, last, group, activities, notes,
+                                           closed)
+            table.rows.extend(row for total, activity_rows in blocks
+                              for row in (activity_rows if by_activity else [total]))
+            continue
         blocks, keys = _venue_rows(db, venue, first, last, group, activities, notes, closed,
                                    published)
         if min_cell:

@@ -140,10 +140,12 @@ def method_text(*, min_cell, visits, unlinked, hidden_small, hidden_protecting, 
             "that no single visitor can be worked out. Statistics Sweden (SCB) uses the same "
             "method."))
         parts.append(_(
-            "Every number, totals included, was changed on its own by at most 2, and no number "
-            "is shown as 1 or 2 (0 can stand for 0, 1 or 2). So a total may differ a little "
-            "from the sum of its parts, and shares and means are worked out from the changed "
-            "numbers."))
+            "Each visit count of one month, activity and gender, from remembered phones or "
+            "not, was changed on its own by at most 2, and none is shown as 1 or 2 (0 can "
+            "stand for 0, 1 or 2). Every other visit number, totals included, is the sum of "
+            "such counts, so totals add up exactly, and a sum of k counts can be off by up to "
+            "2k. Persons are given for the whole year only, each gender changed on its own. "
+            "Shares and means are worked out from the changed numbers."))
     elif min_cell:
         parts.append(_(
             "To keep anyone from being recognised, counts from 1 to %(below)s are shown as "
