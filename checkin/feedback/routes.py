@@ -20,7 +20,13 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
-from checkin.web.pages import full_today, remembered_phone, spend_once, venue_now, venue_or_404
+from checkin.web.pages import (
+    remembered_phone,
+    sender_may_post,
+    spend_once,
+    venue_now,
+    venue_or_404,
+)
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 
@@ -31,28 +37,21 @@ def _budget():
     """The process's posting budget, made on first use from the app's settings."""
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
-        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10),
-                               current_app.config.get("POSTS_PER_MINUTE_VENUE", 120))
+        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10))
         current_app.extensions["posting_budget"] = budget
     return budget
 
 
-def _may_post(venue):
-    return may_post(_budget(), session, venue["id"])
+def _may_post(kind):
+    """Spend one post of this browser's budget and its client address's: checked before the
+    one-time token is spent, so a refused post writes nothing at all."""
+    return may_post(_budget(), session) and sender_may_post(kind)
 
 
 def _too_busy(venue):
     return render_template(
         "error.html", venue=venue, title=_("Many people are writing right now"),
         message=_("Nothing was saved. Please wait a minute and try again."),
-    ), 429
-
-
-def _full(venue):
-    return render_template(
-        "error.html", venue=venue, title=_("No more answers today"),
-        message=_("So many answers came today that we take no more until tomorrow. "
-                  "Nothing was saved."),
     ), 429
 
 
@@ -122,13 +121,11 @@ def feedback_page(slug):
             return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
                                                     "was saved. Tell us afterwards!"))
         activity_id = item["activity"]["id"]
+    if not _may_post("feedback"):
+        return _too_busy(venue)
     refused = spend_once("rating", venue)
     if refused:
         return _not_spent(venue, refused, url_for("week.week", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, feedback.ratings_on):
-        return _full(venue)
     feedback_id = feedback.record_rating(
         db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
         activity_id=activity_id,
@@ -174,7 +171,7 @@ def feedback_text(slug):
         return page(400, _("That is more than %(limit)s characters. Nothing was saved. "
                            "Please make it shorter.", limit=FEEDBACK_TEXT_MAX))
     if text is not None:
-        if not _may_post(venue):
+        if not _may_post("feedback"):
             return _too_busy(venue)
         feedback.add_text(get_db(), feedback_id, text)
     _rating_done()
@@ -226,6 +223,8 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
     answers = _posted_answers()
+    if not _may_post("survey"):
+        return _too_busy(venue)
     refused = spend_once("survey", venue)
     if refused == "used":
         return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
@@ -237,10 +236,6 @@ def survey_page(slug):
                                                           "saved. Thank you anyway!"))
         return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
                                                         "Nothing was saved. Please tap again."))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, surveys.responses_on):
-        return _full(venue)
     try:
         # surveys.record_response is the one place that checks the answers.
         surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
@@ -287,13 +282,11 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
+    if not _may_post("idea"):
+        return _too_busy(venue)
     refused = spend_once("idea", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, ideas.suggested_on):
-        return _full(venue)
     ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
     flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
     return redirect(url_for("feedback.ideas_page", slug=slug))
@@ -320,11 +313,11 @@ def vote(slug, idea_id):
     if ideas.has_voted(db, idea, phone[0]):  # a second tap, or an old page: say what is true
         flash(_("You have already voted for this idea. It counts once."))
         return back
+    if not _may_post("vote"):
+        return _too_busy(venue)
     refused = spend_once("vote", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
     if ideas.vote(db, idea_id, phone[0]):
         flash(_("Thank you for your vote!"))
     else:

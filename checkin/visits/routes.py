@@ -31,9 +31,11 @@ from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    client_address,
     keep_phone_code,
     remembered_phone,
     safe_next,
+    sender_budget,
     spend_once,
     venue_now,
     venue_or_404,
@@ -53,24 +55,13 @@ def _door(slug, key):
     return venue
 
 
-def door_meter():
-    """This process's count of the last minute's check-ins per door and kiosk."""
-    meter = current_app.extensions.get("door_meter")
-    if meter is None:
-        meter = current_app.extensions["door_meter"] = volume.MinuteMeter()
-    return meter
-
-
 def door_limits(venue):
     return volume.venue_limits(get_db(), venue["id"], current_app.config)
 
 
-def too_many_message(which):
-    if which == "minute":
-        return _("Many people are checking in right now. Nothing was saved. "
-                 "Please wait a minute and tap again.")
-    return _("More check-ins came today than this door ever has, so it takes no more today. "
-             "Nothing was saved. Ask the staff: they can count you.")
+def too_many_message(_which):
+    return _("Many people are checking in right now. Nothing was saved. "
+             "Please wait a minute and tap again.")
 
 
 def _end_of_day_hour(now):
@@ -150,9 +141,9 @@ def check_in(slug, key):
     phone = remembered_phone(venue)
     if not mine and not phone:  # surely a new visit: refused before anything is written
         try:
-            arrivals.refuse_early(db, venue_id=venue["id"], day=today, source="qr",
-                                  meter_key=("qr", venue["id"]), limits=door_limits(venue),
-                                  meter=door_meter())
+            arrivals.refuse_early(source="qr", sender=client_address(),
+                                  limits=door_limits(venue), budget=sender_budget(),
+                                  settings=current_app.config)
         except arrivals.TooMany as too_many:
             return refuse(too_many_message(too_many.which), 429)
     refused = spend_once("check-in", venue)
@@ -164,8 +155,8 @@ def check_in(slug, key):
     try:
         arrival = arrivals.check_in(
             db, venue=venue, day=today, hour=now.hour, activity_id=activity_id, phone=phone,
-            browser_visit_id=mine[1]["id"] if mine else None,
-            meter=door_meter(), limits=door_limits(venue))
+            browser_visit_id=mine[1]["id"] if mine else None, sender=client_address(),
+            budget=sender_budget(), limits=door_limits(venue), settings=current_app.config)
     except arrivals.Closed:
         return refuse(_("We are closed today. Nothing was saved."), 403)
     except arrivals.TooMany as too_many:

@@ -1,5 +1,6 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
-cookie, the remembered phone, the one-time token each counting form carries and the day bound."""
+cookie, the remembered phone, the one-time token each counting form carries and the budgets that
+follow the sender."""
 
 from flask import (
     abort,
@@ -18,6 +19,7 @@ from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
 from checkin.visits import once
 from checkin.visits.phones import phone_code, read_phone_code, vouched_old_key
+from checkin.web.sender_budget import SenderBudget
 from checkin.week import venues
 
 PHONE_COOKIE = "checkin_phone"
@@ -127,12 +129,28 @@ def spend_once(purpose, venue):
     return None
 
 
-def full_today(venue, counted):
-    """True when `counted(db, venue id, day)` (what the venue stored today) has reached the
-    venue's day bound. The minute budgets give every kept session its own budget, so only a
-    bound counted from the rows themselves holds against many browsers at once."""
-    stored = counted(get_db(), venue["id"], venue_now(venue).date())
-    return stored >= current_app.config["POSTS_PER_DAY_VENUE"]
+def sender_budget():
+    """This process's budgets per client address (web/sender_budget.py): memory only."""
+    budget = current_app.extensions.get("sender_budget")
+    if budget is None:
+        budget = current_app.extensions["sender_budget"] = SenderBudget()
+    return budget
+
+
+def client_address():
+    """The visitor's address as the proxy in front saw it (PROXY_COUNT, web/security.py).
+    Used only as the key of a budget in memory, hashed with a key of this process's own."""
+    return request.remote_addr or ""
+
+
+def post_limits():
+    """[(seconds, most)] for one address's faces, texts, ideas, survey answers or votes."""
+    return [(3600, current_app.config["SENDER_POSTS_PER_HOUR"])]
+
+
+def sender_may_post(kind):
+    """Spend one `kind` post of this client address's budget; False: refuse, store nothing."""
+    return sender_budget().spend(client_address(), ("post", kind), post_limits())
 
 
 def init_app(app):

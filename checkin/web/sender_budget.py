@@ -1,0 +1,89 @@
+"""Budgets that follow the sender: what one client address may post, in this process's memory
+only. No Flask.
+
+A flood comes from somewhere: one address (or a few). Each address has its own budget per
+kind of post (new check-ins, faces and texts, ideas, survey answers, votes), so a flooder
+spends only their own and a real visitor from another address is never refused because of
+them. The budgets are generous enough for a venue's shared Wi-Fi: a whole rush of phones
+behind one address fits.
+
+The address itself is never kept: only HMAC(key, address), with a key made at random when the
+process starts and never written, so not even this process can say which address a number
+was. Nothing here is written to disk or logged, every entry is forgotten within the hour
+(the longest window), and a restart forgets everything.
+"""
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+HOUR = 3600
+MAX_TRACKED = 50_000  # (sender, kind) pairs; more is a flood from very many addresses
+
+
+class SenderBudget:
+    """Posts per sender and kind within sliding windows of at most an hour."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._key = secrets.token_bytes(32)  # this process's only; never written
+        self._seen = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._swept = clock()
+
+    def sender(self, address):
+        """The keyed hash that stands for a client address in this process (never the address)."""
+        return hmac.new(self._key, str(address or "").encode(), hashlib.sha256).digest()[:16]
+
+    def _times(self, key, now):
+        times = self._seen.get(key)
+        if times is None:
+            return deque()
+        while times and times[0] <= now - HOUR:
+            times.popleft()
+        return times
+
+    @staticmethod
+    def _within(times, now, limits):
+        return all(sum(1 for t in times if t > now - seconds) < most
+                   for seconds, most in limits)
+
+    def full(self, address, kind, limits):
+        """True if one more `kind` from `address` would pass a bound; counts nothing.
+
+        `limits` is [(seconds, most)], each window at most an hour."""
+        now = self.clock()
+        with self._lock:
+            return not self._within(self._times((self.sender(address), kind), now), now, limits)
+
+    def spend(self, address, kind, limits):
+        """Count one `kind` from `address` if every bound allows it; False counts nothing."""
+        now = self.clock()
+        with self._lock:
+            self._sweep(now)
+            key = (self.sender(address), kind)
+            times = self._times(key, now)
+            if not self._within(times, now, limits):
+                return False
+            times.append(now)
+            self._seen[key] = times
+            return True
+
+    def _sweep(self, now):
+        """Forget every sender whose last post is an hour old (at most once a minute, or
+        when the table grows large)."""
+        if now - self._swept < 60 and len(self._seen) < MAX_TRACKED:
+            return
+        self._swept = now
+        for key in [k for k, times in self._seen.items() if not times or times[-1] <= now - HOUR]:
+            del self._seen[key]
+
+    def tracked(self):
+        """How many (sender, kind) pairs are held now, after forgetting what is an hour old."""
+        with self._lock:
+            self._swept = float("-inf")
+            self._sweep(self.clock())
+            return len(self._seen)
