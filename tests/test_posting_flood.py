@@ -141,3 +141,63 @@ def test_the_shipped_unit_trusts_nginx_so_each_visitor_has_their_own_budget(app,
     assert seen == {1: [302, 302, 302], 0: [302, 429, 429]}
     warnings = [r.getMessage() for r in caplog.records if "proxy_count is 0" in r.getMessage()]
     assert len(warnings) == 1 and "198.51.100" not in warnings[0]
+
+
+VISITOR_TABLES = ("used_form", "visit", "feedback", "idea", "idea_vote", "survey_response",
+                  "survey_answer", "pending_step", "set_aside")
+
+
+def stored(db):
+    """Every visitor table's row count, and the feedback texts: what a refused post must not
+    change."""
+    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in VISITOR_TABLES}
+    counts["texts"] = db.execute("SELECT count(text) FROM feedback").fetchone()[0]
+    return counts
+
+
+def test_a_refused_post_of_any_kind_writes_nothing_and_says_nothing_was_saved(app, db, mallis):
+    """Issue 24 item 7 / issue 28 item 5: the sender's bounds are checked before the one-time
+    token is spent (before: faces, survey answers, ideas and votes wrote a used_form row each
+    when refused)."""
+    import datetime as dt
+
+    from checkin.feedback import surveys
+
+    surveys.create_survey(db, venue_id=mallis["id"], title_sv="Enkät", title_en="Survey",
+                          opens=dt.date(2026, 11, 1), closes=dt.date(2026, 11, 30),
+                          questions=[{"text_sv": "Hur trivs du?", "kind": "scale"}], user=None)
+    app.config.update(SENDER_POSTS_PER_HOUR=1, CHECKINS_PER_MINUTE=1)
+    phone = from_address(app, FLOODER)
+    assert check_in(phone, mallis, "none").status_code == 302
+    assert rate(phone, mallis, "4").status_code == 302
+    page = text(phone.get("/mallis/ideas"))
+    assert phone.post("/mallis/ideas", data={**hidden_fields(page, "/mallis/ideas"),
+                                             "text": "Mer kaffe"}).status_code == 302
+    survey_page = text(phone.get("/mallis/survey"))
+    question = survey_page.split('name="q')[1].split('"')[0]
+    assert phone.post("/mallis/survey", data={**hidden_fields(survey_page),
+                                              f"q{question}": "4"}).status_code == 302
+    before = stored(db)
+    refused = []
+    refused.append(check_in(from_address(app, FLOODER), mallis, "none"))
+    refused.append(rate(from_address(app, FLOODER), mallis, "1"))
+    refused.append(phone.post("/mallis/ideas", data={**hidden_fields(page, "/mallis/ideas"),
+                                                     "text": "Mer te"}))
+    refused.append(phone.post("/mallis/survey", data={**hidden_fields(survey_page),
+                                                      f"q{question}": "2"}))
+    assert [r.status_code for r in refused] == [429] * 4
+    assert all("Inget sparades" in text(r) for r in refused)
+    assert not any("redan sparat" in text(r) for r in refused)
+    assert stored(db) == before
+
+
+def test_a_text_past_the_budget_is_not_stored_and_its_face_stays(app, db, mallis):
+    app.config["SENDER_POSTS_PER_HOUR"] = 1
+    phone = from_address(app, FLOODER)
+    assert rate(phone, mallis, "4").status_code == 302
+    page = text(phone.get("/mallis/feedback/text"))
+    before = stored(db)
+    response = phone.post("/mallis/feedback/text", data={
+        **hidden_fields(page), "text": "Bra kaffe"})
+    assert response.status_code == 429 and "Inget sparades" in text(response)
+    assert stored(db) == before and before["texts"] == 0
