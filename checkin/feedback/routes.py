@@ -258,9 +258,10 @@ def survey_page(slug):
 
 def _ideas_page(venue, form, status=200, error=None):
     phone = remembered_phone(venue)
+    db = get_db()
     return render_template(
         "feedback/ideas.html", venue=venue, form=form, limit=IDEA_TEXT_MAX, error=error,
-        ideas=ideas.published(get_db(), venue["id"], phone[0] if phone else None),
+        ideas=ideas.published(db, venue["id"], phone.key if phone else None),
         phone=phone, vote_form=VoteForm(formdata=None),
     ), status
 
@@ -310,15 +311,21 @@ def vote(slug, idea_id):
                            _("Only a phone with a saved code can vote, so that every vote "
                              "counts once. Nothing was saved."))
     back = redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
-    if ideas.has_voted(db, idea, phone[0]):  # a second tap, or an old page: say what is true
+    today = venue_now(venue).date()
+    if ideas.has_voted(db, idea, phone.key):  # a second tap, or an old page: say what is true
         flash(_("You have already voted for this idea. It counts once."))
         return back
+    if not ideas.may_vote(db, venue["id"], phone.key, today):
+        return _ideas_page(venue, IdeaForm(formdata=None), 403, _(
+            "This phone cannot vote here yet. Nothing was saved. A phone votes on a day it "
+            "has checked in here, once it has also checked in here on an earlier day this "
+            "year."))
     if not _may_post("vote"):
         return _too_busy(venue)
     refused = spend_once("vote", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if ideas.vote(db, idea_id, phone[0]):
+    if ideas.vote(db, idea_id, phone.key, today):
         flash(_("Thank you for your vote!"))
     else:
         flash(_("You have already voted for this idea. It counts once."))
