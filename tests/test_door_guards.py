@@ -119,20 +119,44 @@ def test_an_edited_gender_in_a_real_code_is_not_believed(app, db, mallis):
     assert visits(db)[1]["gender"] == "woman" and visits(db)[1]["person_hash"]
 
 
-def test_an_old_bare_key_this_venue_counted_is_kept_and_signed(app, db, mallis):
-    key = phones.new_device_key()
-    hashed = phones.person_hash(db, mallis["id"], key, 2026)
+def _seen_by(app, cookie, paths):
+    """What a browser holding `cookie` gets from each page: status, the cookies it is sent
+    (names only: session values are random) and the page with every token taken out."""
+    import re
+
+    browser = fresh(app, **{PHONE_COOKIE: cookie})
+    seen = []
+    for path in paths:
+        response = browser.get(path)
+        page = re.sub(r'value="[^"]*"', 'value=""', text(response))
+        names = sorted(h.split("=", 1)[0] for h in response.headers.getlist("Set-Cookie"))
+        seen.append((path, response.status_code, names, page))
+    return seen
+
+
+def test_no_response_differs_by_whether_a_phone_is_known_at_a_venue(app, db, mallis, victor):
+    """Issue 24 item 5: the first 32 characters of a phone's cookie (its bare key) sent to
+    /<venue>/ideas came back freshly signed only at venues where that phone was counted, so
+    anyone holding it could find where the phone had been. Now a bare key is never read, and
+    a signed code is read the same everywhere."""
+    known, unknown = phones.new_device_key(), phones.new_device_key()
     db.execute("INSERT INTO visit (venue_id, date, hour, gender, source, person_hash) "
-               "VALUES (?, '2026-11-02', 11, 'man', 'qr', ?)", [mallis["id"], hashed])
+               "VALUES (?, '2026-11-02', 11, 'man', 'qr', ?)",
+               [mallis["id"], phones.person_hash(db, mallis["id"], known, 2026)])
     db.conn.commit()
-    visitor = fresh(app, **{PHONE_COOKIE: key, "checkin_gender": "woman"})
-    page = visitor.get(door(mallis))
-    assert "Telefonen har en sparad kod" in text(page)
-    assert visitor.get_cookie(PHONE_COOKIE).value == phones.phone_code(db, key, "man")
-    assert visitor.get_cookie("checkin_gender") is None
-    check_in(visitor, mallis, "none")
-    assert visits(db)[-1]["person_hash"] == hashed and visits(db)[-1]["gender"] == "man"
-    assert persons(db) == 1
+    paths = [door(mallis), "/mallis/ideas", "/mallis/survey", "/mallis/feedback",
+             "/mallis/privacy", "/mallis/forget", "/mallis/", door(victor), "/victor/ideas"]
+    bare = _seen_by(app, known, paths)
+    assert bare == _seen_by(app, unknown, paths)
+    assert all(PHONE_COOKIE not in names for _path, _status, names, _page in bare)
+    assert "Telefonen har en sparad kod" not in bare[0][3]
+    signed = _seen_by(app, phones.phone_code(db, known), paths)
+    assert signed == _seen_by(app, phones.phone_code(db, unknown), paths)
+    assert "Telefonen har en sparad kod" in signed[0][3]
+    # A check-in with the bare key is an ordinary visit, never the known phone's.
+    visitor = fresh(app, **{PHONE_COOKIE: known})
+    assert check_in(visitor, mallis, "none").status_code == 302
+    assert sum(v["person_hash"] is None for v in visits(db)) == 1 and persons(db) == 1
 
 
 def test_signed_codes_are_checked_with_the_servers_own_secret(db, mallis):

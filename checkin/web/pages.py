@@ -4,7 +4,6 @@ follow the sender."""
 
 from flask import (
     abort,
-    after_this_request,
     current_app,
     g,
     make_response,
@@ -18,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
 from checkin.visits import once
-from checkin.visits.phones import phone_code, read_phone_code, vouched_old_key
+from checkin.visits.phones import read_phone_code
 from checkin.web.sender_budget import SenderBudget
 from checkin.week import venues
 
@@ -84,21 +83,12 @@ def keep_phone_code(response, code):
 def remembered_phone(venue=None):
     """The Phone (key, gender answer) this browser keeps after the visitor agreed, else None.
 
-    Only a code the server signed counts. A bare key from before codes were signed counts if
-    `venue` counted it this year or last; the phone then gets it back as a signed code.
+    Only a code the server signed counts, and it is read the same at every venue: nothing in
+    the answer depends on where the phone was counted (a bare key from before codes were
+    signed used to come back signed only at venues that had counted it, which linked a
+    phone's venues). `venue` is kept for the callers' sake and changes nothing.
     """
-    value = request.cookies.get(PHONE_COOKIE)
-    phone = read_phone_code(get_db(), value)
-    if phone is None and venue is not None and value and "." not in value:
-        phone = vouched_old_key(get_db(), venue["id"], value, venue_now(venue).date())
-        if phone is not None:
-            code = phone_code(get_db(), phone.key, phone.gender)
-
-            @after_this_request
-            def _sign(response):
-                keep_phone_code(response, code)
-                return response
-    return phone
+    return read_phone_code(get_db(), request.cookies.get(PHONE_COOKIE))
 
 
 def confirm_page(*, title, lines, action, button, back, quote=None):
