@@ -439,3 +439,42 @@ def test_csrf_is_still_checked_before_anything(client, db, mallis):
     del form["csrf_token"]
     assert client.post(door(mallis), data=form).status_code == 400 and visits(db) == []
     assert csrf_token(text(client.get(door(mallis))))
+
+
+def test_a_step_reference_dies_at_the_venues_midnight_exactly(app, client, db, mallis):
+    """Issue 28 item 6: a face tapped at 23:30 kept a working reference until about 01:30 (a
+    text was taken at 00:45 the next day), and expired rows stayed until someone else tapped
+    or the daily job ran. Now both references end at the venue's midnight, and a reference
+    found expired is deleted there and then."""
+    app.config["FROZEN_NOW"] = "2026-11-23T23:30"
+    check_in(client, mallis, "none")
+    page = text(client.get("/mallis/feedback"))
+    client.post("/mallis/feedback", data={**hidden_fields(page), "rating": "4"})
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 2
+    app.config["FROZEN_NOW"] = "2026-11-23T23:59"
+    assert client.get(door(mallis) + "/done").status_code == 200
+    assert client.get("/mallis/feedback/text").status_code == 200
+    app.config["FROZEN_NOW"] = "2026-11-24T00:00"
+    assert client.get(door(mallis) + "/done").location == door(mallis)
+    text_page = client.get("/mallis/feedback/text")
+    assert text_page.location.endswith("/mallis/feedback/thanks")
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 0
+    response = client.post("/mallis/feedback/text", data={
+        "csrf_token": csrf_token(page), "text": "Skrivet efter midnatt"})
+    assert response.status_code == 302
+    assert db.execute("SELECT count(text) FROM feedback").fetchone()[0] == 0
+
+
+def test_a_step_ends_at_midnight_in_a_half_hour_time_zone_too(app, client, db, mallis):
+    """Where midnight is not on a whole UTC hour (India, +05:30), the hour the row keeps ends
+    half an hour late; the day of the visit ends the step at midnight all the same."""
+    db.execute("UPDATE venue SET timezone = 'Asia/Kolkata' WHERE id = ?", [mallis["id"]])
+    db.conn.commit()
+    app.config["FROZEN_NOW"] = "2026-11-23T23:50"
+    check_in(client, mallis, "none")
+    [until] = [r[0] for r in db.execute("SELECT until_hour FROM pending_step")]
+    midnight = dt.datetime(2026, 11, 24, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    assert until * 3600 == midnight.timestamp() + 1800  # the next whole hour after midnight
+    app.config["FROZEN_NOW"] = "2026-11-24T00:00"
+    assert client.get(door(mallis) + "/done").location == door(mallis)
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 0

@@ -20,6 +20,7 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
+from checkin.visits.routes import SAID  # the session's key for the face a text may be added to
 from checkin.web.pages import (
     remembered_phone,
     sender_may_post,
@@ -82,7 +83,6 @@ def _not_spent(venue, refused, page):
     ), 400
 
 
-SAID = "said"  # the session's key for the reference to the face a text may be added to
 TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
 
@@ -131,17 +131,29 @@ def feedback_page(slug):
         activity_id=activity_id,
     )
     now_hour = steps.hour_number(now)
+    # A text for one to two hours, and never after the venue's midnight.
     session[SAID] = steps.start(db, kind="feedback", row_id=feedback_id, venue_id=venue["id"],
-                                now_hour=now_hour, until_hour=now_hour + TEXT_HOURS,
+                                now_hour=now_hour,
+                                until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
                                 replaces=session.get(SAID))
     return redirect(url_for("feedback.feedback_text", slug=slug))
 
 
 def _my_rating(venue):
-    """The id of the face this browser may still add a text to, else None."""
-    found = steps.find(get_db(), session.get(SAID), kind="feedback", venue_id=venue["id"],
-                       now_hour=steps.hour_number(venue_now(venue)))
-    return found["row_id"] if found else None
+    """The id of the face this browser may still add a text to (today's, at this venue's
+    clock), else None."""
+    db = get_db()
+    now = venue_now(venue)
+    ref = session.get(SAID)
+    found = steps.find(db, ref, kind="feedback", venue_id=venue["id"],
+                       now_hour=steps.hour_number(now))
+    if found is None:
+        return None
+    row = db.execute("SELECT date FROM feedback WHERE id = ?", [found["row_id"]]).fetchone()
+    if row is None or row["date"] != now.date().isoformat():
+        steps.finish(db, ref)  # the face is of another day: its step is over at midnight
+        return None
+    return found["row_id"]
 
 
 def _rating_done():

@@ -45,6 +45,7 @@ from checkin.week import schedule
 blueprint = Blueprint("visits", __name__)
 
 STEP = "step"  # the session's key for the reference to today's check-in
+SAID = "said"  # the feedback pages' key for the reference to a face a text may be added to
 
 
 def _door(slug, key):
@@ -64,13 +65,6 @@ def too_many_message(_which):
              "Please wait a minute and tap again.")
 
 
-def _end_of_day_hour(now):
-    """The hour number of the venue's next midnight: a check-in's step is forgotten then."""
-    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0),
-                                   tzinfo=now.tzinfo)
-    return steps.hour_number(midnight)
-
-
 def _visit_step(venue, now):
     """(reference, today's visit, step data) for this browser at this venue, else None."""
     db = get_db()
@@ -79,6 +73,8 @@ def _visit_step(venue, now):
                        now_hour=steps.hour_number(now))
     visit = get_visit(db, found["row_id"]) if found else None
     if not visit or visit["venue_id"] != venue["id"] or visit["date"] != now.date().isoformat():
+        if found:  # another day's visit: the step is over, whatever hour the row says
+            steps.finish(db, ref)
         return None
     return ref, visit, found["data"]
 
@@ -177,7 +173,7 @@ def check_in(slug, key):
     else:
         session[STEP] = steps.start(
             db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
-            now_hour=steps.hour_number(now), until_hour=_end_of_day_hour(now), data=data,
+            now_hour=steps.hour_number(now), until_hour=steps.midnight_hour(now), data=data,
             replaces=session.get(STEP))
     return redirect(url_for("visits.done", slug=slug, key=key))
 
@@ -278,6 +274,11 @@ def _localized_name(activity):
 # --- forgetting the phone, and what we store ---------------------------------------------------
 
 def _forget_response(default):
+    """The phone's code goes, and so does this browser's link to today's visit and to a face
+    it may still add a text to: a second check-in today is a new visit, as the page says."""
+    db = get_db()
+    steps.finish(db, session.pop(STEP, None))
+    steps.finish(db, session.pop(SAID, None))
     response = redirect(safe_next(default))
     response.delete_cookie(PHONE_COOKIE)
     response.delete_cookie(GENDER_COOKIE)
