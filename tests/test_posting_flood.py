@@ -201,3 +201,30 @@ def test_a_text_past_the_budget_is_not_stored_and_its_face_stays(app, db, mallis
         **hidden_fields(page), "text": "Bra kaffe"})
     assert response.status_code == 429 and "Inget sparades" in text(response)
     assert stored(db) == before and before["texts"] == 0
+
+
+def test_a_check_in_on_a_closed_day_and_a_wrong_survey_answer_write_nothing(app, client, db,
+                                                                            mallis):
+    """Refusals that are not about budgets come before the one-time token too (before: a
+    check-in on a closed day and a survey answer that was not an option each wrote a
+    used_form row, and the page said nothing was saved)."""
+    import datetime as dt
+
+    from checkin.feedback import surveys
+
+    surveys.create_survey(db, venue_id=mallis["id"], title_sv="Enkät", title_en="Survey",
+                          opens=dt.date(2026, 11, 1), closes=dt.date(2026, 11, 30),
+                          questions=[{"text_sv": "Hur trivs du?", "kind": "scale"}], user=None)
+    page = text(client.get("/mallis/survey"))
+    question = page.split('name="q')[1].split('"')[0]
+    before = stored(db)
+    for answer in ({f"q{question}": "9"}, {}, {"qx": "1"}):
+        response = client.post("/mallis/survey", data={**hidden_fields(page), **answer})
+        assert response.status_code == 400 and "Inget sparades" in text(response)
+    assert stored(db) == before
+    door_page = text(client.get(f"/mallis/in/{mallis['door_key']}"))
+    app.config["FROZEN_NOW"] = "2026-11-29T12:00"  # a Sunday: Mallis is closed
+    response = client.post(f"/mallis/in/{mallis['door_key']}", data={
+        **hidden_fields(door_page), "activity": "none", "day": "2026-11-29"})
+    assert response.status_code == 403 and "Inget sparades" in text(response)
+    assert stored(db) == before

@@ -237,6 +237,26 @@ def survey_page(slug):
     answers = _posted_answers()
     if not _may_post("survey"):
         return _too_busy(venue)
+
+    def not_stored(error):
+        if isinstance(error, surveys.SurveyClosed):
+            return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
+                                                          "saved. Thank you anyway!"))
+        if isinstance(error, surveys.NotAnOption):
+            return _survey_page(venue, survey, form, 400, _("Please choose among the answers "
+                                                            "shown. Nothing was saved."))
+        if isinstance(error, surveys.NoAnswer):
+            return _survey_page(venue, survey, form, 400, _("You did not choose any answer. "
+                                                            "Nothing was saved. Choose one, or "
+                                                            "tap Skip."))
+        return _survey_page(venue, survey, form, 409, answered=True)
+
+    refusals = (surveys.SurveyClosed, surveys.NotAnOption, surveys.NoAnswer,
+                surveys.AlreadyAnswered)
+    try:  # checked before the one-time token is spent: a refused answer writes nothing
+        surveys.check_response(db, survey, today, answers, phone.key if phone else None)
+    except refusals as error:
+        return not_stored(error)
     refused = spend_once("survey", venue)
     if refused == "used":
         return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
@@ -249,19 +269,10 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
                                                         "Nothing was saved. Please tap again."))
     try:
-        # surveys.record_response is the one place that checks the answers.
-        surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
-    except surveys.SurveyClosed:
-        return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
-                                                      "saved. Thank you anyway!"))
-    except surveys.NotAnOption:
-        return _survey_page(venue, survey, form, 400, _("Please choose among the answers shown. "
-                                                        "Nothing was saved."))
-    except surveys.NoAnswer:
-        return _survey_page(venue, survey, form, 400, _("You did not choose any answer. Nothing "
-                                                        "was saved. Choose one, or tap Skip."))
-    except surveys.AlreadyAnswered:
-        return _survey_page(venue, survey, form, 409, answered=True)
+        # surveys.record_response checks the answers again, in the write.
+        surveys.record_response(db, survey, today, answers, phone.key if phone else None)
+    except refusals as error:
+        return not_stored(error)
     flash(_("Thank you for your answers!"))
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 

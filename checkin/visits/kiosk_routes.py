@@ -77,6 +77,8 @@ def kiosk_home():
             return _page(venue, form, 400, _("We do not know that activity today. Nothing was "
                                              "saved. Choose one from the list."))
         activity_id = item["activity"]["id"]
+    if not arrivals.open_on(db, venue, now.date()):  # before the token, as at the door
+        return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
     try:  # refused before anything is written, as at the door
         arrivals.refuse_early(source="kiosk", sender=_sender(kiosk), limits=door_limits(venue),
                               budget=sender_budget(), settings=current_app.config)

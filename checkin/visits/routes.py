@@ -133,6 +133,8 @@ def check_in(slug, key):
             return refuse(_("That activity is over for today. Nothing was saved. "
                             "Choose one from the list."))
         activity_id = item["activity"]["id"]
+    if not arrivals.open_on(db, venue, today):  # before the token: a refusal writes nothing
+        return refuse(_("We are closed today. Nothing was saved."), 403)
     mine = _visit_step(venue, now)
     phone = remembered_phone(venue)
     if not mine and not phone:  # surely a new visit: refused before anything is written
