@@ -228,3 +228,22 @@ def test_a_check_in_on_a_closed_day_and_a_wrong_survey_answer_write_nothing(app,
         **hidden_fields(door_page), "activity": "none", "day": "2026-11-29"})
     assert response.status_code == 403 and "Inget sparades" in text(response)
     assert stored(db) == before
+
+
+def test_the_senders_address_is_written_nowhere(app, db, mallis, caplog):
+    """The budgets hold a keyed hash in memory only: the address is in no file and no log."""
+    import logging
+    from pathlib import Path
+
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            phone = from_address(app, "203.0.113.77")
+            check_in(phone, mallis, "none")
+            rate(phone, mallis, "4")
+        check_in(from_address(app, "203.0.113.77"), mallis, "none")
+    folder = Path(app.config["DATABASE"]).parent
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"203.0.113.77" not in data and "203.0.113.77".encode("utf-16-le") not in data
+    assert not any("203.0.113" in r.getMessage() for r in caplog.records)
