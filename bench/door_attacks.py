@@ -199,6 +199,28 @@ def shared_wifi(server, door, database, real=15):
     return 2 * real, f"{visit_count(database) - before}/{real} counted, {refused} refused"
 
 
+def farm(server, door, database, count=150):
+    """Issue 24: clear cookies, check in, "Ja, kom ihåg", vote; again and again (each turn
+    from an address of its own, so the door's budgets are not what stops it)."""
+    idea = scalar(database, "SELECT id FROM idea WHERE text = 'Bingo på fredagar'")
+    count_sql = "SELECT count(*) FROM idea_vote WHERE idea_id = ?"
+    before = scalar(database, count_sql, [idea])
+    action = f"/mallis/ideas/{idea}/vote"
+    codes = 0
+    for n in range(count):
+        visitor = Visitor(server.url, source=f"127.0.{3 + n // 250}.{1 + n % 250}")
+        visitor.check_in(door)
+        for question, answer in (("gender", "skip"), ("remember", "yes")):
+            _s, _h, page = visitor.request("GET", door + "/done")
+            visitor.request("POST", door + "/done", {**hidden_inputs(page), "question": question,
+                                                     "answer": answer})
+        codes += "checkin_phone" in visitor.cookies
+        _s, _h, page = visitor.request("GET", "/mallis/ideas")
+        visitor.request("POST", action, hidden_inputs(page, action))
+        visitor.close()
+    return count, f"{codes} codes; {before} -> {scalar(database, count_sql, [idea])} votes"
+
+
 ATTACKS = {
     "replay": ("replay one check-in (same cookie and form)", replay),
     "flood": ("fresh GET+POST without cookies", flood),
@@ -211,6 +233,7 @@ ATTACKS = {
                      lambda *a: kiosk(*a, fresh=False)),
     "shut-door": ("1 address: 300 check-ins + 150 faces, then 15", shut_the_door),
     "wifi": ("15 phones behind one address (no flood)", shared_wifi),
+    "farm": ("farmed codes: check in, remember, vote", farm),
 }
 
 
