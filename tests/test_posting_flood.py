@@ -247,3 +247,16 @@ def test_the_senders_address_is_written_nowhere(app, db, mallis, caplog):
             data = path.read_bytes()
             assert b"203.0.113.77" not in data and "203.0.113.77".encode("utf-16-le") not in data
     assert not any("203.0.113" in r.getMessage() for r in caplog.records)
+
+
+def test_an_ipv6_sender_is_one_sender_across_its_64_network():
+    """A phone or home gets a whole IPv6 /64 and may take a fresh address for every post: the
+    budget follows the /64, so changing the last 64 bits buys nothing."""
+    from checkin.web.sender_budget import SenderBudget, sender_network
+
+    budget = SenderBudget()
+    limits = [(3600, 3)]
+    spent = [budget.spend(f"2001:db8:1:2::{n:x}", "door", limits) for n in range(1, 6)]
+    assert spent == [True, True, True, False, False]
+    assert budget.spend("2001:db8:1:3::1", "door", limits)  # the next /64: someone else
+    assert sender_network("::ffff:192.0.2.1") == "192.0.2.1" == sender_network("192.0.2.1")

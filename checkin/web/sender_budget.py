@@ -15,6 +15,7 @@ was. Nothing here is written to disk or logged, every entry is forgotten within 
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -22,6 +23,21 @@ from collections import defaultdict, deque
 
 HOUR = 3600
 MAX_TRACKED = 50_000  # (sender, kind) pairs; more is a flood from very many addresses
+
+
+def sender_network(address):
+    """What one sender is: an IPv4 address, or an IPv6 address's /64 network. Anything else
+    (a kiosk's label with its address, an unknown string) stands for itself."""
+    text = str(address or "")
+    try:
+        parsed = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 class SenderBudget:
@@ -35,8 +51,12 @@ class SenderBudget:
         self._swept = clock()
 
     def sender(self, address):
-        """The keyed hash that stands for a client address in this process (never the address)."""
-        return hmac.new(self._key, str(address or "").encode(), hashlib.sha256).digest()[:16]
+        """The keyed hash that stands for a client address in this process (never the address).
+
+        An IPv6 address counts by its /64 network: one home or phone gets a whole /64 and may
+        take a new address in it for every post."""
+        return hmac.new(self._key, sender_network(address).encode(),
+                        hashlib.sha256).digest()[:16]
 
     def _times(self, key, now):
         times = self._seen.get(key)
