@@ -363,3 +363,23 @@ def test_staff_see_votes_by_day_and_set_a_days_votes_aside(app, staff, db, malli
     post_form(staff, "/staff/mallis/ideas/votes", {"day": "2026-11-23", "action": "back"},
               page_url="/staff/mallis/ideas")
     assert ideas.published(db, mallis["id"])[0]["votes"] == 7
+
+
+def test_a_refused_vote_spends_no_token_and_writes_nothing(app, client, db, mallis, bingo):
+    """Past the address's budget (429) or before the phone may vote (403): no vote, no
+    used_form row, and a page that says nothing was saved."""
+    def tokens():
+        return db.execute("SELECT count(*) FROM used_form").fetchone()[0]
+
+    client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
+    response = vote(client, bingo)  # counted nowhere before today: not yet
+    assert response.status_code == 403 and "Inget sparades" in text(response)
+    assert (votes(db), tokens()) == (0, 0)
+    remembered(client, app, db, mallis)
+    other = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Fler soffor")
+    ideas.moderate(db, other, publish=True, user=SOMEONE)
+    app.config["SENDER_POSTS_PER_HOUR"] = 1
+    assert vote(client, bingo).status_code == 302 and (votes(db), tokens()) == (1, 1)
+    response = vote(client, other)
+    assert response.status_code == 429 and "Inget sparades" in text(response)
+    assert (votes(db), tokens()) == (1, 1)
