@@ -27,10 +27,6 @@ def suggest(db, *, venue_id, day, text):
     return idea_id
 
 
-def suggested_on(db, venue_id, day):
-    """Ideas suggested at the venue that day: what the day bound counts."""
-    return db.execute("SELECT count(*) FROM idea WHERE venue_id = ? AND created_date = ?",
-                      [venue_id, day.isoformat()]).fetchone()[0]
 
 
 def get_idea(db, idea_id):

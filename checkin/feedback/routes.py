@@ -20,7 +20,6 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
-from checkin.visits.routes import SAID  # the session's key for the face a text may be added to
 from checkin.web.pages import (
     remembered_phone,
     sender_may_post,
@@ -83,6 +82,7 @@ def _not_spent(venue, refused, page):
     ), 400
 
 
+SAID = steps.FEEDBACK_SESSION_KEY  # the session's key for the face a text may be added to
 TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
 

@@ -237,12 +237,6 @@ def record_response(db, survey, day, answers, device_key=None):
     return response_id
 
 
-def responses_on(db, venue_id, day):
-    """Responses to the venue's surveys that day: what the day bound counts."""
-    return db.execute(
-        "SELECT count(*) FROM survey_response JOIN survey ON survey.id = survey_response.survey_id "
-        "WHERE survey.venue_id = ? AND survey_response.date = ?",
-        [venue_id, day.isoformat()]).fetchone()[0]
 
 
 def results(db, survey_id, group=None, published=False):

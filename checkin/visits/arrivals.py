@@ -26,12 +26,7 @@ class Arrival(NamedTuple):
 
 
 class TooMany(Exception):
-    """More new check-ins from one sender than a real door makes: `which` is 'minute'.
-    Nothing stored."""
-
-    def __init__(self, which):
-        super().__init__(which)
-        self.which = which
+    """More new check-ins from one sender than a real door makes. Nothing stored."""
 
 
 class Closed(Exception):
@@ -64,7 +59,7 @@ def _spend_bounds(db, venue_id, day, source, sender, limits, budget, settings):
     is past its day bound, so the visit is stored set aside for staff to review."""
     if not budget.spend(sender, ("check-in", source),
                         volume.sender_limits(limits, source, settings)):
-        raise TooMany("minute")
+        raise TooMany()
     prefix = "qr" if source == "qr" else "kiosk"
     return volume.checkins_today(db, venue_id, day, source) >= limits[f"{prefix}_per_day"]
 
@@ -73,7 +68,7 @@ def refuse_early(*, source, sender, limits, budget, settings):
     """Raise TooMany if this sender's new check-in would be refused anyway: called before the
     form's one-time token is spent, so a flood past its budget writes nothing at all."""
     if budget.full(sender, ("check-in", source), volume.sender_limits(limits, source, settings)):
-        raise TooMany("minute")
+        raise TooMany()
 
 
 def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=None,

@@ -82,8 +82,8 @@ def kiosk_home():
     try:  # refused before anything is written, as at the door
         arrivals.refuse_early(source="kiosk", sender=_sender(kiosk), limits=door_limits(venue),
                               budget=sender_budget(), settings=current_app.config)
-    except arrivals.TooMany as too_many:
-        return _page(venue, form, 429, too_many_message(too_many.which))
+    except arrivals.TooMany:
+        return _page(venue, form, 429, too_many_message())
     refused = spend_once("kiosk", venue)
     if refused:
         return _page(venue, form, 409, _("This screen was already used. Nothing more was "
@@ -96,8 +96,8 @@ def kiosk_home():
                                 settings=current_app.config)
     except arrivals.Closed:
         return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
-    except arrivals.TooMany as too_many:
-        return _page(venue, form, 429, too_many_message(too_many.which))
+    except arrivals.TooMany:
+        return _page(venue, form, 429, too_many_message())
     return redirect(url_for("visits.kiosk_thanks", activity=activity_id or "none"))
 
 

@@ -44,8 +44,8 @@ from checkin.week import schedule
 
 blueprint = Blueprint("visits", __name__)
 
-STEP = "step"  # the session's key for the reference to today's check-in
-SAID = "said"  # the feedback pages' key for the reference to a face a text may be added to
+STEP = steps.VISIT_SESSION_KEY  # the session's key for the reference to today's check-in
+SAID = steps.FEEDBACK_SESSION_KEY  # the feedback pages' key for a face a text may follow
 
 
 def _door(slug, key):
@@ -60,7 +60,7 @@ def door_limits(venue):
     return volume.venue_limits(get_db(), venue["id"], current_app.config)
 
 
-def too_many_message(_which):
+def too_many_message():
     return _("Many people are checking in right now. Nothing was saved. "
              "Please wait a minute and tap again.")
 
@@ -142,8 +142,8 @@ def check_in(slug, key):
             arrivals.refuse_early(source="qr", sender=client_address(),
                                   limits=door_limits(venue), budget=sender_budget(),
                                   settings=current_app.config)
-        except arrivals.TooMany as too_many:
-            return refuse(too_many_message(too_many.which), 429)
+        except arrivals.TooMany:
+            return refuse(too_many_message(), 429)
     refused = spend_once("check-in", venue)
     if refused == "used" and mine:
         return redirect(url_for("visits.done", slug=slug, key=key))  # a second tap in a row
@@ -157,8 +157,8 @@ def check_in(slug, key):
             budget=sender_budget(), limits=door_limits(venue), settings=current_app.config)
     except arrivals.Closed:
         return refuse(_("We are closed today. Nothing was saved."), 403)
-    except arrivals.TooMany as too_many:
-        return refuse(too_many_message(too_many.which), 429)
+    except arrivals.TooMany:
+        return refuse(too_many_message(), 429)
 
     if mine and mine[1]["id"] == arrival.visit_id:
         ref, data = mine[0], mine[2]
