@@ -260,3 +260,24 @@ def test_an_ipv6_sender_is_one_sender_across_its_64_network():
     assert spent == [True, True, True, False, False]
     assert budget.spend("2001:db8:1:3::1", "door", limits)  # the next /64: someone else
     assert sender_network("::ffff:192.0.2.1") == "192.0.2.1" == sender_network("192.0.2.1")
+
+
+def test_a_remembered_phones_first_visit_past_the_budget_spends_no_token(app, db, mallis):
+    """A remembered phone's first check-in of the day is a new visit too: past the sender's
+    budget it is refused before its token (before: a used_form row, then 429); its second
+    check-in that day changes its visit and spends nothing, so it is never refused."""
+    from tests.helpers import phone_code
+
+    app.config["CHECKINS_PER_MINUTE"] = 1
+    check_in(from_address(app, FLOODER), mallis, "none")
+    phone = from_address(app, FLOODER)
+    phone.set_cookie("checkin_phone", phone_code(app))
+    before = stored(db)
+    response = check_in(phone, mallis, "none")
+    assert response.status_code == 429 and stored(db) == before
+    other = from_address(app, "198.51.100.20")
+    other.set_cookie("checkin_phone", phone_code(app))
+    assert check_in(other, mallis, "none").status_code == 302
+    app.config["CHECKINS_PER_MINUTE"] = 1  # spent for this address too now
+    assert check_in(other, mallis, "none").status_code == 302  # the same day: a change
+    assert len(visits(db)) == 2

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from checkin.visits import volume
-from checkin.visits.phones import new_device_key, person_hash, phone_code
+from checkin.visits.phones import YearClosed, new_device_key, person_hash, phone_code
 from checkin.visits.recording import change_visit, get_visit, link_phone, record_visit
 from checkin.week import schedule, venues
 
@@ -71,6 +71,28 @@ def refuse_early(*, source, sender, limits, budget, settings):
         raise TooMany()
 
 
+def _earlier_visit(db, venue_id, day, hashed, browser_visit_id):
+    """Today's visit this tap changes (a remembered phone's, or this browser's), else None."""
+    if hashed:
+        return _todays_visit_of(db, venue_id, day, hashed)
+    earlier = get_visit(db, browser_visit_id) if browser_visit_id else None
+    if earlier and (earlier["venue_id"], earlier["date"], earlier["source"]) != (
+            venue_id, day.isoformat(), "qr"):
+        return None
+    return earlier
+
+
+def makes_a_new_visit(db, *, venue_id, day, phone=None, browser_visit_id=None):
+    """True if a check-in now would add a visit (and so spend the sender's budget), not
+    change one: asked before the form's one-time token is spent. Stores no visit (at most
+    the year's secret, as check_in would); a closed year's phone counts as new."""
+    try:
+        hashed = person_hash(db, venue_id, phone.key, day.year) if phone else None
+    except YearClosed:
+        return True
+    return _earlier_visit(db, venue_id, day, hashed, browser_visit_id) is None
+
+
 def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=None,
              sender, budget, limits, settings):
     """Check in from a phone at the door; returns an Arrival. Raises Closed or TooMany.
@@ -82,13 +104,7 @@ def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=
     if not open_on(db, venue, day):
         raise Closed()
     hashed = person_hash(db, venue_id, phone.key, day.year) if phone else None
-    if hashed:
-        earlier = _todays_visit_of(db, venue_id, day, hashed)
-    else:
-        earlier = get_visit(db, browser_visit_id) if browser_visit_id else None
-        if earlier and (earlier["venue_id"], earlier["date"], earlier["source"]) != (
-                venue_id, day.isoformat(), "qr"):
-            earlier = None
+    earlier = _earlier_visit(db, venue_id, day, hashed, browser_visit_id)
     if earlier:
         if hashed:
             record_visit(db, venue_id=venue_id, day=day, hour=hour, source="qr",

@@ -137,7 +137,9 @@ def check_in(slug, key):
         return refuse(_("We are closed today. Nothing was saved."), 403)
     mine = _visit_step(venue, now)
     phone = remembered_phone(venue)
-    if not mine and not phone:  # surely a new visit: refused before anything is written
+    if arrivals.makes_a_new_visit(db, venue_id=venue["id"], day=today, phone=phone,
+                                  browser_visit_id=mine[1]["id"] if mine else None):
+        # A new visit spends the sender's budget: refused before anything is written.
         try:
             arrivals.refuse_early(source="qr", sender=client_address(),
                                   limits=door_limits(venue), budget=sender_budget(),
