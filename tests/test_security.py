@@ -149,6 +149,13 @@ def test_every_visitor_page_that_carries_state_is_never_cached(app, client, mall
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers.get("Cache-Control") == "no-store", path
+    # The week page carries a message for this browser only after "Glöm koden".
+    forgot = client.post("/mallis/forget", data={"csrf_token": csrf_token(text(
+        client.get(door(mallis))))})
+    flashed = client.get(forgot.location)
+    assert "Koden är borttagen. Telefonen minns ingenting." in text(flashed)
+    assert flashed.headers.get("Cache-Control") == "no-store"
+    assert client.get("/mallis/").headers.get("Cache-Control") != "no-store"
 
 
 def test_static_files_carry_their_version_and_are_kept_a_year(client, mallis):
