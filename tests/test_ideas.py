@@ -358,6 +358,9 @@ def test_staff_see_votes_by_day_and_set_a_days_votes_aside(app, staff, db, malli
         "day": "2026-11-23", "action": "aside"}, page_url="/staff/mallis/ideas")
     assert response.status_code == 302
     assert ideas.published(db, mallis["id"])[0]["votes"] == 1
+    shown = " ".join(text(app.test_client().get("/mallis/ideas")).split())
+    assert "Röster: 1" in shown
+    assert "Personalen har lagt 6 röster åt sidan som kom i en klump samma dag." in shown
     line = db.execute("SELECT action, detail FROM audit_log ORDER BY id DESC").fetchone()
     assert tuple(line) == ("votes set aside", "2026-11-23: 6 votes")
     post_form(staff, "/staff/mallis/ideas/votes", {"day": "2026-11-23", "action": "back"},

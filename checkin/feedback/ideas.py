@@ -41,10 +41,12 @@ def voter_hash(db, idea, device_key):
 
 
 def published(db, venue_id, device_key=None):
-    """Ideas everyone sees, most votes first; with `voted` for this phone if it is remembered."""
+    """Ideas everyone sees, most votes first, with the votes staff set aside (`aside`); with
+    `voted` for this phone if it is remembered."""
     rows = [dict(r) for r in db.execute(
         "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
-        "AND set_aside = 0) AS votes "
+        "AND set_aside = 0) AS votes, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
+        "AND set_aside = 1) AS aside "
         "FROM idea WHERE venue_id = ? AND published = 1 AND rejected = 0 "
         "ORDER BY status IN ('done', 'not_possible'), votes DESC, created_date DESC, id DESC",
         [venue_id],
