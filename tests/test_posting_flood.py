@@ -281,3 +281,23 @@ def test_a_remembered_phones_first_visit_past_the_budget_spends_no_token(app, db
     app.config["CHECKINS_PER_MINUTE"] = 1  # spent for this address too now
     assert check_in(other, mallis, "none").status_code == 302  # the same day: a change
     assert len(visits(db)) == 2
+
+
+def test_a_sender_is_forgotten_within_the_hour_even_when_nobody_posts_after_it(app):
+    """The budgets are swept by a thread of their own: a flood at night is not kept until the
+    next visitor in the morning."""
+    from checkin.web import sender_budget as module
+
+    assert module.SWEEP_SECONDS <= 60
+    assert app.extensions["sender_budget"] in module._swept_budgets
+    thread = module.keep_swept(app.extensions["sender_budget"])
+    assert thread.is_alive() and thread.daemon
+    clock = [0.0]
+    quiet = module.SenderBudget(clock=lambda: clock[0])
+    quiet.spend("192.0.2.9", "door", [(3600, 5)])
+    clock[0] = 3600 - 61  # a sweep more than a minute before the hour: still held
+    quiet.sweep_now()
+    assert len(quiet._seen) == 1
+    clock[0] = 3600 - 60  # the last sweep within the hour forgets it
+    quiet.sweep_now()
+    assert len(quiet._seen) == 0

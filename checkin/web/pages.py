@@ -18,7 +18,7 @@ from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
 from checkin.visits import once
 from checkin.visits.phones import read_phone_code
-from checkin.web.sender_budget import SenderBudget
+from checkin.web.sender_budget import SenderBudget, keep_swept
 from checkin.week import venues
 
 PHONE_COOKIE = "checkin_phone"
@@ -120,11 +120,9 @@ def spend_once(purpose, venue):
 
 
 def sender_budget():
-    """This process's budgets per client address (web/sender_budget.py): memory only."""
-    budget = current_app.extensions.get("sender_budget")
-    if budget is None:
-        budget = current_app.extensions["sender_budget"] = SenderBudget()
-    return budget
+    """This process's budgets per client address (web/sender_budget.py): memory only, made
+    with the app (init_app), its sweeper forgetting every sender within the hour."""
+    return current_app.extensions["sender_budget"]
 
 
 def client_address():
@@ -144,4 +142,5 @@ def sender_may_post(kind):
 
 
 def init_app(app):
+    keep_swept(app.extensions.setdefault("sender_budget", SenderBudget()))
     app.jinja_env.globals.update(once_field=once_field)

@@ -9,8 +9,9 @@ behind one address fits.
 
 The address itself is never kept: only HMAC(key, address), with a key made at random when the
 process starts and never written, so not even this process can say which address a number
-was. Nothing here is written to disk or logged, every entry is forgotten within the hour
-(the longest window), and a restart forgets everything.
+was. Nothing here is written to disk or logged, every sender is forgotten within the hour
+after its last post (a sweeper runs every minute whether or not anyone posts), and a restart
+forgets everything.
 """
 
 import hashlib
@@ -19,10 +20,12 @@ import ipaddress
 import secrets
 import threading
 import time
+import weakref
 from collections import defaultdict, deque
 
 HOUR = 3600
 MAX_TRACKED = 50_000  # (sender, kind) pairs; more is a flood from very many addresses
+SWEEP_SECONDS = 60  # how often the sweeper forgets what is an hour old, with or without posts
 
 
 def sender_network(address):
@@ -93,13 +96,21 @@ class SenderBudget:
             return True
 
     def _sweep(self, now):
-        """Forget every sender whose last post is an hour old (at most once a minute, or
-        when the table grows large)."""
-        if now - self._swept < 60 and len(self._seen) < MAX_TRACKED:
+        """Forget every sender whose last post is older than an hour less a sweep, so that
+        with a sweep at least every SWEEP_SECONDS nobody is held longer than an hour (at
+        most once a minute from spend, or when the table grows large)."""
+        if now - self._swept < SWEEP_SECONDS and len(self._seen) < MAX_TRACKED:
             return
         self._swept = now
-        for key in [k for k, times in self._seen.items() if not times or times[-1] <= now - HOUR]:
+        for key in [k for k, times in self._seen.items()
+                    if not times or times[-1] <= now - (HOUR - SWEEP_SECONDS)]:
             del self._seen[key]
+
+    def sweep_now(self):
+        """Forget every sender whose last post is older than an hour less a sweep, now."""
+        with self._lock:
+            self._swept = float("-inf")
+            self._sweep(self.clock())
 
     def tracked(self):
         """How many (sender, kind) pairs are held now, after forgetting what is an hour old."""
@@ -107,3 +118,27 @@ class SenderBudget:
             self._swept = float("-inf")
             self._sweep(self.clock())
             return len(self._seen)
+
+
+# One sweeper thread for every budget of this process (an app has one; tests make many).
+_swept_budgets = weakref.WeakSet()
+_sweeper_lock = threading.Lock()
+_sweeper = None
+
+
+def keep_swept(budget, every=SWEEP_SECONDS):
+    """Have `budget` swept every `every` seconds by the process's one daemon thread, so a
+    sender is forgotten within the hour even when nobody posts after it. Returns the thread."""
+    global _sweeper
+    with _sweeper_lock:
+        _swept_budgets.add(budget)
+        if _sweeper is None or not _sweeper.is_alive():
+            def run():
+                while True:
+                    time.sleep(every)
+                    for each in list(_swept_budgets):
+                        each.sweep_now()
+
+            _sweeper = threading.Thread(target=run, name="sender-budget-sweeper", daemon=True)
+            _sweeper.start()
+        return _sweeper
