@@ -310,6 +310,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
         # The door's bounds would refuse this load after a few requests: that is their job.
         env = checkin_env(folder, CHECKIN_CHECKINS_PER_MINUTE="100000000",
+                          CHECKIN_SENDER_CHECKINS_PER_HOUR="100000000",
                           CHECKIN_CHECKINS_PER_DAY="100000000")
         checkin(env, "init-db")
         checkin(env, "seed-demo")

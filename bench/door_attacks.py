@@ -148,6 +148,79 @@ def kiosk(server, door, database, count=141, fresh=True):
     return count, f"{added} kiosk visits"
 
 
+def _face(server, source, rating="4"):
+    """One face from the feedback page's own form; returns the POST's status."""
+    visitor = Visitor(server.url, source=source)
+    _s, _h, page = visitor.request("GET", "/mallis/feedback")
+    status, _h, _p = visitor.request("POST", "/mallis/feedback",
+                                     {**hidden_inputs(page, "/mallis/feedback"),
+                                      "rating": rating})
+    visitor.close()
+    return status
+
+
+def _visit_and_face(server, door, source):
+    """A real visitor: checks in, then leaves a face, with the same browser (one address)."""
+    visitor = Visitor(server.url, source=source)
+    checked, _location = visitor.check_in(door)
+    _s, _h, page = visitor.request("GET", "/mallis/feedback")
+    rated, _h, _p = visitor.request("POST", "/mallis/feedback",
+                                    {**hidden_inputs(page, "/mallis/feedback"), "rating": "4"})
+    visitor.close()
+    return checked, rated
+
+
+def shut_the_door(server, door, database, check_ins=300, faces=150, real=15):
+    """Issue 24: one address floods 300 check-ins and 150 faces (fresh browser each), then 15
+    real visitors, each from an address of its own, check in and leave a face."""
+    faces_sql = "SELECT count(*) FROM feedback"
+    before = visit_count(database), scalar(database, faces_sql)
+    for _ in range(check_ins):
+        visitor = Visitor(server.url, source="127.0.0.66")
+        visitor.check_in(door)
+        visitor.close()
+    for _ in range(faces):
+        _face(server, "127.0.0.66", "1")
+    flooded = visit_count(database) - before[0], scalar(database, faces_sql) - before[1]
+    results = [_visit_and_face(server, door, f"127.0.1.{n + 1}") for n in range(real)]
+    counted = sum(status == 302 for status, _ in results)
+    rated = sum(status == 302 for _, status in results)
+    refused = sum(status == 429 for pair in results for status in pair)
+    return (check_ins + faces + 2 * real,
+            f"flood +{flooded[0]} visits +{flooded[1]} faces; real {counted}/{real} in, "
+            f"{rated}/{real} faces, {refused} refused")
+
+
+def shared_wifi(server, door, database, real=15):
+    """15 phones behind one address (a venue's Wi-Fi) check in and leave a face, no flood."""
+    before = visit_count(database)
+    results = [_visit_and_face(server, door, "127.0.2.1") for _ in range(real)]
+    refused = sum(status == 429 for pair in results for status in pair)
+    return 2 * real, f"{visit_count(database) - before}/{real} counted, {refused} refused"
+
+
+def farm(server, door, database, count=150):
+    """Issue 24: clear cookies, check in, "Ja, kom ihåg", vote; again and again (each turn
+    from an address of its own, so the door's budgets are not what stops it)."""
+    idea = scalar(database, "SELECT id FROM idea WHERE text = 'Bingo på fredagar'")
+    count_sql = "SELECT count(*) FROM idea_vote WHERE idea_id = ?"
+    before = scalar(database, count_sql, [idea])
+    action = f"/mallis/ideas/{idea}/vote"
+    codes = 0
+    for n in range(count):
+        visitor = Visitor(server.url, source=f"127.0.{3 + n // 250}.{1 + n % 250}")
+        visitor.check_in(door)
+        for question, answer in (("gender", "skip"), ("remember", "yes")):
+            _s, _h, page = visitor.request("GET", door + "/done")
+            visitor.request("POST", door + "/done", {**hidden_inputs(page), "question": question,
+                                                     "answer": answer})
+        codes += "checkin_phone" in visitor.cookies
+        _s, _h, page = visitor.request("GET", "/mallis/ideas")
+        visitor.request("POST", action, hidden_inputs(page, action))
+        visitor.close()
+    return count, f"{codes} codes; {before} -> {scalar(database, count_sql, [idea])} votes"
+
+
 ATTACKS = {
     "replay": ("replay one check-in (same cookie and form)", replay),
     "flood": ("fresh GET+POST without cookies", flood),
@@ -158,6 +231,9 @@ ATTACKS = {
     "kiosk": ("copied kiosk cookie, fresh page each time", kiosk),
     "kiosk-replay": ("copied kiosk cookie, one POST replayed",
                      lambda *a: kiosk(*a, fresh=False)),
+    "shut-door": ("1 address: 300 check-ins + 150 faces, then 15", shut_the_door),
+    "wifi": ("15 phones behind one address (no flood)", shared_wifi),
+    "farm": ("farmed codes: check in, remember, vote", farm),
 }
 
 
@@ -171,7 +247,7 @@ def main(argv=None):
         env = checkin_env(seed)
         checkin(env, "init-db")
         checkin(env, "seed-demo")
-        print(f"{'attack':<46} {'sent':>5}  stored                                   seconds")
+        print(f"{'attack':<46} {'sent':>5}  {'stored':<40} seconds")
         for name in args.only.split(","):
             title, attack = ATTACKS[name]
             instance = Path(folder) / name
@@ -185,7 +261,7 @@ def main(argv=None):
                 started = time.monotonic()
                 sent, stored = attack(server, door, instance / "checkin.db")
                 took = time.monotonic() - started
-            print(f"{title:<46} {sent:>5}  {stored:<40} {took:6.1f}")
+            print(f"{title:<46} {sent:>5}  {stored:<40} {took:6.1f}", flush=True)
 
 
 if __name__ == "__main__":

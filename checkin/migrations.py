@@ -635,3 +635,19 @@ def m020_staff_times_to_the_hour(db):
             WHERE revoked_at IS NOT NULL AND revoked_at != substr(revoked_at, 1, 13) || ':00+00:00'
         """,
     )
+
+
+@migrations(name="m021_votes_by_day")
+def m021_votes_by_day(db):
+    # A vote carries the venue's local date it was cast on (a date, never a time), so staff see
+    # a burst of votes and can set a day's votes aside like a flood of check-ins; set-aside
+    # votes stay stored (the phone cannot vote again) but count nowhere. Votes cast before
+    # this migration keep NULL: their day is not known.
+    _run(
+        db,
+        """
+        ALTER TABLE idea_vote ADD COLUMN day TEXT;
+        ALTER TABLE idea_vote ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX idea_vote_day ON idea_vote (day)
+        """,
+    )

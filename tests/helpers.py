@@ -238,3 +238,10 @@ def insert(db, venue, rows, venue_slug="mallis"):
             [(venue["id"], activity_id(db, a, venue_slug) if a else None, d, h, g, s, p)
              for d, h, a, g, s, p in rows],
         )
+
+
+def from_address(app, address):
+    """A fresh browser whose requests come from `address` (as the proxy in front saw it)."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser

@@ -74,14 +74,19 @@ def test_every_setting_the_code_reads_is_in_the_registry():
     for path in Path(checkin.__file__).parent.rglob("*.py"):
         read |= set(re.findall(r'config(?:\.get)?[\[(]"([A-Z_]+)"', path.read_text()))
     assert read - internal <= set(SETTINGS), read - internal - set(SETTINGS)
-    assert {"POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "DAILY_EVERY_HOURS"} <= read
+    assert {"POSTS_PER_MINUTE_SESSION", "SENDER_POSTS_PER_HOUR", "SENDER_CHECKINS_PER_HOUR",
+            "DAILY_EVERY_HOURS"} <= read
 
 
 def test_the_posting_budgets_and_the_daily_interval_can_be_set(tmp_path, monkeypatch):
-    write_config(tmp_path, "posts_per_minute_session = 5\nposts_per_minute_venue = 30\n")
+    # posts_per_minute_venue was a bound one flood could fill for everyone: an old file that
+    # still has it is read, the setting left out.
+    write_config(tmp_path, "posts_per_minute_session = 5\nsender_posts_per_hour = 30\n"
+                           "posts_per_minute_venue = 30\n")
     monkeypatch.setenv("CHECKIN_DAILY_EVERY_HOURS", "12")
     values = settings(tmp_path)
-    assert (values["POSTS_PER_MINUTE_SESSION"], values["POSTS_PER_MINUTE_VENUE"]) == (5, 30)
+    assert (values["POSTS_PER_MINUTE_SESSION"], values["SENDER_POSTS_PER_HOUR"]) == (5, 30)
+    assert "POSTS_PER_MINUTE_VENUE" not in values
     assert values["DAILY_EVERY_HOURS"] == 12.0
     monkeypatch.delenv("CHECKIN_DAILY_EVERY_HOURS")
     for line in ("posts_per_minute_session = 0", "daily_every_hours = 0"):

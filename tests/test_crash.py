@@ -16,7 +16,8 @@ PER_THREAD = 25
 
 
 # The bursts below are no door's traffic: the bounds (tests/test_door_guards.py) stay out of it.
-UNBOUNDED = {"CHECKIN_CHECKINS_PER_MINUTE": "100000", "CHECKIN_CHECKINS_PER_DAY": "100000"}
+UNBOUNDED = {"CHECKIN_CHECKINS_PER_MINUTE": "100000", "CHECKIN_CHECKINS_PER_DAY": "100000",
+             "CHECKIN_SENDER_CHECKINS_PER_HOUR": "100000"}
 
 
 def door_path(env):

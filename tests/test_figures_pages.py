@@ -643,3 +643,19 @@ def test_start_page_and_menu_link_to_the_figures(viewer, mallis):
     assert "/staff/mallis/import" not in html
     menu = text(viewer.get("/staff/mallis/figures"))
     assert "/staff/mallis/week" not in menu.split("<main")[0]
+
+
+def test_every_text_cell_of_the_xlsx_template_stays_text_when_edited():
+    """An activity named like a formula stays text in the template, also after someone edits
+    the cell in Excel: every text cell carries quotePrefix (before: none did)."""
+    from checkin.figures import imports
+
+    name = '=HYPERLINK("http://x","klicka")'
+    data = imports.template("xlsx", "sv", rows=[(dt.date(2026, 10, 1), name)],
+                            activity_names=[name, "Sygrupp"])
+    book = load_workbook(io.BytesIO(data))
+    counts, how = book.worksheets
+    text_cells = [*counts[1], counts.cell(row=2, column=2), *how["A"]]
+    named = counts.cell(row=2, column=2)
+    assert named.value == name and named.data_type == "s"
+    assert all(cell.quotePrefix for cell in text_cells)

@@ -41,8 +41,23 @@ def bingo(db, mallis):
     return idea_id
 
 
-def remembered(client, app):
+def been_here(db, venue, key, *days):
+    """The phone `key` checked in at `venue` on each of `days` (its visits, as the door stores
+    them)."""
+    from checkin.visits.phones import person_hash
+    from checkin.visits.recording import record_visit
+
+    for day in days:
+        record_visit(db, venue_id=venue["id"], day=day, hour=11, source="qr",
+                     person_hash=person_hash(db, venue["id"], key, day.year))
+
+
+def remembered(client, app, db=None, venue=None):
+    """The phone keeps its code; with `db`, it has also checked in at `venue` (Mallis) last
+    Monday and today, so it may vote there."""
     client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
+    if db is not None:
+        been_here(db, venue, PHONE, TODAY - dt.timedelta(days=7), TODAY)
 
 
 def test_a_suggestion_is_stored_unpublished_and_not_shown(client, db, mallis):
@@ -107,7 +122,7 @@ def test_a_rejected_idea_is_never_shown(client, db, mallis, bingo):
 
 
 def test_a_remembered_phone_votes_once(app, client, db, mallis, bingo):
-    remembered(client, app)
+    remembered(client, app, db, mallis)
     response = vote(client, bingo)
     assert response.status_code == 302 and votes(db) == 1
     page = text(client.get("/mallis/ideas"))
@@ -130,18 +145,18 @@ def test_a_phone_that_is_not_remembered_cannot_vote_and_is_told_why(client, db, 
 
 @pytest.mark.parametrize("idea_id", ["9999", "0"])
 def test_voting_for_an_unknown_idea_is_not_found(app, client, db, mallis, idea_id):
-    remembered(client, app)
+    remembered(client, app, db, mallis)
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
 
 
 def test_voting_for_a_waiting_idea_is_not_found(app, client, db, mallis):
-    remembered(client, app)
+    remembered(client, app, db, mallis)
     idea_id = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Väntar")
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
 
 
 def test_voting_for_another_venues_idea_is_not_found(app, client, db, mallis, victor):
-    remembered(client, app)
+    remembered(client, app, db, mallis)
     idea_id = ideas.suggest(db, venue_id=victor["id"], day=TODAY, text="Gym")
     ideas.moderate(db, idea_id, publish=True, user=SOMEONE)
     assert vote(client, idea_id).status_code == 404 and votes(db) == 0
@@ -164,7 +179,7 @@ def test_made_up_phone_codes_never_vote(app, client, db, mallis, bingo):
 
 
 def test_a_replayed_vote_or_idea_is_stored_once(app, client, db, mallis, bingo):
-    remembered(client, app)
+    remembered(client, app, db, mallis)
     page = text(client.get("/mallis/ideas"))
     fields = hidden_fields(page, f"/mallis/ideas/{bingo}/vote")
     statuses = [client.post(f"/mallis/ideas/{bingo}/vote", data=fields).status_code
@@ -174,6 +189,7 @@ def test_a_replayed_vote_or_idea_is_stored_once(app, client, db, mallis, bingo):
     # Another real phone with the first phone's page: the token is spent, nothing counts.
     other = app.test_client()
     other.set_cookie(PHONE_COOKIE, phone_code(app, "b" * 32))
+    been_here(db, mallis, "b" * 32, TODAY - dt.timedelta(days=1), TODAY)
     own = hidden_fields(text(other.get("/mallis/ideas")), f"/mallis/ideas/{bingo}/vote")
     replayed = {**own, "once": fields["once"]}
     assert other.post(f"/mallis/ideas/{bingo}/vote", data=replayed).status_code == 409
@@ -184,9 +200,9 @@ def test_a_replayed_vote_or_idea_is_stored_once(app, client, db, mallis, bingo):
     assert sorted(i["text"] for i in all_ideas(db)) == ["Bingo på fredagar", "Mer bingo"]
 
 
-def test_a_flood_of_ideas_stops_at_the_venues_day_bound(app, db, mallis):
-    """Browsers that keep their cookie get a minute budget each (before: all 60 stored)."""
-    app.config["POSTS_PER_DAY_VENUE"] = 20
+def test_a_flood_of_ideas_stops_at_its_addresss_budget(app, db, mallis):
+    """Browsers that keep their cookie get a minute budget each; their address one for all."""
+    app.config["SENDER_POSTS_PER_HOUR"] = 20
     browsers = [app.test_client() for _ in range(20)]
     statuses = []
     for _ in range(3):
@@ -251,3 +267,122 @@ def test_the_cli_approves_answers_and_lists(app, db, client, mallis):
     assert run(app, "ideas", "set", "999", "--publish").exit_code != 0
     result = run(app, "ideas", "set", str(idea_id), "--reject")
     assert "rejected" in result.output and "Fotboll" not in text(client.get("/mallis/ideas"))
+
+
+# --- votes a farm cannot swing (issue 24 item 2) ------------------------------------------------
+
+def farm_a_code_and_vote(app, venue, idea_id):
+    """Cookies cleared, check in, "Ja, kom ihåg", vote: what one turn of a farm does."""
+    from tests.helpers import answer, check_in
+
+    phone = app.test_client()
+    assert check_in(phone, venue, "none").status_code == 302
+    answer(phone, venue, "gender", "skip")
+    answer(phone, venue, "remember", "yes")
+    assert phone.get_cookie(PHONE_COOKIE) is not None
+    return vote(phone, idea_id).status_code, phone
+
+
+@pytest.fixture
+def farm_ready(app):
+    """Budgets out of the way: this is about the vote rule alone."""
+    app.config.update(CHECKINS_PER_MINUTE=10_000, SENDER_CHECKINS_PER_HOUR=10_000,
+                      SENDER_POSTS_PER_HOUR=10_000, POSTS_PER_MINUTE_SESSION=10_000)
+    return app
+
+
+@pytest.mark.slow
+def test_150_farmed_codes_add_no_vote_on_the_day_they_are_farmed(farm_ready, db, mallis, bingo):
+    """Before: 149 farmed codes gave +149 votes on each idea in 10 minutes. A code now votes
+    only where it has been on an earlier day too: 0 of 150 count, each told why."""
+    statuses = [farm_a_code_and_vote(farm_ready, mallis, bingo)[0] for _ in range(150)]
+    assert statuses == [403] * 150 and votes(db) == 0
+    assert db.execute("SELECT count(DISTINCT person_hash) FROM visit").fetchone()[0] == 150
+
+
+def test_with_the_rule_off_a_farm_swings_the_vote(farm_ready, db, mallis, bingo, monkeypatch):
+    monkeypatch.setattr(ideas, "may_vote", lambda *a: True)
+    statuses = [farm_a_code_and_vote(farm_ready, mallis, bingo)[0] for _ in range(10)]
+    assert statuses == [302] * 10 and votes(db) == 10
+
+
+def test_a_phone_votes_on_its_second_day_here_and_its_vote_carries_the_day(farm_ready, db,
+                                                                         mallis, bingo):
+    from tests.helpers import check_in
+
+    status, phone = farm_a_code_and_vote(farm_ready, mallis, bingo)
+    assert status == 403 and votes(db) == 0
+    page = text(vote(phone, bingo))
+    assert "Den här telefonen kan inte rösta här än. Inget sparades." in page
+    farm_ready.config["FROZEN_NOW"] = "2026-11-24T10:15"  # the next day, without checking in
+    assert vote(phone, bingo).status_code == 403 and votes(db) == 0
+    assert check_in(phone, mallis, "none").status_code == 302  # back, and checked in
+    assert vote(phone, bingo).status_code == 302 and votes(db) == 1
+    assert [tuple(r) for r in db.execute("SELECT day, set_aside FROM idea_vote")] == [
+        ("2026-11-24", 0)]
+
+
+def test_a_code_counted_at_another_venue_never_votes_here(farm_ready, db, mallis, victor,
+                                                          bingo):
+    key = "v" * 32
+    been_here(db, victor, key, TODAY - dt.timedelta(days=7), TODAY)
+    phone = farm_ready.test_client()
+    phone.set_cookie(PHONE_COOKIE, phone_code(farm_ready, key))
+    assert vote(phone, bingo).status_code == 403 and votes(db) == 0
+    assert not ideas.may_vote(db, mallis["id"], key, TODAY)
+    assert ideas.may_vote(db, victor["id"], key, TODAY)
+    # Last year's visits are another year's hash: not enough this year.
+    been_here(db, mallis, key, dt.date(2025, 12, 1))
+    assert not ideas.may_vote(db, mallis["id"], key, TODAY)
+
+
+def test_the_ideas_page_says_when_a_phone_can_vote(client, mallis):
+    page = text(client.get("/mallis/ideas"))
+    assert ("En telefon med sparad kod röstar här en dag den har checkat in här, när den också "
+            "har checkat in här en tidigare dag i år.") in page
+    client.get("/lang/en")
+    assert ("A phone with a saved code votes here on a day it has checked in here, once it has "
+            "also checked in here on an earlier day this year.") in text(
+                client.get("/mallis/ideas"))
+
+
+def test_staff_see_votes_by_day_and_set_a_days_votes_aside(app, staff, db, mallis, bingo):
+    from tests.helpers import post_form
+
+    for n in range(6):
+        ideas.vote(db, bingo, f"farm-{n}".ljust(32, "x"), TODAY)
+    ideas.vote(db, bingo, "real".ljust(32, "x"), TODAY - dt.timedelta(days=3))
+    page = text(staff.get("/staff/mallis/ideas"))
+    assert "2026-11-23" in page and "Röster per dag" in page
+    response = post_form(staff, "/staff/mallis/ideas/votes", {
+        "day": "2026-11-23", "action": "aside"}, page_url="/staff/mallis/ideas")
+    assert response.status_code == 302
+    assert ideas.published(db, mallis["id"])[0]["votes"] == 1
+    shown = " ".join(text(app.test_client().get("/mallis/ideas")).split())
+    assert "Röster: 1" in shown
+    assert "Personalen har lagt 6 röster åt sidan som kom i en klump samma dag." in shown
+    line = db.execute("SELECT action, detail FROM audit_log ORDER BY id DESC").fetchone()
+    assert tuple(line) == ("votes set aside", "2026-11-23: 6 votes")
+    post_form(staff, "/staff/mallis/ideas/votes", {"day": "2026-11-23", "action": "back"},
+              page_url="/staff/mallis/ideas")
+    assert ideas.published(db, mallis["id"])[0]["votes"] == 7
+
+
+def test_a_refused_vote_spends_no_token_and_writes_nothing(app, client, db, mallis, bingo):
+    """Past the address's budget (429) or before the phone may vote (403): no vote, no
+    used_form row, and a page that says nothing was saved."""
+    def tokens():
+        return db.execute("SELECT count(*) FROM used_form").fetchone()[0]
+
+    client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
+    response = vote(client, bingo)  # counted nowhere before today: not yet
+    assert response.status_code == 403 and "Inget sparades" in text(response)
+    assert (votes(db), tokens()) == (0, 0)
+    remembered(client, app, db, mallis)
+    other = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Fler soffor")
+    ideas.moderate(db, other, publish=True, user=SOMEONE)
+    app.config["SENDER_POSTS_PER_HOUR"] = 1
+    assert vote(client, bingo).status_code == 302 and (votes(db), tokens()) == (1, 1)
+    response = vote(client, other)
+    assert response.status_code == 429 and "Inget sparades" in text(response)
+    assert (votes(db), tokens()) == (1, 1)

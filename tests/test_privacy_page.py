@@ -19,9 +19,19 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Idéer som personalen inte har visat i idélådan raderas efter 6 månader." in page
     assert "Idéer som visas i idélådan ligger kvar där." in page
     assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
-    # The reference a browser keeps between two steps (tests/test_door_guards.py).
+    # The reference a browser keeps between two steps: ends at the venue's midnight
+    # (tests/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
     assert ("När du har checkat in eller tryckt på ett ansikte har webbläsaren en slumpad "
-            "hänvisning en stund") in page and "vi glömmer den samma dag" in page
+            "hänvisning en stund") in page and "vi glömmer den senast vid midnatt" in page
+    # Forgetting forgets today's check-in too
+    # (tests/test_visitor.py::test_forgetting_the_code_also_forgets_todays_visit).
+    assert ("Då glömmer telefonen den, och dagens incheckning också: du räknas som ny nästa "
+            "gång, även senare i dag.") in page
+    # Addresses in memory only, keyed, forgotten within the hour (tests/test_door_guards.py::
+    # test_a_senders_budget_forgets_after_its_window_and_keeps_no_address).
+    assert ("servern en omgjord form av internetadressen som ett tryck kommer från i sitt "
+            "arbetsminne, aldrig på disk, och glömmer den inom en timme") in page
+    assert "idéer och röster sparas med dagen, aldrig med din incheckning" in page
     # A closed year is anonymous.
     assert ("De omgjorda koderna från ett år raderas 3 månader efter att året har slutat, "
             "tillsammans med nyckeln vi gjorde dem med. Sedan är det året anonymt") in page
@@ -33,5 +43,9 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Ideas that staff have not shown in the idea box are deleted after 6 months." in page
     assert "Ideas shown in the idea box stay there." in page
     assert "the browser keeps a random reference for a while" in page
+    assert "we forget it at midnight at the latest" in page
+    assert "and today's check-in too: you count as a new person next time, even later today" in page
+    assert ("the server keeps a scrambled form of the internet address a tap comes from in its "
+            "working memory, never on disk, and forgets it within an hour") in page
     assert ("The scrambled codes of a year are deleted 3 months after the year has ended, "
             "together with the key we made them with. Then that year is anonymous") in page

@@ -134,7 +134,28 @@ def test_no_staff_or_kiosk_page_is_kept_in_the_browser_cache(app, client):
     for path in ("/staff/login", "/staff/mallis/feedback/texts", "/staff/mallis/figures",
                  "/kiosk/"):
         assert client.get(path).headers.get("Cache-Control") == "no-store", path
-    assert client.get("/privacy").headers.get("Cache-Control") != "no-store"
+    assert client.get("/accessibility").headers.get("Cache-Control") != "no-store"
+
+
+def test_every_visitor_page_that_carries_state_is_never_cached(app, client, mallis):
+    """The door, done, feedback, survey, ideas, forget and privacy pages show this browser's own
+    step, phone code or token (before: no Cache-Control on the door, done and ideas pages)."""
+    from tests.helpers import check_in, door
+
+    check_in(client, mallis, "none")
+    for path in (door(mallis), door(mallis) + "/done", "/mallis/feedback",
+                 "/mallis/feedback/thanks", "/mallis/survey", "/mallis/ideas", "/mallis/forget",
+                 "/forget", "/privacy", "/mallis/privacy"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("Cache-Control") == "no-store", path
+    # The week page carries a message for this browser only after "Glöm koden".
+    forgot = client.post("/mallis/forget", data={"csrf_token": csrf_token(text(
+        client.get(door(mallis))))})
+    flashed = client.get(forgot.location)
+    assert "Koden är borttagen. Telefonen minns ingenting." in text(flashed)
+    assert flashed.headers.get("Cache-Control") == "no-store"
+    assert client.get("/mallis/").headers.get("Cache-Control") != "no-store"
 
 
 def test_static_files_carry_their_version_and_are_kept_a_year(client, mallis):

@@ -286,6 +286,12 @@ def test_admin_creates_and_edits_a_venue(admin, db):
 
 @pytest.mark.parametrize("data, message", [
     ({"name": "X", "slug": "staff", "timezone": "Europe/Stockholm"}, "används av appen"),
+    # Checked as it would be saved: "kiosk\n" passed the old check ($ matches before a final
+    # newline) and was saved as the reserved "kiosk".
+    ({"name": "X", "slug": "kiosk\n", "timezone": "Europe/Stockholm"}, "används av appen"),
+    ({"name": "X", "slug": " staff ", "timezone": "Europe/Stockholm"}, "används av appen"),
+    ({"name": "X", "slug": "mallis\n", "timezone": "Europe/Stockholm"}, "använder redan"),
+    ({"name": "X", "slug": "x\ny", "timezone": "Europe/Stockholm"}, "små bokstäver"),
     ({"name": "X", "slug": "Bad Slug", "timezone": "Europe/Stockholm"}, "små bokstäver"),
     ({"name": "X", "slug": "mallis", "timezone": "Europe/Stockholm"}, "använder redan"),
     ({"name": "X", "slug": "x", "timezone": "Mars/Olympus"}, "Okänd tidszon"),

@@ -143,10 +143,10 @@ def test_another_venues_survey_is_refused(client, db, survey, victor):
     assert response.status_code == 404 and responses(db) == []
 
 
-def test_a_flood_of_answers_stops_at_the_venues_day_bound(app, db, survey):
+def test_a_flood_of_answers_stops_at_its_addresss_budget(app, db, survey):
     """Answers without a remembered phone may come again; browsers that keep their cookie get
-    a minute budget each (before: all 60 stored). The venue's day bound holds."""
-    app.config["POSTS_PER_DAY_VENUE"] = 20
+    a minute budget each (before: all 60 stored). Their address's budget holds."""
+    app.config["SENDER_POSTS_PER_HOUR"] = 20
     browsers = [app.test_client() for _ in range(20)]
     statuses = [send(browser, survey, **{q(survey, 1): "1"}).status_code
                 for _ in range(3) for browser in browsers]

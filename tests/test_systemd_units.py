@@ -41,7 +41,8 @@ def test_units_verify_with_systemd_analyze(tmp_path):
 def test_server_unit_runs_as_checkin_with_its_instance_and_no_request_lines():
     service = _unit("checkin.service")["Service"]
     assert service["User"] == "checkin"
-    assert service["Environment"] == "CHECKIN_INSTANCE=/var/lib/checkin"
+    # Behind the shipped nginx (one proxy): each visitor's own address, not 127.0.0.1 for all.
+    assert service["Environment"] == "CHECKIN_INSTANCE=/var/lib/checkin CHECKIN_PROXY_COUNT=1"
     assert service["ExecStart"].startswith(CHECKIN + " serve ")
     assert service["Restart"] == "on-failure"
     assert service["ReadWritePaths"] == "/var/lib/checkin"

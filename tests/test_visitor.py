@@ -485,3 +485,29 @@ def test_the_request_log_holds_no_key_address_agent_or_clock_time(client, db, ma
 def test_health_check(client, mallis):
     response = client.get("/healthz")
     assert response.status_code == 200 and text(response).startswith("ok ")
+
+
+def test_forgetting_the_code_also_forgets_todays_visit(app, client, db, mallis):
+    """Issue 28 item 3: "Glöm koden … Telefonen minns ingenting. Då räknas du som ny nästa
+    gång." Before, the session still pointed at today's visit: the done page showed it, and a
+    second check-in that day changed the old visit, which kept its hash."""
+    from tests.helpers import answer, check_in, door, hidden_fields, post_form
+
+    check_in(client, mallis, "none")
+    answer(client, mallis, "gender", "woman")
+    answer(client, mallis, "remember", "yes")
+    page = text(client.get("/mallis/feedback"))
+    client.post("/mallis/feedback", data={**hidden_fields(page), "rating": "4"})
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 2
+    [first] = [dict(r) for r in db.execute("SELECT * FROM visit")]
+    assert first["person_hash"]
+    response = post_form(client, "/mallis/forget", {})
+    assert response.status_code == 302 and client.get_cookie("checkin_phone") is None
+    assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 0
+    assert client.get(door(mallis) + "/done").location == door(mallis)
+    assert client.get("/mallis/feedback/text").location.endswith("/mallis/feedback/thanks")
+    check_in(client, mallis, "none")  # the same day, as someone new
+    rows = [dict(r) for r in db.execute("SELECT * FROM visit")]
+    assert len(rows) == 2
+    assert [r for r in rows if r["id"] == first["id"]] == [first]  # the old visit untouched
+    assert [r["person_hash"] for r in rows if r["id"] != first["id"]] == [None]

@@ -48,7 +48,8 @@ KINDS = {
                   "event removed", "occurrence changed", "occurrence restored",
                   "week changes copied", "venue created", "venue changed"),
     "counting": ("tally", "tally undone", "counts imported", "import undone",
-                 "check-ins set aside", "check-ins brought back"),
+                 "check-ins set aside", "check-ins brought back", "votes set aside",
+                 "votes brought back"),
     "feedback": ("feedback text hidden", "feedback text shown", "feedback text deleted",
                  "survey created", "survey changed", "survey closed", "survey deleted",
                  "survey question added", "survey question removed", "idea approved",
@@ -270,6 +271,10 @@ def _sentences(f, _, locale):
             "user": f["user"]},
         "account turned on": lambda: _("Turned on the account %(user)s.") % {"user": f["user"]},
         "logins": lambda: _logins(f, _),
+        "votes set aside": lambda: _("Set aside the %(n)s votes of %(day)s.") % {
+            "n": f["votes"], "day": day()},
+        "votes brought back": lambda: _("Counted the %(n)s votes of %(day)s again.") % {
+            "n": f["votes"], "day": day()},
         "logged in": lambda: _("Logged in."),
         "logged out": lambda: _("Logged out."),
         "logged out everywhere": lambda: _("Logged out on every device."),

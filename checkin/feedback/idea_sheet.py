@@ -56,7 +56,8 @@ def month_ideas(db, venue_id, first):
     published idea still open, and those suggested or answered in the month."""
     last = last_of_month(first)
     rows = [dict(r) for r in db.execute(
-        "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id) AS votes "
+        "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
+        "AND set_aside = 0) AS votes "
         "FROM idea WHERE venue_id = ? AND published = 1 AND rejected = 0 AND created_date <= ? "
         "AND (status IN (?, ?, ?) OR created_date >= ? OR answered_on BETWEEN ? AND ?)",
         [venue_id, last.isoformat(), *OPEN, first.isoformat(), first.isoformat(),

@@ -4,7 +4,7 @@ from checkin.accounts import audit
 from checkin.db import writing
 from checkin.feedback.visitor_text import IDEA_TEXT_MAX, clean_text
 from checkin.row_ids import new_row_id
-from checkin.visits.phones import purpose_hash
+from checkin.visits.phones import person_hash, purpose_hash
 
 STATUSES = ("new", "considering", "planned", "done", "not_possible")
 
@@ -27,10 +27,6 @@ def suggest(db, *, venue_id, day, text):
     return idea_id
 
 
-def suggested_on(db, venue_id, day):
-    """Ideas suggested at the venue that day: what the day bound counts."""
-    return db.execute("SELECT count(*) FROM idea WHERE venue_id = ? AND created_date = ?",
-                      [venue_id, day.isoformat()]).fetchone()[0]
 
 
 def get_idea(db, idea_id):
@@ -45,9 +41,12 @@ def voter_hash(db, idea, device_key):
 
 
 def published(db, venue_id, device_key=None):
-    """Ideas everyone sees, most votes first; with `voted` for this phone if it is remembered."""
+    """Ideas everyone sees, most votes first, with the votes staff set aside (`aside`); with
+    `voted` for this phone if it is remembered."""
     rows = [dict(r) for r in db.execute(
-        "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id) AS votes "
+        "SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
+        "AND set_aside = 0) AS votes, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
+        "AND set_aside = 1) AS aside "
         "FROM idea WHERE venue_id = ? AND published = 1 AND rejected = 0 "
         "ORDER BY status IN ('done', 'not_possible'), votes DESC, created_date DESC, id DESC",
         [venue_id],
@@ -63,17 +62,62 @@ def has_voted(db, idea, device_key):
                       [idea["id"], voter_hash(db, idea, device_key)]).fetchone() is not None
 
 
-def vote(db, idea_id, device_key):
-    """One vote per idea and remembered phone; True if counted, False if it voted before."""
+def may_vote(db, venue_id, device_key, today):
+    """A remembered phone votes at a venue only where and when it has been: it checked in at
+    this venue today and on an earlier day this year (its hash is of this venue and year, so
+    a code counted elsewhere, or last year, is never enough), in check-ins that still count.
+
+    A farm of codes (cookies cleared, check in, "remember me", again) makes codes with one
+    day each: none of them votes that day, and every one of them would have to come back on
+    another day, through the door's per-address budgets, to vote.
+    """
+    hashed = person_hash(db, venue_id, device_key, today.year)
+    row = db.execute(
+        "SELECT count(DISTINCT date), max(date = ?) FROM visit WHERE venue_id = ? "
+        "AND person_hash = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL",
+        [today.isoformat(), venue_id, hashed, f"{today.year:04d}-01-01", today.isoformat()],
+    ).fetchone()
+    return bool(row[1]) and row[0] >= 2
+
+
+def vote(db, idea_id, device_key, day=None):
+    """One vote per idea and remembered phone, on `day` (the venue's local date); True if
+    counted, False if it voted before. Whether the phone may vote is may_vote's question."""
     idea = get_idea(db, idea_id)
     if idea is None or not idea["published"] or idea["rejected"]:
         raise IdeaError("no such published idea")
     stand_in = voter_hash(db, idea, device_key)  # may create the year's secret: outside the write
     with writing(db):
         return db.execute(
-            "INSERT OR IGNORE INTO idea_vote (idea_id, voter_hash) VALUES (?, ?)",
-            [idea_id, stand_in],
+            "INSERT OR IGNORE INTO idea_vote (idea_id, voter_hash, day) VALUES (?, ?, ?)",
+            [idea_id, stand_in, day.isoformat() if day else None],
         ).rowcount == 1
+
+
+def votes_by_day(db, venue_id, days=14, today=None):
+    """[{'day', 'votes', 'aside'}] of the venue's votes by the day they were cast, newest
+    first, for the last `days` days that had any: staff see a burst and may set it aside."""
+    return [dict(r) for r in db.execute(
+        "SELECT idea_vote.day AS day, sum(idea_vote.set_aside = 0) AS votes, "
+        "sum(idea_vote.set_aside) AS aside FROM idea_vote JOIN idea ON idea.id = idea_id "
+        "WHERE idea.venue_id = ? AND idea_vote.day IS NOT NULL "
+        "GROUP BY idea_vote.day ORDER BY idea_vote.day DESC LIMIT ?", [venue_id, days])]
+
+
+def set_day_aside(db, *, venue_id, day, user, bring_back=False):
+    """Set aside (or bring back) every vote cast at the venue on `day`, with its audit line in
+    the same transaction; returns how many votes changed."""
+    with writing(db):
+        changed = db.execute(
+            "UPDATE idea_vote SET set_aside = ? WHERE day = ? AND set_aside = ? AND idea_id IN "
+            "(SELECT id FROM idea WHERE venue_id = ?)",
+            [0 if bring_back else 1, day.isoformat(), 1 if bring_back else 0, venue_id],
+        ).rowcount
+        if changed:
+            audit.write(db, user, "votes brought back" if bring_back else "votes set aside",
+                        f"{day.isoformat()}: {changed} votes", venue_id,
+                        {"date": day.isoformat(), "votes": changed})
+    return changed
 
 
 def waiting(db, venue_id=None):
@@ -88,7 +132,8 @@ def waiting(db, venue_id=None):
 
 def all_ideas(db, venue_id=None):
     """Every idea with its vote count, newest first: for staff."""
-    sql = ("SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id) AS votes "
+    sql = ("SELECT idea.*, (SELECT count(*) FROM idea_vote WHERE idea_id = idea.id "
+           "AND set_aside = 0) AS votes "
            "FROM idea")
     params = []
     if venue_id is not None:

@@ -20,7 +20,13 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
-from checkin.web.pages import full_today, remembered_phone, spend_once, venue_now, venue_or_404
+from checkin.web.pages import (
+    remembered_phone,
+    sender_may_post,
+    spend_once,
+    venue_now,
+    venue_or_404,
+)
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 
@@ -31,28 +37,21 @@ def _budget():
     """The process's posting budget, made on first use from the app's settings."""
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
-        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10),
-                               current_app.config.get("POSTS_PER_MINUTE_VENUE", 120))
+        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10))
         current_app.extensions["posting_budget"] = budget
     return budget
 
 
-def _may_post(venue):
-    return may_post(_budget(), session, venue["id"])
+def _may_post(kind):
+    """Spend one post of this browser's budget and its client address's: checked before the
+    one-time token is spent, so a refused post writes nothing at all."""
+    return may_post(_budget(), session) and sender_may_post(kind)
 
 
 def _too_busy(venue):
     return render_template(
         "error.html", venue=venue, title=_("Many people are writing right now"),
         message=_("Nothing was saved. Please wait a minute and try again."),
-    ), 429
-
-
-def _full(venue):
-    return render_template(
-        "error.html", venue=venue, title=_("No more answers today"),
-        message=_("So many answers came today that we take no more until tomorrow. "
-                  "Nothing was saved."),
     ), 429
 
 
@@ -83,7 +82,7 @@ def _not_spent(venue, refused, page):
     ), 400
 
 
-SAID = "said"  # the session's key for the reference to the face a text may be added to
+SAID = steps.FEEDBACK_SESSION_KEY  # the session's key for the face a text may be added to
 TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
 
@@ -122,29 +121,39 @@ def feedback_page(slug):
             return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
                                                     "was saved. Tell us afterwards!"))
         activity_id = item["activity"]["id"]
+    if not _may_post("feedback"):
+        return _too_busy(venue)
     refused = spend_once("rating", venue)
     if refused:
         return _not_spent(venue, refused, url_for("week.week", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, feedback.ratings_on):
-        return _full(venue)
     feedback_id = feedback.record_rating(
         db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
         activity_id=activity_id,
     )
     now_hour = steps.hour_number(now)
+    # A text for one to two hours, and never after the venue's midnight.
     session[SAID] = steps.start(db, kind="feedback", row_id=feedback_id, venue_id=venue["id"],
-                                now_hour=now_hour, until_hour=now_hour + TEXT_HOURS,
+                                now_hour=now_hour,
+                                until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
                                 replaces=session.get(SAID))
     return redirect(url_for("feedback.feedback_text", slug=slug))
 
 
 def _my_rating(venue):
-    """The id of the face this browser may still add a text to, else None."""
-    found = steps.find(get_db(), session.get(SAID), kind="feedback", venue_id=venue["id"],
-                       now_hour=steps.hour_number(venue_now(venue)))
-    return found["row_id"] if found else None
+    """The id of the face this browser may still add a text to (today's, at this venue's
+    clock), else None."""
+    db = get_db()
+    now = venue_now(venue)
+    ref = session.get(SAID)
+    found = steps.find(db, ref, kind="feedback", venue_id=venue["id"],
+                       now_hour=steps.hour_number(now))
+    if found is None:
+        return None
+    row = db.execute("SELECT date FROM feedback WHERE id = ?", [found["row_id"]]).fetchone()
+    if row is None or row["date"] != now.date().isoformat():
+        steps.finish(db, ref)  # the face is of another day: its step is over at midnight
+        return None
+    return found["row_id"]
 
 
 def _rating_done():
@@ -174,7 +183,7 @@ def feedback_text(slug):
         return page(400, _("That is more than %(limit)s characters. Nothing was saved. "
                            "Please make it shorter.", limit=FEEDBACK_TEXT_MAX))
     if text is not None:
-        if not _may_post(venue):
+        if not _may_post("feedback"):
             return _too_busy(venue)
         feedback.add_text(get_db(), feedback_id, text)
     _rating_done()
@@ -226,6 +235,28 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
     answers = _posted_answers()
+    if not _may_post("survey"):
+        return _too_busy(venue)
+
+    def not_stored(error):
+        if isinstance(error, surveys.SurveyClosed):
+            return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
+                                                          "saved. Thank you anyway!"))
+        if isinstance(error, surveys.NotAnOption):
+            return _survey_page(venue, survey, form, 400, _("Please choose among the answers "
+                                                            "shown. Nothing was saved."))
+        if isinstance(error, surveys.NoAnswer):
+            return _survey_page(venue, survey, form, 400, _("You did not choose any answer. "
+                                                            "Nothing was saved. Choose one, or "
+                                                            "tap Skip."))
+        return _survey_page(venue, survey, form, 409, answered=True)
+
+    refusals = (surveys.SurveyClosed, surveys.NotAnOption, surveys.NoAnswer,
+                surveys.AlreadyAnswered)
+    try:  # checked before the one-time token is spent: a refused answer writes nothing
+        surveys.check_response(db, survey, today, answers, phone.key if phone else None)
+    except refusals as error:
+        return not_stored(error)
     refused = spend_once("survey", venue)
     if refused == "used":
         return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
@@ -237,24 +268,11 @@ def survey_page(slug):
                                                           "saved. Thank you anyway!"))
         return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
                                                         "Nothing was saved. Please tap again."))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, surveys.responses_on):
-        return _full(venue)
     try:
-        # surveys.record_response is the one place that checks the answers.
-        surveys.record_response(db, survey, today, answers, phone[0] if phone else None)
-    except surveys.SurveyClosed:
-        return _survey_page(venue, None, form, 400, _("This survey is closed. Nothing was "
-                                                      "saved. Thank you anyway!"))
-    except surveys.NotAnOption:
-        return _survey_page(venue, survey, form, 400, _("Please choose among the answers shown. "
-                                                        "Nothing was saved."))
-    except surveys.NoAnswer:
-        return _survey_page(venue, survey, form, 400, _("You did not choose any answer. Nothing "
-                                                        "was saved. Choose one, or tap Skip."))
-    except surveys.AlreadyAnswered:
-        return _survey_page(venue, survey, form, 409, answered=True)
+        # surveys.record_response checks the answers again, in the write.
+        surveys.record_response(db, survey, today, answers, phone.key if phone else None)
+    except refusals as error:
+        return not_stored(error)
     flash(_("Thank you for your answers!"))
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
@@ -263,9 +281,10 @@ def survey_page(slug):
 
 def _ideas_page(venue, form, status=200, error=None):
     phone = remembered_phone(venue)
+    db = get_db()
     return render_template(
         "feedback/ideas.html", venue=venue, form=form, limit=IDEA_TEXT_MAX, error=error,
-        ideas=ideas.published(get_db(), venue["id"], phone[0] if phone else None),
+        ideas=ideas.published(db, venue["id"], phone.key if phone else None),
         phone=phone, vote_form=VoteForm(formdata=None),
     ), status
 
@@ -287,13 +306,11 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
+    if not _may_post("idea"):
+        return _too_busy(venue)
     refused = spend_once("idea", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if full_today(venue, ideas.suggested_on):
-        return _full(venue)
     ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
     flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
     return redirect(url_for("feedback.ideas_page", slug=slug))
@@ -317,15 +334,21 @@ def vote(slug, idea_id):
                            _("Only a phone with a saved code can vote, so that every vote "
                              "counts once. Nothing was saved."))
     back = redirect(url_for("feedback.ideas_page", slug=slug) + f"#idea-{idea_id}")
-    if ideas.has_voted(db, idea, phone[0]):  # a second tap, or an old page: say what is true
+    today = venue_now(venue).date()
+    if ideas.has_voted(db, idea, phone.key):  # a second tap, or an old page: say what is true
         flash(_("You have already voted for this idea. It counts once."))
         return back
+    if not ideas.may_vote(db, venue["id"], phone.key, today):
+        return _ideas_page(venue, IdeaForm(formdata=None), 403, _(
+            "This phone cannot vote here yet. Nothing was saved. A phone votes on a day it "
+            "has checked in here, once it has also checked in here on an earlier day this "
+            "year."))
+    if not _may_post("vote"):
+        return _too_busy(venue)
     refused = spend_once("vote", venue)
     if refused:
         return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if not _may_post(venue):
-        return _too_busy(venue)
-    if ideas.vote(db, idea_id, phone[0]):
+    if ideas.vote(db, idea_id, phone.key, today):
         flash(_("Thank you for your vote!"))
     else:
         flash(_("You have already voted for this idea. It counts once."))

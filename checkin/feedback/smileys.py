@@ -26,10 +26,6 @@ def record_rating(db, *, venue_id, day, rating, activity_id=None):
     return feedback_id
 
 
-def ratings_on(db, venue_id, day):
-    """Faces stored for the venue that day, from every page and kiosk: what the day bound counts."""
-    return db.execute("SELECT count(*) FROM feedback WHERE venue_id = ? AND date = ?",
-                      [venue_id, day.isoformat()]).fetchone()[0]
 
 
 def add_text(db, feedback_id, text):

@@ -462,7 +462,31 @@ def _ideas_page(venue, failed=None, status=200):
                                     formdata=None).with_activities(activities)
     return render_template("feedback/staff/ideas.html", venue=venue, waiting=waiting,
                            others=others, status_names={v: str(label) for v, label in
-                                                        STATUS_PAIRS}), status
+                                                        STATUS_PAIRS},
+                           vote_days=ideas.votes_by_day(get_db(), venue["id"])), status
+
+
+@blueprint.post("/staff/<slug>/ideas/votes")
+@require_role("staff")
+def vote_day(slug):
+    """Set a day's votes aside (a burst no real visitors cast), or bring them back."""
+    venue = g.venue
+    form = ConfirmForm()
+    action = request.form.get("action")
+    try:
+        day = dt.date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        day = None
+    if not form.validate() or day is None or action not in ("aside", "back"):
+        abort(400)
+    changed = ideas.set_day_aside(get_db(), venue_id=venue["id"], day=day, user=current_user(),
+                                  bring_back=action == "back")
+    if action == "aside":
+        flash(_("%(n)s votes of %(day)s are set aside: they count nowhere now.", n=changed,
+                day=day.isoformat()))
+    else:
+        flash(_("%(n)s votes of %(day)s count again.", n=changed, day=day.isoformat()))
+    return redirect(url_for("feedback.idea_list", slug=slug) + "#votes-by-day")
 
 
 @blueprint.post("/staff/<slug>/ideas/<int:idea_id>")

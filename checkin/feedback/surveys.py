@@ -193,13 +193,9 @@ def has_answered(db, survey, device_key):
     ).fetchone() is not None
 
 
-def record_response(db, survey, day, answers, device_key=None):
-    """Store one response; answers maps question id to an option value. Return its id.
-
-    The one place that checks an answer: unanswered questions are left out; at least one
-    answer is needed. Raises SurveyClosed, NotAnOption (an unknown question or value),
-    NoAnswer, or AlreadyAnswered for a phone that answered before: nothing is stored then.
-    """
+def check_response(db, survey, day, answers, device_key=None):
+    """Raise what record_response would raise for these answers, writing nothing: the page
+    asks before it spends the form's one-time token, so a refused answer leaves no row."""
     if not is_open(survey, day):
         raise SurveyClosed("the survey is not open")
     allowed = {q["id"]: {o["value"] for o in q["options"]} for q in survey["questions"]}
@@ -208,6 +204,18 @@ def record_response(db, survey, day, answers, device_key=None):
             raise NotAnOption("an answer that is not one of the options")
     if not answers:
         raise NoAnswer("no answer")
+    if device_key and has_answered(db, survey, device_key):
+        raise AlreadyAnswered("this phone has answered this survey")
+
+
+def record_response(db, survey, day, answers, device_key=None):
+    """Store one response; answers maps question id to an option value. Return its id.
+
+    The one place that checks an answer: unanswered questions are left out; at least one
+    answer is needed. Raises SurveyClosed, NotAnOption (an unknown question or value),
+    NoAnswer, or AlreadyAnswered for a phone that answered before: nothing is stored then.
+    """
+    check_response(db, survey, day, answers, device_key)
     phone_hash = respondent_hash(db, survey, device_key) if device_key else None
     with writing(db):
         if phone_hash and db.execute(
@@ -229,12 +237,6 @@ def record_response(db, survey, day, answers, device_key=None):
     return response_id
 
 
-def responses_on(db, venue_id, day):
-    """Responses to the venue's surveys that day: what the day bound counts."""
-    return db.execute(
-        "SELECT count(*) FROM survey_response JOIN survey ON survey.id = survey_response.survey_id "
-        "WHERE survey.venue_id = ? AND survey_response.date = ?",
-        [venue_id, day.isoformat()]).fetchone()[0]
 
 
 def results(db, survey_id, group=None, published=False):

@@ -414,10 +414,13 @@ def template(fmt, locale, rows=(), activity_names=()):
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.quotePrefix = True
     for day, name in rows:
         sheet.append([day, name])
         sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd"
-        sheet.cell(row=sheet.max_row, column=2).data_type = "s"
+        named = sheet.cell(row=sheet.max_row, column=2)
+        named.data_type = "s"  # openpyxl would take '=…' for a formula
+        named.quotePrefix = True  # and Excel would once the cell is edited
     for letter, width in zip("ABCDEF", (12, 28, 10, 10, 10, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -436,6 +439,7 @@ def template(fmt, locale, rows=(), activity_names=()):
     for n, line in enumerate(lines, start=1):
         cell = how.cell(row=n, column=1, value=line)
         cell.data_type = "s"
+        cell.quotePrefix = True
         cell.alignment = Alignment(wrap_text=True)
     out = io.BytesIO()
     book.save(out)

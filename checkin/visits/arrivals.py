@@ -6,15 +6,15 @@ A check-in from a phone is one of three:
 2. the same browser again the same day (its pending step still points at today's visit):
    that visit changes, nothing is added;
 3. anyone else: a new, unlinked visit.
-Only a new visit spends the door's bounds (visits/volume.py), and nobody checks in on a day
-the venue is closed.
+Only a new visit spends the sender's budget (visits/volume.py); past the venue's day bound it
+is stored set aside for staff to review, and nobody checks in on a day the venue is closed.
 """
 
 import datetime as dt
 from typing import NamedTuple
 
 from checkin.visits import volume
-from checkin.visits.phones import new_device_key, person_hash, phone_code
+from checkin.visits.phones import YearClosed, new_device_key, person_hash, phone_code
 from checkin.visits.recording import change_visit, get_visit, link_phone, record_visit
 from checkin.week import schedule, venues
 
@@ -26,11 +26,7 @@ class Arrival(NamedTuple):
 
 
 class TooMany(Exception):
-    """More check-ins than a real door makes: `which` is 'minute' or 'day'. Nothing stored."""
-
-    def __init__(self, which):
-        super().__init__(which)
-        self.which = which
+    """More new check-ins from one sender than a real door makes. Nothing stored."""
 
 
 class Closed(Exception):
@@ -58,26 +54,47 @@ def _todays_visit_of(db, venue_id, day, hashed):
     return get_visit(db, row[0]) if row else None
 
 
-def _spend_bounds(db, venue_id, day, source, meter_key, limits, meter):
+def _spend_bounds(db, venue_id, day, source, sender, limits, budget, settings):
+    """Spend one new check-in of the sender's budget (TooMany past it); True when the venue
+    is past its day bound, so the visit is stored set aside for staff to review."""
+    if not budget.spend(sender, ("check-in", source),
+                        volume.sender_limits(limits, source, settings)):
+        raise TooMany()
     prefix = "qr" if source == "qr" else "kiosk"
-    if volume.checkins_today(db, venue_id, day, source) >= limits[f"{prefix}_per_day"]:
-        raise TooMany("day")
-    if not meter.take(meter_key, limits[f"{prefix}_per_minute"]):
-        raise TooMany("minute")
+    return volume.checkins_today(db, venue_id, day, source) >= limits[f"{prefix}_per_day"]
 
 
-def refuse_early(db, *, venue_id, day, source, meter_key, limits, meter):
-    """Raise TooMany if a new check-in would be refused anyway: called before the form's
-    one-time token is spent, so a flood past the bounds writes nothing at all."""
-    prefix = "qr" if source == "qr" else "kiosk"
-    if meter.full(meter_key, limits[f"{prefix}_per_minute"]):
-        raise TooMany("minute")
-    if volume.checkins_today(db, venue_id, day, source) >= limits[f"{prefix}_per_day"]:
-        raise TooMany("day")
+def refuse_early(*, source, sender, limits, budget, settings):
+    """Raise TooMany if this sender's new check-in would be refused anyway: called before the
+    form's one-time token is spent, so a flood past its budget writes nothing at all."""
+    if budget.full(sender, ("check-in", source), volume.sender_limits(limits, source, settings)):
+        raise TooMany()
+
+
+def _earlier_visit(db, venue_id, day, hashed, browser_visit_id):
+    """Today's visit this tap changes (a remembered phone's, or this browser's), else None."""
+    if hashed:
+        return _todays_visit_of(db, venue_id, day, hashed)
+    earlier = get_visit(db, browser_visit_id) if browser_visit_id else None
+    if earlier and (earlier["venue_id"], earlier["date"], earlier["source"]) != (
+            venue_id, day.isoformat(), "qr"):
+        return None
+    return earlier
+
+
+def makes_a_new_visit(db, *, venue_id, day, phone=None, browser_visit_id=None):
+    """True if a check-in now would add a visit (and so spend the sender's budget), not
+    change one: asked before the form's one-time token is spent. Stores no visit (at most
+    the year's secret, as check_in would); a closed year's phone counts as new."""
+    try:
+        hashed = person_hash(db, venue_id, phone.key, day.year) if phone else None
+    except YearClosed:
+        return True
+    return _earlier_visit(db, venue_id, day, hashed, browser_visit_id) is None
 
 
 def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=None,
-             meter, limits):
+             sender, budget, limits, settings):
     """Check in from a phone at the door; returns an Arrival. Raises Closed or TooMany.
 
     `phone` is a verified Phone (visits/phones.py) or None; `browser_visit_id` the visit this
@@ -87,13 +104,7 @@ def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=
     if not open_on(db, venue, day):
         raise Closed()
     hashed = person_hash(db, venue_id, phone.key, day.year) if phone else None
-    if hashed:
-        earlier = _todays_visit_of(db, venue_id, day, hashed)
-    else:
-        earlier = get_visit(db, browser_visit_id) if browser_visit_id else None
-        if earlier and (earlier["venue_id"], earlier["date"], earlier["source"]) != (
-                venue_id, day.isoformat(), "qr"):
-            earlier = None
+    earlier = _earlier_visit(db, venue_id, day, hashed, browser_visit_id)
     if earlier:
         if hashed:
             record_visit(db, venue_id=venue_id, day=day, hour=hour, source="qr",
@@ -101,20 +112,23 @@ def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=
         else:
             change_visit(db, earlier["id"], activity_id=activity_id)
         return Arrival(earlier["id"], True, earlier["activity_id"])
-    _spend_bounds(db, venue_id, day, "qr", ("qr", venue_id), limits, meter)
+    review = _spend_bounds(db, venue_id, day, "qr", sender, limits, budget, settings)
     visit_id, repeat = record_visit(
         db, venue_id=venue_id, day=day, hour=hour, source="qr", activity_id=activity_id,
-        gender=phone.gender if phone else None, person_hash=hashed)
+        gender=phone.gender if phone else None, person_hash=hashed, review=review)
     return Arrival(visit_id, repeat)
 
 
-def kiosk_check_in(db, *, venue, kiosk_id, day, hour, activity_id, gender, meter, limits):
-    """One tap on the kiosk: always a new, unlinked visit, within the kiosk's bounds."""
+def kiosk_check_in(db, *, venue, day, hour, activity_id, gender, sender, budget, limits,
+                   settings):
+    """One tap on the kiosk: always a new, unlinked visit, within the sender's bounds (the
+    sender is the tablet and its address, so a copied kiosk cookie elsewhere has its own)."""
     if not open_on(db, venue, day):
         raise Closed()
-    _spend_bounds(db, venue["id"], day, "kiosk", ("kiosk", kiosk_id), limits, meter)
+    review = _spend_bounds(db, venue["id"], day, "kiosk", sender, limits, budget, settings)
     visit_id, _repeat = record_visit(db, venue_id=venue["id"], day=day, hour=hour,
-                                     source="kiosk", activity_id=activity_id, gender=gender)
+                                     source="kiosk", activity_id=activity_id, gender=gender,
+                                     review=review)
     return Arrival(visit_id, False)
 
 

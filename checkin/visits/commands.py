@@ -88,18 +88,24 @@ def close_year_command(year, force):
 @with_appcontext
 @venue_option()
 @click.option("--qr-per-minute", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
-              help="QR check-ins a minute at this venue's door (0: the setting's default).")
+              help="New QR check-ins a minute from one client address at this venue's door "
+                   "(0: the setting's default).")
 @click.option("--qr-per-day", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
-              help="QR check-ins a day at this venue's door (0: the setting's default).")
+              help="QR check-ins a day at this venue before more are set aside for staff to "
+                   "review (0: the setting's default).")
 @click.option("--kiosk-per-minute", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
-              help="Check-ins a minute per kiosk tablet (0: the setting's default).")
+              help="Check-ins a minute per kiosk tablet and address (0: the setting's "
+                   "default).")
 @click.option("--kiosk-per-day", type=click.IntRange(min=0, max=LIMIT_MAX), default=None,
-              help="Kiosk check-ins a day at this venue (0: the setting's default).")
+              help="Kiosk check-ins a day at this venue before more are set aside for "
+                   "review (0: the setting's default).")
 def door_limits_command(slug, **given):
     """Show, or set, how many check-ins a venue's door and kiosks may make.
 
-    A real rush is about 15 people in 5 minutes; more than the limit is refused with a kind
-    message and nothing is stored. Without options it shows the limits in force.
+    A real rush is about 15 people in 5 minutes, often behind one Wi-Fi address. Past a
+    minute limit that one sender is refused with a kind message and nothing is stored; past
+    a day limit nobody is refused: the check-ins are stored set aside for staff to review.
+    Without options it shows the limits in force.
     """
     from checkin.visits import volume
 

@@ -1,6 +1,6 @@
 """Kiosk routes: only a kiosk cookie opens them, and it opens nothing else."""
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from checkin.db import get_db
@@ -10,8 +10,14 @@ from checkin.visits import arrivals
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.kiosk_forms import SKIP, KioskCheckInForm
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.routes import blueprint, door_limits, door_meter, too_many_message
-from checkin.web.pages import full_today, spend_once, venue_now
+from checkin.visits.routes import blueprint, door_limits, too_many_message
+from checkin.web.pages import (
+    client_address,
+    post_limits,
+    sender_budget,
+    spend_once,
+    venue_now,
+)
 from checkin.week import schedule
 
 RESET_SECONDS = 5
@@ -26,6 +32,12 @@ def _kiosk():
         abort(make_response(render_template("visits/kiosk/not_a_kiosk.html"), 401))
     venue = get_db().execute("SELECT * FROM venue WHERE id = ?", [kiosk["venue_id"]]).fetchone()
     return kiosk, dict(venue)
+
+
+def _sender(kiosk):
+    """A kiosk's budgets follow the tablet and its address: a copied kiosk cookie used from
+    elsewhere spends a budget of its own, never the real tablet's."""
+    return f"kiosk {kiosk['id']} {client_address()}"
 
 
 def _page(venue, form, status=200, error=None):
@@ -65,25 +77,27 @@ def kiosk_home():
             return _page(venue, form, 400, _("We do not know that activity today. Nothing was "
                                              "saved. Choose one from the list."))
         activity_id = item["activity"]["id"]
+    if not arrivals.open_on(db, venue, now.date()):  # before the token, as at the door
+        return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
     try:  # refused before anything is written, as at the door
-        arrivals.refuse_early(db, venue_id=venue["id"], day=now.date(), source="kiosk",
-                              meter_key=("kiosk", kiosk["id"]), limits=door_limits(venue),
-                              meter=door_meter())
-    except arrivals.TooMany as too_many:
-        return _page(venue, form, 429, too_many_message(too_many.which))
+        arrivals.refuse_early(source="kiosk", sender=_sender(kiosk), limits=door_limits(venue),
+                              budget=sender_budget(), settings=current_app.config)
+    except arrivals.TooMany:
+        return _page(venue, form, 429, too_many_message())
     refused = spend_once("kiosk", venue)
     if refused:
         return _page(venue, form, 409, _("This screen was already used. Nothing more was "
                                          "saved. Please tap again."))
     gender = None if form.gender.data in ("", None, SKIP) else form.gender.data
     try:
-        arrivals.kiosk_check_in(db, venue=venue, kiosk_id=kiosk["id"], day=now.date(),
-                                hour=now.hour, activity_id=activity_id, gender=gender,
-                                meter=door_meter(), limits=door_limits(venue))
+        arrivals.kiosk_check_in(db, venue=venue, day=now.date(), hour=now.hour,
+                                activity_id=activity_id, gender=gender, sender=_sender(kiosk),
+                                budget=sender_budget(), limits=door_limits(venue),
+                                settings=current_app.config)
     except arrivals.Closed:
         return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
-    except arrivals.TooMany as too_many:
-        return _page(venue, form, 429, too_many_message(too_many.which))
+    except arrivals.TooMany:
+        return _page(venue, form, 429, too_many_message())
     return redirect(url_for("visits.kiosk_thanks", activity=activity_id or "none"))
 
 
@@ -115,12 +129,15 @@ def kiosk_feedback():
                                item=None, error=_("Please tap one of the faces. Nothing was "
                                                   "saved.")), 400
     item = _rated_activity(venue, request.form.get("activity"))
-    saved = (spend_once("kiosk-rating", venue) is None and door_meter().take(
-        ("kiosk-rating", kiosk["id"]), door_limits(venue)["kiosk_per_minute"])
-        and not full_today(venue, smileys.ratings_on))
-    if saved:
-        smileys.record_rating(get_db(), venue_id=venue["id"], day=venue_now(venue).date(),
-                              rating=int(rating),
-                              activity_id=item["activity"]["id"] if item else None)
+    # The tablet's budget first, then the one-time token: a refused face writes nothing.
+    limits = [(60, door_limits(venue)["kiosk_per_minute"]), *post_limits()]
+    if not sender_budget().spend(_sender(kiosk), "kiosk-rating", limits):
+        return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
+                               saved=False, too_many=True), 429
+    if spend_once("kiosk-rating", venue):
+        return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
+                               saved=False), 409
+    smileys.record_rating(get_db(), venue_id=venue["id"], day=venue_now(venue).date(),
+                          rating=int(rating), activity_id=item["activity"]["id"] if item else None)
     return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
-                           saved=saved), 200 if saved else 409
+                           saved=True)

@@ -80,31 +80,6 @@ def read_phone_code(db, value):
     return Phone(key, FLAG_GENDERS[flag])
 
 
-def vouched_old_key(db, venue_id, key, today):
-    """A bare key from before codes were signed: a Phone if this venue counted it this year or
-    last (its hash is among the visits), with the phone's latest gender answer; else None.
-
-    A made-up key has no visits, so it is never vouched for; nothing new is written.
-    """
-    if not is_device_key(key):
-        return None
-    for year in (today.year, today.year - 1):
-        row = db.execute("SELECT secret FROM year_key WHERE year = ?", [year]).fetchone()
-        if row is None:
-            continue
-        hashed = _hash_with(bytes.fromhex(row[0]), venue_id, key)
-        seen = db.execute(
-            "SELECT 1 FROM visit WHERE venue_id = ? AND person_hash = ? LIMIT 1",
-            [venue_id, hashed]).fetchone()
-        if seen:
-            answer = db.execute(
-                "SELECT gender FROM visit WHERE venue_id = ? AND person_hash = ? "
-                "AND gender IS NOT NULL ORDER BY date DESC, hour DESC LIMIT 1",
-                [venue_id, hashed]).fetchone()
-            return Phone(key, answer[0] if answer else None)
-    return None
-
-
 class YearClosed(ValueError):
     """The year's secret was deleted at the yearly close; no hash of that year can be made."""
 

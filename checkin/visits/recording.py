@@ -4,14 +4,17 @@ from checkin.accounts import audit
 from checkin.db import writing
 from checkin.figures.cell_key import stored_record_key
 from checkin.row_ids import new_row_id, new_row_ids
+from checkin.visits import set_aside
 
 GENDERS = ("woman", "man", "other", "unstated")
 SOURCES = ("qr", "kiosk", "tally")
 
 
 def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=None,
-                 person_hash=None):
+                 person_hash=None, review=False):
     """Store one visit; return (visit id, True if this phone was already counted that day).
+
+    `review`: a new visit past the venue's day bound, stored set aside for staff to review.
 
     A remembered phone that checks in again the same day changes that day's visit
     (activity, and the gender answer if one is given) and never adds a second one.
@@ -39,6 +42,8 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
             [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash,
              stored_record_key()],
         )
+        if review:
+            set_aside.put_for_review(db, venue_id, day, visit_id)
         return visit_id, False
 
 

@@ -31,9 +31,11 @@ from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    client_address,
     keep_phone_code,
     remembered_phone,
     safe_next,
+    sender_budget,
     spend_once,
     venue_now,
     venue_or_404,
@@ -42,7 +44,8 @@ from checkin.week import schedule
 
 blueprint = Blueprint("visits", __name__)
 
-STEP = "step"  # the session's key for the reference to today's check-in
+STEP = steps.VISIT_SESSION_KEY  # the session's key for the reference to today's check-in
+SAID = steps.FEEDBACK_SESSION_KEY  # the feedback pages' key for a face a text may follow
 
 
 def _door(slug, key):
@@ -53,31 +56,13 @@ def _door(slug, key):
     return venue
 
 
-def door_meter():
-    """This process's count of the last minute's check-ins per door and kiosk."""
-    meter = current_app.extensions.get("door_meter")
-    if meter is None:
-        meter = current_app.extensions["door_meter"] = volume.MinuteMeter()
-    return meter
-
-
 def door_limits(venue):
     return volume.venue_limits(get_db(), venue["id"], current_app.config)
 
 
-def too_many_message(which):
-    if which == "minute":
-        return _("Many people are checking in right now. Nothing was saved. "
-                 "Please wait a minute and tap again.")
-    return _("More check-ins came today than this door ever has, so it takes no more today. "
-             "Nothing was saved. Ask the staff: they can count you.")
-
-
-def _end_of_day_hour(now):
-    """The hour number of the venue's next midnight: a check-in's step is forgotten then."""
-    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0),
-                                   tzinfo=now.tzinfo)
-    return steps.hour_number(midnight)
+def too_many_message():
+    return _("Many people are checking in right now. Nothing was saved. "
+             "Please wait a minute and tap again.")
 
 
 def _visit_step(venue, now):
@@ -88,6 +73,8 @@ def _visit_step(venue, now):
                        now_hour=steps.hour_number(now))
     visit = get_visit(db, found["row_id"]) if found else None
     if not visit or visit["venue_id"] != venue["id"] or visit["date"] != now.date().isoformat():
+        if found:  # another day's visit: the step is over, whatever hour the row says
+            steps.finish(db, ref)
         return None
     return ref, visit, found["data"]
 
@@ -146,15 +133,19 @@ def check_in(slug, key):
             return refuse(_("That activity is over for today. Nothing was saved. "
                             "Choose one from the list."))
         activity_id = item["activity"]["id"]
+    if not arrivals.open_on(db, venue, today):  # before the token: a refusal writes nothing
+        return refuse(_("We are closed today. Nothing was saved."), 403)
     mine = _visit_step(venue, now)
     phone = remembered_phone(venue)
-    if not mine and not phone:  # surely a new visit: refused before anything is written
+    if arrivals.makes_a_new_visit(db, venue_id=venue["id"], day=today, phone=phone,
+                                  browser_visit_id=mine[1]["id"] if mine else None):
+        # A new visit spends the sender's budget: refused before anything is written.
         try:
-            arrivals.refuse_early(db, venue_id=venue["id"], day=today, source="qr",
-                                  meter_key=("qr", venue["id"]), limits=door_limits(venue),
-                                  meter=door_meter())
-        except arrivals.TooMany as too_many:
-            return refuse(too_many_message(too_many.which), 429)
+            arrivals.refuse_early(source="qr", sender=client_address(),
+                                  limits=door_limits(venue), budget=sender_budget(),
+                                  settings=current_app.config)
+        except arrivals.TooMany:
+            return refuse(too_many_message(), 429)
     refused = spend_once("check-in", venue)
     if refused == "used" and mine:
         return redirect(url_for("visits.done", slug=slug, key=key))  # a second tap in a row
@@ -164,12 +155,12 @@ def check_in(slug, key):
     try:
         arrival = arrivals.check_in(
             db, venue=venue, day=today, hour=now.hour, activity_id=activity_id, phone=phone,
-            browser_visit_id=mine[1]["id"] if mine else None,
-            meter=door_meter(), limits=door_limits(venue))
+            browser_visit_id=mine[1]["id"] if mine else None, sender=client_address(),
+            budget=sender_budget(), limits=door_limits(venue), settings=current_app.config)
     except arrivals.Closed:
         return refuse(_("We are closed today. Nothing was saved."), 403)
-    except arrivals.TooMany as too_many:
-        return refuse(too_many_message(too_many.which), 429)
+    except arrivals.TooMany:
+        return refuse(too_many_message(), 429)
 
     if mine and mine[1]["id"] == arrival.visit_id:
         ref, data = mine[0], mine[2]
@@ -186,7 +177,7 @@ def check_in(slug, key):
     else:
         session[STEP] = steps.start(
             db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
-            now_hour=steps.hour_number(now), until_hour=_end_of_day_hour(now), data=data,
+            now_hour=steps.hour_number(now), until_hour=steps.midnight_hour(now), data=data,
             replaces=session.get(STEP))
     return redirect(url_for("visits.done", slug=slug, key=key))
 
@@ -287,6 +278,11 @@ def _localized_name(activity):
 # --- forgetting the phone, and what we store ---------------------------------------------------
 
 def _forget_response(default):
+    """The phone's code goes, and so does this browser's link to today's visit and to a face
+    it may still add a text to: a second check-in today is a new visit, as the page says."""
+    db = get_db()
+    steps.finish(db, session.pop(STEP, None))
+    steps.finish(db, session.pop(SAID, None))
     response = redirect(safe_next(default))
     response.delete_cookie(PHONE_COOKIE)
     response.delete_cookie(GENDER_COOKIE)

@@ -17,6 +17,11 @@ from checkin.visits.phones import closed_years
 
 SOURCES = ("qr", "kiosk")
 REASON_MAX = 200
+# Who set aside what came in past a venue's day bound (visits/volume.py): nobody is refused
+# at the door; staff look at the day and bring the check-ins back if they were real.
+REVIEW_BY = "checkin"
+REVIEW_REASON = ("Fler incheckningar än dörrens dagsgräns: granska och ta tillbaka om de var "
+                 "riktiga / More check-ins than the door's day bound: review, bring back if real")
 
 
 class SetAsideRefused(ValueError):
@@ -43,6 +48,25 @@ def check_ins(db, venue_id, day, hour=None):
             _params(venue_id, day, hour)):
         counts[source] = n
     return counts
+
+
+def put_for_review(db, venue_id, day, visit_id):
+    """Set one new check-in aside with the day's review decision (made on first use). The
+    caller holds the write, so the visit and its decision are stored together."""
+    row = db.execute(
+        "SELECT id FROM set_aside WHERE venue_id = ? AND date = ? AND hour IS NULL "
+        "AND set_by = ? AND brought_back_by IS NULL", [venue_id, day.isoformat(), REVIEW_BY]
+    ).fetchone()
+    if row is None:
+        set_aside_id = db.execute(
+            "INSERT INTO set_aside (venue_id, date, hour, visits, reason, set_by, set_at) "
+            "VALUES (?, ?, NULL, 0, ?, ?, ?)",
+            [venue_id, day.isoformat(), REVIEW_REASON, REVIEW_BY, audit.this_hour()]).lastrowid
+    else:
+        set_aside_id = row[0]
+    db.execute("UPDATE visit SET set_aside_id = ? WHERE id = ?", [set_aside_id, visit_id])
+    db.execute("UPDATE set_aside SET visits = visits + 1 WHERE id = ?", [set_aside_id])
+    return set_aside_id
 
 
 def describe(day, hour):

@@ -3,9 +3,11 @@
 After checking in, the visitor may answer a question or two; after a face, write a text. The
 browser's cookie holds only a random reference (never a row id); the server keeps its hash,
 the row it points to and until which hour it is good. It is deleted when the step is done
-or its time is over, so a phone in the wrong hands points at nothing the next day. No Flask.
+or its time is over, and never outlives the venue's day: at the venue's midnight it points at
+nothing, so a phone in the wrong hands points at nothing the next day. No Flask.
 """
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -13,6 +15,10 @@ import secrets
 from checkin.db import writing
 
 KINDS = ("visit", "feedback")
+# The session's keys for the references: to today's check-in, and to the face a text may be
+# added to. Forgetting the phone's code ends both (visits/routes.py).
+VISIT_SESSION_KEY = "step"
+FEEDBACK_SESSION_KEY = "said"
 
 
 def _hash(ref):
@@ -22,6 +28,15 @@ def _hash(ref):
 def hour_number(moment):
     """Hours since 1970 (UTC) of an aware datetime: the only clock this table keeps."""
     return int(moment.timestamp()) // 3600
+
+
+def midnight_hour(now):
+    """The first whole hour (since 1970, UTC) at or after the venue's next midnight, for the
+    venue's aware local `now`. Where midnight is not on a whole UTC hour (a half-hour time
+    zone) the step's owner also checks its row's date, so the step still ends at midnight."""
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0),
+                                   tzinfo=now.tzinfo)
+    return -(-int(midnight.timestamp()) // 3600)
 
 
 def start(db, *, kind, row_id, venue_id, now_hour, until_hour, data=None, replaces=None):
@@ -45,13 +60,17 @@ def start(db, *, kind, row_id, venue_id, now_hour, until_hour, data=None, replac
 
 
 def find(db, ref, *, kind, venue_id, now_hour):
-    """{'row_id', 'data'} of a step still good, else None."""
+    """{'row_id', 'data'} of a step still good, else None. A step found after its time is
+    deleted there and then, so it does not wait for the daily job."""
     if not isinstance(ref, str) or not 10 < len(ref) < 64:
         return None
     row = db.execute(
-        "SELECT row_id, data FROM pending_step WHERE ref_hash = ? AND kind = ? AND venue_id = ? "
-        "AND until_hour > ?", [_hash(ref), kind, venue_id, now_hour]).fetchone()
+        "SELECT row_id, data, until_hour FROM pending_step WHERE ref_hash = ? AND kind = ? "
+        "AND venue_id = ?", [_hash(ref), kind, venue_id]).fetchone()
     if row is None:
+        return None
+    if row["until_hour"] <= now_hour:
+        finish(db, ref)
         return None
     return {"row_id": row["row_id"], "data": json.loads(row["data"])}
 

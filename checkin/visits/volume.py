@@ -1,15 +1,17 @@
-"""Bounds a real door never reaches: check-ins a minute and a day per door key and per kiosk.
+"""Bounds a real door never reaches, and what happens past them. No Flask.
 
-A real rush at Mallis is about 15 people in 5 minutes; the defaults (settings
-CHECKINS_PER_MINUTE, CHECKINS_PER_DAY, KIOSK_CHECKINS_PER_MINUTE, KIOSK_CHECKINS_PER_DAY) are
-several times that, and each venue may have its own (`checkin door-limits`). The minute is
-counted in this process's memory only, because the database keeps no time finer than the
-hour; the day is counted from the visits themselves. No Flask.
+The bounds follow the sender, never the venue: new check-ins a minute and an hour from one
+client address at a door (`qr_per_minute`, setting SENDER_CHECKINS_PER_HOUR), and a minute
+per kiosk tablet and address (`kiosk_per_minute`). They are counted in this process's memory
+only (web/sender_budget.py), and past them one sender is refused: nobody else is.
+
+The day bounds per venue (`qr_per_day`, `kiosk_per_day`) refuse nobody: a check-in past
+them is stored and set aside for staff to review (visits/set_aside.py), so a flood from many
+addresses cannot close the door, and cannot quietly count either. A real rush at Mallis is
+about 15 people in 5 minutes; the defaults (CHECKINS_PER_MINUTE, CHECKINS_PER_DAY,
+KIOSK_CHECKINS_PER_MINUTE, KIOSK_CHECKINS_PER_DAY) are several times that, and each venue
+may have its own (`checkin door-limits`).
 """
-
-import threading
-import time
-from collections import defaultdict, deque
 
 from checkin.db import writing
 
@@ -21,7 +23,6 @@ SETTING_OF = {
     "kiosk_per_minute": "KIOSK_CHECKINS_PER_MINUTE",
     "kiosk_per_day": "KIOSK_CHECKINS_PER_DAY",
 }
-WINDOW_SECONDS = 60
 # No door makes more than this in a minute or a day: a bound above it guards nothing (and
 # SQLite's integers end at 2**63 - 1, where a typo of many digits would crash the command).
 LIMIT_MAX = 10_000
@@ -52,40 +53,15 @@ def set_venue_limits(db, venue_id, **values):
 
 def checkins_today(db, venue_id, day, source):
     """Check-ins from one source at the venue that day that still count: what the day bound
-    counts. A flood an admin has set aside no longer keeps real visitors out."""
+    counts (set-aside ones do not)."""
     return db.execute(
         "SELECT count(*) FROM visit WHERE venue_id = ? AND date = ? AND source = ? "
         "AND set_aside_id IS NULL",
         [venue_id, day.isoformat(), source]).fetchone()[0]
 
 
-class MinuteMeter:
-    """Check-ins of the last minute per door or kiosk, in memory: a restart forgets them."""
-
-    def __init__(self, clock=time.monotonic):
-        self.clock = clock
-        self._seen = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def full(self, key, per_minute):
-        """`key` has had `per_minute` in the last minute already; counts nothing."""
-        now = self.clock()
-        with self._lock:
-            times = self._seen.get(key)
-            if not times:
-                return False
-            while times and times[0] <= now - WINDOW_SECONDS:
-                times.popleft()
-            return len(times) >= per_minute
-
-    def take(self, key, per_minute):
-        """Count one more for `key` if fewer than `per_minute` came in the last minute."""
-        now = self.clock()
-        with self._lock:
-            times = self._seen[key]
-            while times and times[0] <= now - WINDOW_SECONDS:
-                times.popleft()
-            if len(times) >= per_minute:
-                return False
-            times.append(now)
-            return True
+def sender_limits(limits, source, config):
+    """[(seconds, most)] for one sender's new check-ins from `source` ('qr' or 'kiosk')."""
+    if source == "qr":
+        return [(60, limits["qr_per_minute"]), (3600, config["SENDER_CHECKINS_PER_HOUR"])]
+    return [(60, limits["kiosk_per_minute"])]

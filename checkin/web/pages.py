@@ -1,9 +1,9 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
-cookie, the remembered phone, the one-time token each counting form carries and the day bound."""
+cookie, the remembered phone, the one-time token each counting form carries and the budgets that
+follow the sender."""
 
 from flask import (
     abort,
-    after_this_request,
     current_app,
     g,
     make_response,
@@ -17,7 +17,8 @@ from werkzeug.routing import IntegerConverter
 from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
 from checkin.visits import once
-from checkin.visits.phones import phone_code, read_phone_code, vouched_old_key
+from checkin.visits.phones import read_phone_code
+from checkin.web.sender_budget import SenderBudget, keep_swept
 from checkin.week import venues
 
 PHONE_COOKIE = "checkin_phone"
@@ -82,21 +83,12 @@ def keep_phone_code(response, code):
 def remembered_phone(venue=None):
     """The Phone (key, gender answer) this browser keeps after the visitor agreed, else None.
 
-    Only a code the server signed counts. A bare key from before codes were signed counts if
-    `venue` counted it this year or last; the phone then gets it back as a signed code.
+    Only a code the server signed counts, and it is read the same at every venue: nothing in
+    the answer depends on where the phone was counted (a bare key from before codes were
+    signed used to come back signed only at venues that had counted it, which linked a
+    phone's venues). `venue` is kept for the callers' sake and changes nothing.
     """
-    value = request.cookies.get(PHONE_COOKIE)
-    phone = read_phone_code(get_db(), value)
-    if phone is None and venue is not None and value and "." not in value:
-        phone = vouched_old_key(get_db(), venue["id"], value, venue_now(venue).date())
-        if phone is not None:
-            code = phone_code(get_db(), phone.key, phone.gender)
-
-            @after_this_request
-            def _sign(response):
-                keep_phone_code(response, code)
-                return response
-    return phone
+    return read_phone_code(get_db(), request.cookies.get(PHONE_COOKIE))
 
 
 def confirm_page(*, title, lines, action, button, back, quote=None):
@@ -127,13 +119,28 @@ def spend_once(purpose, venue):
     return None
 
 
-def full_today(venue, counted):
-    """True when `counted(db, venue id, day)` (what the venue stored today) has reached the
-    venue's day bound. The minute budgets give every kept session its own budget, so only a
-    bound counted from the rows themselves holds against many browsers at once."""
-    stored = counted(get_db(), venue["id"], venue_now(venue).date())
-    return stored >= current_app.config["POSTS_PER_DAY_VENUE"]
+def sender_budget():
+    """This process's budgets per client address (web/sender_budget.py): memory only, made
+    with the app (init_app), its sweeper forgetting every sender within the hour."""
+    return current_app.extensions["sender_budget"]
+
+
+def client_address():
+    """The visitor's address as the proxy in front saw it (PROXY_COUNT, web/security.py).
+    Used only as the key of a budget in memory, hashed with a key of this process's own."""
+    return request.remote_addr or ""
+
+
+def post_limits():
+    """[(seconds, most)] for one address's faces, texts, ideas, survey answers or votes."""
+    return [(3600, current_app.config["SENDER_POSTS_PER_HOUR"])]
+
+
+def sender_may_post(kind):
+    """Spend one `kind` post of this client address's budget; False: refuse, store nothing."""
+    return sender_budget().spend(client_address(), ("post", kind), post_limits())
 
 
 def init_app(app):
+    keep_swept(app.extensions.setdefault("sender_budget", SenderBudget()))
     app.jinja_env.globals.update(once_field=once_field)

@@ -19,6 +19,14 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 HSTS = "max-age=31536000"
 # Shared computers and the door tablet: the back button must not show a staff page after logout.
 NOT_CACHED = ("/staff", "/kiosk")
+# Visitor pages that carry the browser's own state (its step, its phone code, a form's one-time
+# token, a flashed message): never kept by the browser or anything between, so the back button
+# or a shared phone shows nothing of an earlier visitor's.
+NOT_CACHED_PAGES = {
+    "visits.check_in", "visits.done", "visits.forget", "visits.forget_here", "visits.privacy",
+    "visits.privacy_here", "feedback.feedback_page", "feedback.feedback_text",
+    "feedback.feedback_thanks", "feedback.survey_page", "feedback.ideas_page", "feedback.vote",
+}
 
 
 def headers(https):
@@ -53,11 +61,24 @@ def init_app(app):
     def add_headers(response):
         for name, value in fixed.items():
             response.headers.setdefault(name, value)
-        if request.path.startswith(NOT_CACHED):
+        if request.path.startswith(NOT_CACHED) or request.endpoint in NOT_CACHED_PAGES:
             response.headers["Cache-Control"] = "no-store"
         return response
 
     count = app.config["PROXY_COUNT"]
+    if not count:
+        warned = []
+
+        @app.before_request
+        def warn_about_a_proxy():
+            # Behind a proxy with proxy_count 0 every visitor has the proxy's address, so all
+            # share one budget (web/sender_budget.py). Said once, without any address.
+            if not warned and "X-Forwarded-For" in request.headers:
+                warned.append(True)
+                app.logger.warning(
+                    "Requests carry X-Forwarded-For but proxy_count is 0: every visitor seems to "
+                    "come from the proxy's address and shares one budget. Behind nginx set "
+                    "proxy_count = 1 (deploy/checkin.service sets CHECKIN_PROXY_COUNT=1).")
     if count:
         # Trust exactly as many X-Forwarded-* hops as there are proxies, never more.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -21,8 +21,10 @@ from checkin.week.schedule import week_label
 PICTOGRAMS = ("sewing", "cooking", "talk", "computer", "writing", "film", "money", "yoga",
               "social", "women", "music", "walk", "plant", "tree", "radio", "star", "party",
               "meeting", "food", "sport", "people", "calendar", "checkin", "qr")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+# \Z, not $: "$" also matches before a final newline, so "kiosk\n" passed and was saved as
+# "kiosk" once stripped.
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}\Z")
 # Words the staff pages use right after /staff/: a venue called so could not be edited.
 STAFF_WORDS = {"users", "venues", "audit", "login", "logout", "password"}
 MOVE_DAYS_MAX = 6  # a move further than this is another week's occurrence: add an event
@@ -71,7 +73,10 @@ def is_time_zone(name):
 
 
 def slug_problem(slug):
-    if not SLUG_RE.match(slug or ""):
+    """None if `slug` may be a venue's short name as it will be saved (stripped), else why
+    not: 'form' or 'reserved'."""
+    slug = (slug or "").strip()
+    if not SLUG_RE.match(slug):
         return "form"
     if slug in venues.RESERVED_SLUGS or slug in STAFF_WORDS:
         return "reserved"

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import (
     Blueprint,
     abort,
+    make_response,
     redirect,
     render_template,
     request,
@@ -47,8 +48,13 @@ def week(slug):
     def page():
         return render_template("week/week.html", **week_page(venue, today, monday))
 
-    # A message for this browser alone, or an odd query string: made for this request only.
-    if "_flashes" in session or not set(request.args) <= {"week"}:
+    # A message for this browser alone ("the code is deleted"): made for this request only, and
+    # never kept by the browser, so the back button does not show it again.
+    if "_flashes" in session:
+        response = make_response(page())
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if not set(request.args) <= {"week"}:  # an odd query string: made for this request only
         return page()
     # The visitors' most common page changes only with the schedule, the venue, the day and
     # the language: made once for each, then shared (a tenth of the work of making it).

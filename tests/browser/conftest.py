@@ -39,8 +39,10 @@ def live_server(tmp_path_factory):
            "CHECKIN_FROZEN_NOW": "2026-11-23T10:15", "CHECKIN_BASE_URL": f"http://127.0.0.1:{port}",
            # The daily job would close 2025 half-way through the browser tests: not today.
            "CHECKIN_DAILY_FIRST_RUN_SECONDS": "86400",
-           # The gallery checks in dozens of times a minute; the door's bounds have own tests.
-           "CHECKIN_CHECKINS_PER_MINUTE": "10000"}
+           # The gallery checks in dozens of times a minute, all from 127.0.0.1; the bounds
+           # that follow the sender have their own tests (tests/test_posting_flood.py).
+           "CHECKIN_CHECKINS_PER_MINUTE": "10000", "CHECKIN_SENDER_CHECKINS_PER_HOUR": "10000",
+           "CHECKIN_SENDER_POSTS_PER_HOUR": "10000"}
     checkin_command(env, "init-db")
     checkin_command(env, "seed-demo")
     log = open(instance / "server.log", "w")

@@ -10,6 +10,25 @@ def query(live_server, sql, params=()):
         return conn.execute(sql, params).fetchall()
 
 
+def been_here_last_week(live_server, phone):
+    """The phone's code also checked in at Mallis a week ago (a visit as the door stores it)."""
+    import datetime as dt
+
+    from checkin.db import connect
+    from checkin.visits.phones import person_hash, read_phone_code
+    from checkin.visits.recording import record_visit
+
+    [code] = [c["value"] for c in phone.context.cookies() if c["name"] == "checkin_phone"]
+    db = connect(live_server.database)
+    try:
+        key = read_phone_code(db, code).key
+        venue = db.execute("SELECT id FROM venue WHERE slug = 'mallis'").fetchone()[0]
+        record_visit(db, venue_id=venue, day=dt.date(2026, 11, 16), hour=11, source="qr",
+                     person_hash=person_hash(db, venue, key, 2026))
+    finally:
+        db.conn.close()
+
+
 def test_check_in_rate_the_day_answer_the_survey_suggest_and_vote(live_server, phone):
     door = checkin_command(live_server.env, "door-url", "mallis").strip()
     feedback_before = query(live_server, "SELECT count(*) FROM feedback")[0][0]
@@ -62,6 +81,13 @@ def test_check_in_rate_the_day_answer_the_survey_suggest_and_vote(live_server, p
     assert "Pingisbord i lokalen" not in phone.locator(".ideas").inner_text()
     bingo = phone.locator(".idea", has_text="Bingo på fredagar")
     votes_before = query(live_server, "SELECT count(*) FROM idea_vote")[0][0]
+    # A code made today does not vote yet: a phone votes where it has been on two days.
+    bingo.get_by_role("button", name="Rösta på idén").click()
+    assert "kan inte rösta här än. Inget sparades." in phone.locator("main").inner_text()
+    assert query(live_server, "SELECT count(*) FROM idea_vote")[0][0] == votes_before
+    been_here_last_week(live_server, phone)
+    phone.goto(live_server.url + "/mallis/ideas")
+    bingo = phone.locator(".idea", has_text="Bingo på fredagar")
     bingo.get_by_role("button", name="Rösta på idén").click()
     assert "Tack för din röst!" in phone.locator("main").inner_text()
     assert "Du har röstat på idén." in phone.locator(".idea", has_text="Bingo").inner_text()
