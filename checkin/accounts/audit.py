@@ -52,7 +52,8 @@ KINDS = {
     "feedback": ("feedback text hidden", "feedback text shown", "feedback text deleted",
                  "survey created", "survey changed", "survey closed", "survey deleted",
                  "survey question added", "survey question removed", "idea approved",
-                 "idea rejected", "idea answered", "retention changed"),
+                 "idea rejected", "idea answered", "retention changed", "meeting started",
+                 "meeting decided", "meeting closed"),
     "figures": ("export with less hiding", "report text saved"),
     "devices": ("door key replaced", "kiosk created", "kiosk turned off", "screen created",
                 "screen turned off"),
@@ -270,6 +271,12 @@ def _sentences(f, _, locale):
             "user": f["user"]},
         "account turned on": lambda: _("Turned on the account %(user)s.") % {"user": f["user"]},
         "logins": lambda: _logins(f, _),
+        "meeting started": lambda: _("Started the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
+        "meeting decided": lambda: _("Saved a decision of the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
+        "meeting closed": lambda: _("Closed the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
         "logged in": lambda: _("Logged in."),
         "logged out": lambda: _("Logged out."),
         "logged out everywhere": lambda: _("Logged out on every device."),
