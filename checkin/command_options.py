@@ -48,3 +48,25 @@ def base_url_is_default(app):
     from checkin.config import effective
 
     return effective(app.instance_path)["BASE_URL"][1] == "default"
+
+
+def public_address(app):
+    """Where people reach this instance, as a command should print it: BASE_URL when it is
+    set, else the address a `checkin serve` running on this database listens on (it writes
+    it into its lock file), else the default."""
+    if not base_url_is_default(app):
+        return app.config["BASE_URL"]
+    import fcntl
+    from pathlib import Path
+
+    try:
+        with open(Path(f"{app.config['DATABASE']}.serve-lock")) as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:  # a server holds it: the address it wrote is current
+                running = lock.read().strip()
+            else:  # no server runs: what the file says is an old address
+                running = ""
+    except OSError:
+        running = ""
+    return running if running.startswith("http://") else app.config["BASE_URL"]

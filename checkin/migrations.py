@@ -651,3 +651,52 @@ def m021_votes_by_day(db):
         CREATE INDEX idea_vote_day ON idea_vote (day)
         """,
     )
+
+
+@migrations(name="m022_meetings")
+def m022_meetings(db):
+    # The house meeting and the future workshop: the questions put to the room and the hands
+    # counted for each, never who raised them. A meeting keeps its day and the hour it began,
+    # nothing finer; `attended` is the headcount typed once, counted as tally visits of the
+    # meeting's activity. A proposal made in the room becomes an idea (idea.meeting_id).
+    # meeting_step holds the hands changes so the last one can be undone, with no time.
+    _run(
+        db,
+        """
+        CREATE TABLE meeting (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            name TEXT NOT NULL,
+            date TEXT NOT NULL,
+            hour INTEGER CHECK (hour BETWEEN 0 AND 23),
+            activity_id INTEGER REFERENCES activity(id),
+            attended INTEGER NOT NULL DEFAULT 0 CHECK (attended >= 0),
+            current INTEGER NOT NULL DEFAULT 0,
+            next_steps TEXT NOT NULL DEFAULT '',
+            closed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX meeting_venue ON meeting (venue_id, date);
+        CREATE TABLE meeting_question (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('idea', 'proposal', 'question')),
+            idea_id INTEGER REFERENCES idea(id) ON DELETE SET NULL,
+            text TEXT NOT NULL,
+            votes_for INTEGER NOT NULL DEFAULT 0 CHECK (votes_for >= 0),
+            votes_against INTEGER NOT NULL DEFAULT 0 CHECK (votes_against >= 0),
+            votes_unsure INTEGER NOT NULL DEFAULT 0 CHECK (votes_unsure >= 0),
+            status TEXT CHECK (status IN ('considering', 'planned', 'done', 'not_possible')),
+            answer TEXT NOT NULL DEFAULT '',
+            UNIQUE (meeting_id, position)
+        );
+        CREATE TABLE meeting_step (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES meeting_question(id) ON DELETE CASCADE,
+            field TEXT NOT NULL CHECK (field IN ('votes_for', 'votes_against', 'votes_unsure')),
+            before INTEGER NOT NULL
+        );
+        ALTER TABLE idea ADD COLUMN meeting_id INTEGER REFERENCES meeting(id) ON DELETE SET NULL
+        """,
+    )

@@ -143,7 +143,8 @@ def log_in(client, username, password=STAFF_PASSWORD):
 SAMPLE = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1",
           "event_id": "1", "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1",
           "action": "hide", "survey_id": "1", "question_id": "1", "idea_id": "1", "year": "2026",
-          "set_aside_id": "1", "screen_id": "1", "import_id": "1", "fmt": "csv"}
+          "set_aside_id": "1", "screen_id": "1", "import_id": "1", "fmt": "csv",
+          "meeting_id": "1"}
 OPEN = {("/staff/login", "GET"), ("/staff/login", "POST")}
 
 

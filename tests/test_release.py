@@ -372,3 +372,26 @@ if __name__ == "__main__":  # print the checksums of migrations not yet held
         held.setdefault(m.name, _checksum(m))
     CHECKSUMS.write_text(json.dumps(held, indent=1) + "\n")
     print(f"{len(held)} migrations held in {CHECKSUMS}")
+
+
+@pytest.mark.slow  # a real server
+def test_commands_beside_a_running_server_print_its_address_not_the_default_port(tmp_path):
+    env = checkin_env(tmp_path)
+    subprocess.run([sys.executable, "-m", "checkin.cli", "init-db"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "checkin.cli", "venue", "add", "mallis", "--name",
+                    "Mallis"], env=env, check=True, capture_output=True, timeout=120)
+    before = subprocess.run([sys.executable, "-m", "checkin.cli", "door-url", "--venue",
+                             "mallis"], env=env, capture_output=True, text=True, timeout=60)
+    assert before.stdout.startswith("http://127.0.0.1:5000/mallis/in/")
+    with Server(tmp_path, env=env) as server:
+        during = subprocess.run([sys.executable, "-m", "checkin.cli", "door-url", "--venue",
+                                 "mallis"], env=env, capture_output=True, text=True, timeout=60)
+        assert during.stdout.startswith(f"{server.url}/mallis/in/"), during.stdout
+        made = subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "nils",
+                               "--role", "staff"], input="a long staff password 42\n", env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert f"Log in at {server.url}/staff/" in made.stdout, made.stdout + made.stderr
+    after = subprocess.run([sys.executable, "-m", "checkin.cli", "door-url", "--venue",
+                            "mallis"], env=env, capture_output=True, text=True, timeout=60)
+    assert after.stdout.startswith("http://127.0.0.1:5000/mallis/in/")  # it stopped

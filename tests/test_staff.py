@@ -738,17 +738,23 @@ def test_the_activity_on_now_is_chosen_and_other_days_can_be_counted(staff, db, 
     assert "Matlagningskurs" in page and re.search(r'<h2 id="saved">Ingen särskild', page)
 
 
-def test_undo_takes_back_exactly_the_last_change(staff, db, mallis):
+def test_undo_goes_back_one_change_at_a_time_to_the_first_of_the_day(staff, db, mallis):
+    """Undo went back one step only: a second mistake could not be taken back."""
     url = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
     tally(staff, url, woman="2")
     tally(staff, url, was_woman="2", woman="2", man="3")
+    assert "2 ändringar i dag kan ångras" in text(staff.get(url))
     response = post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)
     assert response.status_code == 302
     assert tally_counts(db) == {"woman": 2}
     assert "Ångrat: män −3" in text(staff.get(url))
-    post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # only the last one
-    assert tally_counts(db) == {"woman": 2}
-    assert [a["action"] for a in audit_lines(db)] == ["tally", "tally", "tally undone"]
+    post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # and the one before
+    assert tally_counts(db) == {}
+    post_form(staff, "/staff/mallis/tally/undo", {}, page_url=url)  # nothing left
+    assert tally_counts(db) == {}
+    assert "Det finns inget att ångra." in text(staff.get(url))
+    assert [a["action"] for a in audit_lines(db)] == ["tally", "tally", "tally undone",
+                                                      "tally undone"]
 
 
 def test_a_tally_or_its_undo_whose_audit_line_fails_changes_nothing(staff, db, mallis,

@@ -53,7 +53,8 @@ KINDS = {
     "feedback": ("feedback text hidden", "feedback text shown", "feedback text deleted",
                  "survey created", "survey changed", "survey closed", "survey deleted",
                  "survey question added", "survey question removed", "idea approved",
-                 "idea rejected", "idea answered", "retention changed"),
+                 "idea rejected", "idea answered", "retention changed", "meeting started",
+                 "meeting decided", "meeting closed"),
     "figures": ("export with less hiding", "report text saved"),
     "devices": ("door key replaced", "kiosk created", "kiosk turned off", "screen created",
                 "screen turned off"),
@@ -275,6 +276,12 @@ def _sentences(f, _, locale):
             "n": f["votes"], "day": day()},
         "votes brought back": lambda: _("Counted the %(n)s votes of %(day)s again.") % {
             "n": f["votes"], "day": day()},
+        "meeting started": lambda: _("Started the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
+        "meeting decided": lambda: _("Saved a decision of the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
+        "meeting closed": lambda: _("Closed the meeting %(name)s, %(day)s.") % {
+            "name": f["name"], "day": day()},
         "logged in": lambda: _("Logged in."),
         "logged out": lambda: _("Logged out."),
         "logged out everywhere": lambda: _("Logged out on every device."),

@@ -45,8 +45,10 @@ def create_user_command(username, role):
     except ValueError:
         raise click.BadParameter(f"there is already an account called {username!r}",
                                  param_hint="USERNAME") from None
+    from checkin.command_options import public_address
+
     click.echo(f"Created {role} account {username!r}. Log in at "
-               f"{current_app.config['BASE_URL']}/staff/")
+               f"{public_address(current_app)}/staff/")
 
 
 COMMANDS = (create_user_command,)

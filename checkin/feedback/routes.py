@@ -356,4 +356,4 @@ def vote(slug, idea_id):
 
 
 # The staff pages and the sheet of ideas for the wall join this blueprint.
-from checkin.feedback import idea_sheet_routes, staff_routes  # noqa: E402,F401
+from checkin.feedback import idea_sheet_routes, meeting_routes, staff_routes  # noqa: E402,F401

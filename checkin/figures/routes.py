@@ -133,8 +133,11 @@ def dashboard(slug):
             series_names=(_("Last 12 months"), _("A year before")), width=480, height=250,
             incomplete=len(months) - 1, incomplete_note=so_far,
         )
+    today = venue_now(venue).date()
     return render_template("figures/dashboard.html", venue=venue, board=board, chart=chart,
-                           is_staff=_is_staff(), is_admin=_is_admin(), so_far=so_far)
+                           is_staff=_is_staff(), is_admin=_is_admin(), so_far=so_far,
+                           participation=_participation(venue, dt.date(today.year, 1, 1),
+                                                        today))
 
 
 # --- check-ins set aside (a flood) ----------------------------------------------------------
@@ -518,8 +521,18 @@ def _report_page(venue, year, form, status=200):
         published=published, ratings=_ratings(venue, year, min_cell, published),
         today=venue_now(venue).date(), mean_min=MEAN_MIN_RATINGS,
         survey_results=_survey_results(venue, year, min_cell, published), locale_code=locale,
-        so_far=so_far,
+        so_far=so_far, participation=_participation(venue, dt.date(year, 1, 1),
+                                                    dt.date(year, 12, 31)),
     ), status
+
+
+def _participation(venue, first, last):
+    """Meetings held, questions put, decided and become programme (feedback/meetings.py).
+    Who came is a person count: staff see the headcounts; published figures carry them only
+    as the visits of the meeting's activity, changed like every other visit figure."""
+    from checkin.feedback import meetings
+
+    return meetings.participation(get_db(), venue["id"], first, last)
 
 
 @blueprint.get("/staff/<slug>/report")

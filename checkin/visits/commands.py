@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.command_options import base_url_is_default, venue_of, venue_option
+from checkin.command_options import base_url_is_default, public_address, venue_of, venue_option
 from checkin.db import connect
 from checkin.visits.volume import LIMIT_MAX
 
@@ -32,7 +32,7 @@ def door_url_command(given, slug, qr_file):
         raise click.UsageError("Name the venue once: --venue SLUG.")
     db = connect(current_app.config["DATABASE"])
     venue = venue_of(db, slug or given)
-    url = door_url(current_app.config["BASE_URL"], venue)
+    url = door_url(public_address(current_app), venue)
     click.echo(url)
     if base_url_is_default(current_app):
         click.echo("Note: BASE_URL is not set, so this is the default address. Set "

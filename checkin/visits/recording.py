@@ -87,31 +87,38 @@ def change_tally(db, *, venue_id, day, activity_id, changes, user, undo=False):
     Returns the changes as made ({gender: n}, zeros left out). A change made has its audit
     line ("tally", or "tally undone" with `undo`) in the same transaction.
     """
+    with writing(db):
+        return tally_within(db, venue_id=venue_id, day=day, activity_id=activity_id,
+                            changes=changes, user=user, undo=undo)
+
+
+def tally_within(db, *, venue_id, day, activity_id, changes, user, undo=False):
+    """change_tally inside the caller's write transaction (a meeting's headcount is stored
+    with its tally visits, or neither)."""
     if set(changes) - set(TALLY_GENDERS):
         raise ValueError(f"unknown gender answer in {sorted(changes)!r}")
     made = {}
-    with writing(db):
-        for gender in TALLY_GENDERS:
-            step = int(changes.get(gender) or 0)
-            if step > 0:
-                db.conn.executemany(
-                    "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-                    "record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', ?)",
-                    [(visit_id, venue_id, activity_id, day.isoformat(), gender,
-                      stored_record_key())
-                     for visit_id in new_row_ids(db, "visit", step)])
-                made[gender] = step
-            elif step < 0:
-                # Tallied visits of one activity, day and gender are alike: any of them goes.
-                gone = db.execute(
-                    "DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE venue_id = ? "
-                    "AND activity_id IS ? AND date = ? AND gender = ? AND source = 'tally' "
-                    "AND import_id IS NULL LIMIT ?)",
-                    [venue_id, activity_id, day.isoformat(), gender, -step]).rowcount
-                if gone:
-                    made[gender] = -gone
-        if made:
-            _tally_line(db, user, venue_id, day, activity_id, made, undo)
+    for gender in TALLY_GENDERS:
+        step = int(changes.get(gender) or 0)
+        if step > 0:
+            db.conn.executemany(
+                "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+                "record_key) VALUES (?, ?, ?, ?, NULL, ?, 'tally', ?)",
+                [(visit_id, venue_id, activity_id, day.isoformat(), gender,
+                  stored_record_key())
+                 for visit_id in new_row_ids(db, "visit", step)])
+            made[gender] = step
+        elif step < 0:
+            # Tallied visits of one activity, day and gender are alike: any of them goes.
+            gone = db.execute(
+                "DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE venue_id = ? "
+                "AND activity_id IS ? AND date = ? AND gender = ? AND source = 'tally' "
+                "AND import_id IS NULL LIMIT ?)",
+                [venue_id, activity_id, day.isoformat(), gender, -step]).rowcount
+            if gone:
+                made[gender] = -gone
+    if made:
+        _tally_line(db, user, venue_id, day, activity_id, made, undo)
     return made
 
 

@@ -143,6 +143,9 @@ def revoke_kiosk(slug, kiosk_id):
 
 NO_ACTIVITY = "none"
 UNDO_KEY = "tally_undo"
+# Today's changes, newest last, each undone in turn back to the first of the day; the list is
+# kept in the signed session and begins again each day.
+UNDO_MAX = 50
 FIRST_YEAR = 2000  # as for imported counts: older is a typing mistake
 
 
@@ -192,9 +195,8 @@ def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
     if form is None:
         form = TallyForm(formdata=None, data={
             **{g_: str(n) for g_, _c, n in rows}, **{f"was_{g_}": str(n) for g_, _c, n in rows}})
-    undo = session.get(UNDO_KEY)
-    if undo and undo.get("venue") != venue["id"]:
-        undo = None
+    steps = _undo_steps(venue)
+    undo = steps[-1] if steps else None
     names = dict(programme.activity_choices(_db(), venue["id"]))
     return render_template(
         "visits/staff/tally.html", venue=venue, day=day, activity_id=activity_id,
@@ -204,9 +206,26 @@ def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
         error=error, today=venue_now(venue).date(), no_activity=NO_ACTIVITY,
         undo=undo and {**undo, "words": change_words(undo["changes"]),
                        "name": names.get(undo["activity"], _("No particular activity")),
-                       "date": dt.date.fromisoformat(undo["day"])},
+                       "date": dt.date.fromisoformat(undo["day"]), "left": len(steps)},
         confirm=ConfirmForm(),
     ), status
+
+
+def _undo_steps(venue):
+    """Today's tally changes at this venue that can still be undone, oldest first."""
+    kept = session.get(UNDO_KEY)
+    if not isinstance(kept, dict) or kept.get("venue") != venue["id"] or kept.get(
+            "on") != venue_now(venue).date().isoformat():
+        return []
+    return list(kept.get("steps") or [])
+
+
+def _keep_undo_steps(venue, steps):
+    if steps:
+        session[UNDO_KEY] = {"venue": venue["id"], "on": venue_now(venue).date().isoformat(),
+                             "steps": steps[-UNDO_MAX:]}
+    else:
+        session.pop(UNDO_KEY, None)
 
 
 def _tally_url(slug, day, activity_id, anchor=""):
@@ -236,8 +255,8 @@ def tally(slug):
             return redirect(_tally_url(slug, day, activity_id, anchor))
         flash(_("Nothing to save: the numbers are as before."))
         return redirect(_tally_url(slug, day, activity_id, anchor))
-    session[UNDO_KEY] = {"venue": venue["id"], "day": day.isoformat(),
-                         "activity": activity_id, "changes": made}
+    _keep_undo_steps(venue, [*_undo_steps(venue), {"day": day.isoformat(),
+                                                    "activity": activity_id, "changes": made}])
     if step == "save":
         flash(_("Saved: %(changes)s.", changes=change_words(made)))
     return redirect(_tally_url(slug, day, activity_id, anchor))
@@ -249,15 +268,16 @@ def undo_tally(slug):
     venue = g.venue
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    undo = session.get(UNDO_KEY)
-    if not undo or undo.get("venue") != venue["id"]:
+    steps = _undo_steps(venue)
+    if not steps:
         flash(_("There is nothing to undo."), "warning")
         return redirect(url_for("visits.tally", slug=slug))
+    undo = steps.pop()
     day = dt.date.fromisoformat(undo["day"])
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=undo["activity"],
                         changes={g_: -n for g_, n in undo["changes"].items()},
                         user=current_user(), undo=True)
-    session.pop(UNDO_KEY, None)
+    _keep_undo_steps(venue, steps)
     flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
           else _("There is nothing to undo."))
     return redirect(_tally_url(slug, day, undo["activity"], "#saved"))

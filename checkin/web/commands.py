@@ -40,7 +40,7 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     from checkin.web.server_log import quiet_waitress
     from checkin.web.thread_pools import VisitorAndStaffPools
 
-    _one_server_per_database(current_app.config["DATABASE"])
+    lock = _one_server_per_database(current_app.config["DATABASE"])
     db = connect(current_app.config["DATABASE"])
     pending = pending_migrations(db)
     db.conn.close()
@@ -54,6 +54,11 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
         current_app.config["BASE_URL"] = f"http://{host}:{port}"
         click.echo(f"BASE_URL is not set: door addresses use {current_app.config['BASE_URL']}",
                    err=True)
+    # Commands run beside the server (door-url, create-user) print this address.
+    lock.seek(0)
+    lock.truncate()
+    lock.write(current_app.config["BASE_URL"] + "\n")
+    lock.flush()
     quiet_waitress()
     current_app.config["KEEP_CONNECTIONS"] = True
     from checkin.visits.yearclose import start_daily_thread
@@ -102,6 +107,7 @@ def _one_server_per_database(database):
             "instance: its limits, login throttle and daily job live in its memory "
             "(docs/operations.md, 'One server per instance').") from None
     _held.append(handle)
+    return handle
 
 
 @click.command("config")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from checkin.accounts.access import current_user, log_out, require_role
 from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
+from checkin.feedback import meetings
 from checkin.visits.door import door_url, qr_svg
 from checkin.web.pages import confirm_page, hand_over_device, venue_now, venue_or_404
 from checkin.week import screen_tokens
@@ -28,6 +29,7 @@ from checkin.week.screen_forms import ScreenForm
 from checkin.week.screen_tokens import SCREEN_COOKIE
 
 REFRESH_SECONDS = 60
+MEETING_REFRESH_SECONDS = 5
 SCREEN_COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
 BAD_INPUT = 400
 
@@ -48,6 +50,15 @@ def screen(slug):
                                  401)
     else:
         moment = venue_now(venue)
+        meeting = meetings.open_meeting(get_db(), venue["id"])
+        if meeting and meeting["date"] == moment.date().isoformat():
+            # A meeting in the room: the question on the wall, read again every few seconds.
+            with force_locale(found["lang"]):
+                response = make_response(render_template(
+                    "week/screen/meeting.html", venue=venue, meeting=meeting,
+                    question=meeting["question"], refresh=MEETING_REFRESH_SECONDS))
+            response.headers["Cache-Control"] = "no-store"
+            return response
         qr = qr_svg(door_url(current_app.config["BASE_URL"], venue))
         with force_locale(found["lang"]):
             response = make_response(render_template(
