@@ -575,7 +575,10 @@ def slug_taken(db, slug, venue_id=None):
 
 def save_venue(db, venue, venue_id=None, *, user):
     """venue: VENUE_FIELDS, opening_days as '0,1,2'. A new venue gets a new door key. Returns
-    its id; the audit line is written in the same transaction."""
+    its id; the audit line is written in the same transaction. A short name that is not
+    exactly one we allow (stripped, no newline, not reserved) raises ValueError."""
+    if venue["slug"] != (venue["slug"] or "").strip() or slug_problem(venue["slug"]):
+        raise ValueError(f"not a short name we allow: {venue['slug']!r}")
     values = [venue[f] for f in VENUE_FIELDS]
     with writing(db):
         changed = {}
