@@ -78,6 +78,9 @@ REGISTRY = (
             "seconds from `checkin serve` to the first daily job"),
     Setting("DAILY_EVERY_HOURS", float, 24.0, OPERATOR,
             "hours between two runs of the daily job in `checkin serve`"),
+    Setting("UPKEEP_EVERY_SECONDS", float, 60.0, OPERATOR,
+            "seconds between two upkeep checks in `checkin serve` (the file is rewritten after "
+            "each hour; a scrub a long read held up is retried)"),
     # Only for tests and demos: pretend the clock shows this local time.
     Setting("FROZEN_NOW", str, None, OPERATOR,
             "tests and demos only: the venue's clock shows this local time"),
@@ -156,6 +159,8 @@ def _check(values):
         raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
     if values["DAILY_FIRST_RUN_SECONDS"] < 0:
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
+    if values["UPKEEP_EVERY_SECONDS"] <= 0:
+        raise ConfigError("UPKEEP_EVERY_SECONDS must be more than 0")
     if values["DAILY_EVERY_HOURS"] <= 0:
         raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
     for name in ("POSTS_PER_MINUTE_SESSION", "POSTS_PER_MINUTE_VENUE", "POSTS_PER_DAY_VENUE",

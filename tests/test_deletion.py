@@ -183,3 +183,57 @@ def test_a_close_without_backups_still_says_what_to_do_with_copies_elsewhere(
     assert "closed years: 2025" in line
     assert (f"no backup in {app.config['BACKUP_DIR']} holds 2025; delete every copy kept "
             "elsewhere of a backup made before 2026-03-01") in line
+
+
+# --- what staff delete (issue 28, item 1) ----------------------------------------------------
+
+NAMED = "Jag heter Anna Svensson och bor på Malmskillnadsgatan"
+
+
+def _a_text_staff_delete_with_a_read_held(app, db, staff, mallis):
+    """A visitor's text is in the file; staff delete it from the texts page while another
+    connection (a long report) holds a read, which ends after the deletion. Returns the
+    files as an attacker with the disk reads them after the server's next upkeep minute."""
+    from checkin import db as database
+    from tests.helpers import post_form
+
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as any checkpoint of the server does
+    assert NAMED.encode() in file_bytes(app)[""]
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM feedback").fetchall()  # a long report, mid-read
+    url = f"/staff/mallis/feedback/texts/{rating}/delete"
+    response = post_form(staff, url, {}, page_url=url)
+    assert response.status_code == 302
+    assert db.execute("SELECT text FROM feedback WHERE id = ?", [rating]).fetchone()[0] is None
+    reader.conn.rollback()  # the report is done
+    database.pay_owed_scrub(db)  # what the upkeep thread does every minute
+    files = file_bytes(app)
+    reader.conn.close()
+    return files
+
+
+def test_a_text_staff_delete_leaves_no_byte_in_the_file_wal_or_shm(app, db, staff, mallis):
+    files = _a_text_staff_delete_with_a_read_held(app, db, staff, mallis)
+    assert {suffix: data.count(b"Svensson") for suffix, data in files.items()} == {
+        "": 0, "-wal": 0, "-shm": 0}
+
+
+def test_before_the_fix_a_deleted_text_stayed_in_the_file(app, db, staff, mallis, monkeypatch):
+    monkeypatch.setattr(feedback, "scrub_deletion", lambda db: True)
+    files = _a_text_staff_delete_with_a_read_held(app, db, staff, mallis)
+    assert files[""].count(NAMED.encode()) == 1
+
+
+def test_a_deleted_text_is_scrubbed_at_once_when_no_read_is_held(app, db, mallis):
+    from checkin.db import scrub_owed
+
+    server = a_running_server(app)  # the server's connection is open, between requests
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    assert feedback.delete_text(db, rating, user=SOMEONE)
+    assert not scrub_owed()
+    assert all(b"Svensson" not in data for data in file_bytes(app).values())
+    server.conn.close()
