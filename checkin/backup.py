@@ -21,8 +21,9 @@ class BackupError(RuntimeError):
 def backup(source, dest):
     """Copy `source` to `dest` (a file, or a folder to name one in); return (path, row counts).
 
-    SQLite's backup API copies a consistent snapshot while other connections keep writing;
-    the copy is written beside the target and renamed only after integrity_check says ok.
+    `VACUUM INTO` copies a consistent snapshot, written anew, while other connections keep
+    writing; the copy is written beside the target and renamed only after integrity_check
+    says ok.
     """
     dest = Path(dest)
     if dest.is_dir():
@@ -31,11 +32,10 @@ def backup(source, dest):
     partial.unlink(missing_ok=True)
     if not Path(source).is_file():
         raise BackupError(f"there is no database at {source}")
-    live = sqlite3.connect(source, timeout=10)
     private_file(partial)  # a copy of the database is as private as the database
+    _copy(source, partial)
     copy = sqlite3.connect(partial)
     try:
-        live.backup(copy)  # all pages in one step: one read snapshot, so it is consistent
         ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise BackupError(f"the copy failed its integrity check: {ok}")
@@ -45,9 +45,23 @@ def backup(source, dest):
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
         copy.close()
-        live.close()
     os.replace(partial, dest)
     return dest, counts
+
+
+def _copy(source, partial):
+    """Write a copy of `source` into the empty file `partial`, written anew.
+
+    `VACUUM INTO` reads one snapshot (so the copy is consistent while others write) and
+    writes each table in the order of its key and each index in key order: a page-by-page
+    copy (SQLite's backup API) would keep where each row sits in its page, which tells the
+    order rows came in (checkin/upkeep.py).
+    """
+    live = sqlite3.connect(source, timeout=10)
+    try:
+        live.execute("VACUUM INTO ?", [str(partial)])
+    finally:
+        live.close()
 
 
 def _has_table(conn, name):

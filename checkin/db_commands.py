@@ -60,6 +60,24 @@ def backup_command(dest):
     click.echo("  integrity: ok; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
+@click.command("upkeep")
+@with_appcontext
+def upkeep_command():
+    """Write the database file anew (checkpoint, VACUUM, checkpoint), as `checkin serve` does
+    after every hour: no order of the rows is left in it. Exit 1 if a long read held it up."""
+    from checkin.upkeep import rewrite
+
+    db = connect(current_app.config["DATABASE"])
+    try:
+        done = rewrite(db)
+    finally:
+        db.conn.close()
+    if not done:
+        raise click.ClickException("another connection holds a read; the file is not written "
+                                   "anew yet: run this again when it has ended")
+    click.echo("The database file is written anew: no order of the rows is left in it.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command():
@@ -71,4 +89,5 @@ def seed_demo_command():
         click.echo(line)
 
 
-COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command)
+COMMANDS = (init_db_command, db_status_command, backup_command, upkeep_command,
+            seed_demo_command)
