@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -69,16 +70,42 @@ def _has_table(conn, name):
                         [name]).fetchone() is not None
 
 
-def holding_year(folder, year):
-    """The backups in `folder` that still hold `year`: its secret or a phone hash of it.
+def holding_year(folder, year, removed=frozenset()):
+    """The backups in `folder` that still hold `year`: its secret or a phone hash of it, in
+    its rows or anywhere in its raw bytes (`removed`: what the close removed, as bytes).
 
     Those are the copies made before the year was closed. A file that cannot be read as a
-    database is listed too: nobody can say it does not hold the year.
+    database is listed too: nobody can say it does not hold the year. Copies a backup left
+    half-written (`.partial`) are looked at too.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return [path for path in sorted(folder.glob(PATTERN)) if _holds_year(path, year)]
+    paths = sorted({*folder.glob(PATTERN), *folder.glob(PATTERN + ".partial")})
+    return [path for path in paths
+            if holds_any(path.read_bytes(), removed) or _holds_year(path, year)]
+
+
+_HEX = re.compile(rb"[0-9a-fA-F]+")
+_HEX_RUN = re.compile(rb"[0-9a-fA-F]{16,}")
+
+
+def holds_any(data, removed):
+    """True if any of the byte strings `removed` is somewhere in `data`.
+
+    Secrets and hashes are hex text: the file's runs of hex digits are looked up in a set,
+    so a large file and thousands of hashes take one pass, not one per hash.
+    """
+    hexes = {value for value in removed if len(value) >= 16 and _HEX.fullmatch(value)}
+    if any(value in data for value in set(removed) - hexes):
+        return True
+    lengths = {len(value) for value in hexes}
+    for match in _HEX_RUN.finditer(data):
+        run = match.group()
+        for length in lengths:
+            if any(run[i:i + length] in hexes for i in range(len(run) - length + 1)):
+                return True
+    return False
 
 
 def _holds_year(path, year):

@@ -95,9 +95,11 @@ def test_before_the_fix_the_close_left_the_secret_and_hashes_behind(
     """The attack as issue 13 found it: no secure_delete, no checkpoint, no VACUUM."""
     secret, hashes_2025, _ = year_2025
     db.execute("PRAGMA secure_delete=OFF")
-    monkeypatch.setattr(yearclose, "scrub", lambda db, vacuum=False: True)
+    monkeypatch.setattr(yearclose, "scrub", lambda db, vacuum=False, wait_ms=None: True)
     server = a_running_server(app)
-    close_year(db, 2025, AFTER_GRACE)
+    done = close_year(db, 2025, AFTER_GRACE, verify_seconds=0)
+    # The close reads the bytes it removed back from the files: it does not call this done.
+    assert done["scrubbed"] is False and done["left_in"] == ["checkin.db-wal"]
     counts = found(file_bytes(app), secret, hashes_2025)
     assert counts["-wal"][0] >= 1 and counts["-wal"][1] == len(hashes_2025)
     server.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # later, a checkpoint: freed pages
@@ -113,9 +115,11 @@ def test_a_read_held_open_past_the_timeout_is_reported_and_the_next_scrub_finish
     server.conn.execute("BEGIN")
     server.execute("SELECT count(*) FROM visit").fetchall()  # a long report, mid-read
     db.execute("PRAGMA busy_timeout=100")
-    result = daily(db, AFTER_GRACE, {"CLOSE_AFTER_MONTHS": 2})
+    result = daily(db, AFTER_GRACE, {"CLOSE_AFTER_MONTHS": 2, "CLOSE_VERIFY_SECONDS": 0})
     assert result["closed"][0]["scrubbed"] is False
-    assert "kept the -wal from being emptied" in describe(result)
+    assert ("NOT DONE: 2025's secret or hashes are still in the raw bytes of checkin.db, "
+            "checkin.db-wal: another connection holds a read") in describe(result)
+    assert found(file_bytes(app), secret, hashes_2025)[""][0] == 1  # what it says is so
     server.conn.rollback()
     assert retention.purge(db, AFTER_GRACE, 12)["scrubbed"]  # the next daily run
     assert found(file_bytes(app), secret, hashes_2025)["-wal"] == (0, 0)
@@ -237,3 +241,67 @@ def test_a_deleted_text_is_scrubbed_at_once_when_no_read_is_held(app, db, mallis
     assert not scrub_owed()
     assert all(b"Svensson" not in data for data in file_bytes(app).values())
     server.conn.close()
+
+
+# --- a close that checks itself (issue 24, item 4) -------------------------------------------
+
+def test_the_close_reports_success_only_once_no_byte_of_the_year_is_left(
+        app, db, year_2025, monkeypatch):
+    """A report holds a read through the close and ends 5 s later: the close keeps scrubbing
+    and reading the raw bytes, and says done only after the read ended, with 0 bytes left."""
+    import threading
+
+    secret, hashes_2025, _ = year_2025
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the year is in checkin.db, as on a server
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM visit").fetchall()
+    ended = threading.Event()
+
+    def end_the_read():
+        reader.conn.rollback()
+        ended.set()
+
+    checks = []
+    real_left_in = yearclose.left_in
+
+    def left_in(paths, removed):
+        left = real_left_in(paths, removed)
+        checks.append((ended.is_set(), left))
+        return left
+
+    monkeypatch.setattr(yearclose, "left_in", left_in)
+    threading.Timer(5.0, end_the_read).start()
+    done = close_year(db, 2025, AFTER_GRACE, verify_seconds=30)
+    assert ended.is_set() and done["scrubbed"] and done["left_in"] == []
+    # While the read was held, every check found the year in the file, and was not done.
+    held = [left for was_ended, left in checks if not was_ended]
+    assert held and all(left for left in held)
+    assert found(file_bytes(app), secret, hashes_2025) == {
+        "": (0, 0), "-wal": (0, 0), "-shm": (0, 0)}
+    reader.conn.close()
+
+
+def test_a_read_held_past_the_wait_is_not_called_done_and_goes_when_the_read_ends(
+        app, db, year_2025):
+    from checkin import upkeep
+
+    secret, hashes_2025, _ = year_2025
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the year is in checkin.db, as on a server
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM visit").fetchall()
+    app.config["CLOSE_VERIFY_SECONDS"] = 0
+    result = run(app, "close-year", "2025")
+    assert result.exit_code == 1  # never a success while a byte is left
+    assert "the 2025 secret is deleted from the database (NOT yet from the file" in result.output
+    assert ("NOT DONE: 2025's secret or hashes are still in the raw bytes of checkin.db: "
+            in result.output)
+    counts = found(file_bytes(app), secret, hashes_2025)
+    assert counts[""][0] == 1 and counts[""][1] == len(hashes_2025)  # what it says is so
+    reader.conn.rollback()  # the report ends
+    hour = upkeep.hour_of(1_800_000_000)
+    assert upkeep.tick(db, hour, 1_800_000_000) == (hour, True)  # the server's next minute
+    assert found(file_bytes(app), secret, hashes_2025) == {
+        "": (0, 0), "-wal": (0, 0), "-shm": (0, 0)}
+    reader.conn.close()
