@@ -19,35 +19,73 @@ class BackupError(RuntimeError):
     pass
 
 
-def backup(source, dest):
-    """Copy `source` to `dest` (a file, or a folder to name one in); return (path, row counts).
+def backup(source, folder, now=None):
+    """Copy `source` into the existing `folder`; return (path, row counts).
 
     `VACUUM INTO` copies a consistent snapshot, written anew, while other connections keep
-    writing; the copy is written beside the target and renamed only after integrity_check
-    says ok.
+    writing; the copy is written beside its name as `.partial` and renamed only after
+    integrity_check says ok. A copy that fails for any reason is deleted: no `.partial` stays.
     """
-    dest = Path(dest)
-    if dest.is_dir():
-        dest = dest / NAME.format(dt.datetime.now())
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
+    folder = Path(folder)
+    if not folder.is_dir():
+        what = "a file" if folder.exists() else "missing"
+        raise BackupError(f"{folder} is {what}: give an existing folder for the copies")
     if not Path(source).is_file():
         raise BackupError(f"there is no database at {source}")
-    private_file(partial)  # a copy of the database is as private as the database
-    _copy(source, partial)
-    copy = sqlite3.connect(partial)
+    dest = folder / NAME.format(now or dt.datetime.now())
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    done = False
     try:
-        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
-        if ok != "ok":
-            raise BackupError(f"the copy failed its integrity check: {ok}")
-        # Table names come from the constant above, never from input.
-        counts = {t: copy.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 # nosec B608
-                  for t in COUNTED_TABLES if _has_table(copy, t)}
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        private_file(partial)  # a copy of the database is as private as the database
+        _copy(source, partial)
+        copy = sqlite3.connect(partial)
+        try:
+            ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise BackupError(f"the copy failed its integrity check: {ok}")
+            # Table names come from the constant above, never from input.
+            counts = {t: copy.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 # nosec B608
+                      for t in COUNTED_TABLES if _has_table(copy, t)}
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        finally:
+            copy.close()
+        os.replace(partial, dest)
+        done = True
+    except (sqlite3.Error, OSError) as error:
+        raise BackupError(f"the copy failed: {error}") from error
     finally:
-        copy.close()
-    os.replace(partial, dest)
+        if not done:  # whatever stopped it (an error, Ctrl-C): no half copy is left
+            for leftover in (partial, Path(f"{partial}-journal")):
+                leftover.unlink(missing_ok=True)
     return dest, counts
+
+
+DATED = re.compile(r"checkin-(\d{4}-\d\d-\d\d)-\d{4}\.db(\.partial)?")
+
+
+def expire(folder, keep_days, today):
+    """Delete the copies in `folder` named for a day `keep_days` or more days before `today`.
+
+    The day is read from the file's own name (checkin-YYYY-MM-DD-HHMM.db), never from its
+    modification time, which a copy elsewhere resets: a copy made on 1 March is deleted by
+    the first backup on or after 31 March with `keep_days` 30, whatever the hour. Returns
+    the deleted paths.
+    """
+    limit = today - dt.timedelta(days=keep_days)
+    gone = []
+    for path in sorted(Path(folder).iterdir()):
+        match = DATED.fullmatch(path.name)
+        if not match or not path.is_file():
+            continue
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        if day <= limit:
+            path.unlink()
+            gone.append(path)
+    return gone
 
 
 def _copy(source, partial):
