@@ -48,6 +48,14 @@ blueprint = Blueprint("accounts", __name__)
 
 def _db():
     return get_db()
+
+
+def _password_words(*first):
+    """The words a password must not be made of: `first` (the account's name), the venues'
+    names, slugs and organisations, and the configured organisation, service and responsible."""
+    configured = (current_app.config.get(k) for k in ("ORGANISATION", "SERVICE_NAME",
+                                                      "RESPONSIBLE"))
+    return [*first, *auth.password_context(_db(), *configured)]
 # --- logging in and out ---------------------------------------------------------------------
 
 @blueprint.app_context_processor
@@ -141,7 +149,7 @@ def index():
 def own_password():
     form = OwnPasswordForm()
     user = current_user()
-    form.password_context = [user["username"], *auth.password_context(_db())]
+    form.password_context = _password_words(user["username"])
     if request.method == "POST":
         if form.validate() and _confirmed(form.current, _("That is not your password now.")):
             auth.set_password(_db(), user["id"], form.new.data, by=user,
@@ -201,7 +209,7 @@ def _confirmed(field, message=None):
 def new_user():
     form = NewUserForm()
     form.venues.choices = options(_venue_choices())
-    form.password_context = auth.password_context(_db())
+    form.password_context = _password_words()
     if request.method == "POST":
         if form.validate() and (form.role.data != "admin" or _confirmed(form.yours)):
             username = form.username.data.strip()
@@ -255,7 +263,7 @@ def user(user_id):
 def reset_password(user_id):
     account = _get_user_or_404(user_id)
     reset = ResetPasswordForm()
-    reset.password_context = [account["username"], *auth.password_context(_db())]
+    reset.password_context = _password_words(account["username"])
     if not reset.validate() or not _confirmed(reset.yours):
         return _user_page(account, reset=reset, status=BAD_INPUT)
     auth.set_password(_db(), user_id, reset.new.data, by=current_user())
