@@ -345,12 +345,16 @@ class LoginThrottle:
 
     Failures count per account and client together: after `free` of them each new try from
     that client for that account must wait twice as long as the one before (1 s, 2 s, 4 s …,
-    at most `max_delay`). The right password from another client is never held up by someone
-    else's wrong ones (ASVS 2.2.1): there is no lock on the account itself. One client
-    guessing across many accounts is slowed down the same way after `free * client_factor`
-    failures. Failures are forgotten `forget_after` seconds after the last one and, for the
-    pair, on a good login. Clients are kept only as a keyed hash whose key dies with the
-    process.
+    at most `max_delay`). They count per account too, whatever the client: after `free`
+    failures at one account from anywhere, every new try at it from a browser it does not
+    know waits the same growing delay, so 30 addresses get no more guesses than one. One
+    client guessing across many accounts is slowed down after `free * client_factor`
+    failures. A browser that logged in to the account before (`device`: the random id in its
+    signed known-device cookie) counts only its own failures: the owner logs in from it while
+    others guess, and someone sharing the owner's address (one nginx, one Wi-Fi) cannot
+    slow it down (ASVS 2.2.1: no lockout of the right password). Failures are forgotten
+    `forget_after` seconds after the last one and, for the browser, on a good login. Clients
+    and devices are kept only as a keyed hash whose key dies with the process.
     """
 
     def __init__(self, free=3, max_delay=15 * 60, client_factor=4, forget_after=24 * 3600,
@@ -361,9 +365,15 @@ class LoginThrottle:
         self._salt = secrets.token_bytes(16)
         self._lock = threading.Lock()
 
-    def _keys(self, username, client):
-        client_key = hmac.new(self._salt, (client or "").encode(), hashlib.sha256).hexdigest()
-        return [("pair", (username or "").lower(), client_key), ("client", client_key)]
+    def _hashed(self, value):
+        return hmac.new(self._salt, (value or "").encode(), hashlib.sha256).hexdigest()
+
+    def _keys(self, username, client, device=None):
+        user = (username or "").lower()
+        if device:
+            return [("device", user, self._hashed(device))]
+        client_key = self._hashed(client)
+        return [("pair", user, client_key), ("client", client_key), ("account", user)]
 
     def _wait_for(self, key, now):
         count, last = self._failures.get(key, (0, 0.0))
@@ -376,26 +386,32 @@ class LoginThrottle:
         delay = min(self.max_delay, 2 ** min(count - free, 20))
         return max(0, delay - (now - last))
 
-    def seconds_to_wait(self, username, client):
+    def seconds_to_wait(self, username, client, device=None):
         """0 when a try may go ahead now, else how many seconds to wait first."""
         with self._lock:
             now = self.clock()
-            return max(self._wait_for(key, now) for key in self._keys(username, client))
+            return max(self._wait_for(key, now) for key in self._keys(username, client, device))
 
-    def failed(self, username, client):
+    def failed(self, username, client, device=None):
         """Count one failure; True when from now on this client must wait for this account."""
         with self._lock:
             now = self.clock()
             if len(self._failures) >= self.max_keys:
                 self._forget_oldest(now)
-            for key in self._keys(username, client):
+            keys = self._keys(username, client, device)
+            for key in keys:
                 count, _ = self._failures.get(key, (0, 0.0))
                 self._failures[key] = (count + 1, now)
-            return max(self._wait_for(key, now) for key in self._keys(username, client)) > 0
+            return max(self._wait_for(key, now) for key in keys) > 0
 
-    def succeeded(self, username, client):
+    def succeeded(self, username, client, device=None):
+        """A good login: this browser's failures go. The account's go too, unless the login
+        came from a known browser while others may still be guessing from elsewhere."""
         with self._lock:
-            self._failures.pop(self._keys(username, client)[0], None)
+            keys = self._keys(username, client, device)
+            self._failures.pop(keys[0], None)
+            if not device:
+                self._failures.pop(keys[-1], None)
 
     def _forget_oldest(self, now):
         """Keep memory bounded when someone tries very many names or addresses."""
