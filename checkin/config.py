@@ -78,6 +78,8 @@ REGISTRY = (
             "seconds from `checkin serve` to the first daily job"),
     Setting("DAILY_EVERY_HOURS", float, 24.0, OPERATOR,
             "hours between two runs of the daily job in `checkin serve`"),
+    Setting("AUDIT_KEEP_MONTHS", int, 24, OPERATOR,
+            "months the staff audit log keeps a line; the daily job deletes older ones"),
     Setting("CLOSE_VERIFY_SECONDS", float, 120.0, OPERATOR,
             "seconds the yearly close keeps scrubbing and reading the file while another "
             "connection's read keeps the closed year's bytes in it"),
@@ -162,6 +164,8 @@ def _check(values):
         raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
     if values["DAILY_FIRST_RUN_SECONDS"] < 0:
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
+    if values["AUDIT_KEEP_MONTHS"] < 1:
+        raise ConfigError("AUDIT_KEEP_MONTHS must be 1 or more")
     if values["CLOSE_VERIFY_SECONDS"] < 0:
         raise ConfigError("CLOSE_VERIFY_SECONDS must be 0 or more")
     if values["UPKEEP_EVERY_SECONDS"] <= 0:

@@ -97,3 +97,24 @@ def test_a_known_browser_is_slowed_by_its_own_wrong_tries_and_a_forged_cookie_is
     forged = app.test_client()
     forged.set_cookie(KNOWN_DEVICE_COOKIE, cookie[:-2] + "xx", path="/staff/login")
     assert attempt(forged, "anna", STAFF_PASSWORD, "10.0.0.9").status_code == 429
+
+
+# --- the audit log is cleaned (issue 24, item 6) ----------------------------------------------
+
+def test_the_daily_job_deletes_audit_lines_older_than_the_setting(app, db, mallis):
+    import datetime as dt
+
+    from checkin.visits.yearclose import daily, describe
+
+    user = {"id": make_user(db, "anna"), "username": "anna"}
+    today = dt.date(2026, 11, 23)
+    with db.conn:
+        for at in ("2024-11-22T23:00+00:00", "2024-11-23T00:00+00:00", "2025-06-01T10:00+00:00"):
+            db.execute("INSERT INTO audit_log (at, user_id, username, action) "
+                       "VALUES (?, ?, 'anna', 'logged in')", [at, user["id"]])
+    result = daily(db, today, {})  # AUDIT_KEEP_MONTHS: 24 by default
+    assert result["audit"] == 1 and "1 audit line(s) past their time" in describe(result)
+    left = [r[0] for r in db.execute("SELECT at FROM audit_log ORDER BY at")]
+    assert left == ["2024-11-23T00:00+00:00", "2025-06-01T10:00+00:00"]
+    assert daily(db, today, {"AUDIT_KEEP_MONTHS": 12})["audit"] == 2  # before 2025-11-23
+    assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0

@@ -16,9 +16,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from checkin import backup
+from checkin.accounts import audit
 from checkin.db import scrub, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
+from checkin.figures.periods import months_before
 from checkin.visits import once, steps
 from checkin.visits import phones as anonymity
 from checkin.visits import recording as visits
@@ -147,6 +149,10 @@ def daily(db, today, config):
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
     keep = retention.months(db, config.get("RETENTION_MONTHS", retention.DEFAULT_MONTHS))
     result = {"purged": retention.purge(db, today, keep), "closed": []}
+    # Staff's audit lines go after AUDIT_KEEP_MONTHS (24): who did what is kept long enough
+    # to answer for it, not for ever.
+    audit_months = config.get("AUDIT_KEEP_MONTHS", audit.DEFAULT_KEEP_MONTHS)
+    result["audit"] = audit.forget_before(db, months_before(today, audit_months))
     # Steps and spent tokens go when their time is over even if nobody posts after them: every
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
@@ -171,7 +177,8 @@ def describe(result):
         f"{c['votes']} votes made anonymous, {c['frozen']} frozen rows)"
         for c in result["closed"]) or "none"
     line = (f"daily: deleted {purged['texts']} free text(s) and {purged['ideas']} unpublished "
-            f"idea(s) from before {purged['before']}; closed years: {closed}")
+            f"idea(s) from before {purged['before']}, {result.get('audit', 0)} audit line(s) "
+            f"past their time; closed years: {closed}")
     for c in result["closed"]:
         line += "; " + after_close(c)
     if not purged["scrubbed"]:
