@@ -118,24 +118,29 @@ def scrub(db, *, vacuum=False, wait_ms=None):
     """
     if wait_ms is not None:
         db.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+    vacuumed = False
     try:
         if vacuum:
             # The -wal is emptied first, so the frames VACUUM writes start it anew.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
+            vacuumed = True
         busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:  # database is locked: a writer kept it past the timeout
         busy = 1
     finally:
         if wait_ms is not None:
             db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    # A VACUUM that ran is done: its pages wait in the -wal, and only the checkpoint that
+    # copies them into the file (once the read has ended) is still owed.
+    if vacuumed:
+        _owed_vacuum.clear()
+    elif vacuum and busy:
+        _owed_vacuum.set()
     if busy:
         _owed.set()
-        if vacuum:
-            _owed_vacuum.set()
-    elif vacuum or not _owed_vacuum.is_set():  # a checkpoint does not pay a VACUUM owed
+    elif not _owed_vacuum.is_set():  # a checkpoint does not pay a VACUUM owed
         _owed.clear()
-        _owed_vacuum.clear()
     return busy == 0
 
 

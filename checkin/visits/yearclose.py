@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from checkin import backup
 from checkin.accounts import audit
-from checkin.db import scrub, writing
+from checkin.db import pay_owed_scrub, scrub, scrub_owed, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
 from checkin.figures.periods import months_before
@@ -77,12 +77,16 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
         anonymity.forget_year(db, year, today)
         removed -= _still_kept(db)  # the same value kept for an open year is not the year's
     deadline = clock() + verify_seconds
+    scrub(db, vacuum=True, wait_ms=1000)
     while True:
-        scrub(db, vacuum=True, wait_ms=1000)
         left = left_in(database_files(db), removed)
         if not left or clock() >= deadline:
             break
         sleep(1)
+        if scrub_owed():  # the checkpoint (and VACUUM, if that could not run) still owed
+            pay_owed_scrub(db)
+        else:
+            scrub(db, vacuum=True, wait_ms=1000)
     done["scrubbed"], done["left_in"] = not left, left
     done["closed_on"], done["backup_dir"] = today.isoformat(), backup_dir
     done["backups"] = backup.holding_year(backup_dir, year, removed) if backup_dir else []
