@@ -4,21 +4,24 @@ attacker reads every table and index page (cell byte offsets) and the -wal frame
 checkin.db, and a backup. Prints, without and with the hourly upkeep, how often the best page
 gives all 8 in order and the share of pairs it puts in order (0.5 is a coin).
 
-    PYTHONPATH=. .venv/bin/python bench/file_order.py [--runs 40]
+    .venv/bin/python bench/file_order.py [--runs 40]
 """
 
 import argparse
 import datetime as dt
 import itertools
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
-from checkin import backup, upkeep
-from checkin.db import connect, migrate
-from checkin.feedback import smileys
-from checkin.visits import recording
-from tests.sqlite_pages import btree_pages, wal_frames
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from checkin import backup, upkeep  # noqa: E402
+from checkin.db import connect, migrate  # noqa: E402
+from checkin.feedback import smileys  # noqa: E402
+from checkin.visits import recording  # noqa: E402
+from tests.sqlite_pages import btree_pages, wal_frames  # noqa: E402
 
 VISITORS = 8
 DAY = dt.date(2026, 11, 23)
