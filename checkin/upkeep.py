@@ -45,8 +45,8 @@ def tick(db, last_hour, now):
 
 
 def start_upkeep_thread(config, connect, clock=time.time):
-    """Run the upkeep in the server process: every UPKEEP_EVERY_SECONDS (60). Returns
-    (thread, stop event)."""
+    """Run the upkeep in the server process: every UPKEEP_EVERY_SECONDS (60), the first
+    check rewriting the file. Returns (thread, stop event)."""
     every = float(config.get("UPKEEP_EVERY_SECONDS", 60))
     stop = threading.Event()
     if not log.handlers:
@@ -57,7 +57,9 @@ def start_upkeep_thread(config, connect, clock=time.time):
         log.propagate = False
 
     def run():
-        last_hour, warned = hour_of(clock()), False
+        # None: the first check rewrites the file, so an hour that ended while the server was
+        # stopped is not left in order until the next hour ends.
+        last_hour, warned = None, False
         while not stop.wait(every):
             try:
                 db = connect()

@@ -236,3 +236,29 @@ def test_checkin_upkeep_writes_the_file_anew_without_a_server(app, db, mallis):
     assert files(app)["-wal"] == b""
     for _n, by_offset, by_pointer, monotone in orders_in_pages(files(app)[""], arrivals):
         assert monotone and by_offset in (by_pointer, by_pointer[::-1])
+
+
+def test_the_server_rewrites_the_file_at_its_first_check_and_then_after_each_hour(
+        app, db, mallis):
+    """An hour that ended while the server was stopped is rewritten a minute after start."""
+    import time
+
+    arrivals = arrive(app, db, mallis)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert any(by_offset == list(range(VISITORS))
+               for _n, by_offset, _p, _m in orders_in_pages(files(app)[""], arrivals))
+    from checkin.db import connect
+
+    thread, stop = upkeep.start_upkeep_thread({"UPKEEP_EVERY_SECONDS": 0.05},
+                                              lambda: connect(app.config["DATABASE"]))
+    try:
+        for _ in range(200):  # the first check: at most a few seconds on a busy machine
+            pages = orders_in_pages(files(app)[""], arrivals)
+            if all(by_offset in (p, p[::-1]) for _n, by_offset, p, _m in pages):
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert all(monotone and by_offset in (p, p[::-1])
+               for _n, by_offset, p, monotone in orders_in_pages(files(app)[""], arrivals))
