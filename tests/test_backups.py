@@ -131,3 +131,26 @@ def test_the_close_lists_a_partial_copy_that_holds_the_year(app, db, mallis):
     assert result.exit_code == 0, result.output
     assert (f"that still hold 2025's secret and hashes: {left.name} in {folder}"
             in result.output)
+
+
+def test_the_close_reads_a_backups_raw_bytes_not_only_its_rows(app, db, mallis, tmp_path):
+    """A copy whose rows no longer show the year (deleted without secure_delete, never
+    vacuumed) still holds its bytes: the close names it."""
+    key = phones.new_device_key()
+    stand_in = phones.person_hash(db, mallis["id"], key, 2025)
+    secret = phones.year_secret(db, 2025)
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    copy = folder / "checkin-2026-02-27-0330.db"
+    recording.record_visit(db, venue_id=mallis["id"], day=dt.date(2025, 3, 3), hour=10,
+                           source="qr", person_hash=stand_in)
+    backup.backup(app.config["DATABASE"], folder, now=dt.datetime(2026, 2, 27, 3, 30))
+    conn = sqlite3.connect(copy)
+    conn.execute("PRAGMA secure_delete=OFF")
+    conn.execute("DELETE FROM year_key")
+    conn.execute("UPDATE visit SET person_hash = NULL")
+    conn.commit()
+    conn.close()
+    assert backup.holding_year(folder, 2025) == []  # its rows say nothing of 2025
+    removed = {secret.encode(), stand_in.encode()}
+    assert backup.holding_year(folder, 2025, removed) == [copy]  # its bytes do
