@@ -305,3 +305,19 @@ def test_a_read_held_past_the_wait_is_not_called_done_and_goes_when_the_read_end
     assert found(file_bytes(app), secret, hashes_2025) == {
         "": (0, 0), "-wal": (0, 0), "-shm": (0, 0)}
     reader.conn.close()
+
+
+def test_a_text_deleted_on_the_staff_page_is_scrubbed_within_the_request(
+        app, db, staff, mallis):
+    from checkin.db import scrub_owed
+    from tests.helpers import post_form
+
+    server = a_running_server(app)  # another connection open, between requests
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    url = f"/staff/mallis/feedback/texts/{rating}/delete"
+    assert post_form(staff, url, {}, page_url=url).status_code == 302
+    assert not scrub_owed()
+    assert all(b"Svensson" not in data for data in file_bytes(app).values())
+    server.conn.close()
