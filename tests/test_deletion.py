@@ -22,6 +22,15 @@ AFTER_GRACE = D("2026-03-01")
 TEXT = "Jag heter Anna och mår dåligt"
 
 
+@pytest.fixture(autouse=True)
+def nothing_owed():
+    """A scrub owed is kept in the process's memory: each test starts with none."""
+    from checkin import db as database
+
+    database._owed.clear()
+    database._owed_vacuum.clear()
+
+
 @pytest.fixture
 def year_2025(db, mallis, victor):
     """Remembered phones at two venues in 2025 and 2026, a 2025 survey and idea they answered

@@ -17,6 +17,15 @@ VISITORS = 8
 DAY = "2026-11-23"  # MONDAY_MORNING: every check-in is in hour 10
 
 
+@pytest.fixture(autouse=True)
+def nothing_owed():
+    """A scrub owed is kept in the process's memory: each test starts with none."""
+    from checkin import db as database
+
+    database._owed.clear()
+    database._owed_vacuum.clear()
+
+
 def arrive(app, db, mallis):
     """Eight visitors, one after the other in hour 10: check in at the door, tap a face,
     write a text. Returns, in arrival order, what names each one's rows: ids and text."""
