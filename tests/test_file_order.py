@@ -224,12 +224,15 @@ def test_the_privacy_page_and_docs_say_what_holds_within_the_hour(client):
     page = " ".join(text(client.get("/privacy")).split())
     assert ("när en timme är slut skriver servern om sina filer, och ingen kan se i dem, eller "
             "i en säkerhetskopia, vem som kom först under den timmen. Bara under själva timmen "
-            "skulle någon med serverns filer kunna se ordningen") in page
+            "skulle någon med serverns filer kunna se ordningen på den timmens incheckningar, "
+            "ansikten och texter") in page
     client.get("/lang/en")
     page = " ".join(text(client.get("/privacy")).split())
     assert ("once an hour is over, the server writes its files anew, and nobody can tell from "
             "them, or from a backup, who came first during that hour. Only during the hour "
-            "itself") in page
+            "itself could someone with the server's files see the order of that hour's "
+            "check-ins, faces and texts, and so which face came right after which check-in"
+            ) in page
     root = Path(__file__).resolve().parent.parent
     readme = " ".join((root / "README.md").read_text().split())
     assert "once the hour is over and the server's hourly upkeep has run" in readme
