@@ -80,6 +80,14 @@ REGISTRY = (
             "seconds from `checkin serve` to the first daily job"),
     Setting("DAILY_EVERY_HOURS", float, 24.0, OPERATOR,
             "hours between two runs of the daily job in `checkin serve`"),
+    Setting("AUDIT_KEEP_MONTHS", int, 24, OPERATOR,
+            "months the staff audit log keeps a line; the daily job deletes older ones"),
+    Setting("CLOSE_VERIFY_SECONDS", float, 120.0, OPERATOR,
+            "seconds the yearly close keeps scrubbing and reading the file while another "
+            "connection's read keeps the closed year's bytes in it"),
+    Setting("UPKEEP_EVERY_SECONDS", float, 60.0, OPERATOR,
+            "seconds between two upkeep checks in `checkin serve` (the file is rewritten after "
+            "each hour; a scrub a long read held up is retried)"),
     # Only for tests and demos: pretend the clock shows this local time.
     Setting("FROZEN_NOW", str, None, OPERATOR,
             "tests and demos only: the venue's clock shows this local time"),
@@ -191,6 +199,12 @@ def _check(values):
         raise ConfigError("CLOSE_AFTER_MONTHS must be 0 or more")
     if values["DAILY_FIRST_RUN_SECONDS"] < 0:
         raise ConfigError("DAILY_FIRST_RUN_SECONDS must be 0 or more")
+    if values["AUDIT_KEEP_MONTHS"] < 1:
+        raise ConfigError("AUDIT_KEEP_MONTHS must be 1 or more")
+    if values["CLOSE_VERIFY_SECONDS"] < 0:
+        raise ConfigError("CLOSE_VERIFY_SECONDS must be 0 or more")
+    if values["UPKEEP_EVERY_SECONDS"] <= 0:
+        raise ConfigError("UPKEEP_EVERY_SECONDS must be more than 0")
     if values["DAILY_EVERY_HOURS"] <= 0:
         raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
     for name in ("POSTS_PER_MINUTE_SESSION", "SENDER_POSTS_PER_HOUR", "SENDER_CHECKINS_PER_HOUR",

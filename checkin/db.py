@@ -105,7 +105,7 @@ def writing(db):
         db.conn.commit()
 
 
-def scrub(db, *, vacuum=False):
+def scrub(db, *, vacuum=False, wait_ms=None):
     """Leave nothing deleted in the database file or its -wal; True if that was done.
 
     secure_delete zeroes deleted rows in their pages, but the -wal still holds the pages as
@@ -113,14 +113,34 @@ def scrub(db, *, vacuum=False):
     by itself. A TRUNCATE checkpoint copies the -wal into the file and empties it; VACUUM
     first writes the file anew, so no freed page or old page image is left in it. Call it
     outside a transaction. False: another connection held a read longer than the busy
-    timeout (or a writer the lock); the next checkpoint finishes the job.
+    timeout (or `wait_ms`, if given), or a writer the lock; the scrub is then owed
+    (`scrub_owed()`), and the server's upkeep (checkin/upkeep.py) retries it every minute.
     """
+    if wait_ms is not None:
+        db.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+    vacuumed = False
     try:
         if vacuum:
+            # The -wal is emptied first, so the frames VACUUM writes start it anew.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
+            vacuumed = True
         busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:  # database is locked: a writer kept it past the timeout
-        return False
+        busy = 1
+    finally:
+        if wait_ms is not None:
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    # A VACUUM that ran is done: its pages wait in the -wal, and only the checkpoint that
+    # copies them into the file (once the read has ended) is still owed.
+    if vacuumed:
+        _owed_vacuum.clear()
+    elif vacuum and busy:
+        _owed_vacuum.set()
+    if busy:
+        _owed.set()
+    elif not _owed_vacuum.is_set():  # a checkpoint does not pay a VACUUM owed
+        _owed.clear()
     return busy == 0
 
 
@@ -146,6 +166,29 @@ def database_problem(path, open_db):
     if applied != len(migrations._migrations):
         return "database schema not current: run `checkin init-db`"
     return None
+
+# A deletion whose scrub a held read kept from finishing (in this process): the upkeep
+# thread tries again every minute until it is done.
+_owed = threading.Event()
+_owed_vacuum = threading.Event()
+
+
+def scrub_owed():
+    """True while a deletion in this process still waits for its scrub."""
+    return _owed.is_set()
+
+
+def scrub_deletion(db):
+    """After staff delete something: scrub now, waiting at most a second for a long read;
+    else it is owed and the upkeep finishes it once the read ends. True if done now."""
+    return scrub(db, wait_ms=1000)
+
+
+def pay_owed_scrub(db):
+    """Scrub if a deletion is owed one; True if nothing is owed any more."""
+    if not _owed.is_set():
+        return True
+    return scrub(db, vacuum=_owed_vacuum.is_set(), wait_ms=1000)
 
 
 def pending_migrations(db):

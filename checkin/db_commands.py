@@ -65,24 +65,55 @@ def db_status_command():
 
 @click.command("backup")
 @with_appcontext
-@click.argument("dest", type=click.Path(path_type=Path), required=False)
-def backup_command(dest):
-    """Copy the database to DEST while the server runs (SQLite's online backup).
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="Also delete the copies in FOLDER named for a day this many days ago or "
+                   "earlier (by the date in the name, e.g. 30: a copy of 1 March goes on 31 "
+                   "March). Done even when the new copy fails.")
+def backup_command(folder, keep_days):
+    """Copy the database into FOLDER while the server runs, written anew (VACUUM INTO).
 
-    DEST may be a file or a folder; in a folder the copy is named checkin-YYYY-MM-DD-HHMM.db.
-    Without DEST: into BACKUP_DIR (default instance/backups), where the yearly close looks.
+    FOLDER must be an existing folder; the copy is named checkin-YYYY-MM-DD-HHMM.db.
+    Without FOLDER: into BACKUP_DIR (default instance/backups, made if missing), where the
+    yearly close looks.
     """
-    from checkin.backup import BackupError, backup
+    import datetime as dt
 
-    if dest is None:
-        dest = Path(current_app.config["BACKUP_DIR"])
-        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from checkin.backup import BackupError, backup, expire
+
+    if folder is None:
+        folder = Path(current_app.config["BACKUP_DIR"])
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        what = "a file" if folder.exists() else "missing"
+        raise click.ClickException(f"{folder} is {what}: give an existing folder for the copies")
+    if keep_days:
+        for path in expire(folder, keep_days, dt.date.today()):
+            click.echo(f"Deleted {path.name}: made {keep_days} or more days ago")
     try:
-        target, counts = backup(current_app.config["DATABASE"], dest)
+        target, counts = backup(current_app.config["DATABASE"], folder)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup written: {target}")
     click.echo("  integrity: ok; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@click.command("upkeep")
+@with_appcontext
+def upkeep_command():
+    """Write the database file anew (checkpoint, VACUUM, checkpoint), as `checkin serve` does
+    after every hour: no order of the rows is left in it. Exit 1 if a long read held it up."""
+    from checkin.upkeep import rewrite
+
+    db = connect(current_app.config["DATABASE"])
+    try:
+        done = rewrite(db)
+    finally:
+        db.conn.close()
+    if not done:
+        raise click.ClickException("another connection holds a read; the file is not written "
+                                   "anew yet: run this again when it has ended")
+    click.echo("The database file is written anew: no order of the rows is left in it.")
 
 
 @click.command("seed-demo")
@@ -134,5 +165,5 @@ def check_command():
                "a recent backup, no demo data.")
 
 
-COMMANDS = (init_db_command, db_status_command, backup_command, seed_demo_command,
-            check_command)
+COMMANDS = (init_db_command, db_status_command, backup_command, upkeep_command,
+            seed_demo_command, check_command)

@@ -7,7 +7,7 @@ import re
 
 MONDAY_MORNING = "2026-11-23T10:15"  # Sygrupp runs 10–12 on Mondays in the demo week
 TODAY = MONDAY_MORNING[:10]
-STAFF_PASSWORD = "a long staff password 42"
+STAFF_PASSWORD = "seven long staff kettles 42"
 # The account an operation called directly in a test writes its audit line as.
 SOMEONE = {"id": None, "username": "anna"}
 

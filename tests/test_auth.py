@@ -9,33 +9,72 @@ from tests.helpers import SOMEONE
 
 
 def test_passwords_are_stored_as_scrypt_hashes(db):
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     stored = auth.get_user(db, user_id)["password_hash"]
-    assert stored.startswith("scrypt:") and "a long staff password" not in stored
-    assert auth.check_login(db, "anna", "a long staff password 42")["id"] == user_id
-    assert auth.check_login(db, "anna", "a long staff password 43") is None
-    assert auth.check_login(db, "nobody", "a long staff password 42") is None
+    assert stored.startswith("scrypt:") and "seven long staff kettles" not in stored
+    assert auth.check_login(db, "anna", "seven long staff kettles 42")["id"] == user_id
+    assert auth.check_login(db, "anna", "seven long staff kettles 43") is None
+    assert auth.check_login(db, "nobody", "seven long staff kettles 42") is None
 
 
 @pytest.mark.parametrize("password, problem", [
     ("short pw", "too_short"), ("x" * 129, "too_long"), ("qwerty123456", "common"),
     ("Q1W2E3R4T5Y6", "common"), ("anna-anna-anna", "username"),
-    # Accepted before, refused now by the strength estimate (zxcvbn score under 3):
+    # Refused by the strength estimate (under 10^10 guesses):
     ("123456789012", "weak"), ("aaaaaaaaaaaa", "weak"), ("qwertyuiopas", "weak"),
     ("mallismallis", "weak"), ("x" * 128, "weak"), ("annaanna2026", "weak"),
-    ("a long staff password 42", None), ("sju blå kannor i Solna", None),
+    ("seven long staff kettles 42", None), ("sju blå kannor i Solna", None),
     ("correct horse battery staple", None),
 ])
 def test_password_rules_length_common_list_and_strength(password, problem):
     assert auth.password_problem(password, "anna-anna-anna", ["Mallis"]) == problem
 
 
+@pytest.mark.parametrize("password", [
+    "Mallis2026!!", "streetminds2026", "checkin-staff-1", "Victor-Mallis1", "bostadforst2026",
+    "sommar2026sommar", "Skyddsvarnet-2026", "mallis.victor.42",
+])
+def test_passwords_made_of_the_installations_words_are_refused(db, mallis, victor, password):
+    """Issue 24's passwords: zxcvbn scored each 3 (about 10^8 guesses) or, with the names as
+    context, even 4 for checkin-staff-1 and Victor-Mallis1 (it missed 'staff' and 'Mallis'
+    after a dash). Now the rule asks 10^10 guesses of the password and of what is left when
+    the installation's words (venues, slugs, organisations split and joined, folded å → a,
+    the service's own words, the years around this one) are taken out."""
+    context = auth.password_context(db, "Street Minds", "Street Minds och Stockholms stad")
+    assert auth.password_problem(password, "anna", context) == "weak"
+
+
+def test_before_the_fix_zxcvbn_score_3_let_them_all_through(db, mallis, victor):
+    from zxcvbn import zxcvbn
+
+    words = ["Mallis", "mallis", "Street Minds", "Victor", "victor", "Skyddsvärnet", "checkin",
+             "staff", "streetminds"]
+    passed = [p for p in ("Mallis2026!!", "streetminds2026", "checkin-staff-1",
+                          "Victor-Mallis1", "bostadforst2026", "sommar2026sommar")
+              if zxcvbn(p, user_inputs=words)["score"] >= 3]
+    assert len(passed) == 5  # all but streetminds2026 (score 1 with the joined name)
+
+
+def test_the_demo_and_test_passwords_pass_the_rule(db, mallis, victor):
+    from tests.helpers import STAFF_PASSWORD
+
+    context = auth.password_context(db, "Street Minds")
+    for username, password in [("anna", STAFF_PASSWORD), ("bert", "bert has a long password"),
+                               ("bench", "a bench password: seven blue kettles 42"),
+                               ("anna", "a long pass phrase for the test")]:
+        assert auth.password_problem(password, username, context) is None, password
+    import secrets
+
+    for _ in range(20):  # the demo's admin password: secrets.token_urlsafe(12)
+        assert auth.password_problem(secrets.token_urlsafe(12), "admin", context) is None
+
+
 def test_the_venue_and_organisation_names_make_a_password_weaker(db):
     db.execute("INSERT INTO venue (slug, name, organisation, door_key) "
                "VALUES ('mallis', 'Mallis', 'Street Minds', 'k')")
     context = auth.password_context(db)
-    assert auth.password_problem("streetminds2026", "anna") is None
-    assert auth.password_problem("streetminds2026", "anna", context) == "weak"
+    assert auth.password_problem("MallisStreetMinds", "anna") is None
+    assert auth.password_problem("MallisStreetMinds", "anna", context) == "weak"
 
 
 def test_the_shipped_list_of_common_passwords_is_large():
@@ -43,7 +82,7 @@ def test_the_shipped_list_of_common_passwords_is_large():
 
 
 def test_a_session_ends_after_inactivity_and_on_logout(db):
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     token = auth.start_session(db, user_id)
     assert auth.session_user(db, token, idle_hours=8)["username"] == "anna"
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)
@@ -57,17 +96,17 @@ def test_a_session_ends_after_inactivity_and_on_logout(db):
 
 
 def test_the_session_table_keeps_only_a_hash_of_the_token(db):
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     token = auth.start_session(db, user_id)
     assert token not in str([tuple(r) for r in db.execute("SELECT * FROM staff_session")])
 
 
 def test_disabling_an_account_ends_its_sessions(db):
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     token = auth.start_session(db, user_id)
     auth.set_active(db, user_id, False, by=SOMEONE)
     assert auth.session_user(db, token, idle_hours=8) is None
-    assert auth.check_login(db, "anna", "a long staff password 42") is None
+    assert auth.check_login(db, "anna", "seven long staff kettles 42") is None
 
 
 class Clock:
@@ -96,14 +135,17 @@ def test_failed_logins_from_one_client_are_slowed_more_and_more():
 
 def test_an_attacker_cannot_lock_the_owner_out_from_elsewhere():
     """Before: 10 wrong passwords from one address locked the account everywhere for 15
-    minutes, again and again. Now the owner's own client is never held up."""
+    minutes, again and again. Now the owner's browser that logged in before (its known-device
+    id) is never held up, even from the attacker's own address; a browser new to the account
+    waits the account's delay (at most 15 minutes a try), never a lock."""
     clock = Clock()
     throttle = auth.LoginThrottle(clock=clock)
     for _ in range(1000):
         throttle.failed("anna", "203.0.113.66")
         clock.now += 1
     assert throttle.seconds_to_wait("anna", "203.0.113.66") > 0
-    assert throttle.seconds_to_wait("anna", "192.0.2.10") == 0
+    assert throttle.seconds_to_wait("anna", "203.0.113.66", device="owner's browser") == 0
+    assert 0 < throttle.seconds_to_wait("anna", "192.0.2.10") <= 900
 
 
 def test_a_good_login_forgets_that_clients_failures_for_the_account():
@@ -143,7 +185,7 @@ def test_the_throttle_keeps_no_client_address():
 
 def test_session_times_are_kept_to_the_hour(db):
     """A last click to the second could date the visitor a staff member just tallied."""
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     token = auth.start_session(db, user_id)
     auth.session_user(db, token, idle_hours=8,
                       now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2, minutes=17))
@@ -153,7 +195,7 @@ def test_session_times_are_kept_to_the_hour(db):
 
 
 def test_a_session_ends_12_hours_after_login_however_busy(db):
-    user_id = auth.create_user(db, "anna", "a long staff password 42", "staff")
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
     token = auth.start_session(db, user_id)
     start = dt.datetime.now(dt.UTC)
     for hours in range(1, 12):
@@ -164,8 +206,8 @@ def test_a_session_ends_12_hours_after_login_however_busy(db):
 
 
 def test_the_sessions_of_an_account_are_listed_and_ended_together(db):
-    anna = auth.create_user(db, "anna", "a long staff password 42", "staff")
-    bert = auth.create_user(db, "bert", "a long staff password 42", "staff")
+    anna = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
+    bert = auth.create_user(db, "bert", "seven long staff kettles 42", "staff")
     here, there = auth.start_session(db, anna), auth.start_session(db, anna)
     other = auth.start_session(db, bert)
     listed = auth.sessions_of(db, anna, here)

@@ -71,11 +71,11 @@ def test_create_user_reads_the_password_from_standard_input(app, db):
     from checkin.accounts import auth
 
     result = app.test_cli_runner().invoke(args=["create-user", "anna", "--role", "admin"],
-                                          input="a long admin password\n")
+                                          input="seven long admin kettles 17\n")
     assert result.exit_code == 0 and "Created admin account 'anna'" in result.output
-    assert auth.check_login(db, "anna", "a long admin password")["role"] == "admin"
+    assert auth.check_login(db, "anna", "seven long admin kettles 17")["role"] == "admin"
     again = app.test_cli_runner().invoke(args=["create-user", "anna", "--role", "staff"],
-                                         input="another long password\n")
+                                         input="another long pass phrase for bert\n")
     assert again.exit_code != 0 and "already" in again.output
 
 

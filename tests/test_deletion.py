@@ -22,6 +22,15 @@ AFTER_GRACE = D("2026-03-01")
 TEXT = "Jag heter Anna och mår dåligt"
 
 
+@pytest.fixture(autouse=True)
+def nothing_owed():
+    """A scrub owed is kept in the process's memory: each test starts with none."""
+    from checkin import db as database
+
+    database._owed.clear()
+    database._owed_vacuum.clear()
+
+
 @pytest.fixture
 def year_2025(db, mallis, victor):
     """Remembered phones at two venues in 2025 and 2026, a 2025 survey and idea they answered
@@ -95,9 +104,11 @@ def test_before_the_fix_the_close_left_the_secret_and_hashes_behind(
     """The attack as issue 13 found it: no secure_delete, no checkpoint, no VACUUM."""
     secret, hashes_2025, _ = year_2025
     db.execute("PRAGMA secure_delete=OFF")
-    monkeypatch.setattr(yearclose, "scrub", lambda db, vacuum=False: True)
+    monkeypatch.setattr(yearclose, "scrub", lambda db, vacuum=False, wait_ms=None: True)
     server = a_running_server(app)
-    close_year(db, 2025, AFTER_GRACE)
+    done = close_year(db, 2025, AFTER_GRACE, verify_seconds=0)
+    # The close reads the bytes it removed back from the files: it does not call this done.
+    assert done["scrubbed"] is False and done["left_in"] == ["checkin.db-wal"]
     counts = found(file_bytes(app), secret, hashes_2025)
     assert counts["-wal"][0] >= 1 and counts["-wal"][1] == len(hashes_2025)
     server.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # later, a checkpoint: freed pages
@@ -113,9 +124,11 @@ def test_a_read_held_open_past_the_timeout_is_reported_and_the_next_scrub_finish
     server.conn.execute("BEGIN")
     server.execute("SELECT count(*) FROM visit").fetchall()  # a long report, mid-read
     db.execute("PRAGMA busy_timeout=100")
-    result = daily(db, AFTER_GRACE, {"CLOSE_AFTER_MONTHS": 2})
+    result = daily(db, AFTER_GRACE, {"CLOSE_AFTER_MONTHS": 2, "CLOSE_VERIFY_SECONDS": 0})
     assert result["closed"][0]["scrubbed"] is False
-    assert "kept the -wal from being emptied" in describe(result)
+    assert ("NOT DONE: 2025's secret or hashes are still in the raw bytes of checkin.db, "
+            "checkin.db-wal: another connection holds a read") in describe(result)
+    assert found(file_bytes(app), secret, hashes_2025)[""][0] == 1  # what it says is so
     server.conn.rollback()
     assert retention.purge(db, AFTER_GRACE, 12)["scrubbed"]  # the next daily run
     assert found(file_bytes(app), secret, hashes_2025)["-wal"] == (0, 0)
@@ -183,3 +196,137 @@ def test_a_close_without_backups_still_says_what_to_do_with_copies_elsewhere(
     assert "closed years: 2025" in line
     assert (f"no backup in {app.config['BACKUP_DIR']} holds 2025; delete every copy kept "
             "elsewhere of a backup made before 2026-03-01") in line
+
+
+# --- what staff delete (issue 28, item 1) ----------------------------------------------------
+
+NAMED = "Jag heter Anna Svensson och bor på Malmskillnadsgatan"
+
+
+def _a_text_staff_delete_with_a_read_held(app, db, staff, mallis):
+    """A visitor's text is in the file; staff delete it from the texts page while another
+    connection (a long report) holds a read, which ends after the deletion. Returns the
+    files as an attacker with the disk reads them after the server's next upkeep minute."""
+    from checkin import db as database
+    from tests.helpers import post_form
+
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as any checkpoint of the server does
+    assert NAMED.encode() in file_bytes(app)[""]
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM feedback").fetchall()  # a long report, mid-read
+    url = f"/staff/mallis/feedback/texts/{rating}/delete"
+    response = post_form(staff, url, {}, page_url=url)
+    assert response.status_code == 302
+    assert db.execute("SELECT text FROM feedback WHERE id = ?", [rating]).fetchone()[0] is None
+    reader.conn.rollback()  # the report is done
+    database.pay_owed_scrub(db)  # what the upkeep thread does every minute
+    files = file_bytes(app)
+    reader.conn.close()
+    return files
+
+
+def test_a_text_staff_delete_leaves_no_byte_in_the_file_wal_or_shm(app, db, staff, mallis):
+    files = _a_text_staff_delete_with_a_read_held(app, db, staff, mallis)
+    assert {suffix: data.count(b"Svensson") for suffix, data in files.items()} == {
+        "": 0, "-wal": 0, "-shm": 0}
+
+
+def test_before_the_fix_a_deleted_text_stayed_in_the_file(app, db, staff, mallis, monkeypatch):
+    monkeypatch.setattr(feedback, "scrub_deletion", lambda db: True)
+    files = _a_text_staff_delete_with_a_read_held(app, db, staff, mallis)
+    assert files[""].count(NAMED.encode()) == 1
+
+
+def test_a_deleted_text_is_scrubbed_at_once_when_no_read_is_held(app, db, mallis):
+    from checkin.db import scrub_owed
+
+    server = a_running_server(app)  # the server's connection is open, between requests
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    assert feedback.delete_text(db, rating, user=SOMEONE)
+    assert not scrub_owed()
+    assert all(b"Svensson" not in data for data in file_bytes(app).values())
+    server.conn.close()
+
+
+# --- a close that checks itself (issue 24, item 4) -------------------------------------------
+
+def test_the_close_reports_success_only_once_no_byte_of_the_year_is_left(
+        app, db, year_2025, monkeypatch):
+    """A report holds a read through the close and ends 5 s later: the close keeps scrubbing
+    and reading the raw bytes, and says done only after the read ended, with 0 bytes left."""
+    import threading
+
+    secret, hashes_2025, _ = year_2025
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the year is in checkin.db, as on a server
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM visit").fetchall()
+    ended = threading.Event()
+
+    def end_the_read():
+        reader.conn.rollback()
+        ended.set()
+
+    checks = []
+    real_left_in = yearclose.left_in
+
+    def left_in(paths, removed):
+        left = real_left_in(paths, removed)
+        checks.append((ended.is_set(), left))
+        return left
+
+    monkeypatch.setattr(yearclose, "left_in", left_in)
+    threading.Timer(5.0, end_the_read).start()
+    done = close_year(db, 2025, AFTER_GRACE, verify_seconds=30)
+    assert ended.is_set() and done["scrubbed"] and done["left_in"] == []
+    # While the read was held, every check found the year in the file, and was not done.
+    held = [left for was_ended, left in checks if not was_ended]
+    assert held and all(left for left in held)
+    assert found(file_bytes(app), secret, hashes_2025) == {
+        "": (0, 0), "-wal": (0, 0), "-shm": (0, 0)}
+    reader.conn.close()
+
+
+def test_a_read_held_past_the_wait_is_not_called_done_and_goes_when_the_read_ends(
+        app, db, year_2025):
+    from checkin import upkeep
+
+    secret, hashes_2025, _ = year_2025
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the year is in checkin.db, as on a server
+    reader = a_running_server(app)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM visit").fetchall()
+    app.config["CLOSE_VERIFY_SECONDS"] = 0
+    result = run(app, "close-year", "2025")
+    assert result.exit_code == 1  # never a success while a byte is left
+    assert "the 2025 secret is deleted from the database (NOT yet from the file" in result.output
+    assert ("NOT DONE: 2025's secret or hashes are still in the raw bytes of checkin.db: "
+            in result.output)
+    counts = found(file_bytes(app), secret, hashes_2025)
+    assert counts[""][0] == 1 and counts[""][1] == len(hashes_2025)  # what it says is so
+    reader.conn.rollback()  # the report ends
+    hour = upkeep.hour_of(1_800_000_000)
+    assert upkeep.tick(db, hour, 1_800_000_000) == (hour, True)  # the server's next minute
+    assert found(file_bytes(app), secret, hashes_2025) == {
+        "": (0, 0), "-wal": (0, 0), "-shm": (0, 0)}
+    reader.conn.close()
+
+
+def test_a_text_deleted_on_the_staff_page_is_scrubbed_within_the_request(
+        app, db, staff, mallis):
+    from checkin.db import scrub_owed
+    from tests.helpers import post_form
+
+    server = a_running_server(app)  # another connection open, between requests
+    rating = feedback.record_rating(db, venue_id=mallis["id"], day=D("2026-11-20"), rating=2)
+    assert feedback.add_text(db, rating, NAMED)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    url = f"/staff/mallis/feedback/texts/{rating}/delete"
+    assert post_form(staff, url, {}, page_url=url).status_code == 302
+    assert not scrub_owed()
+    assert all(b"Svensson" not in data for data in file_bytes(app).values())
+    server.conn.close()

@@ -178,15 +178,13 @@ def test_backup_while_visits_are_written_restores_whole(app, tmp_path):
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        result = run(app, "backup", str(tmp_path / "copies"))  # not a folder yet: a file name
         (tmp_path / "folder").mkdir()
-        in_folder = run(app, "backup", str(tmp_path / "folder"))
+        result = run(app, "backup", str(tmp_path / "folder"))
     finally:
         stop.set()
         writer.join()
     assert result.exit_code == 0 and "integrity: ok" in result.output, result.output
-    assert in_folder.exit_code == 0 and list((tmp_path / "folder").glob("checkin-*.db"))
-    copy = tmp_path / "copies"
+    (copy,) = (tmp_path / "folder").glob("checkin-*.db")
     with sqlite3.connect(copy) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     restored, live = table_counts(copy), table_counts(source)
@@ -201,9 +199,9 @@ def test_backup_while_visits_are_written_restores_whole(app, tmp_path):
 
 def test_backup_of_a_missing_database_says_so(app, tmp_path):
     app.config["DATABASE"] = str(tmp_path / "nothing.db")
-    result = run(app, "backup", str(tmp_path / "copy.db"))
+    result = run(app, "backup", str(tmp_path))
     assert result.exit_code != 0 and "no database" in result.output
-    assert not (tmp_path / "copy.db").exists() and not (tmp_path / "nothing.db").exists()
+    assert not list(tmp_path.glob("checkin-*")) and not (tmp_path / "nothing.db").exists()
 
 
 # --- migrations ------------------------------------------------------------------------------

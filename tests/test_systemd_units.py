@@ -55,7 +55,8 @@ def test_server_unit_runs_as_checkin_with_its_instance_and_no_request_lines():
 
 def test_backup_runs_checkin_backup_every_night():
     service = _unit("checkin-backup.service")["Service"]
-    assert service["ExecStart"] == CHECKIN + " backup /var/backups/checkin/"
+    assert service["ExecStart"] == CHECKIN + " backup /var/backups/checkin/ --keep-days 30"
+    assert "ExecStartPost" not in service  # no `find -mtime +30`: it kept copies 31 days
     assert service["Environment"] == "CHECKIN_INSTANCE=/var/lib/checkin"
     timer = _unit("checkin-backup.timer")["Timer"]
     assert timer["OnCalendar"] == "*-*-* 03:30"

@@ -34,6 +34,17 @@ def write(db, user, action, detail="", venue_id=None, facts=None):
     )
 
 
+DEFAULT_KEEP_MONTHS = 24
+
+
+def forget_before(db, before):
+    """Delete the lines written before the date `before` (the daily job: AUDIT_KEEP_MONTHS);
+    return how many. Nothing else reads old lines: the report's author and the imports keep
+    their own columns."""
+    with writing(db):
+        return db.execute("DELETE FROM audit_log WHERE at < ?", [before.isoformat()]).rowcount
+
+
 def this_hour():
     """Now in UTC, to the hour: the one staff time this database keeps."""
     hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)

@@ -10,6 +10,7 @@ import hmac
 import secrets
 import threading
 import time
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,9 +26,12 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 USERNAME_MAX = 40
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
-# zxcvbn's guess estimate, 0 (too guessable) to 4: 3 means "safely unguessable" (about 10^10
-# guesses), which an attacker with a stolen database and scrypt hashes cannot reach.
-STRENGTH_MIN = 3
+# zxcvbn's estimate of the guesses an attacker needs: at least 10^10 ("very unguessable",
+# score 4), which an attacker with a stolen database and scrypt hashes cannot reach. It is
+# asked twice: of the password with the installation's words as context, and of what is left
+# when those words are taken out (zxcvbn misses "staff" in "checkin-staff-1" and scores it
+# 10^10; what is left, "--1", is nothing).
+GUESSES_MIN = 10**10
 STRENGTH_LENGTH = 72  # zxcvbn looks at this many characters; more is slow and adds nothing
 # Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing", method="scrypt")
@@ -70,29 +74,64 @@ def password_problem(password, username="", context=()):
         return "username"
     if password.lower() in common_passwords():
         return "common"
-    if zxcvbn(password[:STRENGTH_LENGTH], user_inputs=context_words(username, *context),
-              max_length=STRENGTH_LENGTH)["score"] < STRENGTH_MIN:
+    words = context_words(username, *context)
+    if (_guesses(password, words) < GUESSES_MIN
+            or _guesses(_without(password, words), words) < GUESSES_MIN):
         return "weak"
     return None
 
 
+def _guesses(password, words):
+    return zxcvbn(password[:STRENGTH_LENGTH], user_inputs=words,
+                  max_length=STRENGTH_LENGTH)["guesses"]
+
+
+def _folded(text):
+    """Lower case, å ä ö é … as a, a, o, e: 'Bostad först' and 'bostadforst' are one word."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def _without(password, words):
+    """The password with every installation word of 3 letters or more taken out (folded)."""
+    left = _folded(password)
+    for word in sorted((w for w in words if len(w) >= 3), key=len, reverse=True):
+        left = left.replace(word, "")
+    return left
+
+
+# Words anyone would try against this service whatever the installation: what it is, whom it
+# is for, the Swedish the staff write every day (the week's days, the seasons).
+SERVICE_WORDS = (
+    "checkin", "check in", "incheckning", "personal", "staff", "admin", "Housing First",
+    "Bostad först", "Stockholm", "Stockholms stad", "socialtjänsten", "hemlöshet", "drop in",
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+    "vår", "sommar", "höst", "vinter", "jul", "påsk", "midsommar",
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+    "oktober", "november", "december", "lösenord", "password",
+)
+
+
 def context_words(*names):
-    """Each name, its words, and its words run together: 'Street Minds' → street, minds,
-    streetminds. zxcvbn counts a password made of them as easy to guess."""
+    """Each name, its words, and its words run together, as written and folded (å → a):
+    'Street Minds' → street, minds, streetminds; also the service's own words and the years
+    around this one. zxcvbn counts a password made of them as easy to guess."""
     words = set()
-    for name in names:
-        parts = [w for w in "".join(c if c.isalnum() else " " for c in (name or "").lower())
-                 .split() if w]
-        words.update(parts)
-        if parts:
-            words.add("".join(parts))
-    return sorted(words | {"checkin", "incheckning", "personal", "staff"})
+    year = dt.date.today().year
+    for name in (*names, *SERVICE_WORDS, *(str(y) for y in range(year - 2, year + 3))):
+        for form in {(name or "").lower(), _folded(name or "")}:
+            parts = [w for w in "".join(c if c.isalnum() else " " for c in form).split() if w]
+            words.update(parts)
+            if parts:
+                words.add("".join(parts))
+    return sorted(words)
 
 
-def password_context(db):
-    """The words of this installation an attacker would try: venue and organisation names."""
+def password_context(db, *more):
+    """The words of this installation an attacker would try: venue names, slugs and
+    organisations, and `more` (the configured organisation, service and responsible)."""
     return [n for row in db.execute("SELECT name, slug, organisation FROM venue")
-            for n in (row["name"], row["slug"], row["organisation"]) if n]
+            for n in (row["name"], row["slug"], row["organisation"]) if n] + [
+        n for n in more if n]
 
 
 def username_problem(username):
@@ -306,12 +345,16 @@ class LoginThrottle:
 
     Failures count per account and client together: after `free` of them each new try from
     that client for that account must wait twice as long as the one before (1 s, 2 s, 4 s …,
-    at most `max_delay`). The right password from another client is never held up by someone
-    else's wrong ones (ASVS 2.2.1): there is no lock on the account itself. One client
-    guessing across many accounts is slowed down the same way after `free * client_factor`
-    failures. Failures are forgotten `forget_after` seconds after the last one and, for the
-    pair, on a good login. Clients are kept only as a keyed hash whose key dies with the
-    process.
+    at most `max_delay`). They count per account too, whatever the client: after `free`
+    failures at one account from anywhere, every new try at it from a browser it does not
+    know waits the same growing delay, so 30 addresses get no more guesses than one. One
+    client guessing across many accounts is slowed down after `free * client_factor`
+    failures. A browser that logged in to the account before (`device`: the random id in its
+    signed known-device cookie) counts only its own failures: the owner logs in from it while
+    others guess, and someone sharing the owner's address (one nginx, one Wi-Fi) cannot
+    slow it down (ASVS 2.2.1: no lockout of the right password). Failures are forgotten
+    `forget_after` seconds after the last one and, for the browser, on a good login. Clients
+    and devices are kept only as a keyed hash whose key dies with the process.
     """
 
     def __init__(self, free=3, max_delay=15 * 60, client_factor=4, forget_after=24 * 3600,
@@ -322,9 +365,15 @@ class LoginThrottle:
         self._salt = secrets.token_bytes(16)
         self._lock = threading.Lock()
 
-    def _keys(self, username, client):
-        client_key = hmac.new(self._salt, (client or "").encode(), hashlib.sha256).hexdigest()
-        return [("pair", (username or "").lower(), client_key), ("client", client_key)]
+    def _hashed(self, value):
+        return hmac.new(self._salt, (value or "").encode(), hashlib.sha256).hexdigest()
+
+    def _keys(self, username, client, device=None):
+        user = (username or "").lower()
+        if device:
+            return [("device", user, self._hashed(device))]
+        client_key = self._hashed(client)
+        return [("pair", user, client_key), ("client", client_key), ("account", user)]
 
     def _wait_for(self, key, now):
         count, last = self._failures.get(key, (0, 0.0))
@@ -337,26 +386,32 @@ class LoginThrottle:
         delay = min(self.max_delay, 2 ** min(count - free, 20))
         return max(0, delay - (now - last))
 
-    def seconds_to_wait(self, username, client):
+    def seconds_to_wait(self, username, client, device=None):
         """0 when a try may go ahead now, else how many seconds to wait first."""
         with self._lock:
             now = self.clock()
-            return max(self._wait_for(key, now) for key in self._keys(username, client))
+            return max(self._wait_for(key, now) for key in self._keys(username, client, device))
 
-    def failed(self, username, client):
+    def failed(self, username, client, device=None):
         """Count one failure; True when from now on this client must wait for this account."""
         with self._lock:
             now = self.clock()
             if len(self._failures) >= self.max_keys:
                 self._forget_oldest(now)
-            for key in self._keys(username, client):
+            keys = self._keys(username, client, device)
+            for key in keys:
                 count, _ = self._failures.get(key, (0, 0.0))
                 self._failures[key] = (count + 1, now)
-            return max(self._wait_for(key, now) for key in self._keys(username, client)) > 0
+            return max(self._wait_for(key, now) for key in keys) > 0
 
-    def succeeded(self, username, client):
+    def succeeded(self, username, client, device=None):
+        """A good login: this browser's failures go. The account's go too, unless the login
+        came from a known browser while others may still be guessing from elsewhere."""
         with self._lock:
-            self._failures.pop(self._keys(username, client)[0], None)
+            keys = self._keys(username, client, device)
+            self._failures.pop(keys[0], None)
+            if not device:
+                self._failures.pop(keys[-1], None)
 
     def _forget_oldest(self, now):
         """Keep memory bounded when someone tries very many names or addresses."""

@@ -29,7 +29,8 @@ def create_user_command(username, role):
         password = sys.stdin.readline().rstrip("\r\n")
     db = connect(current_app.config["DATABASE"])
     migrate(db)
-    problem = auth.password_problem(password, username, auth.password_context(db))
+    problem = auth.password_problem(password, username, auth.password_context(
+        db, *(current_app.config.get(k) for k in ("ORGANISATION", "SERVICE_NAME", "RESPONSIBLE"))))
     if problem:
         db.conn.close()
         raise click.UsageError({

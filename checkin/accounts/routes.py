@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from checkin.accounts import audit, auth
 from checkin.accounts.access import (
@@ -38,6 +39,7 @@ from checkin.accounts.staff_forms import (
     options,
 )
 from checkin.db import get_db
+from checkin.tokens import new_token
 from checkin.web.formatting import staff_time
 from checkin.web.pages import safe_next
 from checkin.week import venues
@@ -49,6 +51,14 @@ blueprint = Blueprint("accounts", __name__)
 
 def _db():
     return get_db()
+
+
+def _password_words(*first):
+    """The words a password must not be made of: `first` (the account's name), the venues'
+    names, slugs and organisations, and the configured organisation, service and responsible."""
+    configured = (current_app.config.get(k) for k in ("ORGANISATION", "SERVICE_NAME",
+                                                      "RESPONSIBLE"))
+    return [*first, *auth.password_context(_db(), *configured)]
 # --- logging in and out ---------------------------------------------------------------------
 
 @blueprint.app_context_processor
@@ -58,10 +68,41 @@ def staff_context():
 
 def _wait_message(wait):
     if wait > 90:
-        return _("Too many wrong tries from here. Wait %(n)s minutes and try again.",
+        return _("Too many wrong tries at this account or from here. Wait %(n)s minutes and "
+                 "try again.",
                  n=max(1, round(wait / 60)))
-    return _("Too many wrong tries from here. Wait %(n)s seconds and try again.",
+    return _("Too many wrong tries at this account or from here. Wait %(n)s seconds and try "
+             "again.",
              n=int(wait) + 1)
+
+
+# A browser that has logged in to an account before keeps a signed random id for it (nothing
+# else: no address, no time), so that others' wrong passwords never slow its owner down.
+KNOWN_DEVICE_COOKIE = "checkin_known_device"
+KNOWN_DEVICE_DAYS = 400
+
+
+def _known_devices():
+    return URLSafeSerializer(current_app.secret_key, salt="checkin known device")
+
+
+def _known_device(username):
+    """The random id of this browser if it logged in to `username` before, else None."""
+    try:
+        known = _known_devices().loads(request.cookies.get(KNOWN_DEVICE_COOKIE, ""))
+    except BadSignature:
+        return None
+    if isinstance(known, dict) and known.get("u") == username.lower():
+        return known.get("d")
+    return None
+
+
+def _remember_device(response, username, device):
+    value = _known_devices().dumps({"u": username.lower(), "d": device or new_token()})
+    response.set_cookie(KNOWN_DEVICE_COOKIE, value, max_age=KNOWN_DEVICE_DAYS * 86400,
+                        path="/staff/login", secure=bool(current_app.config.get("HTTPS")),
+                        httponly=True, samesite="Strict")
+    return response
 
 
 @blueprint.route("/staff/login", methods=["GET", "POST"])
@@ -77,22 +118,24 @@ def login():
     # The address only picks the throttle's counter (as a keyed hash in memory); it is
     # never written, not even in the audit log.
     username, client = form.username.data.strip(), request.remote_addr
-    wait = throttle.seconds_to_wait(username, client)
+    device = _known_device(username)
+    wait = throttle.seconds_to_wait(username, client, device)
     if wait:
         return render_template("accounts/login.html", form=form, error=_wait_message(wait)), 429
     user = auth.check_login(_db(), username, form.password.data)
     if user is None:
-        slowed = throttle.failed(username, client)
+        slowed = throttle.failed(username, client, device)
         account = auth.user_by_name(_db(), username)
         if account:  # a name that is no account may be a password typed in the wrong box
             audit.record(_db(), account, "login failed",
                          "further tries from there slowed down" if slowed else "")
         error = _("Wrong username or password, or the account is turned off.")
         return render_template("accounts/login.html", form=form, error=error), 401
-    throttle.succeeded(username, client)
+    throttle.succeeded(username, client, device)
     log_in(user)
     audit.record(_db(), user, "logged in")
-    return redirect(safe_next(url_for("accounts.index"), prefix="/staff"))
+    return _remember_device(redirect(safe_next(url_for("accounts.index"), prefix="/staff")),
+                            username, device)
 
 
 @blueprint.post("/staff/logout")
@@ -142,7 +185,7 @@ def index():
 def own_password():
     form = OwnPasswordForm()
     user = current_user()
-    form.password_context = [user["username"], *auth.password_context(_db())]
+    form.password_context = _password_words(user["username"])
     if request.method == "POST":
         if form.validate() and _confirmed(form.current, _("That is not your password now.")):
             auth.set_password(_db(), user["id"], form.new.data, by=user,
@@ -183,14 +226,17 @@ def _confirmed(field, message=None):
     guessing it there is slowed down like guessing it at the login.
     """
     user, throttle = current_user(), current_app.extensions["login_throttle"]
-    wait = throttle.seconds_to_wait(user["username"], request.remote_addr)
+    # This browser logged in, so it carries its known-device id: others' guesses at the
+    # account do not hold it up, and its own wrong tries slow only it.
+    who = (user["username"], request.remote_addr, _known_device(user["username"]))
+    wait = throttle.seconds_to_wait(*who)
     if wait:
         field.errors = [*field.errors, _wait_message(wait)]
         return False
     if field.data and auth.check_password(user, field.data):
-        throttle.succeeded(user["username"], request.remote_addr)
+        throttle.succeeded(*who)
         return True
-    throttle.failed(user["username"], request.remote_addr)
+    throttle.failed(*who)
     audit.record(_db(), user, "password confirmation failed")
     field.errors = [*field.errors, message or _("That is not your password. Type your own "
                                                 "password to confirm.")]
@@ -202,7 +248,7 @@ def _confirmed(field, message=None):
 def new_user():
     form = NewUserForm()
     form.venues.choices = options(_venue_choices())
-    form.password_context = auth.password_context(_db())
+    form.password_context = _password_words()
     if request.method == "POST":
         if form.validate() and (form.role.data != "admin" or _confirmed(form.yours)):
             username = form.username.data.strip()
@@ -256,7 +302,7 @@ def user(user_id):
 def reset_password(user_id):
     account = _get_user_or_404(user_id)
     reset = ResetPasswordForm()
-    reset.password_context = [account["username"], *auth.password_context(_db())]
+    reset.password_context = _password_words(account["username"])
     if not reset.validate() or not _confirmed(reset.yours):
         return _user_page(account, reset=reset, status=BAD_INPUT)
     auth.set_password(_db(), user_id, reset.new.data, by=current_user())

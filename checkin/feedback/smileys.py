@@ -3,7 +3,7 @@
 import datetime as dt
 
 from checkin.accounts import audit
-from checkin.db import writing
+from checkin.db import scrub_deletion, writing
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
 from checkin.figures.cell_key import publish_count, stored_record_key
 from checkin.figures.periods import GROUPS, period_of, periods_between
@@ -154,6 +154,7 @@ def delete_text(db, feedback_id, *, user):
         db.execute("UPDATE feedback SET text = NULL, hidden = 0 WHERE id = ?", [feedback_id])
         audit.write(db, user, "feedback text deleted", f"#{feedback_id}", venue_id,
                     {"id": feedback_id})
+    scrub_deletion(db)  # out of the file and its -wal now, or once a long read ends
     return True
 
 

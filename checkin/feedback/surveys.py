@@ -10,7 +10,7 @@ import datetime as dt
 import json
 
 from checkin.accounts import audit
-from checkin.db import writing
+from checkin.db import scrub_deletion, writing
 from checkin.figures.cell_key import publish_count, stored_record_key
 from checkin.figures.columns import SMALL
 from checkin.figures.periods import period_of
@@ -388,6 +388,7 @@ def delete_question(db, survey_id, question_id, *, user):
             return False
         audit.write(db, user, "survey question removed",
                     f"#{survey_id} question #{question_id}", venue_id, {"id": survey_id})
+    scrub_deletion(db)
     return True
 
 
@@ -446,6 +447,7 @@ def delete_survey(db, survey_id, *, user):
             return False
         db.execute("DELETE FROM survey WHERE id = ?", [survey_id])
         audit.write(db, user, "survey deleted", f"#{survey_id}", row[0], {"id": survey_id})
+    scrub_deletion(db)
     return True
 
 

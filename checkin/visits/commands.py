@@ -61,6 +61,7 @@ def close_year_command(year, force):
     """Freeze YEAR's persons into figures, then delete its hashes and its secret."""
     from checkin.visits.yearclose import (
         DEFAULT_CLOSE_AFTER_MONTHS,
+        DEFAULT_VERIFY_SECONDS,
         CloseRefused,
         after_close,
         close_year,
@@ -71,17 +72,23 @@ def close_year_command(year, force):
     try:
         done = close_year(_db(), year, local_today(config), force=force,
                           months=config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS),
-                          backup_dir=config.get("BACKUP_DIR"))
+                          backup_dir=config.get("BACKUP_DIR"),
+                          verify_seconds=config.get("CLOSE_VERIFY_SECONDS",
+                                                    DEFAULT_VERIFY_SECONDS))
     except CloseRefused as error:
         raise click.ClickException(str(error)) from error
     if done is None:
         click.echo(f"{year} was closed already; nothing changed.")
         return
+    where = "" if done["scrubbed"] else " from the database (NOT yet from the file, below)"
     click.echo(f"Closed {year}: persons frozen in {done['frozen']} row(s); hashes removed "
                f"from {done['visits']} visit(s) and {done['responses']} survey response(s); "
-               f"{done['votes']} idea vote(s) kept as counts; the {year} secret is deleted.")
+               f"{done['votes']} idea vote(s) kept as counts; the {year} secret is deleted"
+               f"{where}.")
     todo = after_close(done)
     click.echo(todo[:1].upper() + todo[1:] + ".")
+    if not done["scrubbed"]:  # never a success while a byte of the year is in the file
+        raise SystemExit(1)
 
 
 @click.command("door-limits")

@@ -11,12 +11,16 @@ import datetime as dt
 import logging
 import sys
 import threading
+import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from checkin import backup
-from checkin.db import scrub, writing
+from checkin.accounts import audit
+from checkin.db import pay_owed_scrub, scrub, scrub_owed, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
+from checkin.figures.periods import months_before
 from checkin.visits import once, steps
 from checkin.visits import phones as anonymity
 from checkin.visits import recording as visits
@@ -36,14 +40,23 @@ def closes_on(year, months):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+DEFAULT_VERIFY_SECONDS = 120
+
+
 def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=False,
-               backup_dir=None):
+               backup_dir=None, verify_seconds=DEFAULT_VERIFY_SECONDS, clock=time.monotonic,
+               sleep=time.sleep):
     """Close `year`; return what was done, or None if it was closed already.
 
     Refuses the current (or a later) year always, and a year still in its grace period
     unless `force`. One write transaction: a crash leaves the year open and untouched.
-    Then the file is scrubbed (`scrubbed`: False if another connection kept the -wal from
-    being emptied), and `backups` lists the copies in `backup_dir` that still hold the year.
+    Then the file is scrubbed and checked: the raw bytes of the database file, its -wal and
+    -shm are read for the year's secret and every hash the close removed (held in memory
+    only). While any is still there (another connection holds a read of the file as it was),
+    the scrub is tried again every second for up to `verify_seconds`. `scrubbed` is True
+    only when none is left; `left_in` names the files that still hold one (then the scrub
+    is owed, and the server's upkeep finishes it once the read has ended). `backups` lists
+    the copies in `backup_dir` that still hold the year, by their bytes or their rows.
     """
     if year in anonymity.closed_years(db):
         return None
@@ -56,15 +69,68 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
         # Checked inside the write: two servers running the daily job close a year once.
         if db.execute("SELECT 1 FROM closed_year WHERE year = ?", [year]).fetchone():
             return None
+        removed = _what_the_close_removes(db, year)
         done = {"year": year, "frozen": persons.freeze_persons(db, year)}
         done["visits"] = visits.remove_year_hashes(db, year)
         done["responses"] = surveys.remove_year_hashes(db, year)
         done["votes"] = ideas.remove_year_hashes(db, year)
         anonymity.forget_year(db, year, today)
-    done["scrubbed"] = scrub(db, vacuum=True)
+        removed -= _still_kept(db)  # the same value kept for an open year is not the year's
+    deadline = clock() + verify_seconds
+    scrub(db, vacuum=True, wait_ms=1000)
+    while True:
+        left = left_in(database_files(db), removed)
+        if not left or clock() >= deadline:
+            break
+        sleep(1)
+        if scrub_owed():  # the checkpoint (and VACUUM, if that could not run) still owed
+            pay_owed_scrub(db)
+        else:
+            scrub(db, vacuum=True, wait_ms=1000)
+    done["scrubbed"], done["left_in"] = not left, left
     done["closed_on"], done["backup_dir"] = today.isoformat(), backup_dir
-    done["backups"] = backup.holding_year(backup_dir, year) if backup_dir else []
+    done["backups"] = backup.holding_year(backup_dir, year, removed) if backup_dir else []
     return done
+
+
+def _what_the_close_removes(db, year):
+    """The year's secret and every hash the close is about to remove, as bytes: what must not
+    be in any file afterwards. Kept in memory only, for the check after the scrub."""
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    values = [row[0] for row in db.execute("SELECT secret FROM year_key WHERE year = ?", [year])]
+    values += [row[0] for row in db.execute(
+        "SELECT person_hash FROM visit WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL",
+        [first, last])]
+    values += [row[0] for row in db.execute(
+        "SELECT respondent_hash FROM survey_response WHERE respondent_hash IS NOT NULL "
+        "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
+        [f"{year:04d}"])]
+    values += [row[0] for row in db.execute(
+        "SELECT voter_hash FROM idea_vote WHERE idea_id IN "
+        "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)", [f"{year:04d}"])]
+    # Real hashes and secrets are 32 hex digits or more; a shorter value (a test's stand-in)
+    # would be found by chance in any file.
+    return {str(value).encode() for value in values if value and len(str(value)) >= 16}
+
+
+def _still_kept(db):
+    """Every secret and hash the database keeps after the close, as bytes."""
+    return {str(row[0]).encode() for row in db.execute(
+        "SELECT secret FROM year_key UNION SELECT person_hash FROM visit "
+        "UNION SELECT respondent_hash FROM survey_response UNION SELECT voter_hash FROM idea_vote")
+        if row[0]}
+
+
+def database_files(db):
+    """The database file of `db` and its -wal and -shm, those that exist."""
+    main = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    return [Path(f"{main}{suffix}") for suffix in ("", "-wal", "-shm")
+            if Path(f"{main}{suffix}").is_file()]
+
+
+def left_in(paths, removed):
+    """The names of the files whose raw bytes still hold any of `removed`."""
+    return [path.name for path in paths if backup.holds_any(path.read_bytes(), removed)]
 
 
 def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
@@ -87,6 +153,10 @@ def daily(db, today, config):
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
     keep = retention.months(db, config.get("RETENTION_MONTHS", retention.DEFAULT_MONTHS))
     result = {"purged": retention.purge(db, today, keep), "closed": []}
+    # Staff's audit lines go after AUDIT_KEEP_MONTHS (24): who did what is kept long enough
+    # to answer for it, not for ever.
+    audit_months = config.get("AUDIT_KEEP_MONTHS", audit.DEFAULT_KEEP_MONTHS)
+    result["audit"] = audit.forget_before(db, months_before(today, audit_months))
     # Steps and spent tokens go when their time is over even if nobody posts after them: every
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
@@ -95,7 +165,9 @@ def daily(db, today, config):
     result["steps"] = steps.forget_over(db, steps.hour_number(midnight))
     result["tokens"] = once.forget_spent(db, today)
     for year in years_to_close(db, today, months):
-        done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"))
+        done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"),
+                          verify_seconds=config.get("CLOSE_VERIFY_SECONDS",
+                                                    DEFAULT_VERIFY_SECONDS))
         if done:
             result["closed"].append(done)
     return result
@@ -109,7 +181,8 @@ def describe(result):
         f"{c['votes']} votes made anonymous, {c['frozen']} frozen rows)"
         for c in result["closed"]) or "none"
     line = (f"daily: deleted {purged['texts']} free text(s) and {purged['ideas']} unpublished "
-            f"idea(s) from before {purged['before']}; closed years: {closed}")
+            f"idea(s) from before {purged['before']}, {result.get('audit', 0)} audit line(s) "
+            f"past their time; closed years: {closed}")
     for c in result["closed"]:
         line += "; " + after_close(c)
     if not purged["scrubbed"]:
@@ -118,13 +191,20 @@ def describe(result):
 
 
 NOT_SCRUBBED = ("another connection kept the -wal from being emptied: deleted data stays in "
-                "it until the next checkpoint (restart the server to force one)")
+                "it until that read ends (`checkin serve` tries again every minute; without a "
+                "server, run `checkin upkeep`)")
 
 
 def after_close(done):
     """What the operator must still do after a close: delete the backups that hold the year."""
     year, folder = done["year"], done["backup_dir"]
-    parts = [NOT_SCRUBBED] if not done["scrubbed"] else []
+    parts = []
+    if not done["scrubbed"]:
+        parts.append(
+            f"NOT DONE: {year}'s secret or hashes are still in the raw bytes of "
+            f"{', '.join(done['left_in'])}: another connection holds a read of the file as it "
+            "was before the close; they go once that read ends (`checkin serve` rewrites the "
+            "file within a minute of it; without a server, run `checkin upkeep`)")
     if done["backups"]:
         names = ", ".join(path.name for path in done["backups"])
         parts.append(f"backups that still hold {year}'s secret and hashes: {names} in {folder}; "

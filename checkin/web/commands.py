@@ -66,6 +66,10 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     # The daily job (retention, the yearly close) runs in the server: no cron needed.
     database = current_app.config["DATABASE"]
     start_daily_thread(current_app.config, lambda: connect(database))
+    from checkin.upkeep import start_upkeep_thread
+
+    # After each hour the file is written anew (no order of that hour's rows stays in it).
+    start_upkeep_thread(current_app.config, lambda: connect(database))
     heavy_work.start()  # exports, imports and the yearly report compute in a process of their own
     # systemd and the tests stop the server with SIGTERM: end as after Ctrl-C, worker too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

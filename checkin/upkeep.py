@@ -1,0 +1,79 @@
+"""The server's upkeep: after each hour the database is written anew, so that rows of an hour
+that is over cannot be put in order from the file; every minute a scrub that a long read held
+up is tried again. No Flask.
+
+SQLite keeps the order rows came in: in the -wal (one frame per write, in order), in the byte
+position of each cell in its table and index pages (a page fills from its end, so a cell
+written earlier sits higher up), and in which pages were freed. `VACUUM` writes every table
+in the order of its key (row ids are random, checkin/row_ids.py) and fills every index in
+key order; a TRUNCATE checkpoint before and after it leaves the -wal empty.
+`tests/test_file_order.py` reads the pages and frames as an attacker would.
+"""
+
+import logging
+import sys
+import threading
+import time
+
+from checkin.db import pay_owed_scrub, scrub
+
+log = logging.getLogger("checkin.upkeep")
+HOUR = 3600
+
+
+def rewrite(db):
+    """The hourly upkeep: empty the -wal, VACUUM, empty it again; True if all of it was done.
+
+    False: another connection held a read; the rewrite is then owed and retried every
+    minute (db.pay_owed_scrub) until it is done.
+    """
+    return scrub(db, vacuum=True, wait_ms=10_000)
+
+
+def hour_of(seconds):
+    """The hour (since 1970, UTC) a moment falls in; whole-hour zones share its bounds."""
+    return int(seconds // HOUR)
+
+
+def tick(db, last_hour, now):
+    """One minute of upkeep: the rewrite when an hour has ended since `last_hour`, else any
+    owed scrub. Returns the hour to remember and whether the file is as it should be."""
+    hour = hour_of(now)
+    if hour != last_hour:
+        return hour, rewrite(db)
+    return last_hour, pay_owed_scrub(db)
+
+
+def start_upkeep_thread(config, connect, clock=time.time):
+    """Run the upkeep in the server process: every UPKEEP_EVERY_SECONDS (60), the first
+    check rewriting the file. Returns (thread, stop event)."""
+    every = float(config.get("UPKEEP_EVERY_SECONDS", 60))
+    stop = threading.Event()
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    def run():
+        # None: the first check rewrites the file, so an hour that ended while the server was
+        # stopped is not left in order until the next hour ends.
+        last_hour, warned = None, False
+        while not stop.wait(every):
+            try:
+                db = connect()
+                try:
+                    last_hour, done = tick(db, last_hour, clock())
+                finally:
+                    db.conn.close()
+                if not done and not warned:  # once, not every minute of a long read
+                    log.warning("upkeep: another connection holds a read; the file is "
+                                "rewritten as soon as it ends")
+                warned = not done
+            except Exception:  # the server keeps serving; the next minute tries again
+                log.exception("upkeep: failed")
+
+    thread = threading.Thread(target=run, name="checkin-upkeep", daemon=True)
+    thread.start()
+    return thread, stop
