@@ -46,10 +46,13 @@ def held(db, venue, year, today=TODAY):
 @pytest.fixture
 def history(db, mallis):
     """2025 as it happened: visits, a cancelled and a moved Sygrupp."""
-    insert(db, mallis, [("2025-03-03", 10, "Sygrupp", "woman", "qr", "a"),
-                        ("2025-03-06", 13, "Peer support", "man", "kiosk", None),
-                        ("2025-05-09", 10, "Yoga", "man", "qr", "b"),
-                        ("2025-05-12", None, "Sygrupp", "man", "tally", None)])
+    # Three alike visits a cell: a true 3 is always published 3, so every activity has its
+    # row in the published by-activity export and a rename would show in it.
+    insert(db, mallis, [row for n in range(3) for row in (
+        ("2025-03-03", 10, "Sygrupp", "woman", "qr", f"a{n}"),
+        ("2025-03-06", 13, "Peer support", "man", "kiosk", None),
+        ("2025-05-09", 10, "Yoga", "man", "qr", f"b{n}"),
+        ("2025-05-12", None, "Sygrupp", "man", "tally", None))])
     sygrupp = slot_of(db, "Sygrupp")[0]["id"]
     with db.conn:
         db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
@@ -89,10 +92,11 @@ def last_year(db, venue, reader):
     for by_activity in ("", "&by_activity=y"):
         export = reader.get(EXPORT_2025 + by_activity)
         # Published by activity: a row only where a published number is not 0 (issue 23);
-        # these single visits may all be published as 0.
-        assert export.status_code == 200 and export.data.count(b"\r\n") >= (
-            1 if by_activity else 4)
+        # the fixture's cells of three visits are all published, so all four rows are there.
+        assert export.status_code == 200 and export.data.count(b"\r\n") >= 4
         out[f"export{by_activity}"] = export.data
+    assert all(name in out["export&by_activity=y"]
+               for name in (b"Sygrupp", b"Yoga", b"Peer support"))
     return out
 
 
@@ -415,3 +419,98 @@ def test_removing_an_event_and_restoring_a_time_are_logged_to_the_hour(db, boss,
         ("event removed", "boss", mallis["id"])]
     assert lines[0]["detail"] == "Yoga 2026-11-27: cancelled"
     assert all(a["at"].endswith(":00+00:00") for a in lines)
+
+
+def activity_form(db, name, **changes):
+    """The activity's form as staff find it filled in, with `changes`."""
+    a = programme.get_activity(db, db.execute("SELECT venue_id FROM activity WHERE id = ?",
+                                              [activity_id(db, name)]).fetchone()[0],
+                               activity_id(db, name))
+    data = {"name_sv": a["name_sv"], "name_en": a["name_en"],
+            "description_sv": a["description_sv"], "description_en": a["description_en"],
+            "pictogram": a["pictogram"], "place": "elsewhere" if a["address"] else "here",
+            "address": a["address"]}
+    data.update({"counted": "y"} if a["counted"] else {})
+    data.update({"active": "y"} if a["active"] else {})
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def report_2025(reader, lang="sv"):
+    reader.set_cookie("lang", lang)
+    return text(reader.get("/staff/mallis/report/2025"))
+
+
+def test_renaming_an_activity_leaves_last_years_report_and_export_byte_identical(
+        db, boss, reader, history):
+    before = last_year(db, history, reader)
+    assert "Sygrupp" in report_2025(reader) and "Syverkstad" not in report_2025(reader)
+    sygrupp = activity_id(db, "Sygrupp")
+    saved = post_form(boss, f"/staff/mallis/activities/{sygrupp}", activity_form(
+        db, "Sygrupp", name_sv="Syverkstad", name_en="Sewing workshop"))
+    assert saved.status_code == 302
+    assert db.execute("SELECT name_sv FROM activity WHERE id = ?", [sygrupp]).fetchone()[0] == (
+        "Syverkstad")
+    after = last_year(db, history, reader)
+    assert after == before
+    assert "Syverkstad" not in report_2025(reader) + report_2025(reader, "en")
+    # Kept with its date: the old name before the day of the change, the new one from it.
+    rows = [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv, name_en, counted FROM activity_history "
+        "WHERE activity_id = ? ORDER BY valid_from", [sygrupp])]
+    assert rows[0][:2] == ("2000-01-01", "Sygrupp") and rows[-1][1:3] == (
+        "Syverkstad", "Sewing workshop")
+    assert rows[-1][0] >= TODAY.isoformat()
+    # A report of a period after the change has the new name.
+    from checkin.figures.history import activities_on
+    assert activities_on(db, history["id"], dt.date.fromisoformat(rows[-1][0]))[sygrupp][
+        "name_sv"] == "Syverkstad"
+    # Without the history (the fix off), the 2025 report and export took the new name.
+    with db.conn:
+        db.conn.execute("DELETE FROM activity_history WHERE activity_id = ?", [sygrupp])
+    assert "Syverkstad" in report_2025(reader)
+    assert b"Syverkstad" in reader.get(EXPORT_2025 + "&by_activity=y").data
+
+
+def test_unticking_counted_leaves_last_years_report_byte_identical(db, boss, reader, history):
+    before = last_year(db, history, reader)
+    yoga = activity_id(db, "Yoga")
+    saved = post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(
+        db, "Yoga", counted=None))
+    assert saved.status_code == 302
+    assert db.execute("SELECT counted FROM activity WHERE id = ?", [yoga]).fetchone()[0] == 0
+    assert last_year(db, history, reader) == before
+    assert held(db, history, 2025)["Yoga"] == 52
+    rows = yearly_report.yearly_report(db, history["id"], 2025, today=TODAY)["activities_held"]
+    assert {r["activity"]: r["counted"] for r in rows}["Yoga"] is True
+    # Ticking it again the same day takes the day's change back: no history row is left.
+    post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(db, "Yoga", counted="y"))
+    assert db.execute("SELECT count(*) FROM activity_history WHERE activity_id = ?",
+                      [yoga]).fetchone()[0] == 1
+    # Without the history (the fix off), 2025's Yoga read "Nej, öppen för alla".
+    post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(db, "Yoga", counted=None))
+    yoga_row = report_2025(reader).split("Yoga", 1)[1].split("</tr>", 1)[0]
+    assert "Nej, öppen för alla" not in yoga_row
+    with db.conn:
+        db.conn.execute("DELETE FROM activity_history WHERE activity_id = ?", [yoga])
+    yoga_row = report_2025(reader).split("Yoga", 1)[1].split("</tr>", 1)[0]
+    assert "Nej, öppen för alla" in yoga_row
+
+
+def test_an_activity_edited_only_in_its_description_keeps_one_history_row(db, mallis):
+    yoga = activity_id(db, "Yoga")
+    data = dict(programme.get_activity(db, mallis["id"], yoga))
+    programme.save_activity(db, mallis["id"], {**data, "description_sv": "Lugnt"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Yoga och andning"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Andning"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    assert [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv FROM activity_history WHERE activity_id = ? "
+        "ORDER BY valid_from", [yoga])] == [("2000-01-01", "Yoga"), ("2026-11-23", "Andning")]
+    new = programme.save_activity(db, mallis["id"], {**data, "name_sv": "Stickning"},
+                                  user=SOMEONE, today=TODAY)
+    assert [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv FROM activity_history WHERE activity_id = ?", [new])] == [
+        ("2000-01-01", "Stickning")]
