@@ -514,3 +514,70 @@ def test_an_activity_edited_only_in_its_description_keeps_one_history_row(db, ma
     assert [tuple(r) for r in db.execute(
         "SELECT valid_from, name_sv FROM activity_history WHERE activity_id = ?", [new])] == [
         ("2000-01-01", "Stickning")]
+
+
+PAPER = b"date,activity,women,men,other,unstated\n2025-06-02,Sygrupp,100,180,0,0\n"
+
+
+def upload(client, data, **ticked):
+    import io
+
+    page = client.get("/staff/mallis/import")
+    form = {"csrf_token": csrf_token(text(page)), "file": (io.BytesIO(data), "paper.csv"),
+            **{k: "y" for k, v in ticked.items() if v}}
+    return client.post("/staff/mallis/import", data=form, content_type="multipart/form-data")
+
+
+def test_an_import_into_a_finished_year_asks_first_then_is_listed_on_the_report(
+        db, boss, reader, history):
+    before = last_year(db, history, reader)
+    visits = count(db, "visit")
+    # The first post only asks, saying which report changes and by how much.
+    asked = upload(boss, PAPER)
+    assert asked.status_code == 409
+    assert "Årsrapporten 2025: 12 → 292 besök" in text(asked)
+    assert "Ja, ändra rapporterna för de här avslutade perioderna" in text(asked)
+    assert count(db, "visit") == visits and count(db, "tally_import") == 0
+    assert last_year(db, history, reader) == before
+    boss.set_cookie("lang", "en")
+    assert "The yearly report 2025: 12 → 292 visits" in text(upload(boss, PAPER))
+    boss.set_cookie("lang", "sv")
+    # Ticked: imported, and the report lists the revision with today's date.
+    done = upload(boss, PAPER, finished=True)
+    assert done.status_code == 302 and count(db, "visit") == visits + 280
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: pappersräkningar importerade, +280 besök." in exact
+    [revision] = [dict(r) for r in db.execute("SELECT * FROM report_revision")]
+    assert (revision["year"], revision["made_on"], revision["what"],
+            revision["visits_before"], revision["visits_after"]) == (
+        2025, "2026-11-23", "import", 12, 292)
+    published = revision["published_after"] - revision["published_before"]
+    assert abs(published - 280) <= 2 * 40  # a sum of cells, each off by at most 2
+    for lang, sentence in (("sv", "Rättad 23 november 2026: pappersräkningar importerade, "
+                                  f"+{published} besök."),
+                           ("en", "Revised 23 November 2026: counts kept on paper imported, "
+                                  f"+{published} visits.")):
+        assert sentence in report_2025(reader, lang)  # the published report, a viewer's
+    # Nothing about who, and no time finer than the day.
+    assert set(revision) == {"id", "venue_id", "year", "made_on", "what", "visits_before",
+                             "visits_after", "published_before", "published_after"}
+    # Undoing it asks with the numbers, and is listed too.
+    import_id = db.execute("SELECT id FROM tally_import").fetchone()[0]
+    url = f"/staff/mallis/import/{import_id}/undo"
+    assert "Årsrapporten 2025: 292 → 12 besök" in text(boss.get(url))
+    assert count(db, "visit") == visits + 280
+    assert post_form(boss, url, {}).status_code == 302 and count(db, "visit") == visits
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: en import av räkningar ångrad, −280 besök." in exact
+    assert count(db, "report_revision") == 2
+
+
+def test_an_import_into_this_month_asks_nothing_and_lists_no_revision(db, boss, history):
+    done = upload(boss, b"date,activity,women,men,other,unstated\n2026-11-02,Sygrupp,3,0,0,0\n")
+    assert done.status_code == 302 and count(db, "report_revision") == 0
+    assert "Rättad" not in text(boss.get("/staff/mallis/report/2026"))
+
+
+def test_a_report_without_revisions_says_when_its_figures_were_taken(db, reader, history):
+    assert "Uttagna 23 november 2026" in report_2025(reader)
+    assert "Extracted 23 November 2026" in report_2025(reader, "en")

@@ -25,7 +25,7 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, exports, periods, tables, yearly_report
+from checkin.figures import dashboard_figures, exports, periods, revisions, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
 from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES, table_and_file
@@ -559,10 +559,11 @@ def save_narrative(slug, year):
 
 # --- counts kept before ---------------------------------------------------------------------
 
-def _import_page(venue, form, status=200, problems=None, error=None):
+def _import_page(venue, form, status=200, problems=None, error=None, changes=None):
     today = venue_now(venue).date()
     return render_template(
         "figures/import.html", venue=venue, form=form, problems=problems, error=error,
+        changes=changes,
         imports=tally_import.past_imports(get_db(), venue["id"]),
         last_month=(today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
         this_month=today.strftime("%Y-%m"), header=tally_import.HEADERS.get(
@@ -601,19 +602,25 @@ def undo_import(slug, import_id):
     found = tally_import.get_import(get_db(), venue["id"], import_id)
     if found is None or not found["undoable"]:
         abort(404)
+    today = venue_now(venue).date()
     if request.method == "GET":
+        changes = tally_import.undo_effects(get_db(), venue["id"], import_id, today)
         return confirm_page(
             title=_("Undo the import of %(name)s?", name=found["filename"]),
             lines=[_("Its %(visits)s counted visits, %(first)s to %(last)s, leave every "
                      "figure and report at once.", visits=found["visits"], first=found["first"],
                      last=found["last"]),
+                   *([_("It changes the figures of periods that have ended, and the reports "
+                        "will list it as a revision with today's date:")]
+                     + revisions.effect_lines(changes, _locale()) if changes else []),
                    _("Nothing else is touched: check-ins, the tally and other imports stay."),
                    _("The file can be imported again afterwards.")],
             action=url_for("figures.undo_import", slug=slug, import_id=import_id),
             button=_("Undo the import"), back=url_for("figures.import_counts", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    gone = tally_import.undo_import(get_db(), venue["id"], import_id, user=current_user())
+    gone = tally_import.undo_import(get_db(), venue["id"], import_id, user=current_user(),
+                                    revised_on=today)
     flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
     return redirect(url_for("figures.import_counts", slug=slug))
 
@@ -645,11 +652,15 @@ def import_counts(slug):
     upload = form.file.data
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
+        today = venue_now(venue).date()
         result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
-                                again=form.again.data, today=venue_now(venue).date(),
-                                locale=_locale())
+                                again=form.again.data, today=today, locale=_locale(),
+                                revised_on=today, ask=not form.finished.data)
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
+    except tally_import.ChangesFinished as asked:  # nothing imported: the page asks first
+        return _import_page(venue, form, 409, changes=revisions.effect_lines(
+            asked.changes, _locale()))
     except tally_import.AlreadyImported as error:
         return _import_page(venue, form, 409, error=_(
             "This file was already imported on %(when)s. Nothing was imported. Tick "

@@ -8,6 +8,7 @@ from babel.dates import format_date
 
 from checkin.accounts import audit
 from checkin.db import writing
+from checkin.figures import revisions
 from checkin.figures.history import activities_on
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
@@ -188,6 +189,7 @@ def yearly_report(db, venue_id, year, *, today, min_cell=3, locale="sv", publish
         "activities_held": activities_held(db, venue_id, year, until),
         "this_year": this, "year_before": before,
         "narrative": get_narrative(db, venue_id, year),
+        "revisions": revisions.for_report(db, venue_id, year, locale, published),
         "method": method_text(
             min_cell=min_cell, visits=visits, unlinked=unlinked,
             hidden_small=this["hidden_small"], hidden_protecting=this["hidden_protecting"],
