@@ -581,3 +581,30 @@ def test_an_import_into_this_month_asks_nothing_and_lists_no_revision(db, boss, 
 def test_a_report_without_revisions_says_when_its_figures_were_taken(db, reader, history):
     assert "Uttagna 23 november 2026" in report_2025(reader)
     assert "Extracted 23 November 2026" in report_2025(reader, "en")
+
+
+def test_a_set_aside_in_a_finished_month_says_what_it_changes_and_is_listed(
+        db, boss, reader, history):
+    url = "/staff/mallis/set-aside/new?date=2025-03-03&hour=10"
+    asked = text(boss.get(url))
+    assert "Årsrapporten 2025: 12 → 9 besök" in asked and count(db, "report_revision") == 0
+    done = post_form(boss, "/staff/mallis/set-aside/new", {
+        "date": "2025-03-03", "hour": "10", "reason": "Samma telefon hundra gånger"},
+        page_url=url)
+    assert done.status_code == 302
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: incheckningar lagda åt sidan, −3 besök." in exact
+    decision = db.execute("SELECT id FROM set_aside").fetchone()[0]
+    back = f"/staff/mallis/set-aside/{decision}/bring-back"
+    assert "Årsrapporten 2025: 9 → 12 besök" in text(boss.get(back))
+    assert post_form(boss, back, {}).status_code == 302
+    boss.set_cookie("lang", "en")
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert ("Revised 23 November 2026: set-aside check-ins brought back, +3 visits."
+            in exact)
+    # The published report lists both, in published visits: a cell of three is published 3.
+    published = report_2025(reader)
+    assert "Rättad 23 november 2026: incheckningar lagda åt sidan, −3 besök." in published
+    assert ("Rättad 23 november 2026: incheckningar som lagts åt sidan räknas igen, +3 besök."
+            in published)
+    assert count(db, "report_revision") == 2

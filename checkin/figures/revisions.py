@@ -8,6 +8,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
+from checkin.db import writing
 from checkin.figures.periods import FiguresError, published_range
 from checkin.i18n import translator
 
@@ -85,6 +86,21 @@ def record(db, venue_id, before, what, today):
              published if now_published is not None else None, now_published])
 
 
+def record_after(db, venue_id, before, what, today):
+    """record() in a transaction of its own, for a change made by a module that keeps its
+    own transaction (set_aside.py): right after it, before the page answers."""
+    with writing(db):
+        record(db, venue_id, before, what, today)
+
+
+def day_effects(db, venue_id, day, change, today):
+    """[(year, before, after)] for visits of `day` changing by `change`, if finished."""
+    if not change or not finished_years({day}, today):
+        return []
+    before = exact_visits(db, venue_id, day.year)
+    return [(day.year, before, before + change)]
+
+
 def for_report(db, venue_id, year, locale, published):
     """The revisions a report of `year` lists, oldest first, each a sentence: 'Rättad 15
     januari 2027: pappersräkningar importerade, +280 besök.' The published report lists
@@ -106,6 +122,8 @@ def for_report(db, venue_id, year, locale, published):
             if row["published_before"] is None:
                 continue  # before the year ended: the published report came after it
             change = row["published_after"] - row["published_before"]
+            if not change:
+                continue  # the published figures stayed the same
         else:
             change = row["visits_after"] - row["visits_before"]
         visits = ngettext("%(change)s visit", "%(change)s visits", abs(change)) % {

@@ -166,11 +166,22 @@ def set_asides(slug):
 
 
 def _set_aside_page(venue, form, status=200, error=None):
-    counts = None
+    counts, changes = None, []
     if form.date.data and not form.hour.errors:
         counts = set_aside.check_ins(get_db(), venue["id"], form.date.data, form.hour_number)
+        changes = revisions.effect_lines(revisions.day_effects(
+            get_db(), venue["id"], form.date.data, -sum(counts.values()),
+            venue_now(venue).date()), _locale())
     return render_template("figures/set_aside.html", venue=venue, form=form, counts=counts,
-                           error=error), status
+                           error=error, changes=changes), status
+
+
+def _before_revision(venue, day):
+    """The totals of the finished year `day` is in, before a set-aside or bringing back."""
+    today = venue_now(venue).date()
+    revisions.ready(get_db())
+    return revisions.totals(get_db(), venue["id"], revisions.finished_years({day}, today),
+                            today)
 
 
 @blueprint.route("/staff/<slug>/set-aside/new", methods=["GET", "POST"])
@@ -192,12 +203,16 @@ def set_aside_new(slug):
     form = SetAsideForm()
     if not form.validate():
         return _set_aside_page(venue, form, BAD_INPUT)
+    before = _before_revision(venue, form.date.data)
     try:
         done = set_aside.set_aside(get_db(), venue_id=venue["id"], day=form.date.data,
                                    hour=form.hour_number, reason=form.reason.data,
                                    user=current_user())
     except set_aside.SetAsideRefused as refused:
         return _set_aside_page(venue, form, BAD_INPUT, error=_refusal(refused.reason))
+    if before:
+        revisions.record_after(get_db(), venue["id"], before, "set_aside",
+                               venue_now(venue).date())
     flash(_("%(n)s check-ins are set aside. They are kept, and count in no figure until "
             "someone brings them back.", n=done["visits"]))
     return redirect(url_for("figures.set_asides", slug=slug))
@@ -212,17 +227,26 @@ def bring_back(slug, set_aside_id):
     if decision is None:
         abort(404)
     form = ConfirmForm()
-    page = {"venue": venue, "decision": decision, "form": form, "error": None}
+    day = dt.date.fromisoformat(decision["date"])
+    aside = get_db().execute("SELECT count(*) FROM visit WHERE set_aside_id = ?",
+                             [set_aside_id]).fetchone()[0]
+    page = {"venue": venue, "decision": decision, "form": form, "error": None,
+            "changes": revisions.effect_lines(revisions.day_effects(
+                get_db(), venue["id"], day, aside, venue_now(venue).date()), _locale())}
     if request.method == "GET":
         return render_template("figures/bring_back.html", **page)
     if not form.validate():
         abort(BAD_INPUT)
+    before = _before_revision(venue, day)
     try:
         visits = set_aside.bring_back(get_db(), venue_id=venue["id"],
                                       set_aside_id=set_aside_id, user=current_user())
     except set_aside.SetAsideRefused as refused:
         page["error"] = _refusal(refused.reason)
         return render_template("figures/bring_back.html", **page), BAD_INPUT
+    if before:
+        revisions.record_after(get_db(), venue["id"], before, "brought_back",
+                               venue_now(venue).date())
     flash(_("%(n)s check-ins count again.", n=visits))
     return redirect(url_for("figures.set_asides", slug=slug))
 
