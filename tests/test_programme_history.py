@@ -608,3 +608,36 @@ def test_a_set_aside_in_a_finished_month_says_what_it_changes_and_is_listed(
     assert ("Rättad 23 november 2026: incheckningar som lagts åt sidan räknas igen, +3 besök."
             in published)
     assert count(db, "report_revision") == 2
+
+
+def test_the_command_line_import_asks_nothing_and_lists_its_revision(app, db, history,
+                                                                    tmp_path):
+    from tests.helpers import run
+
+    paper = tmp_path / "paper.csv"
+    paper.write_bytes(PAPER)
+    result = run(app, "import-tallies", str(paper), "--venue", "mallis")
+    import traceback
+    assert result.exit_code == 0, "".join(traceback.format_exception(result.exception))
+    [revision] = [dict(r) for r in db.execute("SELECT * FROM report_revision")]
+    assert (revision["year"], revision["what"], revision["visits_before"],
+            revision["visits_after"]) == (2025, "import", 12, 292)
+    assert revision["made_on"] == dt.date.today().isoformat()
+
+
+def test_a_period_during_which_an_activity_was_renamed_shows_the_later_name(db, history):
+    sygrupp = activity_id(db, "Sygrupp")
+    data = dict(programme.get_activity(db, history["id"], sygrupp))
+    programme.save_activity(db, history["id"], {**data, "name_sv": "Syverkstad"}, sygrupp,
+                            user=SOMEONE, today=dt.date(2025, 4, 1))
+    from checkin.figures.tables import figures
+
+    def names(first, last, group):
+        return [r["activity"] for r in figures(
+            db, dt.date.fromisoformat(first), dt.date.fromisoformat(last), group,
+            venue_id=history["id"], by_activity=True).rows]
+
+    assert names("2025-03-01", "2025-03-31", "month") == ["Peer support", "Sygrupp"]
+    assert names("2025-05-01", "2025-05-31", "month") == ["Syverkstad", "Yoga"]
+    assert names("2025-01-01", "2025-12-31", "year") == ["Peer support", "Syverkstad", "Yoga"]
+    assert "Syverkstad" in held(db, history, 2025) and "Sygrupp" in held(db, history, 2024)

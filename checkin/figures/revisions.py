@@ -29,16 +29,16 @@ def exact_visits(db, venue_id, year):
 
 
 def published_visits(db, venue_id, year, today):
-    """The published yearly total, or None for a year that has not ended."""
-    from checkin.figures.tables import figures
+    """The published yearly total (the sum of the year's published finest cells, as every
+    published visit total is), or None for a year that has not ended."""
+    from checkin.figures.tables import published_cells
 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     try:
         published_range(first, last, "year", today, "sv")
     except FiguresError:
         return None
-    return figures(db, first, last, "year", venue_id=venue_id, published=True,
-                   today=today).rows[0]["visits_total"]
+    return sum(published_cells(db, venue_id, first, last).values())
 
 
 def ready(db):
