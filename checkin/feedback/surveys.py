@@ -247,9 +247,9 @@ def results(db, survey_id, group=None, published=False):
     Returns [{period, responses, from_remembered_phones, questions: [{id, text_sv,
     text_en, answered, options: [{value, sv, en, count, share}]}]}]; share is of the
     responses that answered that question (None when nobody did), rounded to 3 decimals.
-    `published` (only for a survey that has closed, see may_publish): every count perturbed
-    on its own by the cell-key method, each response one record; shares of the published
-    counts of the question's answers.
+    `published` (only for a survey that has closed, see may_publish): every number a sum of
+    finest cells perturbed by the cell-key method (_published_results), each response one
+    record; shares of the published counts of the question's answers.
     """
     survey = get_survey(db, survey_id)
     if survey is None:
