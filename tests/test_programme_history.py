@@ -641,3 +641,18 @@ def test_a_period_during_which_an_activity_was_renamed_shows_the_later_name(db, 
     assert names("2025-05-01", "2025-05-31", "month") == ["Syverkstad", "Yoga"]
     assert names("2025-01-01", "2025-12-31", "year") == ["Peer support", "Syverkstad", "Yoga"]
     assert "Syverkstad" in held(db, history, 2025) and "Sygrupp" in held(db, history, 2024)
+
+
+def test_the_viewers_dashboard_counts_a_renamed_activity_once_under_its_later_name(
+        db, mallis):
+    from checkin.figures import dashboard_figures
+
+    insert(db, mallis, [(day, None, "Sygrupp", "man", "tally", None)
+                        for day in ("2026-03-02", "2026-06-01") for _ in range(3)])
+    sygrupp = activity_id(db, "Sygrupp")
+    data = dict(programme.get_activity(db, mallis["id"], sygrupp))
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Syverkstad"}, sygrupp,
+                            user=SOMEONE, today=dt.date(2026, 4, 1))
+    board = dashboard_figures.dashboard(db, mallis["id"], TODAY, published=True)
+    # Cells of three are published 3: before, ("Sygrupp", 3) and ("Syverkstad", 3).
+    assert board["busiest"] == [("Syverkstad", 6)]
