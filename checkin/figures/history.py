@@ -3,6 +3,7 @@ period's figures show the name and flag that held on its last day, so renaming a
 or unticking "counted" today leaves last year's report as it was printed. No Flask."""
 
 import datetime as dt
+import sqlite3
 
 _AT = (
     "SELECT a.id, coalesce(h.name_sv, a.name_sv), coalesce(h.name_en, a.name_en), "
@@ -11,11 +12,20 @@ _AT = (
     "activity_history WHERE activity_id = a.id AND valid_from <= ?) WHERE a.venue_id = ?")
 
 
+_NOW = "SELECT id, name_sv, name_en, counted FROM activity WHERE venue_id = ?"
+
+
 def activities_on(db, venue_id, day):
     """{activity id: {"name_sv", "name_en", "counted"}} as they held on `day` (a date); an
     activity with no history yet has its values of today."""
+    try:
+        rows = db.execute(_AT, [day.isoformat(), venue_id]).fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            raise
+        rows = db.execute(_NOW, [venue_id]).fetchall()  # before m023 (a migration's test)
     return {i: {"name_sv": sv, "name_en": en, "counted": bool(counted)}
-            for i, sv, en, counted in db.execute(_AT, [day.isoformat(), venue_id])}
+            for i, sv, en, counted in rows}
 
 
 def names_on(db, venue_id):
