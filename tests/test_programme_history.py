@@ -656,3 +656,21 @@ def test_the_viewers_dashboard_counts_a_renamed_activity_once_under_its_later_na
     board = dashboard_figures.dashboard(db, mallis["id"], TODAY, published=True)
     # Cells of three are published 3: before, ("Sygrupp", 3) and ("Syverkstad", 3).
     assert board["busiest"] == [("Syverkstad", 6)]
+
+
+def test_a_revision_made_before_the_year_ended_is_not_listed_on_its_published_report(
+        db, boss, history):
+    # October 2026 has ended, 2026 has not: the exact 2026 report lists the import; the
+    # published one, read from 2027, was never published without it.
+    october = b"date,activity,women,men,other,unstated\n2026-10-05,Sygrupp,0,4,0,0\n"
+    assert upload(boss, october).status_code == 409
+    assert upload(boss, october, finished=True).status_code == 302
+    exact = text(boss.get("/staff/mallis/report/2026"))
+    assert "Rättad 23 november 2026: pappersräkningar importerade, +4 besök." in exact
+    published = yearly_report.yearly_report(db, history["id"], 2026, published=True,
+                                            today=dt.date(2027, 2, 1))
+    assert published["revisions"] == []
+    exact_later = yearly_report.yearly_report(db, history["id"], 2026,
+                                              today=dt.date(2027, 2, 1))
+    assert exact_later["revisions"] == [
+        "Rättad 23 november 2026: pappersräkningar importerade, +4 besök."]
