@@ -700,3 +700,41 @@ def m022_meetings(db):
         ALTER TABLE idea ADD COLUMN meeting_id INTEGER REFERENCES meeting(id) ON DELETE SET NULL
         """,
     )
+
+
+@migrations(name="m023_activity_history")
+def m023_activity_history(db):
+    # A past period's report shows an activity as it was then (issue 23, item 5): its names
+    # and whether its visits are counted, each with the venue's local date from which it
+    # held. Activities there before this get their values of today from 2000-01-01.
+    # report_revision: a change staff confirmed that altered a finished period's figures (an
+    # import, its undo, a set-aside, check-ins brought back), listed on the report. Dates
+    # only, and nothing about the person who made it (the audit log has that).
+    _run(
+        db,
+        """
+        CREATE TABLE activity_history (
+            activity_id INTEGER NOT NULL REFERENCES activity(id),
+            valid_from TEXT NOT NULL,                 -- local date, no time
+            name_sv TEXT NOT NULL,
+            name_en TEXT NOT NULL DEFAULT '',
+            counted INTEGER NOT NULL,
+            PRIMARY KEY (activity_id, valid_from)
+        );
+        INSERT INTO activity_history (activity_id, valid_from, name_sv, name_en, counted)
+            SELECT id, '2000-01-01', name_sv, name_en, counted FROM activity;
+        CREATE TABLE report_revision (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venue(id),
+            year INTEGER NOT NULL,                    -- the report it changed
+            made_on TEXT NOT NULL,                    -- local date, no time
+            what TEXT NOT NULL CHECK (what IN ('import', 'import_undone', 'set_aside',
+                                               'brought_back', 'tally')),
+            visits_before INTEGER NOT NULL,           -- exact, the year's total
+            visits_after INTEGER NOT NULL,
+            published_before INTEGER,                 -- published, for a year that ended
+            published_after INTEGER
+        );
+        CREATE INDEX report_revision_year ON report_revision (venue_id, year)
+        """,
+    )

@@ -155,3 +155,5 @@ def test_refusals_come_back_whole_from_the_worker_process():
     assert pickle.loads(pickle.dumps(imports.TallyFileError(problems))).problems == problems
     earlier = {"imported_at": "2026-11-23 10:00:00", "filename": "x.csv"}
     assert pickle.loads(pickle.dumps(imports.AlreadyImported(earlier))).earlier == earlier
+    changes = [(2025, 12, 292)]
+    assert pickle.loads(pickle.dumps(imports.ChangesFinished(changes))).changes == changes

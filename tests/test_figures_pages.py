@@ -444,11 +444,14 @@ def test_report_shows_ratings_and_survey_results(db, staff, worked):
 CSV = "date,activity,women,men,other,unstated\n2025-03-03,Sygrupp,2,3,0,1\n2025-03-04,,1,0,0,0\n"
 
 
-def upload(client, data, again=False, name="2025.csv"):
+def upload(client, data, again=False, name="2025.csv", finished=True):
+    """`finished`: the box ticked that says yes to changing finished periods (2025 is)."""
     page = client.get("/staff/mallis/import")
     form = {"csrf_token": csrf_token(text(page)), "file": (io.BytesIO(data), name)}
     if again:
         form["again"] = "y"
+    if finished:
+        form["finished"] = "y"
     return client.post("/staff/mallis/import", data=form, content_type="multipart/form-data")
 
 

@@ -46,10 +46,13 @@ def held(db, venue, year, today=TODAY):
 @pytest.fixture
 def history(db, mallis):
     """2025 as it happened: visits, a cancelled and a moved Sygrupp."""
-    insert(db, mallis, [("2025-03-03", 10, "Sygrupp", "woman", "qr", "a"),
-                        ("2025-03-06", 13, "Peer support", "man", "kiosk", None),
-                        ("2025-05-09", 10, "Yoga", "man", "qr", "b"),
-                        ("2025-05-12", None, "Sygrupp", "man", "tally", None)])
+    # Three alike visits a cell: a true 3 is always published 3, so every activity has its
+    # row in the published by-activity export and a rename would show in it.
+    insert(db, mallis, [row for n in range(3) for row in (
+        ("2025-03-03", 10, "Sygrupp", "woman", "qr", f"a{n}"),
+        ("2025-03-06", 13, "Peer support", "man", "kiosk", None),
+        ("2025-05-09", 10, "Yoga", "man", "qr", f"b{n}"),
+        ("2025-05-12", None, "Sygrupp", "man", "tally", None))])
     sygrupp = slot_of(db, "Sygrupp")[0]["id"]
     with db.conn:
         db.conn.execute("INSERT INTO slot_change (slot_id, date, cancelled) "
@@ -89,10 +92,11 @@ def last_year(db, venue, reader):
     for by_activity in ("", "&by_activity=y"):
         export = reader.get(EXPORT_2025 + by_activity)
         # Published by activity: a row only where a published number is not 0 (issue 23);
-        # these single visits may all be published as 0.
-        assert export.status_code == 200 and export.data.count(b"\r\n") >= (
-            1 if by_activity else 4)
+        # the fixture's cells of three visits are all published, so all four rows are there.
+        assert export.status_code == 200 and export.data.count(b"\r\n") >= 4
         out[f"export{by_activity}"] = export.data
+    assert all(name in out["export&by_activity=y"]
+               for name in (b"Sygrupp", b"Yoga", b"Peer support"))
     return out
 
 
@@ -415,3 +419,258 @@ def test_removing_an_event_and_restoring_a_time_are_logged_to_the_hour(db, boss,
         ("event removed", "boss", mallis["id"])]
     assert lines[0]["detail"] == "Yoga 2026-11-27: cancelled"
     assert all(a["at"].endswith(":00+00:00") for a in lines)
+
+
+def activity_form(db, name, **changes):
+    """The activity's form as staff find it filled in, with `changes`."""
+    a = programme.get_activity(db, db.execute("SELECT venue_id FROM activity WHERE id = ?",
+                                              [activity_id(db, name)]).fetchone()[0],
+                               activity_id(db, name))
+    data = {"name_sv": a["name_sv"], "name_en": a["name_en"],
+            "description_sv": a["description_sv"], "description_en": a["description_en"],
+            "pictogram": a["pictogram"], "place": "elsewhere" if a["address"] else "here",
+            "address": a["address"]}
+    data.update({"counted": "y"} if a["counted"] else {})
+    data.update({"active": "y"} if a["active"] else {})
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def report_2025(reader, lang="sv"):
+    reader.set_cookie("lang", lang)
+    return text(reader.get("/staff/mallis/report/2025"))
+
+
+def test_renaming_an_activity_leaves_last_years_report_and_export_byte_identical(
+        db, boss, reader, history):
+    before = last_year(db, history, reader)
+    assert "Sygrupp" in report_2025(reader) and "Syverkstad" not in report_2025(reader)
+    sygrupp = activity_id(db, "Sygrupp")
+    saved = post_form(boss, f"/staff/mallis/activities/{sygrupp}", activity_form(
+        db, "Sygrupp", name_sv="Syverkstad", name_en="Sewing workshop"))
+    assert saved.status_code == 302
+    assert db.execute("SELECT name_sv FROM activity WHERE id = ?", [sygrupp]).fetchone()[0] == (
+        "Syverkstad")
+    after = last_year(db, history, reader)
+    assert after == before
+    assert "Syverkstad" not in report_2025(reader) + report_2025(reader, "en")
+    # Kept with its date: the old name before the day of the change, the new one from it.
+    rows = [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv, name_en, counted FROM activity_history "
+        "WHERE activity_id = ? ORDER BY valid_from", [sygrupp])]
+    assert rows[0][:2] == ("2000-01-01", "Sygrupp") and rows[-1][1:3] == (
+        "Syverkstad", "Sewing workshop")
+    assert rows[-1][0] >= TODAY.isoformat()
+    # A report of a period after the change has the new name.
+    from checkin.figures.history import activities_on
+    assert activities_on(db, history["id"], dt.date.fromisoformat(rows[-1][0]))[sygrupp][
+        "name_sv"] == "Syverkstad"
+    # Without the history (the fix off), the 2025 report and export took the new name.
+    with db.conn:
+        db.conn.execute("DELETE FROM activity_history WHERE activity_id = ?", [sygrupp])
+    assert "Syverkstad" in report_2025(reader)
+    assert b"Syverkstad" in reader.get(EXPORT_2025 + "&by_activity=y").data
+
+
+def test_unticking_counted_leaves_last_years_report_byte_identical(db, boss, reader, history):
+    before = last_year(db, history, reader)
+    yoga = activity_id(db, "Yoga")
+    saved = post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(
+        db, "Yoga", counted=None))
+    assert saved.status_code == 302
+    assert db.execute("SELECT counted FROM activity WHERE id = ?", [yoga]).fetchone()[0] == 0
+    assert last_year(db, history, reader) == before
+    assert held(db, history, 2025)["Yoga"] == 52
+    rows = yearly_report.yearly_report(db, history["id"], 2025, today=TODAY)["activities_held"]
+    assert {r["activity"]: r["counted"] for r in rows}["Yoga"] is True
+    # Ticking it again the same day takes the day's change back: no history row is left.
+    post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(db, "Yoga", counted="y"))
+    assert db.execute("SELECT count(*) FROM activity_history WHERE activity_id = ?",
+                      [yoga]).fetchone()[0] == 1
+    # Without the history (the fix off), 2025's Yoga read "Nej, öppen för alla".
+    post_form(boss, f"/staff/mallis/activities/{yoga}", activity_form(db, "Yoga", counted=None))
+    yoga_row = report_2025(reader).split("Yoga", 1)[1].split("</tr>", 1)[0]
+    assert "Nej, öppen för alla" not in yoga_row
+    with db.conn:
+        db.conn.execute("DELETE FROM activity_history WHERE activity_id = ?", [yoga])
+    yoga_row = report_2025(reader).split("Yoga", 1)[1].split("</tr>", 1)[0]
+    assert "Nej, öppen för alla" in yoga_row
+
+
+def test_an_activity_edited_only_in_its_description_keeps_one_history_row(db, mallis):
+    yoga = activity_id(db, "Yoga")
+    data = dict(programme.get_activity(db, mallis["id"], yoga))
+    programme.save_activity(db, mallis["id"], {**data, "description_sv": "Lugnt"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Yoga och andning"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Andning"}, yoga,
+                            user=SOMEONE, today=TODAY)
+    assert [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv FROM activity_history WHERE activity_id = ? "
+        "ORDER BY valid_from", [yoga])] == [("2000-01-01", "Yoga"), ("2026-11-23", "Andning")]
+    new = programme.save_activity(db, mallis["id"], {**data, "name_sv": "Stickning"},
+                                  user=SOMEONE, today=TODAY)
+    assert [tuple(r) for r in db.execute(
+        "SELECT valid_from, name_sv FROM activity_history WHERE activity_id = ?", [new])] == [
+        ("2000-01-01", "Stickning")]
+
+
+PAPER = b"date,activity,women,men,other,unstated\n2025-06-02,Sygrupp,100,180,0,0\n"
+
+
+def upload(client, data, **ticked):
+    import io
+
+    page = client.get("/staff/mallis/import")
+    form = {"csrf_token": csrf_token(text(page)), "file": (io.BytesIO(data), "paper.csv"),
+            **{k: "y" for k, v in ticked.items() if v}}
+    return client.post("/staff/mallis/import", data=form, content_type="multipart/form-data")
+
+
+def test_an_import_into_a_finished_year_asks_first_then_is_listed_on_the_report(
+        db, boss, reader, history):
+    before = last_year(db, history, reader)
+    visits = count(db, "visit")
+    # The first post only asks, saying which report changes and by how much.
+    asked = upload(boss, PAPER)
+    assert asked.status_code == 409
+    assert "Årsrapporten 2025: 12 → 292 besök" in text(asked)
+    assert "Ja, ändra rapporterna för de här avslutade perioderna" in text(asked)
+    assert count(db, "visit") == visits and count(db, "tally_import") == 0
+    assert last_year(db, history, reader) == before
+    boss.set_cookie("lang", "en")
+    assert "The yearly report 2025: 12 → 292 visits" in text(upload(boss, PAPER))
+    boss.set_cookie("lang", "sv")
+    # Ticked: imported, and the report lists the revision with today's date.
+    done = upload(boss, PAPER, finished=True)
+    assert done.status_code == 302 and count(db, "visit") == visits + 280
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: pappersräkningar importerade, +280 besök." in exact
+    [revision] = [dict(r) for r in db.execute("SELECT * FROM report_revision")]
+    assert (revision["year"], revision["made_on"], revision["what"],
+            revision["visits_before"], revision["visits_after"]) == (
+        2025, "2026-11-23", "import", 12, 292)
+    published = revision["published_after"] - revision["published_before"]
+    assert abs(published - 280) <= 2 * 40  # a sum of cells, each off by at most 2
+    for lang, sentence in (("sv", "Rättad 23 november 2026: pappersräkningar importerade, "
+                                  f"+{published} besök."),
+                           ("en", "Revised 23 November 2026: counts kept on paper imported, "
+                                  f"+{published} visits.")):
+        assert sentence in report_2025(reader, lang)  # the published report, a viewer's
+    # Nothing about who, and no time finer than the day.
+    assert set(revision) == {"id", "venue_id", "year", "made_on", "what", "visits_before",
+                             "visits_after", "published_before", "published_after"}
+    # Undoing it asks with the numbers, and is listed too.
+    import_id = db.execute("SELECT id FROM tally_import").fetchone()[0]
+    url = f"/staff/mallis/import/{import_id}/undo"
+    assert "Årsrapporten 2025: 292 → 12 besök" in text(boss.get(url))
+    assert count(db, "visit") == visits + 280
+    assert post_form(boss, url, {}).status_code == 302 and count(db, "visit") == visits
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: en import av räkningar ångrad, −280 besök." in exact
+    assert count(db, "report_revision") == 2
+
+
+def test_an_import_into_this_month_asks_nothing_and_lists_no_revision(db, boss, history):
+    done = upload(boss, b"date,activity,women,men,other,unstated\n2026-11-02,Sygrupp,3,0,0,0\n")
+    assert done.status_code == 302 and count(db, "report_revision") == 0
+    assert "Rättad" not in text(boss.get("/staff/mallis/report/2026"))
+
+
+def test_a_report_without_revisions_says_when_its_figures_were_taken(db, reader, history):
+    assert "Uttagna 23 november 2026" in report_2025(reader)
+    assert "Extracted 23 November 2026" in report_2025(reader, "en")
+
+
+def test_a_set_aside_in_a_finished_month_says_what_it_changes_and_is_listed(
+        db, boss, reader, history):
+    url = "/staff/mallis/set-aside/new?date=2025-03-03&hour=10"
+    asked = text(boss.get(url))
+    assert "Årsrapporten 2025: 12 → 9 besök" in asked and count(db, "report_revision") == 0
+    done = post_form(boss, "/staff/mallis/set-aside/new", {
+        "date": "2025-03-03", "hour": "10", "reason": "Samma telefon hundra gånger"},
+        page_url=url)
+    assert done.status_code == 302
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert "Rättad 23 november 2026: incheckningar lagda åt sidan, −3 besök." in exact
+    decision = db.execute("SELECT id FROM set_aside").fetchone()[0]
+    back = f"/staff/mallis/set-aside/{decision}/bring-back"
+    assert "Årsrapporten 2025: 9 → 12 besök" in text(boss.get(back))
+    assert post_form(boss, back, {}).status_code == 302
+    boss.set_cookie("lang", "en")
+    exact = text(boss.get("/staff/mallis/report/2025"))
+    assert ("Revised 23 November 2026: set-aside check-ins brought back, +3 visits."
+            in exact)
+    # The published report lists both, in published visits: a cell of three is published 3.
+    published = report_2025(reader)
+    assert "Rättad 23 november 2026: incheckningar lagda åt sidan, −3 besök." in published
+    assert ("Rättad 23 november 2026: incheckningar som lagts åt sidan räknas igen, +3 besök."
+            in published)
+    assert count(db, "report_revision") == 2
+
+
+def test_the_command_line_import_asks_nothing_and_lists_its_revision(app, db, history,
+                                                                    tmp_path):
+    from tests.helpers import run
+
+    paper = tmp_path / "paper.csv"
+    paper.write_bytes(PAPER)
+    result = run(app, "import-tallies", str(paper), "--venue", "mallis")
+    import traceback
+    assert result.exit_code == 0, "".join(traceback.format_exception(result.exception))
+    [revision] = [dict(r) for r in db.execute("SELECT * FROM report_revision")]
+    assert (revision["year"], revision["what"], revision["visits_before"],
+            revision["visits_after"]) == (2025, "import", 12, 292)
+    assert revision["made_on"] == dt.date.today().isoformat()
+
+
+def test_a_period_during_which_an_activity_was_renamed_shows_the_later_name(db, history):
+    sygrupp = activity_id(db, "Sygrupp")
+    data = dict(programme.get_activity(db, history["id"], sygrupp))
+    programme.save_activity(db, history["id"], {**data, "name_sv": "Syverkstad"}, sygrupp,
+                            user=SOMEONE, today=dt.date(2025, 4, 1))
+    from checkin.figures.tables import figures
+
+    def names(first, last, group):
+        return [r["activity"] for r in figures(
+            db, dt.date.fromisoformat(first), dt.date.fromisoformat(last), group,
+            venue_id=history["id"], by_activity=True).rows]
+
+    assert names("2025-03-01", "2025-03-31", "month") == ["Peer support", "Sygrupp"]
+    assert names("2025-05-01", "2025-05-31", "month") == ["Syverkstad", "Yoga"]
+    assert names("2025-01-01", "2025-12-31", "year") == ["Peer support", "Syverkstad", "Yoga"]
+    assert "Syverkstad" in held(db, history, 2025) and "Sygrupp" in held(db, history, 2024)
+
+
+def test_the_viewers_dashboard_counts_a_renamed_activity_once_under_its_later_name(
+        db, mallis):
+    from checkin.figures import dashboard_figures
+
+    insert(db, mallis, [(day, None, "Sygrupp", "man", "tally", None)
+                        for day in ("2026-03-02", "2026-06-01") for _ in range(3)])
+    sygrupp = activity_id(db, "Sygrupp")
+    data = dict(programme.get_activity(db, mallis["id"], sygrupp))
+    programme.save_activity(db, mallis["id"], {**data, "name_sv": "Syverkstad"}, sygrupp,
+                            user=SOMEONE, today=dt.date(2026, 4, 1))
+    board = dashboard_figures.dashboard(db, mallis["id"], TODAY, published=True)
+    # Cells of three are published 3: before, ("Sygrupp", 3) and ("Syverkstad", 3).
+    assert board["busiest"] == [("Syverkstad", 6)]
+
+
+def test_a_revision_made_before_the_year_ended_is_not_listed_on_its_published_report(
+        db, boss, history):
+    # October 2026 has ended, 2026 has not: the exact 2026 report lists the import; the
+    # published one, read from 2027, was never published without it.
+    october = b"date,activity,women,men,other,unstated\n2026-10-05,Sygrupp,0,4,0,0\n"
+    assert upload(boss, october).status_code == 409
+    assert upload(boss, october, finished=True).status_code == 302
+    exact = text(boss.get("/staff/mallis/report/2026"))
+    assert "Rättad 23 november 2026: pappersräkningar importerade, +4 besök." in exact
+    published = yearly_report.yearly_report(db, history["id"], 2026, published=True,
+                                            today=dt.date(2027, 2, 1))
+    assert published["revisions"] == []
+    exact_later = yearly_report.yearly_report(db, history["id"], 2026,
+                                              today=dt.date(2027, 2, 1))
+    assert exact_later["revisions"] == [
+        "Rättad 23 november 2026: pappersräkningar importerade, +4 besök."]

@@ -158,3 +158,18 @@ def test_a_viewers_download_form_offers_months_and_years_only(app, db, worked):
     groups = re.findall(r'name="group"[^>]*value="([a-z]+)"|value="([a-z]+)"[^>]*name="group"',
                         text(staff.get(EXPORT)))
     assert {a or b for a, b in groups} == {"day", "week", "month", "year"}
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("sv", "Publicerade siffror: varje tal för en månad, aktivitet och kön är ändrat lite för "
+           "sig, och alla andra tal är summor av sådana tal."),
+    ("en", "Published figures: each count of one month, activity and gender changed a little "
+           "on its own, and every other number the sum of such counts."),
+])
+def test_the_export_page_says_totals_are_sums_of_published_counts(app, db, worked, lang,
+                                                                   sentence):
+    # It said "every number changed a little on its own, totals included": no longer so.
+    viewer = _as(app, db, "vera", "viewer", lang)
+    page = text(viewer.get(EXPORT, query_string={
+        k: v for k, v in PUBLISHED.items() if k != "download"}))
+    assert sentence in page and "totals included" not in page

@@ -19,7 +19,7 @@ from checkin import version
 from checkin.cli import main
 from checkin.db import MigrationFailed, connect, migrate
 from checkin.migrations import migrations
-from tests.helpers import MONDAY_MORNING
+from tests.helpers import MONDAY_MORNING, STAFF_PASSWORD
 from tests.server import Server, checkin_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -314,7 +314,7 @@ def test_seed_demo_refuses_a_database_with_real_data_unless_forced(tmp_path):
     from checkin.demo import MALLIS, create_venue
 
     create_venue(db, "mallis", "Mallis", "Street Minds", "", MALLIS, dt.date(2026, 11, 23))
-    auth.create_user(db, "anna", "a long staff password 42", "staff")
+    auth.create_user(db, "anna", STAFF_PASSWORD, "staff")
     counts = _rows(tmp_path / "inst" / "checkin.db")
     result = _cli(tmp_path, "seed-demo")
     assert result.exit_code == 1
@@ -389,7 +389,7 @@ def test_commands_beside_a_running_server_print_its_address_not_the_default_port
                                  "mallis"], env=env, capture_output=True, text=True, timeout=60)
         assert during.stdout.startswith(f"{server.url}/mallis/in/"), during.stdout
         made = subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", "nils",
-                               "--role", "staff"], input="a long staff password 42\n", env=env,
+                               "--role", "staff"], input=STAFF_PASSWORD + "\n", env=env,
                               capture_output=True, text=True, timeout=60)
         assert f"Log in at {server.url}/staff/" in made.stdout, made.stdout + made.stderr
     after = subprocess.run([sys.executable, "-m", "checkin.cli", "door-url", "--venue",

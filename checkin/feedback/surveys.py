@@ -19,6 +19,10 @@ from checkin.row_ids import new_row_id
 from checkin.visits.phones import purpose_hash
 
 KINDS = ("choice", "scale")
+# Published results: every number the sum of its finest cells (_published_results). The
+# test of the part-against-whole reader turns this off to show each count perturbed on its
+# own, as before.
+CONSISTENT = True
 ANSWERED = ("answered",)  # the number who answered, beside the option values (all text)
 TEXT_MAX = 300
 YES_PARTLY_NO = [
@@ -245,9 +249,9 @@ def results(db, survey_id, group=None, published=False):
     Returns [{period, responses, from_remembered_phones, questions: [{id, text_sv,
     text_en, answered, options: [{value, sv, en, count, share}]}]}]; share is of the
     responses that answered that question (None when nobody did), rounded to 3 decimals.
-    `published` (only for a survey that has closed, see may_publish): every count perturbed
-    on its own by the cell-key method, each response one record; shares of the published
-    counts of the question's answers.
+    `published` (only for a survey that has closed, see may_publish): every number a sum of
+    finest cells perturbed by the cell-key method (_published_results), each response one
+    record; shares of the published counts of the question's answers.
     """
     survey = get_survey(db, survey_id)
     if survey is None:
@@ -267,6 +271,9 @@ def results(db, survey_id, group=None, published=False):
         label = (f"{survey['opens']}–{survey['closes']}" if group is None
                  else period_of(dt.date.fromisoformat(date), group))
         periods.setdefault(label, []).append((remembered, answers.get(response_id, {}), key))
+
+    if published and CONSISTENT:
+        return _published_results(survey, periods)
 
     def count(rows):  # a count of responses, perturbed by their keys when published
         return publish_count(len(rows), sum(k for *_, k in rows)) if published else len(rows)
@@ -290,6 +297,42 @@ def results(db, survey_id, group=None, published=False):
         table.append({"period": label, "responses": count(rows),
                       "from_remembered_phones": count([r for r in rows if r[0]]),
                       "questions": questions})
+    return table
+
+
+def _published_results(survey, periods):
+    """Published results of a whole survey, every number a sum of its finest cells: the
+    responses with one and the same answer to every question (or none) and from a
+    remembered phone or not, each cell perturbed on its own from its responses' keys. The
+    responses, those from remembered phones, those who answered a question and each answer
+    are sums of such cells, so no part is published differently from a whole with the same
+    responses, nor above its whole; shares are of the published answer counts."""
+    questions = survey["questions"]
+    table = []
+    for label, rows in periods.items():
+        cells = {}
+        for remembered, answers, key in rows:
+            cell = (bool(remembered), tuple(answers.get(q["id"]) for q in questions))
+            n, keys = cells.get(cell, (0, 0))
+            cells[cell] = (n + 1, keys + key)
+        published = {cell: publish_count(n, keys) for cell, (n, keys) in cells.items()}
+
+        def total(where, published=published):
+            return sum(v for cell, v in published.items() if where(*cell))
+
+        out = []
+        for i, question in enumerate(questions):
+            counts = [total(lambda _r, pattern, i=i, v=option["value"]: pattern[i] == v)
+                      for option in question["options"]]
+            whole = sum(counts)
+            out.append({"id": question["id"], "text_sv": question["text_sv"],
+                        "text_en": question["text_en"], "answered": whole,
+                        "options": [{**option, "count": n,
+                                     "share": round(n / whole, 3) if whole else None}
+                                    for option, n in zip(question["options"], counts,
+                                                         strict=True)]})
+        table.append({"period": label, "responses": total(lambda _r, _p: True),
+                      "from_remembered_phones": total(lambda r, _p: r), "questions": out})
     return table
 
 

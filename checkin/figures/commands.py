@@ -120,7 +120,8 @@ def import_tallies_command(file, slug, again, lang):
         try:
             result = tally_import.import_file(
                 db, venue["id"], file.read_bytes(), file.name, again=again,
-                today=dt.date.today() + dt.timedelta(days=1), locale=lang)
+                today=dt.date.today() + dt.timedelta(days=1), locale=lang,
+                revised_on=dt.date.today())  # listed on finished years' reports, unasked
         except tally_import.TallyFileError as error:
             for line, message in error.problems:
                 click.echo(f"{file.name}, line {line}: {message}", err=True)

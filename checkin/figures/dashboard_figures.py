@@ -6,6 +6,7 @@ import math
 from collections import Counter, defaultdict
 
 from checkin.figures.columns import GENDER_COLUMNS
+from checkin.figures.history import names_on
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
     Period,
@@ -125,9 +126,14 @@ def dashboard(db, venue_id, today, *, published=False):
     by_activity = figures(db, year_ago, end, "month" if published else "year",
                           by_activity=True, **kw).rows
     busiest = Counter()
+    names = names_on(db, venue_id)
     for row in by_activity:
         if row["activity"]:
-            busiest[row["activity"]] += row["visits_total"]
+            # A month's row names its activity as on the month's last day: one renamed
+            # since is counted under the name it has at the end of the 12 months.
+            then = {n: i for i, n in names(dt.date.fromisoformat(row["last_day"])).items()}
+            name = names(end).get(then.get(row["activity"]), row["activity"])
+            busiest[name] += row["visits_total"]
     last_12 = months[12:]
     total = sum(r["visits_total"] for r in last_12)
     unlinked = min(total, sum(r["visits_unlinked"] for r in last_12))

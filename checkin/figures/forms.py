@@ -126,6 +126,7 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File with the counts (CSV or Excel .xlsx, at most 256 KB)"),
                      validators=[FileRequired(_l("Choose a file first."))])
     again = BooleanField(_l("Import again, although this very file was imported before"))
+    finished = BooleanField(_l("Yes, change the reports of these finished periods"))
 
 
 class SetAsideForm(FlaskForm):

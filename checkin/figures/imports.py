@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from checkin.accounts import audit
 from checkin.db import writing
+from checkin.figures import revisions
 from checkin.figures.cell_key import stored_record_key
 from checkin.figures.exports import inert
 from checkin.i18n import translator
@@ -63,6 +64,18 @@ class AlreadyImported(ValueError):
 
     def __reduce__(self):
         return type(self), (self.earlier,)
+
+
+class ChangesFinished(ValueError):
+    """The file would change finished periods' reports: `changes` is [(year, exact visits
+    before, after)]. Nothing was imported; the staff are asked first."""
+
+    def __init__(self, changes):
+        super().__init__(f"would change the reports of {[c[0] for c in changes]}")
+        self.changes = changes
+
+    def __reduce__(self):
+        return type(self), (self.changes,)
 
 
 @dataclass
@@ -306,18 +319,33 @@ def _now_hour():
 
 
 def import_file(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
-                now=None):
+                now=None, revised_on=None, ask=False):
     """Check the whole file, then add its counts as tally visits in one transaction.
 
     Each visit remembers its import, so undo_import can take exactly these away.
     Returns a summary dict; raises TallyFileError (nothing added) or AlreadyImported.
+    `revised_on` (the venue's local date): the import is listed as a revision on each
+    finished year's report it changes (revisions.py), in the same transaction; with `ask`,
+    an import that would change one raises ChangesFinished instead (nothing added).
     """
     lines = check_file(db, venue_id, data, today=today, locale=locale)
     stamp = now.isoformat(timespec="minutes") if now else _now_hour()
+    days = [line.day for line in lines for n in line.counts.values() for _ in range(n or 0)]
+    if revised_on is not None and ask:
+        earlier = earlier_import(db, data, venue_id)
+        if earlier and not again:
+            raise AlreadyImported(earlier)
+        changes = revisions.effects(db, venue_id, days, revised_on)
+        if changes:
+            raise ChangesFinished(changes)
+    if revised_on is not None:
+        revisions.ready(db)
     with writing(db):
         earlier = earlier_import(db, data, venue_id)
         if earlier and not again:
             raise AlreadyImported(earlier)
+        before = ({} if revised_on is None else revisions.totals(
+            db, venue_id, revisions.finished_years(set(days), revised_on), revised_on))
         import_id = db.execute(
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",
@@ -334,6 +362,8 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
             [(visit_id, *visit) for visit_id, visit
              in zip(new_row_ids(db, "visit", len(visits)), visits, strict=True)])
         db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [len(visits), import_id])
+        if before:
+            revisions.record(db, venue_id, before, "import", revised_on)
     days = [line.day for line in lines]
     return {"id": import_id, "lines": len(lines), "visits": len(visits),
             "first": min(days) if days else None, "last": max(days) if days else None}
@@ -358,18 +388,41 @@ def get_import(db, venue_id, import_id):
     return next((i for i in past_imports(db, venue_id) if i["id"] == import_id), None)
 
 
-def undo_import(db, venue_id, import_id, *, user):
+def undo_effects(db, venue_id, import_id, today):
+    """What undoing the import would do to finished years: [(year, before, after)]."""
+    out = []
+    days = [dt.date.fromisoformat(d) for (d,) in db.execute(
+        "SELECT date FROM visit WHERE import_id = ? AND venue_id = ? AND set_aside_id IS NULL",
+        [import_id, venue_id])]
+    for year in revisions.finished_years(set(days), today):
+        before = revisions.exact_visits(db, venue_id, year)
+        out.append((year, before, before - sum(1 for d in days if d.year == year)))
+    return out
+
+
+def undo_import(db, venue_id, import_id, *, user, revised_on=None):
     """Take away exactly the visits this import added; returns how many went (0: nothing
     to undo). The import stays listed, marked undone, and the file may be imported again.
-    The audit line is written in the same transaction."""
+    The audit line is written in the same transaction, and with `revised_on` (the venue's
+    local date) a revision on each finished year's report it changes."""
+    if revised_on is not None:
+        revisions.ready(db)
     with writing(db):
         found = db.execute("SELECT undone, filename FROM tally_import WHERE id = ? "
                            "AND venue_id = ?", [import_id, venue_id]).fetchone()
         if found is None or found["undone"]:
             return 0
+        before = {}
+        if revised_on is not None:
+            years = revisions.finished_years({dt.date.fromisoformat(d) for (d,) in db.execute(
+                "SELECT DISTINCT date FROM visit WHERE import_id = ? AND venue_id = ?",
+                [import_id, venue_id])}, revised_on)
+            before = revisions.totals(db, venue_id, years, revised_on)
         gone = db.execute("DELETE FROM visit WHERE import_id = ? AND venue_id = ?",
                           [import_id, venue_id]).rowcount
         db.execute("UPDATE tally_import SET undone = 1 WHERE id = ?", [import_id])
+        if before:
+            revisions.record(db, venue_id, before, "import_undone", revised_on)
         audit.write(db, user, "import undone", f"{found['filename']}: {gone} visits", venue_id,
                     {"file": found["filename"], "visits": gone})
     return gone

@@ -25,7 +25,7 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, exports, periods, tables, yearly_report
+from checkin.figures import dashboard_figures, exports, periods, revisions, tables, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
 from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES, table_and_file
@@ -169,11 +169,22 @@ def set_asides(slug):
 
 
 def _set_aside_page(venue, form, status=200, error=None):
-    counts = None
+    counts, changes = None, []
     if form.date.data and not form.hour.errors:
         counts = set_aside.check_ins(get_db(), venue["id"], form.date.data, form.hour_number)
+        changes = revisions.effect_lines(revisions.day_effects(
+            get_db(), venue["id"], form.date.data, -sum(counts.values()),
+            venue_now(venue).date()), _locale())
     return render_template("figures/set_aside.html", venue=venue, form=form, counts=counts,
-                           error=error), status
+                           error=error, changes=changes), status
+
+
+def _before_revision(venue, day):
+    """The totals of the finished year `day` is in, before a set-aside or bringing back."""
+    today = venue_now(venue).date()
+    revisions.ready(get_db())
+    return revisions.totals(get_db(), venue["id"], revisions.finished_years({day}, today),
+                            today)
 
 
 @blueprint.route("/staff/<slug>/set-aside/new", methods=["GET", "POST"])
@@ -195,12 +206,16 @@ def set_aside_new(slug):
     form = SetAsideForm()
     if not form.validate():
         return _set_aside_page(venue, form, BAD_INPUT)
+    before = _before_revision(venue, form.date.data)
     try:
         done = set_aside.set_aside(get_db(), venue_id=venue["id"], day=form.date.data,
                                    hour=form.hour_number, reason=form.reason.data,
                                    user=current_user())
     except set_aside.SetAsideRefused as refused:
         return _set_aside_page(venue, form, BAD_INPUT, error=_refusal(refused.reason))
+    if before:
+        revisions.record_after(get_db(), venue["id"], before, "set_aside",
+                               venue_now(venue).date())
     flash(_("%(n)s check-ins are set aside. They are kept, and count in no figure until "
             "someone brings them back.", n=done["visits"]))
     return redirect(url_for("figures.set_asides", slug=slug))
@@ -215,17 +230,26 @@ def bring_back(slug, set_aside_id):
     if decision is None:
         abort(404)
     form = ConfirmForm()
-    page = {"venue": venue, "decision": decision, "form": form, "error": None}
+    day = dt.date.fromisoformat(decision["date"])
+    aside = get_db().execute("SELECT count(*) FROM visit WHERE set_aside_id = ?",
+                             [set_aside_id]).fetchone()[0]
+    page = {"venue": venue, "decision": decision, "form": form, "error": None,
+            "changes": revisions.effect_lines(revisions.day_effects(
+                get_db(), venue["id"], day, aside, venue_now(venue).date()), _locale())}
     if request.method == "GET":
         return render_template("figures/bring_back.html", **page)
     if not form.validate():
         abort(BAD_INPUT)
+    before = _before_revision(venue, day)
     try:
         visits = set_aside.bring_back(get_db(), venue_id=venue["id"],
                                       set_aside_id=set_aside_id, user=current_user())
     except set_aside.SetAsideRefused as refused:
         page["error"] = _refusal(refused.reason)
         return render_template("figures/bring_back.html", **page), BAD_INPUT
+    if before:
+        revisions.record_after(get_db(), venue["id"], before, "brought_back",
+                               venue_now(venue).date())
     flash(_("%(n)s check-ins count again.", n=visits))
     return redirect(url_for("figures.set_asides", slug=slug))
 
@@ -572,10 +596,11 @@ def save_narrative(slug, year):
 
 # --- counts kept before ---------------------------------------------------------------------
 
-def _import_page(venue, form, status=200, problems=None, error=None):
+def _import_page(venue, form, status=200, problems=None, error=None, changes=None):
     today = venue_now(venue).date()
     return render_template(
         "figures/import.html", venue=venue, form=form, problems=problems, error=error,
+        changes=changes,
         imports=tally_import.past_imports(get_db(), venue["id"]),
         last_month=(today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
         this_month=today.strftime("%Y-%m"), header=tally_import.HEADERS.get(
@@ -614,19 +639,25 @@ def undo_import(slug, import_id):
     found = tally_import.get_import(get_db(), venue["id"], import_id)
     if found is None or not found["undoable"]:
         abort(404)
+    today = venue_now(venue).date()
     if request.method == "GET":
+        changes = tally_import.undo_effects(get_db(), venue["id"], import_id, today)
         return confirm_page(
             title=_("Undo the import of %(name)s?", name=found["filename"]),
             lines=[_("Its %(visits)s counted visits, %(first)s to %(last)s, leave every "
                      "figure and report at once.", visits=found["visits"], first=found["first"],
                      last=found["last"]),
+                   *([_("It changes the figures of periods that have ended, and the reports "
+                        "will list it as a revision with today's date:")]
+                     + revisions.effect_lines(changes, _locale()) if changes else []),
                    _("Nothing else is touched: check-ins, the tally and other imports stay."),
                    _("The file can be imported again afterwards.")],
             action=url_for("figures.undo_import", slug=slug, import_id=import_id),
             button=_("Undo the import"), back=url_for("figures.import_counts", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    gone = tally_import.undo_import(get_db(), venue["id"], import_id, user=current_user())
+    gone = tally_import.undo_import(get_db(), venue["id"], import_id, user=current_user(),
+                                    revised_on=today)
     flash(_("The import is undone: %(n)s counted visits are gone from the figures.", n=gone))
     return redirect(url_for("figures.import_counts", slug=slug))
 
@@ -658,11 +689,15 @@ def import_counts(slug):
     upload = form.file.data
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
+        today = venue_now(venue).date()
         result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
-                                again=form.again.data, today=venue_now(venue).date(),
-                                locale=_locale())
+                                again=form.again.data, today=today, locale=_locale(),
+                                revised_on=today, ask=not form.finished.data)
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
+    except tally_import.ChangesFinished as asked:  # nothing imported: the page asks first
+        return _import_page(venue, form, 409, changes=revisions.effect_lines(
+            asked.changes, _locale()))
     except tally_import.AlreadyImported as error:
         return _import_page(venue, form, 409, error=_(
             "This file was already imported on %(when)s. Nothing was imported. Tick "

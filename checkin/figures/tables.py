@@ -19,6 +19,7 @@ from checkin.figures.columns import (
     VISIT_COLUMNS,
     VISIT_GENDER_COLUMNS,
 )
+from checkin.figures.history import names_on
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
     Period,
@@ -126,9 +127,10 @@ class Table:
     mark: str = ""  # what the file is: published (method, date, citation) or internal
 
 
-def _venue_rows(db, venue, first, last, group, activities, notes, closed_years, published):
+def _venue_rows(db, venue, first, last, group, names, notes, closed_years, published):
     """A venue's period rows and, for each, its activity rows: raw numbers; with
-    `published`, also {id(row): Counter of each count cell's key sum}."""
+    `published`, also {id(row): Counter of each count cell's key sum}. `names(day)`: the
+    activities' names on a day; each period shows those of its last day."""
     visits, visit_keys, linked = _raw_counts(db, venue["id"], first, last, group, published)
     by_period = defaultdict(list)
     for (label, activity) in visits:
@@ -148,12 +150,14 @@ def _venue_rows(db, venue, first, last, group, activities, notes, closed_years, 
                 return {c: None for c in PERSON_COLUMNS}
             return persons.get(scope) or no_persons()
 
+        activities = names(period.last)
         total = dict(base, **{c: 0 for c in VISIT_COLUMNS})
         total_keys = Counter()
         activity_rows = []
         present = sorted(
             by_period.get(period.label, []),
-            key=lambda a: (a is None, activity_order(activities.get(a, ""))),
+            key=lambda a, activities=activities: (a is None,
+                                                  activity_order(activities.get(a, ""))),
         )
         for activity in present:
             counts = visits[(period.label, activity)]
@@ -255,7 +259,7 @@ def published_cells(db, venue_id, first, last):
     return {cell: publish_count(n, keys[cell] % KEY_SCALE) for cell, n in cells.items()}
 
 
-def _published_venue_rows(db, venue, first, last, group, activities, notes, closed):
+def _published_venue_rows(db, venue, first, last, group, names, notes, closed):
     """A venue's period rows and their activity rows, published: every visit figure the sum
     of its finest published cells; persons only for a whole year, all activities, each
     gender perturbed on its own and the total their sum."""
@@ -282,6 +286,7 @@ def _published_venue_rows(db, venue, first, last, group, activities, notes, clos
             row["note"] = notes["year_only"]  # the year's total row says otherwise below
             return row
 
+        activities = names(period.last)  # as they were called on the period's last day
         total = row_of(sum(sums.values(), Counter()))
         if group == "year":
             persons, person_keys, reason = _year_persons(db, venue["id"], period, closed)
@@ -296,7 +301,8 @@ def _published_venue_rows(db, venue, first, last, group, activities, notes, clos
         # A row for an activity only where a published number is not 0: that a row is there
         # then says nothing the numbers do not.
         present = sorted((a for a, counts in sums.items() if counts["visits_total"]),
-                         key=lambda a: (a is None, activity_order(activities.get(a, ""))))
+                         key=lambda a, activities=activities: (
+                             a is None, activity_order(activities.get(a, ""))))
         out.append((total, [row_of(sums[a], activity=activities.get(a, ""))
                             for a in present]))
     return out
@@ -364,8 +370,7 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         table.mark = (published_mark(locale, today, names) if published
                       else internal_mark(locale, today))
     for venue in venue_list:
-        activities = {row[0]: row[1] for row in db.execute(
-            "SELECT id, name_sv FROM activity WHERE venue_id = ?", [venue["id"]])}
+        activities = names_on(db, venue["id"])
         if published and CONSISTENT:
             blocks = _published_venue_rows(db, venue, first, last, group, activities, notes,
                                            closed)

@@ -8,6 +8,8 @@ from babel.dates import format_date
 
 from checkin.accounts import audit
 from checkin.db import writing
+from checkin.figures import revisions
+from checkin.figures.history import activities_on
 from checkin.figures.periods import (  # noqa: F401
     FiguresError,
     Period,
@@ -38,19 +40,19 @@ def covers_until(year, today):
 
 def activities_held(db, venue_id, year, until):
     """How many times each activity was held from 1 January to `until` (cancelled ones not
-    counted, nor anything planned after `until`: it has not been held yet)."""
+    counted, nor anything planned after `until`: it has not been held yet), with the name
+    and counted flag that held on `until` (activity_history): renaming an activity or
+    unticking "counted" later leaves the report as it was."""
     held = Counter()
-    counted = {}
     first = dt.date(year, 1, 1)
     items = occurrences(db, venue_id, first, until) if until >= first else []
+    then = activities_on(db, venue_id, until)
     for item in items:
-        if item["cancelled"]:
-            continue
-        activity = item["activity"]
-        held[activity["name_sv"]] += 1
-        counted[activity["name_sv"]] = bool(activity["counted"])
-    return [{"activity": name, "times": held[name], "counted": counted[name]}
-            for name in sorted(held, key=activity_order)]
+        if not item["cancelled"]:
+            held[item["activity"]["id"]] += 1
+    rows = [{"activity": then[i]["name_sv"], "times": n, "counted": then[i]["counted"]}
+            for i, n in held.items()]
+    return sorted(rows, key=lambda r: activity_order(r["activity"]))
 
 
 def _day(day, locale, with_year=True):
@@ -187,6 +189,7 @@ def yearly_report(db, venue_id, year, *, today, min_cell=3, locale="sv", publish
         "activities_held": activities_held(db, venue_id, year, until),
         "this_year": this, "year_before": before,
         "narrative": get_narrative(db, venue_id, year),
+        "revisions": revisions.for_report(db, venue_id, year, locale, published),
         "method": method_text(
             min_cell=min_cell, visits=visits, unlinked=unlinked,
             hidden_small=this["hidden_small"], hidden_protecting=this["hidden_protecting"],

@@ -112,18 +112,30 @@ def name_taken(db, venue_id, name_sv, activity_id=None):
         [venue_id, name_sv, activity_id or 0]).fetchone() is not None
 
 
-def save_activity(db, venue_id, data, activity_id=None, *, user):
+def save_activity(db, venue_id, data, activity_id=None, *, user, today=None):
     """Insert or update an activity from a dict with ACTIVITY_FIELDS; returns its id. The
-    audit line is written in the same transaction."""
+    audit line is written in the same transaction, and so is its history: a new name or
+    counted flag holds from `today` (the venue's local date; its clock if not given), the
+    old one stays for the days before, so a past period's report shows what was true then.
+    A new activity's values hold from 2000-01-01: it had no other name before."""
     if data["pictogram"] not in PICTOGRAMS:
         raise ValueError("unknown pictogram")
     values = [data[f] for f in ACTIVITY_FIELDS]
+    if today is None:
+        venue = db.execute("SELECT timezone FROM venue WHERE id = ?", [venue_id]).fetchone()
+        today = venues.local_now(venue).date()
     with writing(db):
         changed = {}
         if activity_id is not None:
             old = db.execute("SELECT * FROM activity WHERE id = ? AND venue_id = ?",
                              [activity_id, venue_id]).fetchone()
             changed = _changed(old, data, ACTIVITY_FIELDS) if old else {}
+            if old:  # made before its history was kept (the demo, a test): it held till now
+                db.execute(
+                    "INSERT OR IGNORE INTO activity_history (activity_id, valid_from, "
+                    "name_sv, name_en, counted) SELECT id, '2000-01-01', name_sv, name_en, "
+                    "counted FROM activity WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+                    "activity_history WHERE activity_id = activity.id)", [activity_id])
         if activity_id is None:
             activity_id = db.execute(
                 "INSERT INTO activity (venue_id, name_sv, name_en, description_sv, "
@@ -136,9 +148,35 @@ def save_activity(db, venue_id, data, activity_id=None, *, user):
                 "description_en = ?, pictogram = ?, address = ?, counted = ?, active = ? "
                 "WHERE id = ? AND venue_id = ?", [*values, activity_id, venue_id])
             action = "activity changed"
+        _keep_history(db, activity_id, data,
+                      "2000-01-01" if action == "activity created" else today.isoformat())
         audit.write(db, user, action, data["name_sv"], venue_id,
                     {"name": data["name_sv"], "changed": changed})
     return activity_id
+
+
+def _keep_history(db, activity_id, data, valid_from):
+    """activity_history: a row from `valid_from` when the name or counted flag differs from
+    what held that day (a second change on one day replaces the first; a change back to
+    what held the day before removes the day's row)."""
+    new = (data["name_sv"], data["name_en"], 1 if data["counted"] else 0)
+    held = [tuple(r) for r in db.execute(
+        "SELECT name_sv, name_en, counted FROM activity_history WHERE activity_id = ? "
+        "AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1", [activity_id, valid_from])]
+    if held == [new]:
+        return
+    before = [tuple(r) for r in db.execute(
+        "SELECT name_sv, name_en, counted FROM activity_history WHERE activity_id = ? "
+        "AND valid_from < ? ORDER BY valid_from DESC LIMIT 1", [activity_id, valid_from])]
+    if before == [new]:
+        db.execute("DELETE FROM activity_history WHERE activity_id = ? AND valid_from = ?",
+                   [activity_id, valid_from])
+        return
+    db.execute(
+        "INSERT INTO activity_history (activity_id, valid_from, name_sv, name_en, counted) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (activity_id, valid_from) DO UPDATE SET "
+        "name_sv = excluded.name_sv, name_en = excluded.name_en, counted = excluded.counted",
+        [activity_id, valid_from, *new])
 
 
 def _changed(old, new, fields):

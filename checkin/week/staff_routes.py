@@ -162,7 +162,7 @@ def activity(slug, activity_id=None):
             form.name_sv.errors.append(_("There is already an activity with that name."))
         else:
             saved_id = programme.save_activity(_db(), venue["id"], data, activity_id,
-                                               user=current_user())
+                                               user=current_user(), today=_today(venue))
             if existing is None and data["active"]:
                 # Nothing shows before the activity has a time: the next step is to add one.
                 flash(_("%(name)s is saved. Visitors see it once it has a time: add one now.",

@@ -11,7 +11,7 @@ import pytest
 from tests.browser.pages import GALLERY
 from tests.server import Server, checkin
 
-STAFF, PASSWORD = "motesledare", "a long meeting leading password"
+STAFF, PASSWORD = "motesledare", "seven round meeting kettles 42"
 WORDS = {
     "sv": {"start": "Starta mötet", "next": "Nästa fråga →", "back": "← Tillbaka",
            "undo": "Ångra den senaste räkningen", "typed": "Spara de skrivna siffrorna",
