@@ -255,3 +255,18 @@ def test_participation_in_the_dashboard_and_the_yearly_report(staff, db, mallis)
     assert "Delaktighet" in report and "14 kom sammanlagt" in report
     published = text(staff.get("/staff/mallis/report/2025?version=published"))
     assert "14 kom" not in published
+
+
+def test_a_proposal_decided_in_the_room_says_where_it_came_from_on_the_ideas_page(
+        staff, db, mallis, client):
+    meeting_id = start(staff)
+    post(staff, meeting_id, "questions", {"kind": "proposal", "text": "Pingisbord i caféet"})
+    proposal = current(db, mallis, meeting_id)
+    post(staff, meeting_id, "decide", {"question": proposal["id"], "status": "planned",
+                                       "answer": "Vi köper ett i januari."})
+    page = text(client.get("/mallis/ideas"))
+    assert "Pingisbord i caféet" in page
+    assert "Föreslogs på mötet Husmöte, måndag 23 november" in page
+    client.get("/lang/en")
+    assert "Proposed at the meeting Husmöte, Monday 23 November" in text(
+        client.get("/mallis/ideas"))

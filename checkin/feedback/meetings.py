@@ -92,7 +92,7 @@ def from_meeting(db, idea_ids):
     if not idea_ids:
         return {}
     marks = ",".join("?" * len(idea_ids))
-    return {r[0]: (r[1], r[2]) for r in db.execute(
+    return {r[0]: (r[1], dt.date.fromisoformat(r[2])) for r in db.execute(
         "SELECT idea.id, meeting.name, meeting.date FROM idea JOIN meeting "  # noqa: S608
         f"ON meeting.id = idea.meeting_id WHERE idea.id IN ({marks})",  # nosec B608
         list(idea_ids))}

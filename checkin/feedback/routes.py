@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from checkin.db import get_db
-from checkin.feedback import ideas, retention, surveys
+from checkin.feedback import ideas, meetings, retention, surveys
 from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
@@ -282,10 +282,11 @@ def survey_page(slug):
 def _ideas_page(venue, form, status=200, error=None):
     phone = remembered_phone(venue)
     db = get_db()
+    shown = ideas.published(db, venue["id"], phone.key if phone else None)
     return render_template(
         "feedback/ideas.html", venue=venue, form=form, limit=IDEA_TEXT_MAX, error=error,
-        ideas=ideas.published(db, venue["id"], phone.key if phone else None),
-        phone=phone, vote_form=VoteForm(formdata=None),
+        ideas=shown, phone=phone, vote_form=VoteForm(formdata=None),
+        from_meeting=meetings.from_meeting(db, [i["id"] for i in shown]),
     ), status
 
 
