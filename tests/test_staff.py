@@ -905,3 +905,21 @@ def test_the_domain_saves_no_short_name_it_would_refuse(db, mallis):
     assert operations.slug_problem("kiosk\n") == "reserved"
     assert operations.slug_problem("nya\n") is None  # the form strips it: saved as "nya"
     assert operations.is_time("10:00") and not operations.is_time("10:00\n")
+
+
+def test_a_hand_count_on_a_day_of_a_finished_month_asks_first_and_is_listed(staff, db,
+                                                                            mallis):
+    """Issue 23 item 5: a correction to a finished period changed last month's and the
+    year's reports without a word. Now it asks (409, nothing stored), then is listed."""
+    url = f"/staff/mallis/tally?day=2026-10-05&activity={activity_id(db, 'Sygrupp')}"
+    response = tally(staff, url, woman="3")
+    assert response.status_code == 409
+    page = text(response)
+    assert "Inget är ändrat än" in page and "Årsrapporten 2026: 0 → 3 besök" in page
+    assert tally_counts(db) == {}
+    response = tally(staff, url, woman="3", finished="y")
+    assert response.status_code == 302 and tally_counts(db) == {"woman": 3}
+    report = text(staff.get("/staff/mallis/report/2026"))
+    assert "Rättad måndag 23 november 2026" in report or "Rättad 23 november 2026" in report
+    this_month = f"/staff/mallis/tally?day=2026-11-23&activity={activity_id(db, 'Sygrupp')}"
+    assert tally(staff, this_month, man="1").status_code == 302  # this month: no question

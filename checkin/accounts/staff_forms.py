@@ -308,6 +308,8 @@ class TallyForm(FlaskForm):
     was_other = HiddenField(validators=[check_count])
     was_unstated = HiddenField(validators=[check_count])
     step = StringField(default="save", validators=[AnyOf(TALLY_STEPS)])
+    # A day of a month that has ended: its reports change, so the page asks first.
+    finished = BooleanField(_l("Yes, change the reports of these finished periods"))
 
     def changes(self):
         """{gender: +n or -n}: what was typed and stepped, against what the page showed.

@@ -14,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from checkin.accounts.access import (
@@ -29,6 +29,7 @@ from checkin.accounts.staff_forms import (
     TallyForm,
 )
 from checkin.db import get_db
+from checkin.figures import revisions
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
@@ -42,6 +43,7 @@ KIOSK_SECONDS = 400 * 24 * 3600
 
 
 BAD_INPUT = 400
+CONFLICT = 409
 
 
 def _db():
@@ -188,7 +190,21 @@ def change_words(changes):
     return ", ".join(f"{words[g]} {n:+d}".replace("-", "−") for g, n in changes.items())
 
 
-def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
+def _before_revision(venue, day):
+    """The totals of the finished year `day` is in (figures/revisions.py), or {}."""
+    today = venue_now(venue).date()
+    years = revisions.finished_years({day}, today)
+    if not years:
+        return {}
+    revisions.ready(_db())
+    return revisions.totals(_db(), venue["id"], years, today)
+
+
+def _locale():
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def _tally_page(venue, day, activity_id, status=200, error=None, form=None, finished=None):
     counts = day_counts(_db(), venue["id"], day, activity_id)
     rows = [(g_, counts["qr"][g_] + counts["kiosk"][g_], counts["tally"][g_])
             for g_ in TALLY_GENDERS]
@@ -207,7 +223,7 @@ def _tally_page(venue, day, activity_id, status=200, error=None, form=None):
         undo=undo and {**undo, "words": change_words(undo["changes"]),
                        "name": names.get(undo["activity"], _("No particular activity")),
                        "date": dt.date.fromisoformat(undo["day"]), "left": len(steps)},
-        confirm=ConfirmForm(),
+        confirm=ConfirmForm(), finished=finished,
     ), status
 
 
@@ -246,8 +262,17 @@ def tally(slug):
     if not form.validate():
         return _tally_page(venue, day, activity_id, BAD_INPUT,
                            _("Nothing was changed. Please fix what is marked below."), form)
+    today = venue_now(venue).date()
+    asked = revisions.day_effects(_db(), venue["id"], day, sum(form.changes().values()), today)
+    if asked and not form.finished.data:
+        # A finished month's reports would change: say which and by how much, change nothing.
+        return _tally_page(venue, day, activity_id, CONFLICT, form=form,
+                           finished=revisions.effect_lines(asked, _locale()))
+    before = _before_revision(venue, day)
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
                         changes=form.changes(), user=current_user())
+    if made and before:
+        revisions.record_after(_db(), venue["id"], before, "tally", today)
     step = form.step.data or "save"
     anchor = f"#tally-{step.partition(':')[0]}" if step != "save" else "#saved"
     if not made:
@@ -274,9 +299,12 @@ def undo_tally(slug):
         return redirect(url_for("visits.tally", slug=slug))
     undo = steps.pop()
     day = dt.date.fromisoformat(undo["day"])
+    before = _before_revision(venue, day)
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=undo["activity"],
                         changes={g_: -n for g_, n in undo["changes"].items()},
                         user=current_user(), undo=True)
+    if made and before:  # undoing a confirmed change to a finished month is a revision too
+        revisions.record_after(_db(), venue["id"], before, "tally", venue_now(venue).date())
     _keep_undo_steps(venue, steps)
     flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
           else _("There is nothing to undo."))
