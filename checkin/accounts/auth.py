@@ -148,16 +148,21 @@ def hash_password(password):
 
 # --- accounts -------------------------------------------------------------------------------
 
+class UsernameTaken(ValueError):
+    """Another account has that name; nothing was stored."""
+
+
 def create_user(db, username, password, role, *, venue_ids=(), by=None):
     """Create an account (limited to `venue_ids`, none: every venue) and return its id;
-    raises ValueError for a taken name or bad role. Made by an account `by`, its audit line
-    is written in the same transaction (the command line's first admin has none)."""
+    raises UsernameTaken for a taken name, ValueError for a bad role. Made by an account
+    `by`, its audit line is written in the same transaction (the command line's first admin
+    has none)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     password_hash = hash_password(password)
     with writing(db):
         if db.execute("SELECT 1 FROM staff_user WHERE username = ?", [username]).fetchone():
-            raise ValueError("taken")
+            raise UsernameTaken(username)
         user_id = db.execute(
             "INSERT INTO staff_user (username, password_hash, role, created_at) VALUES (?,?,?,?)",
             [username, password_hash, role, _iso(_hour(_utcnow()))],

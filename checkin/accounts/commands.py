@@ -43,7 +43,7 @@ def create_user_command(username, role):
         }[problem])
     try:
         auth.create_user(db, username, password, role)
-    except ValueError:
+    except auth.UsernameTaken:
         raise click.BadParameter(f"there is already an account called {username!r}",
                                  param_hint="USERNAME") from None
     from checkin.command_options import public_address

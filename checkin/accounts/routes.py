@@ -255,7 +255,7 @@ def new_user():
             try:
                 auth.create_user(_db(), username, form.password.data, form.role.data,
                                  venue_ids=form.chosen_venues(), by=current_user())
-            except ValueError:
+            except auth.UsernameTaken:
                 form.username.errors.append(_("That username is taken. Choose another."))
             else:
                 flash(_("Account %(name)s created. Tell them the password in person.",
