@@ -3,6 +3,7 @@
 without scrolling on the big screen, and the minutes printed as one A4 page."""
 
 import io
+import os
 import subprocess
 import sys
 
@@ -96,8 +97,11 @@ def test_a_meeting_of_five_questions_and_its_minutes_on_one_a4(server, browser, 
     page.get_by_role("button", name=w["decide"]).click()
     page.locator("input[name=attended]").fill("15")
     page.locator("form:has(input[name=attended]) button").click()
-    GALLERY.mkdir(parents=True, exist_ok=True)
-    if size["width"] == 1920:
+    # The pictures are for docs/gallery/ only (CHECKIN_GALLERY=1): a screenshot of a print
+    # view sometimes fails under load, and the test is about the meeting, not the picture.
+    shoot = size["width"] == 1920 and os.environ.get("CHECKIN_GALLERY")
+    if shoot:
+        GALLERY.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(GALLERY / f"meeting-room-{lang}.png"))
     page.get_by_role("link", name=w["close"]).click()
     page.locator("textarea[name=next_steps]").fill("Personalen frågar om lokalen.")
@@ -105,7 +109,7 @@ def test_a_meeting_of_five_questions_and_its_minutes_on_one_a4(server, browser, 
     page.wait_for_url("**/minutes")
     minutes = " ".join(page.locator("article.minutes").inner_text().split())
     assert w["minutes"] in minutes and "Från februari." in minutes
-    if size["width"] == 1920:
+    if shoot:
         page.emulate_media(media="print")
         page.screenshot(path=str(GALLERY / f"meeting-minutes-{lang}.png"), full_page=True)
         page.emulate_media(media="null")
