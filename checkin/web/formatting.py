@@ -108,5 +108,11 @@ def init_app(app):
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
         locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,
-        month_label=month_label,
+        month_label=month_label, language=_language,
     )
+
+
+def _language():
+    from checkin.web.locale import language_choice
+
+    return language_choice()
