@@ -8,7 +8,7 @@ from tests.helpers import answer, check_in, door, text
 
 # The plain Swedish and the easy-read words of the same strings, as the pages show them.
 EASY = {
-    "week": ["Schemat i kalendern i din telefon",
+    "week": ["Schemat i kalendern i din telefon", "klockan 10–12",  # no abbreviation: "kl."
              "Du kan också klistra in den här adressen i kalendern i din telefon:"],
     "done": ["Vi har 1 fråga, om du vill svara. Vilket kön har du?",
              "Om du trycker på ”Hoppa över” sparar vi inget svar."],
@@ -17,14 +17,14 @@ EASY = {
                 " Den omgjorda koden blir ny varje år."],
     "ideas": ["Du kan föreslå en aktivitet. Du kan rösta på andras idéer.",
               "Vi visar inga idéer än. Du kan skriva den första!"],
-    "door": ["Telefonen har en sparad kod. Det räcker att trycka 1 gång."],
+    "door": ["Telefonen har en sparad kod. Det räcker att trycka 1 gång.", "klockan 13–15"],
 }
 PLAIN = {
-    "week": ["Schemat i mobilens kalender"],
+    "week": ["Schemat i mobilens kalender", "kl. 10–12"],
     "done": ["En fråga, om du vill: vilket kön har du?"],
     "privacy": ["När du checkar in sparar vi", "Vem ansvarar?"],
     "ideas": ["Föreslå en aktivitet och rösta på andras idéer."],
-    "door": ["Telefonen har en sparad kod: ett tryck räcker."],
+    "door": ["Telefonen har en sparad kod: ett tryck räcker.", "kl. 13–15"],
 }
 
 
