@@ -6,7 +6,6 @@ import pytest
 
 from tests.browser.helpers import text_size_context
 from tests.browser.pages import GALLERY_VIEWPORT, axe_violations, door, save_gallery
-from tests.browser.test_door_steps_browser import layout_problems
 
 # A few of each page's easy-read words (plain Swedish says them otherwise).
 WORDS = {
@@ -15,6 +14,29 @@ WORDS = {
     "week": ["Schemat i kalendern i din telefon"],
     "privacy": ["Det här sparar vi när du checkar in", "Vem har ansvar?"],
 }
+
+
+def layout_problems(page, width):
+    """What sticks out sideways, and tap targets lower than 44 px (the door steps' check; a
+    test module may not import another, tests/test_layout.py)."""
+    return page.evaluate("""(width) => {
+        const found = [];
+        if (document.documentElement.scrollWidth > width) {
+            found.push('page is ' + document.documentElement.scrollWidth + ' px wide');
+        }
+        for (const e of document.querySelectorAll('body *')) {
+            if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
+            const r = e.getBoundingClientRect();
+            if (r.right > width + 0.5) {
+                found.push('sticks out: ' + e.tagName + ' '
+                           + (e.textContent || '').trim().slice(0, 30));
+            }
+            if (e.matches('a, button') && r.height < 44) {
+                found.push('small target: ' + (e.textContent || '').trim().slice(0, 30));
+            }
+        }
+        return found;
+    }""", width)
 
 
 def clipped(page):
@@ -81,10 +103,13 @@ def test_easy_read_pages_fit_a_phone_at_large_text_with_no_axe_violations(
     assert problems == {}
 
 
-def test_the_clipping_check_finds_cut_off_text(browser):
+def test_the_layout_checks_find_cut_off_and_too_wide_text(browser):
     page = browser.new_page(viewport=GALLERY_VIEWPORT)
     page.set_content('<html lang="sv"><body><main><p style="width:100px; overflow:hidden;'
                      ' white-space:nowrap">Vi sparar aldrig ditt namn eller ditt telefonnummer'
                      '</p></main></body></html>')
     assert clipped(page) == ["P Vi sparar aldrig ditt namn ell"]
+    page.set_content('<html lang="sv"><body><main><p style="width:500px">Vi sparar aldrig'
+                     '</p></main></body></html>')
+    assert "sticks out: P Vi sparar aldrig" in layout_problems(page, GALLERY_VIEWPORT["width"])
     page.close()
