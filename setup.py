@@ -34,11 +34,13 @@ class BuildWithCatalogs(build_py):
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
-        for po in sorted((HERE / "translations").glob("*/LC_MESSAGES/messages.po")):
+        catalogs = [*(HERE / "translations").glob("*/LC_MESSAGES/messages.po"),
+                    *(HERE / "translations").glob("easy/*/LC_MESSAGES/messages.po")]
+        for po in sorted(catalogs):
             lang = po.parent.parent.name
             with open(po, "rb") as f:
                 catalog = read_po(f, locale=lang)
-            target = Path(self.build_lib, "checkin", "translations", lang, "LC_MESSAGES",
+            target = Path(self.build_lib, "checkin", *po.parent.relative_to(HERE).parts,
                           "messages.mo")
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as f:

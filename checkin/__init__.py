@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from checkin import config, db, i18n
 from checkin.resources import folder
 from checkin.web import formatting, pages, request_log, security, static_files
-from checkin.web.locale import CheckinRequest, select_locale
+from checkin.web.locale import CheckinDomain, CheckinRequest, select_locale
 
 csrf = CSRFProtect()
 
@@ -59,7 +59,8 @@ def create_app(test_config=None):
     security.init_app(app)
     static_files.init_app(app)
     pages.init_app(app)
-    Babel(app, locale_selector=select_locale, default_domain="messages")
+    babel = Babel(app, locale_selector=select_locale, default_domain="messages")
+    babel.domain_instance = CheckinDomain(domain="messages")  # easy-read Swedish too
     missing = i18n.missing_catalogs()
     if missing:
         logging.getLogger("checkin").warning(

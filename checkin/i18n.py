@@ -7,12 +7,31 @@ from babel.support import Translations
 from checkin.resources import folder
 
 LOCALES = ("sv", "en")
+# What a visitor can choose: Swedish, easy-read Swedish (lättläst, MTM's guidance) and
+# English. Easy-read is Swedish for dates and numbers, with its own catalog for the words
+# visitors read (translations/easy/sv/); what it does not cover stays plain Swedish.
+EASY = "easy"
+LANGUAGES = ("sv", EASY, "en")
+
+
+def locale_of(language):
+    """The Babel locale of a visitor's language choice: easy-read is Swedish."""
+    return "sv" if language == EASY else language
 
 
 @lru_cache(maxsize=len(LOCALES) + 1)
 def translator(locale):
     """gettext for `locale` without a request, for exports, imports and report texts."""
     return Translations.load(str(folder("translations")), [locale], domain="messages")
+
+
+@lru_cache(maxsize=1)
+def easy_translations():
+    """Swedish, with the easy-read catalog over it."""
+    translations = Translations.load(str(folder("translations")), ["sv"], domain="messages")
+    easy = Translations.load(str(folder("translations") / EASY), ["sv"], domain="messages")
+    translations.merge(easy)
+    return translations
 
 
 def missing_catalogs():

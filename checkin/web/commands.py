@@ -197,13 +197,44 @@ def translate_update():
                 message.string = message.id
         with open(po, "wb") as f:
             write_po(f, catalog, no_location=True, sort_output=True, width=100)
-    click.echo("Now fill in the Swedish msgstr entries in translations/sv/LC_MESSAGES/messages.po")
+    _update_easy_read()
+    click.echo("Now fill in the Swedish msgstr entries in translations/sv/LC_MESSAGES/messages.po"
+               " and the easy-read ones in translations/easy/sv/LC_MESSAGES/messages.po")
+
+
+def _update_easy_read():
+    """The easy-read catalog covers what visitors read (babel-visitor.cfg): extract those
+    strings and merge them into translations/easy/sv/LC_MESSAGES/messages.po."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    easy = CHECKOUT / "translations" / "easy"
+    easy.mkdir(exist_ok=True)
+    pot = easy / "messages.pot"
+    _pybabel("extract", "-F", str(CHECKOUT / "babel-visitor.cfg"), "-k", "_l",
+             "--no-location", "--sort-output", "-o", str(pot), str(CHECKOUT))
+    po = easy / "sv" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True, exist_ok=True)
+    if po.exists():
+        with open(po, "rb") as f:
+            catalog = read_po(f, locale="sv")
+    else:
+        # Not fuzzy: `pybabel compile` skips a catalog whose header is, and says so only in a log.
+        catalog = Catalog(locale="sv", project="checkin (lättläst)", fuzzy=False)
+    with open(pot, "rb") as f:
+        template = read_po(f)
+    catalog.update(template, no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    with open(po, "wb") as f:
+        write_po(f, catalog, no_location=True, sort_output=True, width=100)
 
 
 @translate.command("compile")
 def translate_compile():
-    """Build the .mo files the app reads."""
+    """Build the .mo files the app reads (easy-read Swedish too)."""
     _pybabel("compile", "-d", str(CHECKOUT / "translations"))
+    if (CHECKOUT / "translations" / "easy" / "sv" / "LC_MESSAGES" / "messages.po").exists():
+        _pybabel("compile", "-d", str(CHECKOUT / "translations" / "easy"))
 
 
 COMMANDS = (serve_command, config_command, translate)

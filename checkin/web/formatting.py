@@ -3,13 +3,21 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 
 def _english():
     return str(get_locale()) == "en"
+
+
+def _easy_read():
+    """The visitor chose easy-read Swedish (lättläst), which writes words out in full."""
+    from checkin.i18n import EASY
+    from checkin.web.locale import language_choice
+
+    return has_request_context() and language_choice() == EASY
 
 
 def localized(row, field):
@@ -39,13 +47,15 @@ def _clock(hhmm):
 
 
 def time_range(start, end):
-    """'kl. 13–15' in Swedish; '2:30–4 pm' or '10 am–12 pm' in English: as people say it."""
+    """'kl. 13–15' in Swedish ('klockan 13–15' in easy-read, which has no abbreviations);
+    '2:30–4 pm' or '10 am–12 pm' in English: as people say it."""
     if _english():
         (first, first_half), (last, last_half) = _english_clock(start), _english_clock(end)
         if first_half == last_half:
             return f"{first}–{last} {last_half}"
         return f"{first} {first_half}–{last} {last_half}"
-    return f"kl. {_swedish_clock(start)}–{_swedish_clock(end)}"
+    clock = "klockan" if _easy_read() else "kl."
+    return f"{clock} {_swedish_clock(start)}–{_swedish_clock(end)}"
 
 
 def day_name(day, today=None):
@@ -108,5 +118,11 @@ def init_app(app):
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
         locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,
-        month_label=month_label,
+        month_label=month_label, language=_language,
     )
+
+
+def _language():
+    from checkin.web.locale import language_choice
+
+    return language_choice()

@@ -3,19 +3,31 @@
 import functools
 
 from babel.support import Translations
-from flask import Request, current_app, request
-from flask_babel import get_locale
+from flask import Request, current_app, has_request_context, request
+from flask_babel import Domain, get_locale
 from werkzeug.utils import cached_property
 from wtforms.i18n import messages_path
 
-from checkin.i18n import LOCALES
+from checkin.i18n import EASY, LANGUAGES, LOCALES, easy_translations, locale_of
+
+
+def language_choice():
+    """What the visitor chose: 'sv', 'easy' or 'en' (the default where nothing is chosen)."""
+    choice = request.cookies.get("lang")
+    return choice if choice in LANGUAGES else current_app.config["DEFAULT_LOCALE"]
 
 
 def select_locale():
-    choice = request.cookies.get("lang")
-    if choice in LOCALES:
-        return choice
-    return current_app.config["DEFAULT_LOCALE"]
+    return locale_of(language_choice())
+
+
+class CheckinDomain(Domain):
+    """Flask-Babel's domain, with easy-read Swedish for the visitor who chose it."""
+
+    def get_translations(self):
+        if has_request_context() and language_choice() == EASY:
+            return easy_translations()
+        return super().get_translations()
 
 
 @functools.lru_cache(maxsize=len(LOCALES) + 1)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from checkin import version
 from checkin.db import database_problem, get_db
-from checkin.i18n import LOCALES
+from checkin.i18n import LANGUAGES
 from checkin.web.pages import keep_cookie, safe_next
 from checkin.week import venues
 
@@ -28,7 +28,7 @@ blueprint = Blueprint("web", __name__)
 
 @blueprint.get("/lang/<code>")
 def set_language(code):
-    if code not in LOCALES:
+    if code not in LANGUAGES:
         abort(404)
     response = redirect(safe_next(url_for("week.home")))
     keep_cookie(response, "lang", code)

@@ -12,9 +12,9 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 
 from checkin.db import get_db
+from checkin.web.locale import language_choice
 from checkin.web.pages import venue_now, venue_or_404
 from checkin.week import schedule, venues
 
@@ -59,7 +59,7 @@ def week(slug):
     # The visitors' most common page changes only with the schedule, the venue, the day and
     # the language: made once for each, then shared (a tenth of the work of making it).
     return schedule.kept_for_schedule(get_db(), (
-        "week page", tuple(venue.items()), today, monday, str(get_locale()),
+        "week page", tuple(venue.items()), today, monday, language_choice(),
         request.full_path), page)
 
 
