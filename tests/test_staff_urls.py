@@ -11,7 +11,8 @@ from tests.helpers import csrf_token, log_in, make_user, text
 GOOD = {"slug": "mallis", "user_id": "1", "activity_id": "1", "slot_id": "1", "event_id": "1",
         "kiosk_id": "1", "day": "2026-11-23", "feedback_id": "1", "action": "hide",
         "survey_id": "1", "question_id": "1", "idea_id": "1", "year": "2026",
-        "import_id": "1", "fmt": "csv", "set_aside_id": "1", "screen_id": "1"}
+        "import_id": "1", "fmt": "csv", "set_aside_id": "1", "screen_id": "1",
+        "meeting_id": "1"}
 HUGE = "99999999999999999999"  # more than SQLite's 64-bit integers
 ODD = {
     "slug": ["nowhere", "x" * 300, "%C3%A4", "MALLIS"],

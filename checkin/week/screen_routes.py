@@ -30,6 +30,7 @@ from checkin.week.screen_tokens import SCREEN_COOKIE
 
 REFRESH_SECONDS = 60
 MEETING_REFRESH_SECONDS = 5
+NEXT_DAY_SHOWN = 1  # of the next day's programme; the rest is "and N more that day"
 SCREEN_COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
 BAD_INPUT = 400
 
@@ -64,6 +65,7 @@ def screen(slug):
             response = make_response(render_template(
                 "week/screen/screen.html", venue=venue, today=moment.date(),
                 clock=clock(moment, found["lang"]), refresh=REFRESH_SECONDS,
+                next_day_shown=NEXT_DAY_SHOWN,
                 qr=qr[qr.index("<svg"):],  # inline: drop the XML declaration
                 **now_and_next(get_db(), venue["id"], moment)))
     # It carries the door key: never kept by a cache, never shown again by the back button.
