@@ -662,3 +662,18 @@ def test_every_text_cell_of_the_xlsx_template_stays_text_when_edited():
     named = counts.cell(row=2, column=2)
     assert named.value == name and named.data_type == "s"
     assert all(cell.quotePrefix for cell in text_cells)
+
+
+def test_the_export_page_has_last_month_and_last_year_one_click_away(staff, db, worked):
+    """Issue 25 item 8: 'förra månaden' and 'förra året' were typed by hand."""
+    import html
+    import re
+
+    page = text(staff.get("/staff/mallis/export"))
+    links = {html.unescape(m[1]): html.unescape(m[0]) for m in re.findall(
+        r'<a class="button secondary" href="([^"]+)">([^<]+)</a>', page)}
+    assert "first=2026-10-01&last=2026-10-31&group=month" in links["Förra månaden"]
+    assert "first=2025-01-01&last=2025-12-31&group=month" in links["Förra året, 2025"]
+    assert "first=2026-01-01&last=2026-11-23" in links["2026 hittills"]
+    response = staff.get(links["Förra månaden"])
+    assert response.status_code == 200 and "2026-10" in text(response)

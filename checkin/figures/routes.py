@@ -352,8 +352,10 @@ def export(slug):
                       formdata=request.args if request.args else None)
     today = venue_now(venue).date()
     years = [y for y in years_with_visits(get_db(), venue["id"]) if y <= today.year][-3:]
+    month_before = today.replace(day=1) - dt.timedelta(days=1)
     page = {"venue": venue, "form": form, "table": None, "error": None, "note": None,
-            "years": years, "today": today, "warning": None}
+            "years": years, "today": today, "warning": None,
+            "last_month": (month_before.replace(day=1), month_before)}
     if not request.args:
         form.first.data, form.last.data = dt.date(today.year, 1, 1), today
         if form.published:
