@@ -738,3 +738,16 @@ def m023_activity_history(db):
         CREATE INDEX report_revision_year ON report_revision (venue_id, year)
         """,
     )
+
+
+@migrations(name="m024_report_text_time_to_the_hour")
+def m024_report_text_time_to_the_hour(db):
+    # The yearly report's "Skriven av …" time was kept to the second; every other staff time
+    # is kept to the hour (m010, m017, m020). '2026-11-23 15:34:07' becomes '2026-11-23 15:00:00'.
+    _run(
+        db,
+        """
+        UPDATE report_narrative SET updated_at = substr(updated_at, 1, 13) || ':00:00'
+            WHERE length(updated_at) >= 13 AND updated_at != substr(updated_at, 1, 13) || ':00:00'
+        """,
+    )

@@ -240,3 +240,27 @@ def test_one_venue_only_and_hidden_cells_counted(db, march, victor):
     assert [r["venue"] for r in result.rows] == ["victor", "victor"]
     # Gym: 6 small and one protecting; Husmöte: two protecting.
     assert (result.hidden_small, result.hidden_protecting) == (6, 3)
+
+
+def test_the_report_texts_time_is_kept_to_the_hour_and_old_ones_are_cut(tmp_path):
+    """Issue 25 item 8: 'Skriven av anna, … kl. 15.34' — kept to the second. m024 cuts the old."""
+    import datetime as dt
+
+    from checkin.db import connect
+    from checkin.figures.yearly_report import save_narrative
+    from checkin.migrations import migrations
+
+    db = connect(str(tmp_path / "old.db"))
+    migrations.apply(db, stop_before="m024_report_text_time_to_the_hour")
+    db.execute("INSERT INTO venue (id, slug, name, door_key) VALUES (1, 'x', 'X', 'k')")
+    db.execute("INSERT INTO report_narrative (venue_id, year, text, updated_by, updated_at) "
+               "VALUES (1, 2025, 'Text', 'anna', '2026-11-23 15:34:07')")
+    db.conn.commit()
+    migrations.apply(db)
+    assert db.execute("SELECT updated_at FROM report_narrative").fetchone()[0] == (
+        "2026-11-23 15:00:00")
+    save_narrative(db, 1, 2026, "Ny text", {"id": None, "username": "anna"},
+                   dt.datetime(2026, 11, 23, 16, 47, 12))
+    saved = db.execute("SELECT updated_at FROM report_narrative WHERE year = 2026").fetchone()
+    assert saved[0] == "2026-11-23 16:00:00"
+    db.conn.close()

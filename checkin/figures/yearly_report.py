@@ -209,7 +209,8 @@ def save_narrative(db, venue_id, year, text, user, now):
     """Store the staff's narrative for a venue's year (replacing the one before), with the
     audit line of `user` (the account) in the same transaction. `now` is the venue's local
     time, the one the report prints beside the text."""
-    stamp = now.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
+    # To the hour, as every staff time here (features.md): "kl. 15", never "kl. 15.34".
+    stamp = now.replace(minute=0, second=0, microsecond=0, tzinfo=None).isoformat(sep=" ")
     with writing(db):
         db.execute(
             "INSERT INTO report_narrative (venue_id, year, text, updated_by, updated_at) "
