@@ -132,3 +132,28 @@ def test_bad_input_is_refused_and_nothing_is_written(app, worked, tmp_path, args
     assert message in result.output
     assert not out.exists()
     assert list(tmp_path.glob("out*")) == []
+
+
+def test_the_xlsx_for_people_has_real_dates_and_the_venues_name(app, worked, tmp_path):
+    """Issue 25 item 8: xlsx dates were text (Excel could not filter by date) and
+    "Verksamhet" held `mallis` instead of "Mallis"."""
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "figures.xlsx"
+    result = run(app, "export", "--from", "2025-12-01", "--to", "2025-12-31", "--group", "day",
+                 "--format", "xlsx", "--lang", "sv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = {h: c for h, c in zip(header, sheet[2], strict=False)}
+    assert row["Verksamhet"].value == "Mallis"
+    assert isinstance(row["Första dagen"].value, dt.datetime)
+    assert row["Första dagen"].number_format == "yyyy-mm-dd"
+    assert isinstance(row["Period"].value, dt.datetime)  # a day's period is a date too
+    programs = tmp_path / "figures-programs.xlsx"
+    run(app, "export", "--from", "2025-12-01", "--to", "2025-12-31", "--group", "month",
+        "--format", "xlsx", "-o", str(programs))
+    plain = openpyxl.load_workbook(programs).worksheets[0]
+    assert plain["B2"].value == "mallis"  # the file for programs keeps the short name

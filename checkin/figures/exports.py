@@ -7,6 +7,7 @@ and in xlsx a second sheet that says what the numbers are and what was hidden.
 """
 
 import csv
+import datetime as dt
 import io
 
 from babel.dates import format_date
@@ -126,6 +127,20 @@ def _text_cell(cell, value):
         cell.quotePrefix = True  # stays text even when someone edits the cell
 
 
+DATE_COLUMNS = ("first_day", "last_day", "period")
+
+
+def _is_day(value):
+    """'2026-11-23' (a day's period, or a first or last day): a date Excel should know."""
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def to_xlsx(table, lang=None, notes=()):
     """An Excel workbook: bold header, sensible widths, counts as numbers, hidden cells and
     every other text as text (never a formula). With `lang`, headings and the sheet's name in
@@ -149,8 +164,14 @@ def to_xlsx(table, lang=None, notes=()):
         for c, column in enumerate(table.columns, start=1):
             value = row[column]
             cell = sheet.cell(row=r, column=c)
+            if lang and column == "venue":
+                value = getattr(table, "venue_names", {}).get(value, value)  # "Mallis"
             if value == "":
                 pass  # an empty cell, not an empty text
+            elif column in DATE_COLUMNS and _is_day(value):
+                # A real date, so Excel sorts and filters by it ("2026-11-23" was text).
+                cell.value = dt.date.fromisoformat(value)
+                cell.number_format = "yyyy-mm-dd"
             elif isinstance(value, str):
                 _text_cell(cell, value)
             else:

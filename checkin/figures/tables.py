@@ -3,7 +3,7 @@ all. No Flask."""
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checkin.figures.cell_key import KEY_SCALE, keyed, publish_count
 from checkin.figures.columns import (
@@ -125,6 +125,7 @@ class Table:
     hidden_protecting: int = 0
     published: bool = False
     mark: str = ""  # what the file is: published (method, date, citation) or internal
+    venue_names: dict = field(default_factory=dict)  # slug → name, for files people read
 
 
 def _venue_rows(db, venue, first, last, group, names, notes, closed_years, published):
@@ -362,6 +363,8 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         if not venue_list:
             raise FiguresError(f"no venue with id {venue_id}")
     table = Table(columns=list(COLUMNS), rows=[], min_cell=min_cell, published=published)
+    table.venue_names = {v["slug"]: r[0] for v in venue_list for r in db.execute(
+        "SELECT name FROM venue WHERE id = ?", [v["id"]])}
     if today is not None:
         from checkin.figures.exports import internal_mark, published_mark
 
