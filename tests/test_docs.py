@@ -102,3 +102,20 @@ def test_every_link_stays_in_the_repository_and_exists():
             path = (doc.parent / target.split("#")[0]).resolve()
             assert path.is_relative_to(ROOT), (doc.name, target)
             assert path.exists() or path in PENDING, (doc.name, target)
+
+
+def test_the_idea_statuses_in_the_docs_are_the_pages_words():
+    """features.md named statuses the page did not show (Planerad, Gjort, Går inte)."""
+    import re
+
+    from checkin.feedback.staff_forms import STATUS_PAIRS
+    from checkin.i18n import translator
+
+    swedish = translator("sv").gettext
+    page = [swedish(str(label._args[0]) if hasattr(label, "_args") else str(label))
+            for _value, label in STATUS_PAIRS]
+    features = (ROOT / "docs" / "features.md").read_text()
+    lists = re.findall(r"status \(([^)]*)\)", " ".join(features.split()))
+    assert len(lists) >= 2
+    for found in lists:
+        assert [s.strip() for s in found.split(",")] == page, found
