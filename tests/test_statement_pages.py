@@ -49,7 +49,7 @@ def test_privacy_says_what_how_long_and_who_in_plain_words(app, client, mallis):
     assert "IP-adress" in page and "Inte bland besöken och inte heller i serverns logg." in page
     assert "raderas efter 6 månader" in page and "högst 400 dagar" in page
     assert "Stockholms stad ansvarar för tjänsten" in page
-    assert "Glöm koden" in page and "Vem ansvarar?" in page
+    assert "Ta bort koden" in page and "Vem ansvarar?" in page
     assert "Telefonen har en sparad kod nu." not in page  # nothing to forget
 
 

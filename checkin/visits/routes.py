@@ -26,11 +26,13 @@ from checkin.db import get_db
 from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
+from checkin.visits.phones import GENDER_FLAGS, phone_code
 from checkin.visits.recording import answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    REMEMBER_SECONDS,
     client_address,
     keep_phone_code,
     remembered_phone,
@@ -219,7 +221,7 @@ def _done_page(venue, visit, data, now, status=200, error=None):
         rest=[i for i in schedule.rest_of_day(db, venue["id"], now)
               if not item or i is not item and i["activity"]["id"] != item["activity"]["id"]],
         feedback=None if ask else _feedback_offer(venue, visit, data, now),
-        phone=phone, error=error, now=now,
+        phone=phone, error=error, now=now, remember_days=REMEMBER_SECONDS // 86400,
     ), status
 
 
@@ -309,12 +311,56 @@ def forget_here(slug):
                            remembered=remembered_phone(venue) is not None)
 
 
+# --- the gender answer a remembered phone keeps ---------------------------------------------------
+
+def _phone_gender_response(default):
+    """A remembered phone changes or removes the gender answer its code carries: the same key
+    (so it is still the same person in this year's count), only the answer in the code changes.
+    Nothing is written to the database: the answer goes with the phone's next check-in."""
+    phone = remembered_phone()
+    back = redirect(safe_next(default) + "#phone", 303)
+    answer = request.form.get("gender", "")
+    if phone is None:
+        flash(_("This phone has no saved code, so it keeps no answer. Nothing was changed."))
+        return back
+    if answer != "none" and answer not in GENDER_FLAGS:
+        flash(_("Please choose one of the buttons. Nothing was changed."))
+        return back
+    gender = None if answer == "none" else answer
+    keep_phone_code(back, phone_code(get_db(), phone.key, gender))
+    if gender is None:
+        flash(_("Done. The phone keeps only its code now, no gender answer."))
+    else:
+        flash(_("Done. The phone now keeps the answer “%(answer)s”. The code is the same.",
+                answer=gender_word(gender)))
+    return back
+
+
+@blueprint.app_template_global()
+def gender_word(gender):
+    """The words of the gender buttons, for the pages that say which answer a phone keeps."""
+    return {"woman": _("Woman"), "man": _("Man"), "other": _("Other"),
+            "unstated": _("Prefer not to say")}.get(gender, "")
+
+
+@blueprint.post("/phone/gender")
+def phone_gender():
+    return _phone_gender_response(url_for("visits.privacy"))
+
+
+@blueprint.post("/<slug>/phone/gender")
+def phone_gender_here(slug):
+    venue_or_404(slug)
+    return _phone_gender_response(url_for("visits.privacy_here", slug=slug))
+
+
 def _privacy(venue):
     config = current_app.config
     back = safe_next(url_for("week.week", slug=venue["slug"]) if venue else url_for("week.home"))
     return render_template(
         "visits/privacy.html", venue=venue, back=back,
-        remembered=remembered_phone(venue) is not None,
+        remembered=remembered_phone(venue) is not None, phone=remembered_phone(venue),
+        remember_days=REMEMBER_SECONDS // 86400,
         retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
         close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],
