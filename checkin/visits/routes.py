@@ -192,20 +192,14 @@ def _activity(activity_id):
     return get_db().execute("SELECT * FROM activity WHERE id = ?", [activity_id]).fetchone()
 
 
-def _feedback_offer(venue, visit, data, now):
-    """(activity or None, True) when 'How was it?' fits: the visit's activity has ended, or a
-    second check-in today after an activity that has begun; else None."""
-    db = get_db()
-    current = schedule.todays_activity(db, venue["id"], now, visit["activity_id"] or "")
-    if current and schedule.has_ended(current, now):
-        return current["activity"]
-    if data.get("repeat"):
-        earlier = schedule.todays_activity(db, venue["id"], now, data.get("before") or "")
-        if earlier and schedule.has_begun(earlier, now):
-            return earlier["activity"]
-        if earlier is None and data.get("before") in (None, NO_ACTIVITY):
-            return "day"
-    return None
+def _feedback_offer(venue, visit, now):
+    """What 'How was it?' asks about, only once it has happened: the visit's activity once it
+    has ended, or 'day' for a visit without one once its part of the day is over
+    (schedule.DAY_PART_ENDS); else None. Never on arrival, a repeat or an undo before then."""
+    if visit["activity_id"] is None:
+        return "day" if schedule.day_part_over(visit["hour"], now) else None
+    current = schedule.todays_activity(get_db(), venue["id"], now, visit["activity_id"])
+    return current["activity"] if current and schedule.has_ended(current, now) else None
 
 
 def _done_page(venue, visit, data, now, status=200, error=None):
@@ -220,7 +214,7 @@ def _done_page(venue, visit, data, now, status=200, error=None):
         before_none=data.get("before") == NO_ACTIVITY,
         rest=[i for i in schedule.rest_of_day(db, venue["id"], now)
               if not item or i is not item and i["activity"]["id"] != item["activity"]["id"]],
-        feedback=None if ask else _feedback_offer(venue, visit, data, now),
+        feedback=None if ask else _feedback_offer(venue, visit, now),
         phone=phone, error=error, now=now, remember_days=REMEMBER_SECONDS // 86400,
     ), status
 
