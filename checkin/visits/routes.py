@@ -42,7 +42,7 @@ from checkin.web.pages import (
     venue_now,
     venue_or_404,
 )
-from checkin.week import schedule
+from checkin.week import schedule, venues
 
 blueprint = Blueprint("visits", __name__)
 
@@ -92,12 +92,30 @@ def _check_in_page(venue, form, now, status=200, error=None):
         form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
     form.day.data = today.isoformat()
     open_today = arrivals.open_on(db, venue, today)
+    next_open = None if open_today else arrivals.next_open_day(db, venue, today)
+    phone = remembered_phone(venue)
     return render_template(
         "visits/check_in.html", venue=venue, form=form, choices=offered, today=today,
         running={item["activity"]["id"] for item in offered if schedule.is_on(item, now)},
-        phone=remembered_phone(venue), error=error, open_today=open_today,
-        next_open=None if open_today else arrivals.next_open_day(db, venue, today),
+        phone=phone, error=error, open_today=open_today, next_open=next_open,
+        # A closed day still helps: the next open day's programme, and the week it is in.
+        next_programme=schedule.occurrences(db, venue["id"], next_open, next_open,
+                                            moved_away=True, shown_only=True)
+        if next_open else [],
+        next_week=schedule.week_label(schedule.monday_of(next_open)) if next_open else None,
+        open_days=venues.opening_days(venue),
+        already=_already(venue, now, phone) if open_today else None,
     ), status
+
+
+def _already(venue, now, phone):
+    """Today's visit of this phone or browser, said on the door before the tap, else None."""
+    mine = _visit_step(venue, now)
+    visit = arrivals.todays_visit(get_db(), venue_id=venue["id"], day=now.date(), phone=phone,
+                                  browser_visit_id=mine[1]["id"] if mine else None)
+    if visit is None:
+        return None
+    return {"activity": _activity(visit["activity_id"])}
 
 
 @blueprint.route("/<slug>/in/<key>", methods=["GET", "POST"])
