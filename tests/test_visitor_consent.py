@@ -32,8 +32,8 @@ def test_the_remember_question_names_the_gender_answer_and_the_days(client, mall
     check_in(client, mallis, "none")
     answer(client, mallis, "gender", "woman")
     page = text(client.get(door(mallis) + "/done"))
-    assert "Telefonen sparar en slumpkod och ditt svar ”Kvinna” i högst 400 dagar." in page
-    assert "Svaret följer då med varje gång du checkar in, utan att vi frågar igen." in page
+    assert ("Telefonen sparar en slumpkod och ditt svar ”Kvinna” i högst 400 dagar, aldrig ditt "
+            "namn eller nummer. Svaret följer sedan med varje incheckning.") in page
     assert "Ändra svaret eller ta bort koden under ”Så fungerar det”." in page
     # The consent comes before the buttons.
     assert page.index("”Kvinna”") < page.index('value="yes"')
@@ -44,7 +44,8 @@ def test_the_remember_question_without_an_answer_names_only_the_code(client, mal
     check_in(client, mallis, "none")
     answer(client, mallis, "gender", "skip")
     page = text(client.get(door(mallis) + "/done"))
-    assert "The phone keeps a random code for up to 400 days. Not your name or number." in page
+    assert ("The phone keeps a random code for up to 400 days, never your name or number."
+            in page)
     assert "your answer" not in page
 
 
