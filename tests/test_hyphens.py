@@ -55,3 +55,9 @@ def test_the_body_no_longer_breaks_words_anywhere():
 def test_large_text_is_not_scaled_back():
     block = CSS.split("@media screen and (max-width: 16em) {")[1].split("\n}")[0]
     assert "font-size" not in block
+
+
+def test_a_swedish_street_breaks_the_swedish_way_on_english_pages(app):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert hyphenate("Malmskillnadsgatan", "sv") == (
+            f"Malm{SHY}skill{SHY}nads{SHY}ga{SHY}tan")

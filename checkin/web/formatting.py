@@ -133,12 +133,13 @@ def _hyphenate_text(text, locale):
     return _WORD.sub(lambda m: _hyphenated_word(m[0], locale), text)
 
 
-def hyphenate(text):
+def hyphenate(text, language=None):
     """Text with soft hyphens in its long words (Markup stays Markup; tags are left alone).
-    For what is shown on visitor pages only: never in a form's value or an address."""
+    For what is shown on visitor pages only: never in a form's value or a URL. `language`
+    "sv" for Swedish names on English pages (a street: "Malmskillnads-gatan")."""
     if not text:
         return text
-    locale = "en" if _english() else "sv"
+    locale = language or ("en" if _english() else "sv")
     if isinstance(text, Markup):
         parts = _TAG.split(str(text))
         # Safe markup stays safe: only U+00AD is put between letters, outside the tags.
