@@ -109,7 +109,6 @@ def test_consent_names_the_answer_and_it_changes_without_forgetting(live_server,
     if percent == 100:
         assert skip["y"] + skip["height"] <= SCREEN["height"], (yes, skip)
     assert broken_words(page) == []
-    gallery(page, "remember", lang, percent)
     page.get_by_role("button", name=words["yes"]).click()
     page.wait_for_load_state("load")
     code = phone_cookie(context)
