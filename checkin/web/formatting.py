@@ -142,9 +142,10 @@ def hyphenate(text, language=None):
     locale = language or ("en" if _english() else "sv")
     if isinstance(text, Markup):
         parts = _TAG.split(str(text))
+        hyphenated = "".join(p if p.startswith("<") else _hyphenate_text(p, locale)
+                             for p in parts)
         # Safe markup stays safe: only U+00AD is put between letters, outside the tags.
-        return Markup("".join(p if p.startswith("<") else _hyphenate_text(p, locale)  # noqa: S704
-                              for p in parts))
+        return Markup(hyphenated)  # noqa: S704  # nosec B704
     return _hyphenate_text(str(text), locale)
 
 
