@@ -427,6 +427,7 @@ def test_the_kiosk_asks_no_face_on_arrival_and_stores_none_sent_anyway(kiosk, db
                 "once": "x"}
         response = kiosk.post("/kiosk/feedback", data=form)
         assert response.status_code == 400 and "Inget sparades." in text(response)
+        assert "Tack för att du berättar" not in text(response)
     assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 0
 
 
