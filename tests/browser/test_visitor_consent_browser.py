@@ -251,3 +251,19 @@ def test_the_database_knows_no_more_than_before(live_server):
     with sqlite3.connect(live_server.database) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(visit)")]
     assert "minute" not in columns and "ip" not in columns
+
+
+@pytest.mark.parametrize("lang, other, words", [("sv", "en", "Språket ändrades inte"),
+                                                ("en", "sv", "The language did not change")])
+def test_a_browser_that_drops_the_language_cookie_is_told_why(live_server, browser, lang,
+                                                              other, words):
+    """The cookie did not come back (here: it still says the other language), so the page
+    says why, in the language asked for."""
+    context = browser.new_context(viewport=SCREEN)
+    context.add_cookies([{"name": "lang", "value": other, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/lang/{lang}/set?next=/mallis/")
+    assert words in main_text(page) and page.locator("html").get_attribute("lang") == lang
+    assert axe_violations(page) == []
+    save_gallery(page, "no-language-cookie", lang)
+    context.close()
