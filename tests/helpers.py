@@ -50,6 +50,12 @@ def audit_lines(db, logins=False):
 # --- pages and forms -----------------------------------------------------------------------------
 
 def text(response):
+    """The page as a reader reads it: without the soft hyphens long words carry (where a
+    word may break; tests/test_hyphens.py reads them with raw())."""
+    return raw(response).replace("\u00ad", "")
+
+
+def raw(response):
     return response.get_data(as_text=True)
 
 

@@ -375,9 +375,10 @@ def kiosk(app, db, client, mallis):
     return client
 
 
-def kiosk_tap(kiosk, gender="skip"):
+def kiosk_tap(kiosk, gender="skip", activity=None):
     page = text(kiosk.get("/kiosk/"))
-    return kiosk.post("/kiosk/", data={**hidden_fields(page), "gender": gender})
+    extra = {"activity": str(activity)} if activity is not None else {}
+    return kiosk.post("/kiosk/", data={**hidden_fields(page), "gender": gender, **extra})
 
 
 def test_a_kiosk_burst_beyond_the_bound_stores_only_the_bound(app, kiosk, db):
@@ -394,29 +395,52 @@ def test_a_replayed_kiosk_tap_stores_one_visit(kiosk, db):
     assert statuses == [302] + [409] * 9 and len(visits(db)) == 1
 
 
-def test_the_kiosk_thanks_screen_offers_the_five_faces(kiosk, db, mallis):
-    thanks = text(kiosk.get(kiosk_tap(kiosk).location))
-    assert "Hur var det i dag?" in thanks and thanks.count('name="rating"') == 5
+def test_the_kiosk_thanks_screen_asks_faces_only_of_an_ended_activity(app, kiosk, db, mallis):
+    """Issue 25 item 2: a late tap after Sygrupp (10-12) ended is asked how it was; the screen
+    goes back to the start in 5 s."""
+    app.config["FROZEN_NOW"] = "2026-11-23T12:20"
+    sygrupp = activity_id(db, "Sygrupp")
+    thanks = text(kiosk.get(kiosk_tap(kiosk, activity=sygrupp).location))
+    assert "Hur var det?" in thanks and thanks.count('name="rating"') == 5
+    assert 'http-equiv="refresh" content="5;url=/kiosk/"' in thanks
     form = {**hidden_fields(thanks, "/kiosk/feedback"), "rating": "4"}
     rated = kiosk.post("/kiosk/feedback", data=form)
     assert rated.status_code == 200 and "Tack för att du berättar!" in text(rated)
     assert 'content="5;url=/kiosk/"' in text(rated)
     assert kiosk.post("/kiosk/feedback", data=form).status_code == 409  # replayed
     assert [tuple(r) for r in db.execute("SELECT activity_id, rating FROM feedback")] == [
-        (None, 4)]
+        (sygrupp, 4)]
     assert kiosk.post("/kiosk/feedback", data={**form, "rating": "9"}).status_code == 400
+
+
+@pytest.mark.parametrize("activity", [None, "none"])
+def test_the_kiosk_asks_no_face_on_arrival_and_stores_none_sent_anyway(kiosk, db, activity):
+    """On arrival (Sygrupp runs 10-12, now 10:15; or no activity) the thanks screen has no
+    faces, and a face posted anyway (a made-up form) stores nothing."""
+    thanks = text(kiosk.get(kiosk_tap(kiosk, activity=activity).location))
+    assert 'name="rating"' not in thanks and "Hur var det" not in thanks
+    assert 'http-equiv="refresh" content="5;url=/kiosk/"' in thanks
+    sygrupp = activity_id(db, "Sygrupp")
+    for about in (str(sygrupp), "none"):
+        form = {"csrf_token": csrf_token(text(kiosk.get("/kiosk/"))), "rating": "5",
+                "activity": about,
+                "once": "x"}
+        response = kiosk.post("/kiosk/feedback", data=form)
+        assert response.status_code == 400 and "Inget sparades." in text(response)
+        assert "Tack för att du berättar" not in text(response)
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 0
 
 
 def test_kiosk_faces_past_the_tablets_bound_write_nothing_and_say_so(app, kiosk, db):
     """Someone at the tablet taps faces on and on: past the bound nothing is stored, no token
     is spent, and the screen does not claim the answer was saved (before: 409 "Det här svaret
     är redan sparat" for a face that was never stored, and a used_form row each)."""
-    app.config.update(KIOSK_CHECKINS_PER_MINUTE=3)
-    kiosk_tap(kiosk)
+    app.config.update(KIOSK_CHECKINS_PER_MINUTE=3, FROZEN_NOW="2026-11-23T12:20")
+    kiosk_tap(kiosk, activity=activity_id(db, "Sygrupp"))
     tokens_before = db.execute("SELECT count(*) FROM used_form").fetchone()[0]
     statuses, pages = [], []
     for _ in range(6):
-        thanks = text(kiosk.get("/kiosk/thanks"))
+        thanks = text(kiosk.get(f"/kiosk/thanks?activity={activity_id(db, 'Sygrupp')}"))
         form = {**hidden_fields(thanks, "/kiosk/feedback"), "rating": "1"}
         response = kiosk.post("/kiosk/feedback", data=form)
         statuses.append(response.status_code)
@@ -478,3 +502,14 @@ def test_a_step_ends_at_midnight_in_a_half_hour_time_zone_too(app, client, db, m
     app.config["FROZEN_NOW"] = "2026-11-24T00:00"
     assert client.get(door(mallis) + "/done").location == door(mallis)
     assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 0
+
+
+def test_the_kiosks_five_buttons_weigh_the_same(kiosk):
+    """Issue 25 item 5: "Bara checka in" is styled as the four answers (was outlined, big)."""
+    import re
+
+    page = text(kiosk.get("/kiosk/"))
+    genders = re.search(r'<div class="genders">(.*?)</div>', page, re.S)[1]
+    buttons = re.findall(r'<button type="submit" name="gender" value="(\w+)"([^>]*)>', genders)
+    assert [value for value, _ in buttons] == ["woman", "man", "other", "unstated", "skip"]
+    assert all("secondary" not in attrs and "big" not in attrs for _, attrs in buttons)

@@ -148,7 +148,7 @@ def test_feedback_in_english(client, db, mallis):
     client.get("/lang/en")
     page = text(client.get("/mallis/feedback"))
     assert "How was today?" in page and "Not so good" in page and "The whole day" in page
-    assert "What do you want to say something about?" in page
+    assert "What would you like to comment on?" in page
 
 
 def test_a_text_over_the_limit_is_refused_and_nothing_is_stored(client, db, mallis):

@@ -167,4 +167,6 @@ def test_any_text_for_activity_day_or_gender_never_gives_a_500_or_a_bad_row(
 
 @pytest.mark.parametrize("target", ["/mallis/", "/mallis/?week=2026-W49", "/privacy"])
 def test_a_good_next_still_works(client, mallis, target):
-    assert client.get("/lang/en", query_string={"next": target}).headers["Location"] == target
+    checked = client.get("/lang/en", query_string={"next": target}).headers["Location"]
+    assert checked.startswith("/lang/en/set?next=")  # the cookie is checked on the way
+    assert client.get(checked).headers["Location"] == target

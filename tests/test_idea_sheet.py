@@ -173,7 +173,7 @@ def test_the_sheet_in_swedish_has_the_statuses_answers_and_changes(staff, db, ma
     assert response.status_code == 200
     page = text(response)
     assert "Era idéer – våra svar" in page and "Mallis · november 2026" in page
-    for word in ("Ny", "Vi tittar på den", "Blir av", "Blir inte av – därför", "Klar"):
+    for word in ("Ny", "Vi tittar på den", "Blir av", "Blir inte av – och varför", "Klar"):
         assert f">{word}</span>" in page
     assert "Vårt svar:</strong> Vi börjar i januari." in page
     assert "Bingo varje fredag. · Nästa gång: Bostad Först Social Club, fredag 27 november" \

@@ -71,7 +71,7 @@ def test_one_tap_checks_in_with_the_running_activity_and_a_gender(kiosk, db, mal
     assert response.status_code == 302
     thanks = kiosk.get(response.location)
     assert "Tack! Du är incheckad." in text(thanks)
-    assert 'http-equiv="refresh" content="20;url=/kiosk/"' in text(thanks)
+    assert 'http-equiv="refresh" content="5;url=/kiosk/"' in text(thanks)
     [visit] = visits(db)
     assert (visit["source"], visit["gender"], visit["hour"], visit["activity_id"],
             visit["person_hash"]) == ("kiosk", "woman", 10, sygrupp, None)

@@ -12,7 +12,7 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     page = " ".join(text(client.get("/privacy")).split())
     # The survey and idea-box codes: what they are for, and that they link nothing.
     assert ("När en ihågkommen telefon svarar på en enkät eller röstar på en idé sparar vi en "
-            "omgjord kod till, gjord bara för den enkäten eller den idén.") in page
+            "förvrängd kod till, gjord bara för den enkäten eller den idén.") in page
     assert "Utan din telefon kan ingen koppla den till dina besök eller dina andra svar." in page
     # When each thing goes: texts and hidden ideas after retention, shown ideas stay.
     assert "Texter som besökare skriver raderas efter 6 månader." in page
@@ -21,19 +21,19 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
     # The reference a browser keeps between two steps: ends at the venue's midnight
     # (tests/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
-    assert ("När du har checkat in eller tryckt på ett ansikte har webbläsaren en slumpad "
-            "hänvisning en stund") in page and "vi glömmer den senast vid midnatt" in page
+    assert ("När du har checkat in eller tryckt på ett ansikte sparar webbläsaren en "
+            "slumpkod en stund") in page and "vi glömmer den senast vid midnatt" in page
     # Forgetting forgets today's check-in too
     # (tests/test_visitor.py::test_forgetting_the_code_also_forgets_todays_visit).
     assert ("Då glömmer telefonen den, och dagens incheckning också: du räknas som ny nästa "
             "gång, även senare i dag.") in page
     # Addresses in memory only, keyed, forgotten within the hour (tests/test_door_guards.py::
     # test_a_senders_budget_forgets_after_its_window_and_keeps_no_address).
-    assert ("servern en omgjord form av internetadressen som ett tryck kommer från i sitt "
+    assert ("servern en förvrängd form av internetadressen som ett tryck kommer från i sitt "
             "arbetsminne, aldrig på disk, och glömmer den inom en timme") in page
     assert "idéer och röster sparas med dagen, aldrig med din incheckning" in page
     # A closed year is anonymous.
-    assert ("De omgjorda koderna från ett år raderas 3 månader efter att året har slutat, "
+    assert ("De förvrängda koderna från ett år raderas 3 månader efter att året har slutat, "
             "tillsammans med nyckeln vi gjorde dem med. Sedan är det året anonymt") in page
 
     client.get("/lang/en")

@@ -42,6 +42,17 @@ def test_the_statement_in_english_and_without_an_email(app, client, mallis):
     assert "Report lacking accessibility to DIGG" in page
 
 
+def test_the_statement_says_only_what_the_browser_tests_show(client):
+    """Issue 25 item 5: it claimed sideways scrolling at 200 % that does not happen
+    (tests/browser/test_door_steps_browser.py measures it)."""
+    client.get("/lang/en")
+    page = text(client.get("/accessibility"))
+    assert "need scrolling sideways" not in page
+    assert ("With the text twice as large, every step of checking in fits a screen 320 or 360 "
+            "pixels wide without scrolling sideways") in page
+    assert "5 seconds after you check in" in page
+
+
 def test_privacy_says_what_how_long_and_who_in_plain_words(app, client, mallis):
     app.config.update(RESPONSIBLE="Stockholms stad", RETENTION_MONTHS=6, CONTACT_EMAIL="")
     page = text(client.get("/privacy"))
@@ -49,7 +60,7 @@ def test_privacy_says_what_how_long_and_who_in_plain_words(app, client, mallis):
     assert "IP-adress" in page and "Inte bland besöken och inte heller i serverns logg." in page
     assert "raderas efter 6 månader" in page and "högst 400 dagar" in page
     assert "Stockholms stad ansvarar för tjänsten" in page
-    assert "Glöm koden" in page and "Vem ansvarar?" in page
+    assert "Ta bort koden" in page and "Vem ansvarar?" in page
     assert "Telefonen har en sparad kod nu." not in page  # nothing to forget
 
 

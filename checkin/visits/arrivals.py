@@ -93,6 +93,16 @@ def makes_a_new_visit(db, *, venue_id, day, phone=None, browser_visit_id=None):
     return _earlier_visit(db, venue_id, day, hashed, browser_visit_id) is None
 
 
+def todays_visit(db, *, venue_id, day, phone=None, browser_visit_id=None):
+    """Today's visit a check-in now would change (a remembered phone's or this browser's), or
+    None: what the door says before the tap. Stores no visit (at most the year's secret)."""
+    try:
+        hashed = person_hash(db, venue_id, phone.key, day.year) if phone else None
+    except YearClosed:
+        return None
+    return _earlier_visit(db, venue_id, day, hashed, browser_visit_id)
+
+
 def check_in(db, *, venue, day, hour, activity_id, phone=None, browser_visit_id=None,
              sender, budget, limits, settings):
     """Check in from a phone at the door; returns an Arrival. Raises Closed or TooMany.

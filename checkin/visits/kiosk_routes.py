@@ -20,9 +20,9 @@ from checkin.web.pages import (
 )
 from checkin.week import schedule
 
+# The thanks screen goes back to the start in 5 s, faces or not: the next person never finds
+# the last one's faces (the accessibility statement says 5 s).
 RESET_SECONDS = 5
-# With the faces on it, the thanks screen waits longer before it is ready for the next person.
-RATE_SECONDS = 20
 
 
 def _kiosk():
@@ -102,20 +102,18 @@ def kiosk_home():
 
 
 def _rated_activity(venue, value):
-    """The activity a face on the kiosk is about: one that has begun today, else the day."""
+    """The activity a face on the kiosk is about: one of today's that has ended, else None
+    (the kiosk asks about nothing that has not happened yet, and never about the day)."""
     now = venue_now(venue)
     item = schedule.todays_activity(get_db(), venue["id"], now, value or "")
-    return item if item and schedule.has_begun(item, now) else None
+    return item if item and schedule.has_ended(item, now) else None
 
 
 @blueprint.get("/kiosk/thanks")
 def kiosk_thanks():
     _kiosk_row, venue = _kiosk()
-    item = _rated_activity(venue, request.args.get("activity"))
-    if item and not schedule.has_ended(item, venue_now(venue)):
-        item = None  # just arrived: the faces are about the day so far
-    return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RATE_SECONDS,
-                           item=item)
+    return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RESET_SECONDS,
+                           item=_rated_activity(venue, request.args.get("activity")))
 
 
 @blueprint.post("/kiosk/feedback")
@@ -125,10 +123,13 @@ def kiosk_feedback():
     kiosk, venue = _kiosk()
     rating = request.form.get("rating", "")
     if rating not in RATING_VALUES:
-        return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RATE_SECONDS,
+        return render_template("visits/kiosk/thanks.html", venue=venue, seconds=RESET_SECONDS,
                                item=None, error=_("Please tap one of the faces. Nothing was "
                                                   "saved.")), 400
     item = _rated_activity(venue, request.form.get("activity"))
+    if item is None:  # not ended, not today's, or the day: not asked here, nothing stored
+        return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
+                               saved=False, not_asked=True), 400
     # The tablet's budget first, then the one-time token: a refused face writes nothing.
     limits = [(60, door_limits(venue)["kiosk_per_minute"]), *post_limits()]
     if not sender_budget().spend(_sender(kiosk), "kiosk-rating", limits):

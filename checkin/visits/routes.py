@@ -26,11 +26,13 @@ from checkin.db import get_db
 from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
+from checkin.visits.phones import GENDER_FLAGS, phone_code
 from checkin.visits.recording import answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    REMEMBER_SECONDS,
     client_address,
     keep_phone_code,
     remembered_phone,
@@ -40,7 +42,7 @@ from checkin.web.pages import (
     venue_now,
     venue_or_404,
 )
-from checkin.week import schedule
+from checkin.week import schedule, venues
 
 blueprint = Blueprint("visits", __name__)
 
@@ -90,12 +92,30 @@ def _check_in_page(venue, form, now, status=200, error=None):
         form.activity.data = str(running["activity"]["id"]) if running else NO_ACTIVITY
     form.day.data = today.isoformat()
     open_today = arrivals.open_on(db, venue, today)
+    next_open = None if open_today else arrivals.next_open_day(db, venue, today)
+    phone = remembered_phone(venue)
     return render_template(
         "visits/check_in.html", venue=venue, form=form, choices=offered, today=today,
         running={item["activity"]["id"] for item in offered if schedule.is_on(item, now)},
-        phone=remembered_phone(venue), error=error, open_today=open_today,
-        next_open=None if open_today else arrivals.next_open_day(db, venue, today),
+        phone=phone, error=error, open_today=open_today, next_open=next_open,
+        # A closed day still helps: the next open day's programme, and the week it is in.
+        next_programme=schedule.occurrences(db, venue["id"], next_open, next_open,
+                                            moved_away=True, shown_only=True)
+        if next_open else [],
+        next_week=schedule.week_label(schedule.monday_of(next_open)) if next_open else None,
+        open_days=venues.opening_days(venue),
+        already=_already(venue, now, phone) if open_today else None,
     ), status
+
+
+def _already(venue, now, phone):
+    """Today's visit of this phone or browser, said on the door before the tap, else None."""
+    mine = _visit_step(venue, now)
+    visit = arrivals.todays_visit(get_db(), venue_id=venue["id"], day=now.date(), phone=phone,
+                                  browser_visit_id=mine[1]["id"] if mine else None)
+    if visit is None:
+        return None
+    return {"activity": _activity(visit["activity_id"])}
 
 
 @blueprint.route("/<slug>/in/<key>", methods=["GET", "POST"])
@@ -190,20 +210,14 @@ def _activity(activity_id):
     return get_db().execute("SELECT * FROM activity WHERE id = ?", [activity_id]).fetchone()
 
 
-def _feedback_offer(venue, visit, data, now):
-    """(activity or None, True) when 'How was it?' fits: the visit's activity has ended, or a
-    second check-in today after an activity that has begun; else None."""
-    db = get_db()
-    current = schedule.todays_activity(db, venue["id"], now, visit["activity_id"] or "")
-    if current and schedule.has_ended(current, now):
-        return current["activity"]
-    if data.get("repeat"):
-        earlier = schedule.todays_activity(db, venue["id"], now, data.get("before") or "")
-        if earlier and schedule.has_begun(earlier, now):
-            return earlier["activity"]
-        if earlier is None and data.get("before") in (None, NO_ACTIVITY):
-            return "day"
-    return None
+def _feedback_offer(venue, visit, now):
+    """What 'How was it?' asks about, only once it has happened: the visit's activity once it
+    has ended, or 'day' for a visit without one once its part of the day is over
+    (schedule.DAY_PART_ENDS); else None. Never on arrival, a repeat or an undo before then."""
+    if visit["activity_id"] is None:
+        return "day" if schedule.day_part_over(visit["hour"], now) else None
+    current = schedule.todays_activity(get_db(), venue["id"], now, visit["activity_id"])
+    return current["activity"] if current and schedule.has_ended(current, now) else None
 
 
 def _done_page(venue, visit, data, now, status=200, error=None):
@@ -218,8 +232,8 @@ def _done_page(venue, visit, data, now, status=200, error=None):
         before_none=data.get("before") == NO_ACTIVITY,
         rest=[i for i in schedule.rest_of_day(db, venue["id"], now)
               if not item or i is not item and i["activity"]["id"] != item["activity"]["id"]],
-        feedback=None if ask else _feedback_offer(venue, visit, data, now),
-        phone=phone, error=error, now=now,
+        feedback=None if ask else _feedback_offer(venue, visit, now),
+        phone=phone, error=error, now=now, remember_days=REMEMBER_SECONDS // 86400,
     ), status
 
 
@@ -309,12 +323,56 @@ def forget_here(slug):
                            remembered=remembered_phone(venue) is not None)
 
 
+# --- the gender answer a remembered phone keeps ---------------------------------------------------
+
+def _phone_gender_response(default):
+    """A remembered phone changes or removes the gender answer its code carries: the same key
+    (so it is still the same person in this year's count), only the answer in the code changes.
+    Nothing is written to the database: the answer goes with the phone's next check-in."""
+    phone = remembered_phone()
+    back = redirect(safe_next(default) + "#phone", 303)
+    answer = request.form.get("gender", "")
+    if phone is None:
+        flash(_("This phone has no saved code, so it keeps no answer. Nothing was changed."))
+        return back
+    if answer != "none" and answer not in GENDER_FLAGS:
+        flash(_("Please choose one of the buttons. Nothing was changed."))
+        return back
+    gender = None if answer == "none" else answer
+    keep_phone_code(back, phone_code(get_db(), phone.key, gender))
+    if gender is None:
+        flash(_("Done. The phone keeps only its code now, no gender answer."))
+    else:
+        flash(_("Done. The phone now keeps the answer “%(answer)s”. The code is the same.",
+                answer=gender_word(gender)))
+    return back
+
+
+@blueprint.app_template_global()
+def gender_word(gender):
+    """The words of the gender buttons, for the pages that say which answer a phone keeps."""
+    return {"woman": _("Woman"), "man": _("Man"), "other": _("Other"),
+            "unstated": _("Prefer not to say")}.get(gender, "")
+
+
+@blueprint.post("/phone/gender")
+def phone_gender():
+    return _phone_gender_response(url_for("visits.privacy"))
+
+
+@blueprint.post("/<slug>/phone/gender")
+def phone_gender_here(slug):
+    venue_or_404(slug)
+    return _phone_gender_response(url_for("visits.privacy_here", slug=slug))
+
+
 def _privacy(venue):
     config = current_app.config
     back = safe_next(url_for("week.week", slug=venue["slug"]) if venue else url_for("week.home"))
     return render_template(
         "visits/privacy.html", venue=venue, back=back,
-        remembered=remembered_phone(venue) is not None,
+        remembered=remembered_phone(venue) is not None, phone=remembered_phone(venue),
+        remember_days=REMEMBER_SECONDS // 86400,
         retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
         close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],

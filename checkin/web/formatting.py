@@ -1,11 +1,15 @@
 """How dates, times and names are said to people, in Swedish and English."""
 
 import datetime as dt
+import functools
+import re
 from zoneinfo import ZoneInfo
 
+import pyphen
 from flask import current_app, has_request_context
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 
 def _english():
@@ -114,7 +118,49 @@ def month_label(yyyy_mm):
     return format_date(dt.date.fromisoformat(f"{yyyy_mm}-01"), "LLLL y")
 
 
+# Soft hyphens from a real hyphenation dictionary (pyphen's, from LibreOffice), so that a narrow
+# screen breaks "Matlagnings-|kurs" in every browser, with or without a dictionary of its own.
+SOFT_HYPHEN = "\u00ad"
+HYPHEN_MIN = 8  # letters: shorter words fit any line
+_WORD = re.compile(rf"[^\W\d_]{{{HYPHEN_MIN},}}")
+_TAG = re.compile(r"(<[^>]*>)")
+DICTIONARIES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+@functools.lru_cache(maxsize=len(DICTIONARIES))
+def _dictionary(locale):
+    return pyphen.Pyphen(lang=DICTIONARIES.get(locale, "sv_SE"), left=2, right=3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hyphenated_word(word, locale):
+    if any(c.isupper() for c in word[1:]):  # BankID, acronyms: left whole
+        return word
+    return _dictionary(locale).inserted(word, hyphen=SOFT_HYPHEN)
+
+
+def _hyphenate_text(text, locale):
+    return _WORD.sub(lambda m: _hyphenated_word(m[0], locale), text)
+
+
+def hyphenate(text, language=None):
+    """Text with soft hyphens in its long words (Markup stays Markup; tags are left alone).
+    For what is shown on visitor pages only: never in a form's value or a URL. `language`
+    "sv" for Swedish names on English pages (a street: "Malmskillnads-gatan")."""
+    if not text:
+        return text
+    locale = language or ("en" if _english() else "sv")
+    if isinstance(text, Markup):
+        parts = _TAG.split(str(text))
+        hyphenated = "".join(p if p.startswith("<") else _hyphenate_text(p, locale)
+                             for p in parts)
+        # Safe markup stays safe: only U+00AD is put between letters, outside the tags.
+        return Markup(hyphenated)  # noqa: S704  # nosec B704
+    return _hyphenate_text(str(text), locale)
+
+
 def init_app(app):
+    app.jinja_env.filters["hy"] = hyphenate
     app.jinja_env.globals.update(
         localized=localized, time_range=time_range, day_name=day_name, long_date=long_date,
         locale=lambda: str(get_locale()), staff_time=staff_time, one_decimal=one_decimal,

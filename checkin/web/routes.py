@@ -7,16 +7,18 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from checkin import version
 from checkin.db import database_problem, get_db
-from checkin.i18n import LANGUAGES
+from checkin.i18n import LANGUAGES, locale_of
 from checkin.web.pages import keep_cookie, safe_next
 from checkin.week import venues
 
@@ -30,8 +32,25 @@ blueprint = Blueprint("web", __name__)
 def set_language(code):
     if code not in LANGUAGES:
         abort(404)
-    response = redirect(safe_next(url_for("week.home")))
+    # Through a check that the cookie came back: a browser that drops cookies is told why the
+    # page did not switch, instead of landing on the same language without a word.
+    response = redirect(url_for("web.language_set", code=code,
+                                next=safe_next(url_for("week.home"))))
     keep_cookie(response, "lang", code)
+    return response
+
+
+@blueprint.get("/lang/<code>/set")
+def language_set(code):
+    if code not in LANGUAGES:
+        abort(404)
+    back = safe_next(url_for("week.home"))
+    if request.cookies.get("lang") == code:
+        return redirect(back)
+    with force_locale(locale_of(code)):  # said in the language the visitor asked for
+        response = make_response(render_template("web/no_language_cookie.html", back=back,
+                                                 code=code))
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -246,6 +246,23 @@ def has_ended(item, moment):
     return item["end"] <= _clock(moment)
 
 
+# A visit without an activity ("just dropping in") is asked how the day was once its part of
+# the day is over: the morning at 12, the afternoon at 17, the evening at 21. A visit from 21
+# on is not asked (the browser's step ends at midnight).
+DAY_PART_ENDS = (12, 17, 21)
+
+
+def day_part_end(hour):
+    """The hour the day part of a visit at `hour` ends, or None after the last one."""
+    return next((end for end in DAY_PART_ENDS if hour < end), None)
+
+
+def day_part_over(hour, moment):
+    """The day part of a visit at `hour` is over at `moment` (the same day)."""
+    end = day_part_end(hour)
+    return end is not None and moment.hour >= end
+
+
 def still_on(choices, moment):
     """Today's choices that have not ended: what the door offers."""
     return [item for item in choices if not has_ended(item, moment)]

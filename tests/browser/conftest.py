@@ -31,12 +31,38 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@pytest.fixture(scope="session", autouse=True)
+def _text_as_read():
+    """Locators' text as a reader reads it: without the soft hyphens (U+00AD) that visitor
+    pages put in long words (web/formatting.py hyphenate), so "Du är incheckad" matches
+    "Du är in\u00adcheckad". The hyphens themselves are read with page.evaluate
+    (tests/browser/test_visitor_consent_browser.py)."""
+    from playwright.sync_api import Locator
+
+    def read(method):
+        def plain(self, *args, **kwargs):
+            found = method(self, *args, **kwargs)
+            if isinstance(found, list):
+                return [t.replace("\u00ad", "") if t else t for t in found]
+            return found.replace("\u00ad", "") if found else found
+        return plain
+
+    originals = {name: getattr(Locator, name)
+                 for name in ("inner_text", "all_inner_texts", "text_content",
+                              "all_text_contents")}
+    for name, method in originals.items():
+        setattr(Locator, name, read(method))
+    yield
+    for name, method in originals.items():
+        setattr(Locator, name, method)
+
+
+def _serve(tmp_path_factory, frozen_now):
+    """A seeded demo server whose clock stands at `frozen_now`; yields its SimpleNamespace."""
     instance = tmp_path_factory.mktemp("live")
     port = _free_port()
     env = {**os.environ, "CHECKIN_INSTANCE": str(instance),
-           "CHECKIN_FROZEN_NOW": "2026-11-23T10:15", "CHECKIN_BASE_URL": f"http://127.0.0.1:{port}",
+           "CHECKIN_FROZEN_NOW": frozen_now, "CHECKIN_BASE_URL": f"http://127.0.0.1:{port}",
            # The daily job would close 2025 half-way through the browser tests: not today.
            "CHECKIN_DAILY_FIRST_RUN_SECONDS": "86400",
            # The gallery checks in dozens of times a minute, all from 127.0.0.1; the bounds
@@ -62,6 +88,17 @@ def live_server(tmp_path_factory):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from _serve(tmp_path_factory, "2026-11-23T10:15")  # a Monday: Sygrupp runs 10-12
+
+
+@pytest.fixture(scope="session")
+def closed_day_server(tmp_path_factory):
+    """Mallis on a Saturday (closed at weekends, checkin/demo.py): the door's closed day."""
+    yield from _serve(tmp_path_factory, "2026-11-28T11:00")
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def printed_pages(page):
 
 @pytest.mark.parametrize(("venue", "lang", "words"), [
     ("mallis", "sv", ["Era idéer – våra svar", "Blir av", "Vi tittar på den",
-                      "Blir inte av – därför", "Klar", "Ny", "Nästa gång: Bostad Först"]),
+                      "Blir inte av – och varför", "Klar", "Ny", "Nästa gång: Bostad Först"]),
     ("mallis", "en", ["Your ideas – our answers", "It will happen", "We are looking at it",
                       "Not happening – here is why", "Done", "New", "Next time: Housing First"]),
     ("victor", "sv", ["Era idéer – våra svar", "idéer till i idélådan"]),
