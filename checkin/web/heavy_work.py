@@ -58,7 +58,8 @@ def stop():
 
 def _in_worker(database, function, args, kwargs):
     if database not in _connections:
-        _connections[database] = connect(database)
+        # Its commits (an import) leave checkpoints to the server's upkeep thread too.
+        _connections[database] = connect(database, autocheckpoint=False)
     return function(_connections[database], *args, **kwargs)
 
 
