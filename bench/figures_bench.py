@@ -63,10 +63,11 @@ def build(db, visits, venues, years, today, seed=7):
                 continue
             pool = people.get(day.year)
             if pool is None:
+                # At 10 M visits a day has more visits than the year's 120 people.
                 pool = people[day.year] = [
                     (f"{venue_id:03d}{day.year}{i:04d}{rng.getrandbits(64):016x}",
                      rng.choices(GENDERS[:4], GENDER_WEIGHTS[:4])[0])
-                    for i in range(PEOPLE_PER_YEAR)]
+                    for i in range(max(PEOPLE_PER_YEAR, 2 * int(spread) + 2))]
             today_people = rng.sample(pool, min(n, len(pool)))
             choices = by_weekday.get(day.weekday(), [None])
             iso = day.isoformat()
