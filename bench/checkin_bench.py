@@ -239,8 +239,13 @@ def _staff_work(server_url, kind, day, stop, done, cookies=None):
             status, _headers, _body = staff.request("GET", _heavy_export_path(day))
         else:
             # `finished`: yes, change the finished years' reports (else it asks first: 409).
-            status, _body = staff.upload("/staff/mallis/import",
-                                         {"again": "y", "finished": "y"}, "counts.csv", data)
+            try:
+                status, _body = staff.upload("/staff/mallis/import",
+                                             {"again": "y", "finished": "y"}, "counts.csv",
+                                             data)
+            except TypeError:  # the import page came without its form
+                page_status, _h, _b = staff.request("GET", "/staff/mallis/import")
+                status = f"import page {page_status}"
         done.append((kind, status, time.monotonic() - started))
         if kind == "import":
             stop.wait(1.0)  # as fast as a person can choose the file and press Import again

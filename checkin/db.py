@@ -163,14 +163,35 @@ def scrub(db, *, vacuum=False, wait_ms=None):
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_readers = {}  # (device, inode) → a descriptor of that file, open for the process's life
+_readers_lock = threading.Lock()
+
+
+def _first_bytes(path, count):
+    """The file's first `count` bytes, read through a descriptor that is never closed.
+
+    Closing any descriptor of a file drops every POSIX lock this process holds on it, the
+    locks of SQLite's own connections included (sqlite.org/howtocorrupt.html, 2.2): another
+    process then takes the file as unused, checkpoints and deletes the -wal under the
+    server's feet, and the file ends "malformed". So /healthz opens each file (each inode:
+    a file put in its place is a new one) once and reads it with pread.
+    """
+    found = os.stat(path)
+    with _readers_lock:
+        fd = _readers.get((found.st_dev, found.st_ino))
+        if fd is None:
+            fd = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fd)
+            # Replaced between stat and open: keep it under what it is (never closed).
+            fd = _readers.setdefault((opened.st_dev, opened.st_ino), fd)
+    return os.pread(fd, count, 0)
 
 
 def database_problem(path, open_db):
     """What keeps the database from serving (a short sentence), or None when it is fine.
     `open_db()` gives the connection to ask, once the file looks like a database."""
     try:
-        with open(path, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
+        header = _first_bytes(path, len(SQLITE_HEADER))
     except OSError:
         return "database file missing"
     if header != SQLITE_HEADER:
