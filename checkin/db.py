@@ -167,14 +167,16 @@ _readers = {}  # (device, inode) → a descriptor of that file, open for the pro
 _readers_lock = threading.Lock()
 
 
-def _first_bytes(path, count):
-    """The file's first `count` bytes, read through a descriptor that is never closed.
+def read_kept_open(path, count=None):
+    """The file's first `count` bytes (all of them if None), read through a descriptor of the
+    file that is never closed.
 
     Closing any descriptor of a file drops every POSIX lock this process holds on it, the
-    locks of SQLite's own connections included (sqlite.org/howtocorrupt.html, 2.2): another
-    process then takes the file as unused, checkpoints and deletes the -wal under the
-    server's feet, and the file ends "malformed". So /healthz opens each file (each inode:
-    a file put in its place is a new one) once and reads it with pread.
+    locks of SQLite's own connections included (sqlite.org/howtocorrupt.html, 2.2; the WAL
+    locks live in the -shm): another process then takes the file as unused, checkpoints and
+    deletes the -wal under the server's feet, and the file ends "malformed". So /healthz and
+    the yearly close's check of the bytes open each of the database's files (each inode: a
+    file put in its place is a new one) once, and read it with pread.
     """
     found = os.stat(path)
     with _readers_lock:
@@ -184,14 +186,23 @@ def _first_bytes(path, count):
             opened = os.fstat(fd)
             # Replaced between stat and open: keep it under what it is (never closed).
             fd = _readers.setdefault((opened.st_dev, opened.st_ino), fd)
-    return os.pread(fd, count, 0)
+    if count is None:
+        count = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while offset < count:
+        chunk = os.pread(fd, min(count - offset, 1 << 24), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def database_problem(path, open_db):
     """What keeps the database from serving (a short sentence), or None when it is fine.
     `open_db()` gives the connection to ask, once the file looks like a database."""
     try:
-        header = _first_bytes(path, len(SQLITE_HEADER))
+        header = read_kept_open(path, len(SQLITE_HEADER))
     except OSError:
         return "database file missing"
     if header != SQLITE_HEADER:

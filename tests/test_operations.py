@@ -393,3 +393,18 @@ def test_healthz_leaves_the_servers_locks_on_the_file(app, mallis):
         f.read(16)
     assert not _wal_left_after_another_process_closes(path)  # the server's -wal: gone
     server.conn.close()
+
+
+def test_the_yearly_closes_check_of_the_bytes_leaves_the_servers_locks(app, mallis):
+    """The close reads the database's three files for the removed hashes, in the server's
+    daily thread: through descriptors kept open, as /healthz (the test above)."""
+    from checkin.db import connect, writing
+    from checkin.visits.yearclose import database_files, left_in
+
+    path = app.config["DATABASE"]
+    server = connect(path)
+    with writing(server):
+        server.execute("UPDATE venue SET name = name")
+    assert left_in(database_files(server), {b"not in any file: 0123456789abcdef"}) == []
+    assert _wal_left_after_another_process_closes(path)
+    server.conn.close()
