@@ -519,9 +519,9 @@ def goals(run):
         if r["kind"] == "check-in, new phone" and r["clients"] in GOALS["share"]:
             limit = GOALS["share"][r["clients"]]
             found.append((f"{run['name']}: check-in >= {limit} of /healthz at {r['clients']} "
-                          "client(s)", f"{r['share']:.2f} ({r['rps']:.0f} req/s; {healthz}; "
+                          "client(s)", f"{r['share']:.3f} ({r['rps']:.0f} req/s; {healthz}; "
                           f"{r['share_of_bare']:.2f} of bare Flask)"
-                          if r["share_of_bare"] is not None else f"{r['share']:.2f} ({healthz})",
+                          if r["share_of_bare"] is not None else f"{r['share']:.3f} ({healthz})",
                           r["share"] >= limit))
             if r["clients"] == 1:
                 limit = GOALS["alone p99 ms"]
