@@ -48,6 +48,11 @@ GOAL_SHARE, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 50, 10
 STAFF_NAME, STAFF_PASSWORD = "bench", "a bench password: seven blue kettles 42"
 BUSY_KINDS = ("healthz", "check-in, new phone", "week")
 BUSY_WORK = ("export", "import")
+BUSY_LEVELS = (1, 10)
+BIG_VISITS = 1_000_000
+# The goals of issue 22 item 5 (docs/development.md, "Check-in under load").
+GOALS = {"busy p99 ms": {1: 25, 10: 60}, "share": {1: 0.4, 10: 0.55}, "alone p99 ms": 25,
+         "week share": 0.5}
 
 
 def prepare(server_url, door, folder):
@@ -207,11 +212,24 @@ def _counts_file(day):
     return ("\n".join(lines) + "\n").encode()
 
 
-def _staff_work(server_url, kind, day, stop, done):
+def staff_cookies(server_url):
+    """A logged-in staff session's cookies: each run logs in once per kind of work (the
+    login slows down an account that logs in again and again)."""
+    staff = StaffMember(server_url)
+    status = staff.log_in(STAFF_NAME, STAFF_PASSWORD)
+    staff.close()
+    if status != 302:
+        raise RuntimeError(f"the bench's staff account could not log in ({status})")
+    return dict(staff.cookies)
+
+
+def _staff_work(server_url, kind, day, stop, done, cookies=None):
     """One staff member exporting again and again (or importing, once a second) until `stop`
     is set."""
     staff = StaffMember(server_url)
-    if staff.log_in(STAFF_NAME, STAFF_PASSWORD) != 302:
+    if cookies:
+        staff.cookies = dict(cookies)
+    elif staff.log_in(STAFF_NAME, STAFF_PASSWORD) != 302:
         done.append((kind, "login failed", 0.0))
         return
     data = _counts_file(day)
@@ -220,24 +238,31 @@ def _staff_work(server_url, kind, day, stop, done):
         if kind == "export":
             status, _headers, _body = staff.request("GET", _heavy_export_path(day))
         else:
-            status, _body = staff.upload("/staff/mallis/import", {"again": "y"},
-                                         "counts.csv", data)
+            # `finished`: yes, change the finished years' reports (else it asks first: 409).
+            try:
+                status, _body = staff.upload("/staff/mallis/import",
+                                             {"again": "y", "finished": "y"}, "counts.csv",
+                                             data)
+            except TypeError:  # the import page came without its form
+                page_status, _h, _b = staff.request("GET", "/staff/mallis/import")
+                status = f"import page {page_status}"
         done.append((kind, status, time.monotonic() - started))
         if kind == "import":
             stop.wait(1.0)  # as fast as a person can choose the file and press Import again
     staff.close()
 
 
-def busy_lines(server_url, door, prepared, client, seconds):
-    """At GOAL_CLIENTS clients, each kind twice: alone, then while one staff member downloads
+def busy_lines(server_url, door, prepared, client, seconds, clients=GOAL_CLIENTS,
+               sessions=None):
+    """At `clients` clients, each kind twice: alone, then while one staff member downloads
     the heaviest export again and again and another imports a year of counts every second."""
     rows = []
     for kind in BUSY_KINDS:
         for busy in (False, True):
             stop, done = threading.Event(), []
             workers = [threading.Thread(target=_staff_work, args=(
-                server_url, work, prepared["form"]["day"], stop, done)) for work in
-                (BUSY_WORK if busy else ())]
+                server_url, work, prepared["form"]["day"], stop, done,
+                (sessions or {}).get(work))) for work in (BUSY_WORK if busy else ())]
             for w in workers:
                 w.start()
             if busy:
@@ -248,18 +273,18 @@ def busy_lines(server_url, door, prepared, client, seconds):
                 forms_file.write_text("".join(
                     f"{urlencode(form)}\t{code}\n" for form, code in pairs))
             url, wrk_args = _target(server_url, door, kind, prepared, forms_file,
-                                    _wrk_threads(GOAL_CLIENTS))
+                                    _wrk_threads(clients))
             if client == "wrk":
-                row = run_wrk(url, wrk_args, GOAL_CLIENTS, seconds)
+                row = run_wrk(url, wrk_args, clients, seconds)
             else:
-                row = run_python(url, kind, prepared, GOAL_CLIENTS,
-                                 PYTHON_REQUESTS[GOAL_CLIENTS])
+                row = run_python(url, kind, prepared, clients, PYTHON_REQUESTS[clients])
             stop.set()
             for w in workers:
                 w.join()
             bad = [d for d in done if d[1] not in (200, 302)]
             row.update(kind=kind + (" during export + import" if busy else ", alone"),
-                       clients=GOAL_CLIENTS, staff_work=done, errors=row["errors"] + len(bad))
+                       clients=clients, staff_work=done, errors=row["errors"] + len(bad),
+                       staff_errors=sorted({str(d[1]) for d in bad}))
             rows.append(row)
     return rows
 
@@ -281,6 +306,235 @@ def _load():
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def add_big_history(database, visits, today):
+    """`visits` more visits at 10 more venues over 20 years (bench/figures_bench.py's data),
+    so that the heaviest export (every venue) and the import work on a large file."""
+    from bench.figures_bench import build
+    from checkin.db import connect
+
+    db = connect(database)
+    build(db, visits, 10, 20, today)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+
+
+def healthz_cost(database, runs=2000):
+    """What /healthz does beyond a bare answer, timed in-process: database_problem() (the
+    file's first bytes and the migration count), in µs."""
+    from checkin.db import connect, database_problem
+
+    db = connect(database)
+    started = time.perf_counter()
+    for _ in range(runs):
+        database_problem(database, lambda: db)
+    spent = (time.perf_counter() - started) / runs * 1e6
+    db.conn.close()
+    return spent
+
+
+class BareServer:
+    """bench/bare_app.py under waitress with one thread: the floor beside /healthz."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        root = str(Path(__file__).resolve().parent.parent)
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "waitress", "--threads=1", f"--port={self.port}",
+             "--host=127.0.0.1", "bench.bare_app:app"],
+            env={**os.environ, "PYTHONPATH": root}, cwd=root,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import urllib.request
+
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1)  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the bare server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def measure_load_lines(server_url, door, prepared, client, seconds, quick, database, bare):
+    """The load table: per concurrency, the bare floor, /healthz, check-ins and the week."""
+    rows = []
+    day = prepared["form"]["day"]
+    forms_file = Path(prepared["folder"]) / "forms.txt"
+    for clients in (2, *LEVELS):
+        ceiling = None
+        line_seconds = 1 if clients == 2 else seconds
+        for kind in ("bare Flask (reference)", *KINDS):
+            if client == "wrk" and kind.startswith("check-in"):
+                # More forms than the server can take in the line's time (~700/s).
+                pairs = mint(prepared, kind, 1500 * line_seconds + 500)
+                forms_file.write_text("".join(
+                    f"{urlencode(form)}\t{code}\n" for form, code in pairs))
+            if kind.startswith("bare"):
+                url, wrk_args = bare.url + "/", ["get"]
+            else:
+                url, wrk_args = _target(server_url, door, kind, prepared, forms_file,
+                                        _wrk_threads(clients))
+            before = count_visits(database, day)
+            if client == "wrk":
+                row = run_wrk(url, wrk_args, clients, line_seconds)
+            elif kind.startswith("bare"):
+                continue
+            else:
+                total = PYTHON_REQUESTS.get(clients, 100) // (5 if quick else 1)
+                row = run_python(url, kind, prepared, clients, total)
+            row.update(kind=kind, clients=clients,
+                       added=count_visits(database, day) - before)
+            if kind.startswith("check-in") and not stored_correctly(kind, row, row["added"]):
+                row["errors"] += 1
+                row["kind"] += " (visits stored wrongly!)"
+            if kind == "healthz":
+                ceiling = row["rps"]
+            row["ceiling"] = ceiling
+            if clients != 2:  # 2 clients for one second each: the warm-up
+                rows.append(row)
+    bare_rps = {r["clients"]: r["rps"] for r in rows if r["kind"].startswith("bare")}
+    for r in rows:
+        r["share"] = r["rps"] / r["ceiling"] if r["ceiling"] else None
+        r["share_of_bare"] = r["rps"] / bare_rps[r["clients"]] if r["clients"] in bare_rps \
+            else None
+    return rows
+
+
+def run_on(name, big, args, client, seconds):
+    """One database (the demo, or the demo with `big` more visits) under `checkin serve`:
+    the load table (the demo only) and the busy lines at 1 and 10 clients."""
+    with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
+        # The door's bounds would refuse this load after a few requests: that is their job.
+        env = checkin_env(folder, CHECKIN_CHECKINS_PER_MINUTE="100000000",
+                          CHECKIN_SENDER_CHECKINS_PER_HOUR="100000000",
+                          CHECKIN_CHECKINS_PER_DAY="100000000",
+                          CHECKIN_SENDER_POSTS_PER_HOUR="100000000",
+                          CHECKIN_POSTS_PER_MINUTE_SESSION="100000000")
+        checkin(env, "init-db")
+        checkin(env, "seed-demo")
+        database = str(Path(folder) / "checkin.db")
+        built = None
+        if big:
+            started = time.monotonic()
+            add_big_history(database, big, dt.date.today())
+            built = time.monotonic() - started
+        subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", STAFF_NAME,  # noqa: S603
+                        "--role", "admin"], env=env, input=STAFF_PASSWORD + "\n", text=True,
+                       check=True, capture_output=True, timeout=60)
+        server = Server(folder, threads=args.threads)
+        server.env = {**env, "CHECKIN_BASE_URL": server.url}
+        door = "/" + checkin(server.env, "door-url", "mallis").strip().split("/", 3)[3]
+        visits = sqlite3.connect(database).execute("SELECT count(*) FROM visit").fetchone()[0]
+        cost = healthz_cost(database)
+        server.start()
+        bare = BareServer() if client == "wrk" else None
+        rows, busy = [], []
+        try:
+            prepared = prepare(server.url, door, folder)
+            # Before the load: thousands of posts from this address would slow a login.
+            sessions = {work: staff_cookies(server.url) for work in BUSY_WORK}
+            if not big and not args.only_busy:
+                rows = measure_load_lines(server.url, door, prepared, client, seconds,
+                                          args.quick, database, bare)
+            for clients in BUSY_LEVELS:
+                busy += busy_lines(server.url, door, prepared, client, seconds, clients,
+                                   sessions)
+        finally:
+            log = Path(server.log_path).read_text()
+            if "Traceback" in log:  # what a 500 was, for the one who reads the figures
+                print(log[log.index("Traceback"):][:3000], file=sys.stderr)
+            if bare:
+                bare.stop()
+            server.stop()
+    return {"name": name, "visits": visits, "built": built, "rows": rows, "busy": busy,
+            "healthz_us": cost}
+
+
+def _ms(value):
+    return f"{value:.1f}"
+
+
+def print_run(run):
+    print(f"## {run['name']}: {run['visits']:,} visits"
+          + (f" (built in {run['built']:.0f} s)" if run["built"] else ""))
+    print()
+    print(f"/healthz's own work (the file's first bytes, the migration count), in-process: "
+          f"{run['healthz_us']:.0f} µs a request")
+    print()
+    if run["rows"]:
+        print("| what | clients | requests | req/s | share of /healthz | share of bare | "
+              "p50 ms | p99 ms | errors | visits added |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in run["rows"]:
+            added = r["added"] if r["kind"].startswith("check-in") else ""
+            share = f"{r['share']:.2f}" if r["share"] is not None else ""
+            bare = f"{r['share_of_bare']:.2f}" if r["share_of_bare"] is not None else ""
+            print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
+                  f"{share} | {bare} | {_ms(r['p50'])} | {_ms(r['p99'])} | {r['errors']} | "
+                  f"{added} |")
+        print()
+    print("Alone, then while one staff member downloads the heaviest export again and again "
+          "(3 years by day and activity, every venue, xlsx) and another imports a year of "
+          "counts (365 lines, 730 visits) once a second:")
+    print()
+    print("| what | clients | requests | req/s | p50 ms | p99 ms | errors | exports (s each) "
+          "| imports (s each) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for r in run["busy"]:
+        work = {}
+        for kind in ("export", "import"):
+            times = [t for k, status, t in r["staff_work"] if k == kind and status in (200, 302)]
+            work[kind] = (f"{len(times)} ({statistics.median(times):.2f})" if times else "0")
+        failed = f" (staff answers {', '.join(r['staff_errors'])})" if r["staff_errors"] else ""
+        print(f"| {r['kind']}{failed} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
+              f"{_ms(r['p50'])} | {_ms(r['p99'])} | {r['errors']} | {work['export']} | "
+              f"{work['import']} |")
+    print()
+
+
+def goals(run):
+    """(goal, figure, met) for the goals of issue 22 item 5 this run measured."""
+    found = []
+    for r in run["busy"]:
+        if r["kind"] == "check-in, new phone during export + import":
+            limit = GOALS["busy p99 ms"][r["clients"]]
+            healthz = next((h for h in run["busy"] if h["clients"] == r["clients"]
+                            and h["kind"] == "healthz during export + import"), None)
+            found.append((f"{run['name']}: check-in p99 < {limit} ms at {r['clients']} "
+                          "client(s) while the export and the import run, no errors",
+                          f"p99 {_ms(r['p99'])} ms, {r['rps']:.0f} req/s, {r['errors']} errors"
+                          + (f" (/healthz in the same run: {healthz['rps']:.0f} req/s, p99 "
+                             f"{_ms(healthz['p99'])} ms)" if healthz else ""),
+                          r["p99"] < limit and r["errors"] == 0))
+    for r in run["rows"]:
+        healthz = f"/healthz {r['ceiling'] or 0:.0f} req/s in the same run"
+        if r["kind"] == "check-in, new phone" and r["clients"] in GOALS["share"]:
+            limit = GOALS["share"][r["clients"]]
+            found.append((f"{run['name']}: check-in >= {limit} of /healthz at {r['clients']} "
+                          "client(s)", f"{r['share']:.3f} ({r['rps']:.0f} req/s; {healthz}; "
+                          f"{r['share_of_bare']:.2f} of bare Flask)"
+                          if r["share_of_bare"] is not None else f"{r['share']:.3f} ({healthz})",
+                          r["share"] >= limit))
+            if r["clients"] == 1:
+                limit = GOALS["alone p99 ms"]
+                found.append((f"{run['name']}: check-in p99 < {limit} ms alone at 1 client",
+                              f"p99 {_ms(r['p99'])} ms", r["p99"] < limit and not r["errors"]))
+        if r["kind"] == "week" and r["clients"] in (1, 10):
+            limit = GOALS["week share"]
+            found.append((f"{run['name']}: week page >= {limit} of /healthz at {r['clients']} "
+                          "client(s)", f"{r['share']:.2f} ({r['rps']:.0f} req/s; {healthz})",
+                          r["share"] >= limit))
+    return found
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 second per line (a smoke run)")
@@ -292,9 +546,13 @@ def main(argv=None):
                         help="only the lines measured while staff export and import")
     parser.add_argument("--busy-work", default="export,import",
                         help="what the staff do meanwhile: export, import or both")
+    parser.add_argument("--big", type=int, default=BIG_VISITS,
+                        help="visits added for the second run of the busy lines (0: none)")
+    parser.add_argument("--only-big", action="store_true",
+                        help="only the busy lines on the large database")
     args = parser.parse_args(argv)
     seconds = 1 if args.quick else args.seconds
-    global BUSY_WORK, BUSY_KINDS
+    global BUSY_WORK
     BUSY_WORK = tuple(args.busy_work.split(","))
     client = args.client
     if client == "auto":
@@ -306,56 +564,9 @@ def main(argv=None):
         parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
     load_before = _load()
-    rows, busy = [], []
-    with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
-        # The door's bounds would refuse this load after a few requests: that is their job.
-        env = checkin_env(folder, CHECKIN_CHECKINS_PER_MINUTE="100000000",
-                          CHECKIN_SENDER_CHECKINS_PER_HOUR="100000000",
-                          CHECKIN_CHECKINS_PER_DAY="100000000")
-        checkin(env, "init-db")
-        checkin(env, "seed-demo")
-        subprocess.run([sys.executable, "-m", "checkin.cli", "create-user", STAFF_NAME,  # noqa: S603
-                        "--role", "admin"], env=env, input=STAFF_PASSWORD + "\n", text=True,
-                       check=True, capture_output=True, timeout=60)
-        server = Server(folder, threads=args.threads)
-        server.env = {**env, "CHECKIN_BASE_URL": server.url}
-        door = "/" + checkin(server.env, "door-url", "mallis").strip().split("/", 3)[3]
-        database = str(Path(folder) / "checkin.db")
-        server.start()
-        try:
-            prepared = prepare(server.url, door, folder)
-            day = prepared["form"]["day"]
-            forms_file = Path(folder) / "forms.txt"
-            for clients in () if args.only_busy else (2, *LEVELS):
-                ceiling = None
-                line_seconds = 1 if clients == 2 else seconds
-                for kind in KINDS:
-                    if client == "wrk" and kind.startswith("check-in"):
-                        # More forms than the server can take in the line's time (~700/s).
-                        pairs = mint(prepared, kind, 1500 * line_seconds + 500)
-                        forms_file.write_text("".join(
-                            f"{urlencode(form)}\t{code}\n" for form, code in pairs))
-                    url, wrk_args = _target(server.url, door, kind, prepared, forms_file,
-                                            _wrk_threads(clients))
-                    before = count_visits(database, day)
-                    if client == "wrk":
-                        row = run_wrk(url, wrk_args, clients, line_seconds)
-                    else:
-                        total = PYTHON_REQUESTS.get(clients, 100) // (5 if args.quick else 1)
-                        row = run_python(url, kind, prepared, clients, total)
-                    row.update(kind=kind, clients=clients,
-                               added=count_visits(database, day) - before)
-                    if kind.startswith("check-in") and not stored_correctly(kind, row,
-                                                                             row["added"]):
-                        row["errors"] += 1
-                        row["kind"] += " (visits stored wrongly!)"
-                    ceiling = ceiling or row["rps"]
-                    row["share"] = row["rps"] / ceiling
-                    if clients != 2:  # 2 clients for one second each: the warm-up
-                        rows.append(row)
-            busy = busy_lines(server.url, door, prepared, client, seconds)
-        finally:
-            server.stop()
+    runs = [] if args.only_big else [run_on("demo", 0, args, client, seconds)]
+    if args.big:
+        runs.append(run_on(f"demo + {args.big:,} visits", args.big, args, client, seconds))
 
     threads = f"{args.threads} thread" + ("s" if args.threads != 1 else "")
     print(f"checkin benchmark: waitress with {threads}; {client} as the client "
@@ -364,41 +575,12 @@ def main(argv=None):
     print(f"{multiprocessing.cpu_count()} CPUs, client and server on one machine; "
           f"load average {load_before} before, {_load()} after")
     print()
-    print("| what | clients | requests | req/s | share of /healthz | p50 ms | p99 ms | errors "
-          "| visits added |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        added = r["added"] if r["kind"].startswith("check-in") else ""
-        print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
-              f"{r['share']:.2f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {added} |")
-    print()
-    print("Alone, then while one staff member downloads the heaviest export again and again "
-          "(3 years by day and activity, every venue, xlsx) and another imports a year of "
-          "counts (365 lines, 730 visits) once a second:")
-    print()
-    print("| what | clients | requests | req/s | p50 ms | p99 ms | errors | exports (s each) "
-          "| imports (s each) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
-    for r in busy:
-        work = {}
-        for kind in ("export", "import"):
-            times = [t for k, status, t in r["staff_work"] if k == kind and status in (200, 302)]
-            work[kind] = (f"{len(times)} ({statistics.median(times):.2f})" if times else "0")
-        print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
-              f"{r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {work['export']} | "
-              f"{work['import']} |")
-    print()
-    for r in busy:
-        if r["kind"].startswith("check-in") and "during" in r["kind"]:
-            met = r["p99"] < GOAL_P99_MS and r["errors"] == 0
-            print(f"goal for {r['kind']} (p99 < {GOAL_P99_MS} ms, no errors): "
-                  f"{'met' if met else 'NOT met'}")
-    for r in rows:
-        if r["kind"].startswith("check-in") and r["clients"] == GOAL_CLIENTS:
-            met = (r["share"] >= GOAL_SHARE and r["p99"] < GOAL_P99_MS and r["errors"] == 0)
-            print(f"goal for {r['kind']} at {GOAL_CLIENTS} clients (share >= {GOAL_SHARE}, "
-                  f"p99 < {GOAL_P99_MS} ms, no errors): {'met' if met else 'NOT met'}")
-    return 0 if all(r["errors"] == 0 for r in rows + busy) else 1
+    for run in runs:
+        print_run(run)
+    for run in runs:
+        for goal, figure, met in goals(run):
+            print(f"goal {'met' if met else 'NOT met'}: {goal} — {figure}")
+    return 0 if all(r["errors"] == 0 for run in runs for r in run["rows"] + run["busy"]) else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 """Benchmark for the figures: build a database with many visits, time the dashboard and exports.
 
-    .venv/bin/python bench/figures_bench.py                 # 1,000,000 visits, 10 venues, 60 years
-    .venv/bin/python bench/figures_bench.py --visits 50000  # quicker
+    .venv/bin/python bench/figures_bench.py                 # 1,000,000 visits, 10 venues, 20 years
+    .venv/bin/python bench/figures_bench.py --visits 10000000 --skip-without-index   # 10 M
+    .venv/bin/python bench/figures_bench.py --quick         # 20,000 visits, 1 run each (smoke)
+
+The years end at --today and start no earlier than 2000 (periods.FIRST_DAY: the figures refuse
+older ranges), so every measurement is a range staff could ask for.
 
 Prints the build time and the median of several runs of each measurement, first with the
 indexes of m003_figures and then without them (to show what they are worth).
@@ -20,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checkin.db import connect, migrate  # noqa: E402
 from checkin.demo import MALLIS, create_venue  # noqa: E402
-from checkin.figures import dashboard_figures, tables
+from checkin.figures import dashboard_figures, tables  # noqa: E402
 from checkin.figures.exports import to_csv  # noqa: E402
+from checkin.figures.periods import FIRST_DAY  # noqa: E402
 
 GENDERS = ["woman", "man", "other", "unstated", None]
 GENDER_WEIGHTS = [26, 64, 2, 3, 5]
@@ -58,10 +63,11 @@ def build(db, visits, venues, years, today, seed=7):
                 continue
             pool = people.get(day.year)
             if pool is None:
+                # At 10 M visits a day has more visits than the year's 120 people.
                 pool = people[day.year] = [
                     (f"{venue_id:03d}{day.year}{i:04d}{rng.getrandbits(64):016x}",
                      rng.choices(GENDERS[:4], GENDER_WEIGHTS[:4])[0])
-                    for i in range(PEOPLE_PER_YEAR)]
+                    for i in range(max(PEOPLE_PER_YEAR, 2 * int(spread) + 2))]
             today_people = rng.sample(pool, min(n, len(pool)))
             choices = by_weekday.get(day.weekday(), [None])
             iso = day.isoformat()
@@ -100,6 +106,8 @@ def measure(db, today, runs):
     return [
         ("dashboard, one venue", median_ms(
             lambda: dashboard_figures.dashboard(db, venue_id, today), runs)),
+        ("dashboard, one venue, published (what viewers see)", median_ms(
+            lambda: dashboard_figures.dashboard(db, venue_id, today, published=True), runs)),
         (f"{year} by activity with persons, one venue, CSV", median_ms(
             lambda: to_csv(tables.figures(db, first, last, "year", by_activity=True,
                                            venue_id=venue_id, min_cell=3)), runs)),
@@ -122,12 +130,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1_000_000)
     parser.add_argument("--venues", type=int, default=10)
-    parser.add_argument("--years", type=int, default=60)
+    parser.add_argument("--years", type=int, default=20,
+                        help="years of visits up to --today (they may not start before 2000)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--today", default="2026-11-23")
     parser.add_argument("--skip-without-index", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="20,000 visits at 2 venues, one run of each (the defaults' years)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.visits, args.venues, args.runs = 20_000, 2, 1
     today = dt.date.fromisoformat(args.today)
+    if today.year - args.years + 1 < FIRST_DAY.year:
+        parser.error(f"--years {args.years} would start in {today.year - args.years + 1}; the "
+                     f"figures start in {FIRST_DAY.year} at the earliest")
     with tempfile.TemporaryDirectory() as folder:
         db = connect(str(Path(folder) / "bench.db"))
         migrate(db)

@@ -88,6 +88,9 @@ REGISTRY = (
     Setting("UPKEEP_EVERY_SECONDS", float, 60.0, OPERATOR,
             "seconds between two upkeep checks in `checkin serve` (the file is rewritten after "
             "each hour; a scrub a long read held up is retried)"),
+    Setting("CHECKPOINT_EVERY_SECONDS", float, 2.0, OPERATOR,
+            "seconds between two checkpoints of the -wal by the upkeep thread in `checkin "
+            "serve` (the server's own connections never checkpoint inside a request)"),
     # Only for tests and demos: pretend the clock shows this local time.
     Setting("FROZEN_NOW", str, None, OPERATOR,
             "tests and demos only: the venue's clock shows this local time"),
@@ -205,6 +208,8 @@ def _check(values):
         raise ConfigError("CLOSE_VERIFY_SECONDS must be 0 or more")
     if values["UPKEEP_EVERY_SECONDS"] <= 0:
         raise ConfigError("UPKEEP_EVERY_SECONDS must be more than 0")
+    if values["CHECKPOINT_EVERY_SECONDS"] <= 0:
+        raise ConfigError("CHECKPOINT_EVERY_SECONDS must be more than 0")
     if values["DAILY_EVERY_HOURS"] <= 0:
         raise ConfigError("DAILY_EVERY_HOURS must be more than 0")
     for name in ("POSTS_PER_MINUTE_SESSION", "SENDER_POSTS_PER_HOUR", "SENDER_CHECKINS_PER_HOUR",

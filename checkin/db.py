@@ -38,8 +38,14 @@ def private_file(path):
         pass  # not ours to change (a read-only copy, another owner): SQLite says what it can
 
 
-def connect(path):
-    """Open the database with the pragmas every connection needs."""
+def connect(path, *, autocheckpoint=True):
+    """Open the database with the pragmas every connection needs.
+
+    `autocheckpoint=False` (the server's connections): a commit never copies the -wal into
+    the file itself. SQLite's automatic checkpoint would otherwise run inside a check-in every
+    ~1,000 pages written (about 60 check-ins) and set the door's p99; the server's upkeep
+    thread checkpoints instead, every CHECKPOINT_EVERY_SECONDS (checkin/upkeep.py).
+    """
     private_file(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -54,7 +60,17 @@ def connect(path):
     # file to read back; some builds have it on by default, ours must not depend on that.
     db.execute("PRAGMA secure_delete=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    if not autocheckpoint:
+        db.execute("PRAGMA wal_autocheckpoint=0")
     return db
+
+
+def checkpoint(db):
+    """Copy what it can of the -wal into the file without waiting for anyone (PASSIVE): the
+    next write then starts the -wal from its beginning, so it does not grow. Returns
+    (frames in the -wal, frames copied)."""
+    _busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return frames, copied
 
 
 _per_thread = threading.local()
@@ -64,7 +80,8 @@ def get_db():
     """The request's database connection, opened on first use.
 
     Under `checkin serve` (KEEP_CONNECTIONS) each server thread keeps its connection for the
-    next request: opening one and setting its pragmas costs more than a whole check-in query.
+    next request: opening one and setting its pragmas costs more than a whole check-in query;
+    and (CHECKPOINTS_BY_UPKEEP) its commits leave checkpoints to the upkeep thread.
     """
     if "db" not in g:
         path = current_app.config["DATABASE"]
@@ -73,7 +90,8 @@ def get_db():
             if kept is None:
                 kept = _per_thread.connections = {}
             if path not in kept:
-                kept[path] = connect(path)
+                kept[path] = connect(path, autocheckpoint=not current_app.config.get(
+                    "CHECKPOINTS_BY_UPKEEP"))
             g.db = kept[path]
             g.db_kept = True
         else:
@@ -145,14 +163,46 @@ def scrub(db, *, vacuum=False, wait_ms=None):
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_readers = {}  # (device, inode) → a descriptor of that file, open for the process's life
+_readers_lock = threading.Lock()
+
+
+def read_kept_open(path, count=None):
+    """The file's first `count` bytes (all of them if None), read through a descriptor of the
+    file that is never closed.
+
+    Closing any descriptor of a file drops every POSIX lock this process holds on it, the
+    locks of SQLite's own connections included (sqlite.org/howtocorrupt.html, 2.2; the WAL
+    locks live in the -shm): another process then takes the file as unused, checkpoints and
+    deletes the -wal under the server's feet, and the file ends "malformed". So /healthz and
+    the yearly close's check of the bytes open each of the database's files (each inode: a
+    file put in its place is a new one) once, and read it with pread.
+    """
+    found = os.stat(path)
+    with _readers_lock:
+        fd = _readers.get((found.st_dev, found.st_ino))
+        if fd is None:
+            fd = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fd)
+            # Replaced between stat and open: keep it under what it is (never closed).
+            fd = _readers.setdefault((opened.st_dev, opened.st_ino), fd)
+    if count is None:
+        count = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while offset < count:
+        chunk = os.pread(fd, min(count - offset, 1 << 24), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def database_problem(path, open_db):
     """What keeps the database from serving (a short sentence), or None when it is fine.
     `open_db()` gives the connection to ask, once the file looks like a database."""
     try:
-        with open(path, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
+        header = read_kept_open(path, len(SQLITE_HEADER))
     except OSError:
         return "database file missing"
     if header != SQLITE_HEADER:

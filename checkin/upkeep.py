@@ -1,6 +1,7 @@
 """The server's upkeep: after each hour the database is written anew, so that rows of an hour
 that is over cannot be put in order from the file; every minute a scrub that a long read held
-up is tried again. No Flask.
+up is tried again; every few seconds the -wal is checkpointed, so that no request does it
+(the server's connections have SQLite's automatic checkpoint off, checkin/db.py). No Flask.
 
 SQLite keeps the order rows came in: in the -wal (one frame per write, in order), in the byte
 position of each cell in its table and index pages (a page fills from its end, so a cell
@@ -15,7 +16,7 @@ import sys
 import threading
 import time
 
-from checkin.db import pay_owed_scrub, scrub
+from checkin.db import checkpoint, pay_owed_scrub, scrub
 
 log = logging.getLogger("checkin.upkeep")
 HOUR = 3600
@@ -45,9 +46,12 @@ def tick(db, last_hour, now):
 
 
 def start_upkeep_thread(config, connect, clock=time.time):
-    """Run the upkeep in the server process: every UPKEEP_EVERY_SECONDS (60), the first
-    check rewriting the file. Returns (thread, stop event)."""
+    """Run the upkeep in the server process: a PASSIVE checkpoint every
+    CHECKPOINT_EVERY_SECONDS (2), and every UPKEEP_EVERY_SECONDS (60) the check of `tick`,
+    the first one rewriting the file. Both in this one thread, so a checkpoint never runs
+    beside the rewrite. Returns (thread, stop event)."""
     every = float(config.get("UPKEEP_EVERY_SECONDS", 60))
+    checkpoint_every = float(config.get("CHECKPOINT_EVERY_SECONDS", 2))
     stop = threading.Event()
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -60,7 +64,21 @@ def start_upkeep_thread(config, connect, clock=time.time):
         # None: the first check rewrites the file, so an hour that ended while the server was
         # stopped is not left in order until the next hour ends.
         last_hour, warned = None, False
-        while not stop.wait(every):
+        next_check = time.monotonic() + every
+        kept = None  # the checkpoints' connection, kept between them
+        while not stop.wait(min(checkpoint_every, max(0.0, next_check - time.monotonic()))):
+            try:
+                if kept is None:
+                    kept = connect()
+                checkpoint(kept)
+            except Exception:  # the next one tries again, on a new connection
+                log.exception("upkeep: checkpoint failed")
+                if kept is not None:
+                    kept.conn.close()
+                kept = None
+            if time.monotonic() < next_check:
+                continue
+            next_check = time.monotonic() + every
             try:
                 db = connect()
                 try:
@@ -73,6 +91,8 @@ def start_upkeep_thread(config, connect, clock=time.time):
                 warned = not done
             except Exception:  # the server keeps serving; the next minute tries again
                 log.exception("upkeep: failed")
+        if kept is not None:
+            kept.conn.close()
 
     thread = threading.Thread(target=run, name="checkin-upkeep", daemon=True)
     thread.start()

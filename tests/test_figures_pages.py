@@ -4,12 +4,14 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 
 import pytest
 from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
 from checkin.figures.columns import COLUMNS
+from checkin.web import heavy_work
 from tests.helpers import (
     SOMEONE,
     WORKED,
@@ -677,3 +679,24 @@ def test_the_export_page_has_last_month_and_last_year_one_click_away(staff, db, 
     assert "first=2026-01-01&last=2026-11-23" in links["2026 hittills"]
     response = staff.get(links["Förra månaden"])
     assert response.status_code == 200 and "2026-10" in text(response)
+
+@pytest.mark.slow
+def test_the_xlsx_is_written_in_the_worker_process_not_in_the_server(staff, worked,
+                                                                      monkeypatch):
+    """Under `checkin serve` openpyxl runs in the worker (heavy_work): with the server's own
+    openpyxl made unusable the download still works; without the worker it fails."""
+    asked = {**GOOD, "fmt": "xlsx", "group": "month"}
+    with monkeypatch.context() as server_side:
+        server_side.setitem(sys.modules, "openpyxl", None)  # `import openpyxl` raises here
+        with pytest.raises(ImportError):  # the switch off: the file written in this process
+            staff.get(EXPORT, query_string=asked)
+        heavy_work.start()
+        try:
+            response = staff.get(EXPORT, query_string=asked)
+        finally:
+            heavy_work.stop()
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('-month.xlsx"')
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Siffror", "Om siffrorna"]
+    assert "Verksamhet: Mallis" in [r[0] for r in book["Om siffrorna"].iter_rows(values_only=True)]

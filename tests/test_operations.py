@@ -358,3 +358,53 @@ def test_a_database_made_readable_by_all_before_is_made_private(tmp_path):
     path.chmod(0o644)
     connect(str(path)).conn.close()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def _wal_left_after_another_process_closes(path):
+    """Another process opens the database and closes it: the last connection to close
+    checkpoints and deletes the -wal, so it is deleted only if it finds nobody's lock."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); c.close()"), path],
+        check=True, timeout=60)
+    return os.path.exists(path + "-wal")
+
+
+def test_healthz_leaves_the_servers_locks_on_the_file(app, mallis):
+    """/healthz reads the file's first bytes; closing a descriptor of the file would drop
+    every lock the server's connections hold on it, and another process would then delete
+    the -wal under them (the file ended "database disk image is malformed" under the bench)."""
+    from checkin.db import connect, writing
+
+    path = app.config["DATABASE"]
+    app.config["KEEP_CONNECTIONS"] = True
+    server = connect(path)  # a server connection with a commit still in the -wal
+    with writing(server):
+        server.execute("UPDATE venue SET name = name")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert _wal_left_after_another_process_closes(path)
+    # The switch off: what /healthz did before, an open() and close() of the file.
+    with open(path, "rb") as f:
+        f.read(16)
+    assert not _wal_left_after_another_process_closes(path)  # the server's -wal: gone
+    server.conn.close()
+
+
+def test_the_yearly_closes_check_of_the_bytes_leaves_the_servers_locks(app, mallis):
+    """The close reads the database's three files for the removed hashes, in the server's
+    daily thread: through descriptors kept open, as /healthz (the test above)."""
+    from checkin.db import connect, writing
+    from checkin.visits.yearclose import database_files, left_in
+
+    path = app.config["DATABASE"]
+    server = connect(path)
+    with writing(server):
+        server.execute("UPDATE venue SET name = name")
+    assert left_in(database_files(server), {b"not in any file: 0123456789abcdef"}) == []
+    assert _wal_left_after_another_process_closes(path)
+    server.conn.close()

@@ -25,7 +25,7 @@ from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.feedback import smileys as feedback
 from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, exports, periods, revisions, tables, yearly_report
+from checkin.figures import dashboard_figures, exports, periods, revisions, yearly_report
 from checkin.figures import imports as tally_import
 from checkin.figures.charts import bar_chart
 from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES, table_and_file
@@ -282,15 +282,6 @@ MOSTLY_HIDDEN = 1 / 3  # above this share of hidden counts, the page suggests a 
 COARSER = {"day": "week", "week": "month", "month": "year"}
 
 
-def _export_table(form, venue_ids, group=None, by_activity=None, locale=None, today=None):
-    return tables.figures(
-        get_db(), form.first.data, form.last.data, group or form.group.data,
-        by_activity=form.by_activity.data if by_activity is None else by_activity,
-        venue_ids=venue_ids, min_cell=form.min_cell_number,
-        locale=locale or current_app.config["DEFAULT_LOCALE"], published=form.published,
-        today=today)
-
-
 def _coarser_choices(form, venue_ids):
     """Groupings that hide fewer counts than the one asked for: (group, by activity, share)."""
     group, by_activity = form.group.data, form.by_activity.data
@@ -302,8 +293,12 @@ def _coarser_choices(form, venue_ids):
         if group in COARSER:
             tries.append((COARSER[group], False))
     found = []
-    for other_group, other_by in tries:
-        share = exports.hidden_share(_export_table(form, venue_ids, other_group, other_by))
+    # In the worker process: up to three more figure tables.
+    shares = heavy_work.run(
+        exports.hidden_shares, form.first.data, form.last.data, tries, venue_ids=venue_ids,
+        min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"],
+        published=form.published)
+    for (other_group, other_by), share in zip(tries, shares, strict=True):
         if share <= MOSTLY_HIDDEN:
             found.append({"group": other_group, "by_activity": other_by,
                           "percent": round(100 * share),
@@ -380,35 +375,33 @@ def export(slug):
                 for field, day in ((form.first, first), (form.last, last)):
                     field.data, field.raw_data = day, None
                 page["note"] = note
-        # Computed in the worker process, so that check-ins never wait for a heavy table.
-        table, _file = heavy_work.run(
-            table_and_file, None, form.first.data, form.last.data, form.group.data,
-            by_activity=form.by_activity.data, venue_ids=venue_ids,
+        # A download the page may give at once is written in the worker too: figures and
+        # file both, so that check-ins never wait for a heavy table or openpyxl.
+        download = None
+        if request.args.get("download") and not page["note"]:
+            anyway = form.published or bool(request.args.get("anyway"))
+            download = {
+                "fmt": form.fmt.data, "lang": _locale() if for_people else None,
+                "hidden_at_most": 1.0 if anyway else MOSTLY_HIDDEN, "locale": _locale(),
+                "venue_names": [v["name"] for v in _seen_venues() if v["id"] in venue_ids]}
+        table, share, body = heavy_work.run(
+            table_and_file, form.first.data, form.last.data, form.group.data,
+            download=download, by_activity=form.by_activity.data, venue_ids=venue_ids,
             min_cell=form.min_cell_number,
             locale=_locale() if for_people else current_app.config["DEFAULT_LOCALE"],
             published=form.published, today=today)
     except periods.FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
-    share = exports.hidden_share(table)
-    if share > MOSTLY_HIDDEN and not form.published:
-        page["warning"] = {"percent": round(100 * share),
-                           "choices": _coarser_choices(form, venue_ids)}
-    if (request.args.get("download") and not page["note"]
-            and (not page["warning"] or request.args.get("anyway"))):
+    if body is not None:
         if _less_hiding_than_configured(form):
             _audit_low_hiding(form, venue_ids, venue, "download")
         name = _file_name(form, venue_ids, venue)
-        notes = ()
-        if form.fmt.data == "xlsx":
-            names = [v["name"] for v in _seen_venues() if v["id"] in venue_ids]
-            notes = exports.about_lines(
-                table, venue_names=names, first=form.first.data, last=form.last.data,
-                group=form.group.data, by_activity=form.by_activity.data, locale=_locale())
-        body = exports.write(table, form.fmt.data, lang=_locale() if for_people else None,
-                             notes=notes)
         return Response(body, mimetype=MEDIA_TYPES[form.fmt.data],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if share > MOSTLY_HIDDEN and not form.published:
+        page["warning"] = {"percent": round(100 * share),
+                           "choices": _coarser_choices(form, venue_ids)}
     if _less_hiding_than_configured(form):
         _audit_low_hiding(form, venue_ids, venue, "shown")
     page["table"] = table

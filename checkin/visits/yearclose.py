@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from checkin import backup
 from checkin.accounts import audit
-from checkin.db import pay_owed_scrub, scrub, scrub_owed, writing
+from checkin.db import pay_owed_scrub, read_kept_open, scrub, scrub_owed, writing
 from checkin.feedback import ideas, retention, surveys
 from checkin.figures import persons
 from checkin.figures.periods import months_before
@@ -129,8 +129,10 @@ def database_files(db):
 
 
 def left_in(paths, removed):
-    """The names of the files whose raw bytes still hold any of `removed`."""
-    return [path.name for path in paths if backup.holds_any(path.read_bytes(), removed)]
+    """The names of the files whose raw bytes still hold any of `removed`. Read through
+    descriptors kept open (db.read_kept_open): closing one would drop the server's locks."""
+    return [path.name for path in paths
+            if backup.holds_any(read_kept_open(path), removed)]
 
 
 def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):

@@ -68,7 +68,9 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     start_daily_thread(current_app.config, lambda: connect(database))
     from checkin.upkeep import start_upkeep_thread
 
-    # After each hour the file is written anew (no order of that hour's rows stays in it).
+    # After each hour the file is written anew (no order of that hour's rows stays in it);
+    # every few seconds the upkeep checkpoints the -wal, so no request ever does.
+    current_app.config["CHECKPOINTS_BY_UPKEEP"] = True
     start_upkeep_thread(current_app.config, lambda: connect(database))
     heavy_work.start()  # exports, imports and the yearly report compute in a process of their own
     # systemd and the tests stop the server with SIGTERM: end as after Ctrl-C, worker too.

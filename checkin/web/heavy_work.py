@@ -1,9 +1,10 @@
 """Heavy staff work — an export of years by day, an import — in a process of its own.
 
 Python runs one thread at a time: an export computing in a server thread would make every
-check-in wait for its turn. Under `checkin serve` such work goes to one worker process with a
-lower CPU priority; the staff page's thread waits for it without holding anything a check-in
-needs. Without the server (tests, the development server) the work runs where it is called.
+check-in wait for its turn. Under `checkin serve` such work — the figures and the file written
+from them — goes to one worker process at the lowest CPU priority (nice 19); the staff page's
+thread waits for it without holding anything a check-in needs. Without the server (tests, the
+development server) the work runs where it is called.
 
     table = heavy_work.run(tables.figures, first, last, "day")   # figures(db, first, …)
 """
@@ -22,9 +23,12 @@ _pool = None
 _connections = {}  # in the worker: database path → its connection, kept between jobs
 
 
+WORKER_NICENESS = 19  # the lowest CPU priority: a check-in's thread always goes first
+
+
 def _in_worker_start():
-    """Lower priority than the server, and gone as soon as the server is (even when killed)."""
-    os.nice(10)
+    """The lowest CPU priority, and gone as soon as the server is (even when killed)."""
+    os.setpriority(os.PRIO_PROCESS, 0, max(WORKER_NICENESS, os.getpriority(os.PRIO_PROCESS, 0)))
     parent = os.getppid()
 
     def watch():
@@ -54,7 +58,8 @@ def stop():
 
 def _in_worker(database, function, args, kwargs):
     if database not in _connections:
-        _connections[database] = connect(database)
+        # Its commits (an import) leave checkpoints to the server's upkeep thread too.
+        _connections[database] = connect(database, autocheckpoint=False)
     return function(_connections[database], *args, **kwargs)
 
 
