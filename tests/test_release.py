@@ -41,7 +41,8 @@ def test_the_licence_is_the_eupl_1_2_in_the_file_and_the_metadata():
 # Every package installed for `checkin` to run, and its licence: all permissive, so they
 # may be combined with and distributed under the EUPL-1.2 (docs/operations.md lists them).
 ALLOWED = re.compile(r"\b(MIT|BSD|Apache|ZPL|Zope Public|PSF|Python Software Foundation|"
-                     r"ISC|MPL-2\.0|Public Domain)\b", re.IGNORECASE)
+                     r"ISC|MPL-2\.0|Public Domain|Lesser General Public License)\b",
+                     re.IGNORECASE)
 
 
 def _runtime_requirements(name, seen):

@@ -166,7 +166,7 @@ def test_no_face_on_arrival_repeat_or_undo(live_server, sized, lang):
 
 @pytest.fixture(scope="module")
 def staff_account(live_server):
-    return create_staff_account(live_server, "kioskstaff", "staff", "a long staff password 42")
+    return create_staff_account(live_server, "kioskstaff", "staff", "seven long kiosk kettles 42")
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -174,7 +174,7 @@ def test_the_kiosk_asks_no_face_on_arrival_and_clears_in_5_s(live_server, sized,
                                                                lang):
     percent, context = sized
     page = fresh_page(context, live_server, "sv")
-    log_in(page, live_server, staff_account, "a long staff password 42")
+    log_in(page, live_server, staff_account, "seven long kiosk kettles 42")
     page.goto(live_server.url + "/staff/mallis/kiosks")
     page.locator("main form:has(input[name=label]) button[type=submit]").click()
     page.wait_for_url(live_server.url + "/kiosk/")
