@@ -674,37 +674,3 @@ def test_a_revision_made_before_the_year_ended_is_not_listed_on_its_published_re
                                               today=dt.date(2027, 2, 1))
     assert exact_later["revisions"] == [
         "Rättad 23 november 2026: pappersräkningar importerade, +4 besök."]
-
-
-def test_an_import_takes_its_before_totals_again_when_the_year_changed_meanwhile(
-        app, db, history, monkeypatch):
-    """The totals before an import are computed before its write transaction (the published
-    ones are slow) and checked inside it: a visit added to the year in between is in them."""
-    from checkin.db import connect
-    from checkin.figures import imports, revisions
-
-    real, calls, writes = revisions.totals, [], [1]
-    other = connect(app.config["DATABASE"])  # another staff member, at the same moment
-
-    def totals_then_someone_writes(*args):
-        result = real(*args)
-        calls.append(result)
-        if writes:  # once: between the read and the import's transaction
-            writes.pop()
-            insert(other, history, [("2025-06-03", 10, "Sygrupp", "woman", "kiosk", None)])
-        return result
-
-    monkeypatch.setattr(revisions, "totals", totals_then_someone_writes)
-    imports.import_file(db, history["id"], PAPER, "paper.csv", today=TODAY, revised_on=TODAY)
-    [revision] = [dict(r) for r in db.execute("SELECT * FROM report_revision")]
-    assert len(calls) == 2 and calls[0][2025][0] == 12
-    assert (revision["visits_before"], revision["visits_after"]) == (13, 293)
-    # Without the change in between, the totals are taken once, outside the transaction.
-    calls.clear()
-    imports.import_file(db, history["id"], PAPER, "paper.csv", again=True, today=TODAY,
-                        revised_on=TODAY)
-    assert len(calls) == 1
-    assert [tuple(r) for r in db.execute(
-        "SELECT visits_before, visits_after FROM report_revision ORDER BY visits_before")] == [
-        (13, 293), (293, 573)]
-    other.conn.close()

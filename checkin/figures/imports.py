@@ -340,25 +340,12 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
             raise ChangesFinished(changes)
     if revised_on is not None:
         revisions.ready(db)
-    years = [] if revised_on is None else revisions.finished_years(set(days), revised_on)
-    before, seen = {}, None
-    if years:
-        # The totals before are computed before the write transaction, in one read of their
-        # own (the published ones are most of an import's time), and checked inside it: the
-        # write lock that every check-in waits for is held to add the visits and take the
-        # totals after, not for these.
-        db.conn.execute("BEGIN")
-        try:
-            before = revisions.totals(db, venue_id, years, revised_on)
-            seen = revisions.inputs(db, venue_id, years)
-        finally:
-            db.conn.commit()
     with writing(db):
         earlier = earlier_import(db, data, venue_id)
         if earlier and not again:
             raise AlreadyImported(earlier)
-        if years and revisions.inputs(db, venue_id, years) != seen:  # changed meanwhile
-            before = revisions.totals(db, venue_id, years, revised_on)
+        before = ({} if revised_on is None else revisions.totals(
+            db, venue_id, revisions.finished_years(set(days), revised_on), revised_on))
         import_id = db.execute(
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",

@@ -57,18 +57,6 @@ def totals(db, venue_id, years, today):
             for y in years}
 
 
-def inputs(db, venue_id, years):
-    """What `totals` computes the years' figures from, as rows of one cheap query: equal
-    inputs give equal totals, exact and published (the keys of hand counts come from the
-    server's secret, which never changes). A change computes its before-totals outside its
-    write transaction and, inside it, computes them again only if these changed meanwhile."""
-    return [db.execute(
-        "SELECT date, activity_id, gender, source, person_hash IS NOT NULL OR hash_removed, "
-        "count(*), coalesce(sum(record_key), 0) FROM visit WHERE venue_id = ? "
-        "AND date BETWEEN ? AND ? AND set_aside_id IS NULL GROUP BY 1, 2, 3, 4, 5",
-        [venue_id, f"{year}-01-01", f"{year}-12-31"]).fetchall() for year in years]
-
-
 def effects(db, venue_id, days_added, today):
     """What adding visits would do, before it is done: [(year, before, after)] in exact
     visits, for each finished year that `days_added` (a date per visit) falls in."""
