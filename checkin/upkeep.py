@@ -65,14 +65,17 @@ def start_upkeep_thread(config, connect, clock=time.time):
         # stopped is not left in order until the next hour ends.
         last_hour, warned = None, False
         next_check = time.monotonic() + every
-        kept = None  # the checkpoints' connection, kept between them
+        kept, failing = None, False  # the checkpoints' connection, kept between them
         while not stop.wait(min(checkpoint_every, max(0.0, next_check - time.monotonic()))):
             try:
                 if kept is None:
                     kept = connect()
                 checkpoint(kept)
+                failing = False
             except Exception:  # the next one tries again, on a new connection
-                log.exception("upkeep: checkpoint failed")
+                if not failing:  # once, not every two seconds
+                    log.exception("upkeep: checkpoint failed")
+                failing = True
                 if kept is not None:
                     kept.conn.close()
                 kept = None
