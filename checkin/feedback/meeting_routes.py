@@ -117,6 +117,21 @@ def _back(meeting_id):
                             meeting_id=meeting_id))
 
 
+def _change(meeting, form_name, form, field, operation, done):
+    """The room's forms in one way: a refused form or operation shows the room again with
+    the reason beside `field` (400, nothing changed); else `done` is said and back to the room.
+    """
+    if not form.validate():
+        return _room(g.venue, meeting, BAD_INPUT, **{form_name: form})
+    try:
+        operation()
+    except meetings.MeetingRefused as refused:
+        field.errors = [_refusal(refused.reason)]
+        return _room(g.venue, meeting, BAD_INPUT, **{form_name: form})
+    flash(done)
+    return _back(meeting["id"])
+
+
 def _question_id(meeting, raw):
     ids = {q["id"] for q in meeting["questions"]}
     return int(raw) if (raw or "").isdigit() and int(raw) in ids else None
@@ -183,16 +198,9 @@ def meeting_go(slug, meeting_id):
 def meeting_add(slug, meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = QuestionForm()
-    if not form.validate():
-        return _room(g.venue, meeting, BAD_INPUT, add=form)
-    try:
-        meetings.add_question(get_db(), g.venue["id"], meeting_id, form.kind.data,
-                              form.text.data)
-    except meetings.MeetingRefused as refused:
-        form.text.errors = [_refusal(refused.reason)]
-        return _room(g.venue, meeting, BAD_INPUT, add=form)
-    flash(_("Added: it comes next."))
-    return _back(meeting_id)
+    return _change(meeting, "add", form, form.text, lambda: meetings.add_question(
+        get_db(), g.venue["id"], meeting_id, form.kind.data, form.text.data),
+        _("Added: it comes next."))
 
 
 @blueprint.post("/staff/<slug>/meetings/<int:meeting_id>/decide")
@@ -201,16 +209,12 @@ def meeting_decide(slug, meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = DecideForm()
     question_id = _question_id(meeting, form.question.data)
-    if not form.validate() or question_id is None:
+    if question_id is None:
         return _room(g.venue, meeting, BAD_INPUT, decide=form)
-    try:
-        meetings.decide(get_db(), g.venue["id"], meeting_id, question_id, form.status.data,
-                        form.answer.data, day=venue_now(g.venue).date(), user=current_user())
-    except meetings.MeetingRefused as refused:
-        form.answer.errors = [_refusal(refused.reason)]
-        return _room(g.venue, meeting, BAD_INPUT, decide=form)
-    flash(_("Decided. The ideas page shows it at once."))
-    return _back(meeting_id)
+    return _change(meeting, "decide", form, form.answer, lambda: meetings.decide(
+        get_db(), g.venue["id"], meeting_id, question_id, form.status.data, form.answer.data,
+        day=venue_now(g.venue).date(), user=current_user()),
+        _("Decided. The ideas page shows it at once."))
 
 
 @blueprint.post("/staff/<slug>/meetings/<int:meeting_id>/attended")
@@ -218,17 +222,10 @@ def meeting_decide(slug, meeting_id):
 def meeting_attended(slug, meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = AttendedForm()
-    if not form.validate():
-        return _room(g.venue, meeting, BAD_INPUT, attended=form)
-    try:
-        meetings.set_attended(get_db(), g.venue["id"], meeting_id, form.attended.data,
-                              user=current_user())
-    except meetings.MeetingRefused as refused:
-        form.attended.errors = [_refusal(refused.reason)]
-        return _room(g.venue, meeting, BAD_INPUT, attended=form)
-    flash(_("Saved: %(num)s came. They are counted once, as visits to %(name)s.",
-            num=form.attended.data, name=meeting["name"]))
-    return _back(meeting_id)
+    return _change(meeting, "attended", form, form.attended, lambda: meetings.set_attended(
+        get_db(), g.venue["id"], meeting_id, form.attended.data, user=current_user()),
+        _("Saved: %(num)s came. They are counted once, as visits to %(name)s.",
+          num=form.attended.data, name=meeting["name"]))
 
 
 @blueprint.route("/staff/<slug>/meetings/<int:meeting_id>/close", methods=["GET", "POST"])

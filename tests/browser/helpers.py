@@ -57,3 +57,26 @@ def text_size_context(browser, tmp_path_factory, percent, **options):
                                  "default_fixed_font_size": 13 * percent // 100}}}))
     return browser.browser_type.launch_persistent_context(
         str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)
+
+
+def layout_problems(page, width):
+    """What sticks out sideways, and tap targets lower than 44 px, on the page as it is
+    (the door steps' and the easy-read pages' check)."""
+    return page.evaluate("""(width) => {
+        const found = [];
+        if (document.documentElement.scrollWidth > width) {
+            found.push('page is ' + document.documentElement.scrollWidth + ' px wide');
+        }
+        for (const e of document.querySelectorAll('body *')) {
+            if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
+            const r = e.getBoundingClientRect();
+            if (r.right > width + 0.5) {
+                found.push('sticks out: ' + e.tagName + ' '
+                           + (e.textContent || '').trim().slice(0, 30));
+            }
+            if (e.matches('a, button') && r.height < 44) {
+                found.push('small target: ' + (e.textContent || '').trim().slice(0, 30));
+            }
+        }
+        return found;
+    }""", width)

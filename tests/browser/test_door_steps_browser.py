@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import text_size_context
+from tests.browser.helpers import layout_problems, text_size_context
 from tests.browser.pages import door
 
 _ROOT = Path(__file__).resolve().parent.parent.parent
@@ -130,28 +130,6 @@ def save_step(page, name, lang, screen, percent):
     GALLERY.mkdir(parents=True, exist_ok=True)
     image = Image.open(io.BytesIO(shot)).convert("RGB").quantize(colors=64)
     image.save(GALLERY / f"{name}-{lang}-{screen}-{percent}.png", optimize=True)
-
-
-def layout_problems(page, width):
-    """What sticks out sideways, and tap targets lower than 44 px, on the page as it is."""
-    return page.evaluate("""(width) => {
-        const found = [];
-        if (document.documentElement.scrollWidth > width) {
-            found.push('page is ' + document.documentElement.scrollWidth + ' px wide');
-        }
-        for (const e of document.querySelectorAll('body *')) {
-            if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
-            const r = e.getBoundingClientRect();
-            if (r.right > width + 0.5) {
-                found.push('sticks out: ' + e.tagName + ' '
-                           + (e.textContent || '').trim().slice(0, 30));
-            }
-            if (e.matches('a, button') && r.height < 44) {
-                found.push('small target: ' + (e.textContent || '').trim().slice(0, 30));
-            }
-        }
-        return found;
-    }""", width)
 
 
 @pytest.fixture(scope="module", params=[100, 200], ids=["text100", "text200"])

@@ -4,7 +4,7 @@ off, and axe-core finds nothing; screenshots of the door and the week for the ga
 
 import pytest
 
-from tests.browser.helpers import text_size_context
+from tests.browser.helpers import layout_problems, text_size_context
 from tests.browser.pages import GALLERY_VIEWPORT, axe_violations, door, save_gallery
 
 # A few of each page's easy-read words (plain Swedish says them otherwise).
@@ -14,29 +14,6 @@ WORDS = {
     "week": ["Schemat i kalendern i din telefon"],
     "privacy": ["Det här sparar vi när du checkar in", "Vem har ansvar?"],
 }
-
-
-def layout_problems(page, width):
-    """What sticks out sideways, and tap targets lower than 44 px (the door steps' check; a
-    test module may not import another, tests/test_layout.py)."""
-    return page.evaluate("""(width) => {
-        const found = [];
-        if (document.documentElement.scrollWidth > width) {
-            found.push('page is ' + document.documentElement.scrollWidth + ' px wide');
-        }
-        for (const e of document.querySelectorAll('body *')) {
-            if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
-            const r = e.getBoundingClientRect();
-            if (r.right > width + 0.5) {
-                found.push('sticks out: ' + e.tagName + ' '
-                           + (e.textContent || '').trim().slice(0, 30));
-            }
-            if (e.matches('a, button') && r.height < 44) {
-                found.push('small target: ' + (e.textContent || '').trim().slice(0, 30));
-            }
-        }
-        return found;
-    }""", width)
 
 
 def clipped(page):
