@@ -8,10 +8,11 @@ import os
 import shutil
 
 import pytest
+from jinja2 import BytecodeCache
 
 from checkin import create_app
 from checkin.db import connect, migrate
-from tests.helpers import MONDAY_MORNING, log_in, make_user, venue_row
+from tests.helpers import MONDAY_MORNING, make_user, venue_row
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +27,32 @@ def migrated_database(tmp_path_factory):
     return path
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole run: every test builds its own app, and compiling
+    the templates anew took most of a page test's time. Jinja keys each entry by the
+    template's source, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch, migrated_database):
-    for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
-    shutil.copyfile(migrated_database, app.config["DATABASE"])
-    os.chmod(app.config["DATABASE"], 0o600)
-    db = connect(app.config["DATABASE"])
+def database(tmp_path, migrated_database):
+    """A fresh, fully migrated database file, without an app: rule tests need no more."""
+    path = tmp_path / "checkin.db"
+    shutil.copyfile(migrated_database, path)
+    os.chmod(path, 0o600)
+    db = connect(str(path))
     migrate(db)  # nothing left to apply: a test that adds a migration still gets it
     # What the migrations drew at random is drawn again, as a new database would have it:
     # the schedule's token keys an in-process cache shared by every test.
@@ -42,12 +60,23 @@ def app(tmp_path, monkeypatch, migrated_database):
         db.execute("UPDATE schedule_version SET token = lower(hex(randomblob(16)))")
         db.execute("UPDATE server_secret SET secret = lower(hex(randomblob(32)))")
     db.conn.close()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, database):
+    for name in [n for n in os.environ if n.startswith("CHECKIN_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CHECKIN_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "FROZEN_NOW": MONDAY_MORNING})
+    assert app.config["DATABASE"] == str(database)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 
 @pytest.fixture
-def db(app):
-    conn = connect(app.config["DATABASE"])
+def db(database):
+    conn = connect(str(database))
     yield conn
     conn.conn.close()
 
@@ -61,7 +90,7 @@ def _demo_venue(db, slug, name, organisation, address, activities):
 
 
 @pytest.fixture
-def mallis(app, db):
+def mallis(db):
     """The demo's Mallis venue with its week, and no visits."""
     from checkin.demo import MALLIS
 
@@ -69,7 +98,7 @@ def mallis(app, db):
 
 
 @pytest.fixture
-def victor(app, db):
+def victor(db):
     from checkin.demo import VICTOR
 
     return _demo_venue(db, "victor", "Victor", "Skyddsvärnet", "Göteborg", VICTOR)
@@ -80,15 +109,23 @@ def client(app):
     return app.test_client()
 
 
+def signed_in(client, db, user_id):
+    """The client holds a fresh staff session, as after logging in. The login form itself
+    (its password check costs 0.2 s) is tested where logging in is the point: helpers.log_in."""
+    from checkin.accounts import auth
+    from checkin.accounts.access import SESSION_KEY
+
+    token = auth.start_session(db, user_id)
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = token
+    return client
+
+
 @pytest.fixture
 def admin(app, db, client, mallis):
-    make_user(db, "boss", "admin")
-    assert log_in(client, "boss").status_code == 302
-    return client
+    return signed_in(client, db, make_user(db, "boss", "admin"))
 
 
 @pytest.fixture
 def staff(app, db, client, mallis):
-    make_user(db, "anna", "staff")
-    assert log_in(client, "anna").status_code == 302
-    return client
+    return signed_in(client, db, make_user(db, "anna", "staff"))

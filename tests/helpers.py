@@ -3,6 +3,7 @@
 A test file imports from here, never from another test file or from conftest.py.
 """
 
+import functools
 import re
 
 MONDAY_MORNING = "2026-11-23T10:15"  # Sygrupp runs 10–12 on Mondays in the demo week
@@ -131,10 +132,24 @@ def phone_code(app, key=None, gender=None):
 
 # --- staff ---------------------------------------------------------------------------------------
 
-def make_user(db, username, role="staff", venue_ids=()):
+@functools.cache
+def _staff_password_hash():
+    """One real scrypt hash of STAFF_PASSWORD for the whole run (a new one costs 0.1 s)."""
     from checkin.accounts import auth
 
-    return auth.create_user(db, username, STAFF_PASSWORD, role, venue_ids=venue_ids)
+    return auth.hash_password(STAFF_PASSWORD)
+
+
+def make_user(db, username, role="staff", venue_ids=()):
+    """An account with STAFF_PASSWORD, made by the real operation; only the scrypt hash is
+    computed once per run and reused (each account still has a working, checked hash)."""
+    from unittest import mock
+
+    from checkin.accounts import auth
+
+    known = _staff_password_hash()
+    with mock.patch.object(auth, "hash_password", lambda _password: known):
+        return auth.create_user(db, username, STAFF_PASSWORD, role, venue_ids=venue_ids)
 
 
 def log_in(client, username, password=STAFF_PASSWORD):
