@@ -1,6 +1,7 @@
 #!/bin/sh
 # ./run.sh demo  — install what is needed, build the demo database, start the server
 # ./run.sh test  — install what is needed (Chromium too, where we can), run every check and test
+# ./run.sh unit  — the unit set only: tests that need no app and are not slow (< 1 min)
 set -eu
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -72,8 +73,14 @@ test)
     shift
     exec .venv/bin/pytest "$@"
     ;;
+unit)
+    # The one-minute loop: rules without an app, nothing slow (docs/development.md, "Tests").
+    venv "[test]"
+    shift
+    exec .venv/bin/pytest -m unit -q "$@"
+    ;;
 *)
-    echo "usage: ./run.sh demo | ./run.sh test" >&2
+    echo "usage: ./run.sh demo | ./run.sh test | ./run.sh unit" >&2
     exit 2
     ;;
 esac

@@ -52,7 +52,7 @@ def connect(path, *, autocheckpoint=True):
     db = sqlite_utils.Database(conn)
     # WAL can only be switched on outside a transaction; it sticks to the file.
     db.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL still survives a killed process (tests/test_crash.py); only a power
+    # In WAL mode NORMAL still survives a killed process (tests/app/test_crash.py); only a power
     # cut can lose the last commits, never corrupt the file. FULL costs an fsync per check-in.
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")

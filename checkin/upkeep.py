@@ -8,7 +8,7 @@ position of each cell in its table and index pages (a page fills from its end, s
 written earlier sits higher up), and in which pages were freed. `VACUUM` writes every table
 in the order of its key (row ids are random, checkin/row_ids.py) and fills every index in
 key order; a TRUNCATE checkpoint before and after it leaves the -wal empty.
-`tests/test_file_order.py` reads the pages and frames as an attacker would.
+`tests/app/test_file_order.py` reads the pages and frames as an attacker would.
 """
 
 import logging

@@ -129,3 +129,12 @@ def admin(app, db, client, mallis):
 @pytest.fixture
 def staff(app, db, client, mallis):
     return signed_in(client, db, make_user(db, "anna", "staff"))
+
+
+def pytest_collection_modifyitems(items):
+    """The unit set (`pytest -m unit`, docs/development.md): tests that need no app — rules
+    called with a database or plain values — and are not slow. Marked here, from the fixtures a
+    test asks for, so a test that starts needing the app leaves the set by itself."""
+    for item in items:
+        if "app" not in getattr(item, "fixturenames", ()) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.unit)

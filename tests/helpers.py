@@ -52,7 +52,7 @@ def audit_lines(db, logins=False):
 
 def text(response):
     """The page as a reader reads it: without the soft hyphens long words carry (where a
-    word may break; tests/test_hyphens.py reads them with raw())."""
+    word may break; tests/web/test_hyphens.py reads them with raw())."""
     return raw(response).replace("\u00ad", "")
 
 

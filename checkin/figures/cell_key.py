@@ -2,7 +2,7 @@
 
 Plain Python with no Flask and nothing else from checkin, so the reports, the exports and the
 yearly close can all use it. docs/figures.md explains the method to a statistician; the design
-of the table is reproduced in tests/test_cell_key.py.
+of the table is reproduced in tests/figures/test_cell_key.py.
 
 Keys are numbers in [0, 1) that are whole multiples of 2**-32. Internally a key is the integer
 key * 2**32 in [0, 2**32), and a cell key is the sum of those integers modulo 2**32: integer
@@ -29,7 +29,7 @@ PERSON_PURPOSE = b"cell-key/person"  # so a person key is never the same as any 
 # k, as the integer k * 2**32, gives that published value when lower <= k < upper. Like
 # ptable's p_int_lb and p_int_ub, in units of 2**-32 so that the lookup is exact; an
 # interval's width / 2**32 is its probability. Maximum-entropy design with D = 2, V = 1.5 and
-# 1, 2 blocked (tests/test_cell_key.py derives it again); where V cannot be reached without
+# 1, 2 blocked (tests/figures/test_cell_key.py derives it again); where V cannot be reached without
 # bias the row is the only or the nearest unbiased one: 1 -> 0 or 3 (the only unbiased
 # choice), 2 -> 0 or 3 (the least variance), 3 stays 3 (any move would bias), 4 -> 3..6,
 # and from 5 up i -> i-2 .. i+2.

@@ -66,7 +66,7 @@ def _serve(tmp_path_factory, frozen_now):
            # The daily job would close 2025 half-way through the browser tests: not today.
            "CHECKIN_DAILY_FIRST_RUN_SECONDS": "86400",
            # The gallery checks in dozens of times a minute, all from 127.0.0.1; the bounds
-           # that follow the sender have their own tests (tests/test_posting_flood.py).
+           # that follow the sender have their own tests (tests/web/test_posting_flood.py).
            "CHECKIN_CHECKINS_PER_MINUTE": "10000", "CHECKIN_SENDER_CHECKINS_PER_HOUR": "10000",
            "CHECKIN_SENDER_POSTS_PER_HOUR": "10000"}
     checkin_command(env, "init-db")

@@ -83,7 +83,7 @@ def test_a_blueprint_imports_no_other_features_routes(path):
 
 def test_no_test_imports_another_test_file_or_a_conftest():
     """Shared things live in tests/helpers.py and tests/browser/helpers.py."""
-    tests = Path(__file__).resolve().parent
+    tests = Path(__file__).resolve().parents[1]
     for path in sorted(tests.rglob("*.py")):
         found = {m for m in imports(path)
                  if m.startswith("tests.") and any(part.startswith(("test_", "conftest"))

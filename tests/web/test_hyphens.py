@@ -10,7 +10,7 @@ from markupsafe import Markup
 from checkin.web.formatting import SOFT_HYPHEN, hyphenate
 from tests.helpers import door, raw
 
-CSS = (Path(__file__).resolve().parent.parent / "static" / "style.css").read_text()
+CSS = (Path(__file__).resolve().parents[2] / "static" / "style.css").read_text()
 SHY = SOFT_HYPHEN
 
 

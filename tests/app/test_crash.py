@@ -15,7 +15,8 @@ THREADS = 8
 PER_THREAD = 25
 
 
-# The bursts below are no door's traffic: the bounds (tests/test_door_guards.py) stay out of it.
+# The bursts below are no door's traffic: the bounds (tests/visits/test_door_guards.py)
+# stay out of it.
 UNBOUNDED = {"CHECKIN_CHECKINS_PER_MINUTE": "100000", "CHECKIN_CHECKINS_PER_DAY": "100000",
              "CHECKIN_SENDER_CHECKINS_PER_HOUR": "100000"}
 
@@ -98,7 +99,7 @@ def test_a_killed_server_keeps_every_acknowledged_check_in(tmp_path, monkeypatch
 
 
 def test_a_server_and_another_writer_on_one_database_never_report_it_locked(tmp_path):
-    """One `checkin serve` per database (a second refuses: tests/test_release.py), but the
+    """One `checkin serve` per database (a second refuses: tests/app/test_release.py), but the
     commands write beside it: staff counting by hand from another process during a burst
     of check-ins, and neither side sees "database is locked"."""
     import datetime as dt

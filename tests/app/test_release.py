@@ -22,8 +22,8 @@ from checkin.migrations import migrations
 from tests.helpers import MONDAY_MORNING, STAFF_PASSWORD
 from tests.server import Server, checkin_env
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 CHECKSUMS = DATA / "migration_checksums.json"
 UPGRADES = sorted((DATA / "upgrade").glob("*.sql.gz"))
 

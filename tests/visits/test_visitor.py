@@ -131,7 +131,7 @@ def test_one_tap_checks_in_and_keeps_only_day_hour_and_activity(client, db, mall
     response = check_in(client, mallis, str(activity_id(db, "Sygrupp")))
     assert response.status_code == 302
     stored = visits(db)
-    assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/test_anonymity.py)
+    assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/visits/test_anonymity.py)
     assert stored == [{
         "venue_id": mallis["id"], "activity_id": activity_id(db, "Sygrupp"),
         "date": "2026-11-23", "hour": 10, "gender": None, "source": "qr", "person_hash": None,

@@ -233,7 +233,7 @@ def test_the_privacy_page_and_docs_say_what_holds_within_the_hour(client):
             "itself could someone with the server's files see the order of that hour's "
             "check-ins, faces and texts, and so which face came right after which check-in"
             ) in page
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     readme = " ".join((root / "README.md").read_text().split())
     assert "once the hour is over and the server's hourly upkeep has run" in readme
     operations = " ".join((root / "docs" / "operations.md").read_text().split())

@@ -66,7 +66,7 @@ def test_one_tap_from_the_thanks_page_stores_a_rating_for_the_activity_only(clie
         **hidden_fields(page, "/mallis/feedback"), "rating": "5"})
     assert response.status_code == 302 and response.location == "/mallis/feedback/text"
     stored = rows(db)
-    assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/test_anonymity.py)
+    assert 0 < stored[0].pop("id") < 2**53  # random, says nothing (tests/visits/test_anonymity.py)
     assert stored == [{"venue_id": mallis["id"],
                          "activity_id": activity_id(db, "Sygrupp"), "date": "2026-11-23",
                          "rating": 5, "text": None, "hidden": 0,

@@ -20,14 +20,14 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Idéer som visas i idélådan ligger kvar där." in page
     assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
     # The reference a browser keeps between two steps: ends at the venue's midnight
-    # (tests/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
+    # (tests/visits/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
     assert ("När du har checkat in eller tryckt på ett ansikte sparar webbläsaren en "
             "slumpkod en stund") in page and "vi glömmer den senast vid midnatt" in page
     # Forgetting forgets today's check-in too
-    # (tests/test_visitor.py::test_forgetting_the_code_also_forgets_todays_visit).
+    # (tests/visits/test_visitor.py::test_forgetting_the_code_also_forgets_todays_visit).
     assert ("Då glömmer telefonen den, och dagens incheckning också: du räknas som ny nästa "
             "gång, även senare i dag.") in page
-    # Addresses in memory only, keyed, forgotten within the hour (tests/test_door_guards.py::
+    # Addresses in memory only, keyed, forgotten within the hour (tests/visits/test_door_guards.py::
     # test_a_senders_budget_forgets_after_its_window_and_keeps_no_address).
     assert ("servern en förvrängd form av internetadressen som ett tryck kommer från i sitt "
             "arbetsminne, aldrig på disk, och glömmer den inom en timme") in page

@@ -121,7 +121,7 @@ def test_the_shipped_unit_trusts_nginx_so_each_visitor_has_their_own_budget(app,
     from checkin import create_app
     from tests.helpers import MONDAY_MORNING
 
-    unit = (Path(__file__).parent.parent / "deploy" / "checkin.service").read_text()
+    unit = (Path(__file__).parents[2] / "deploy" / "checkin.service").read_text()
     assert "CHECKIN_PROXY_COUNT=1" in unit
     monkeypatch.setenv("CHECKIN_DATABASE", app.config["DATABASE"])
     seen = {}

@@ -97,7 +97,7 @@ INSERT = re.compile(r"INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(visit|feedback|survey_res
 
 def test_every_insert_of_a_visitor_row_takes_its_id_from_row_ids():
     """A new INSERT that forgets the id would get counted-up ids again."""
-    root = Path(__file__).resolve().parent.parent / "checkin"
+    root = Path(__file__).resolve().parents[2] / "checkin"
     found = []
     for path in root.rglob("*.py"):
         if path.name == "migrations.py":

@@ -11,7 +11,7 @@ from checkin.accounts import audit
 from checkin.i18n import translator
 from tests.helpers import activity_id, audit_lines, log_in, make_user, post_form, text
 
-CHECKIN = Path(__file__).resolve().parent.parent / "checkin"
+CHECKIN = Path(__file__).resolve().parents[2] / "checkin"
 
 
 def _literals(node):

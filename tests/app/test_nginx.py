@@ -22,7 +22,7 @@ from tests.server import Server, checkin_env, free_port
 
 pytestmark = pytest.mark.slow  # nginx and a real server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx-checkin.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CLIENT = "127.0.0.7"  # the visitor's address: any trace of it in a log is a leak

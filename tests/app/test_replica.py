@@ -23,7 +23,7 @@ from tests.server import Server, Visitor, checkin, checkin_env
 pytestmark = pytest.mark.slow  # real servers, Litestream, waiting for its retention
 
 LITESTREAM = shutil.which("litestream") or str(Path(sys.executable).parent / "litestream")
-SHIPPED = Path(__file__).resolve().parent.parent / "deploy" / "litestream.yml"
+SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "litestream.yml"
 # A burst far beyond a venue's: the door's and each sender's bounds have their own tests.
 UNBOUNDED = {"CHECKIN_CHECKINS_PER_MINUTE": "100000", "CHECKIN_CHECKINS_PER_DAY": "100000",
              "CHECKIN_SENDER_CHECKINS_PER_HOUR": "100000"}

@@ -12,6 +12,8 @@ import pytest
 
 from tests.server import Server, StaffMember, Visitor, checkin, checkin_env
 
+pytestmark = pytest.mark.slow  # real servers and a worker process: 17 s
+
 PASSWORD = "a bench password: seven blue kettles 42"
 EXPORT = ("/staff/mallis/export?first=2023-11-24&last=2026-11-23&group=day&by_activity=y"
           "&venue=all&fmt=xlsx&min_cell=none&download=1")

@@ -10,7 +10,7 @@ from checkin.figures.tables import figures
 from checkin.visits.phones import new_device_key, person_hash
 from checkin.visits.recording import record_visit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAY = dt.date(2026, 5, 4)
 
 

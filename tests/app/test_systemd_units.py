@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = ["checkin.service", "checkin-backup.service", "checkin-backup.timer",
          "checkin-litestream.service"]
 CHECKIN = "/opt/checkin/.venv/bin/checkin"
