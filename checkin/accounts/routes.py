@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from checkin import venues
 from checkin.accounts import audit, auth
 from checkin.accounts.access import (
     audit_line,
@@ -42,7 +43,6 @@ from checkin.db import get_db
 from checkin.tokens import new_token
 from checkin.web.formatting import staff_time
 from checkin.web.pages import safe_next
-from checkin.week import venues
 
 BAD_INPUT = 400
 

@@ -8,11 +8,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin import venues
 from checkin.command_options import venue_of, venue_option
 from checkin.db import connect
 from checkin.feedback import ideas, surveys
 from checkin.feedback import smileys as feedback
-from checkin.week import venues
 
 
 def _db():

@@ -84,8 +84,8 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, publish
         db.conn.close()
     notes = ()
     if lang:
+        from checkin import venues
         from checkin.figures.exports import about_lines
-        from checkin.week import venues
 
         db = connect(current_app.config["DATABASE"])
         names = [v["name"] for v in venues.all_venues(db) if slug in (None, v["slug"])]

@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from checkin import venues
 from checkin.accounts import auth
 from checkin.accounts.access import audit_line, current_user, require_role
 from checkin.accounts.staff_forms import ConfirmForm
@@ -36,7 +37,6 @@ from checkin.web import heavy_work
 from checkin.web.formatting import long_date, staff_time
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
-from checkin.week import venues
 
 BAD_INPUT = 400
 

@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from checkin import venues
 from checkin.db import get_db
 from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
@@ -42,7 +43,7 @@ from checkin.web.pages import (
     venue_now,
     venue_or_404,
 )
-from checkin.week import schedule, venues
+from checkin.week import schedule
 
 blueprint = Blueprint("visits", __name__)
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from checkin import backup
+from checkin import backup, venues
 from checkin.accounts import audit
 from checkin.db import pay_owed_scrub, read_kept_open, scrub, scrub_owed, writing
 from checkin.feedback import ideas, retention, surveys
@@ -24,7 +24,6 @@ from checkin.figures.periods import months_before
 from checkin.visits import once, steps
 from checkin.visits import phones as anonymity
 from checkin.visits import recording as visits
-from checkin.week import venues
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February

@@ -14,12 +14,12 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
+from checkin import venues
 from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
 from checkin.visits import once
 from checkin.visits.phones import read_phone_code
 from checkin.web.sender_budget import SenderBudget, keep_swept
-from checkin.week import venues
 
 PHONE_COOKIE = "checkin_phone"
 # Before codes were signed the answer sat unsigned in a cookie of its own: now only deleted.

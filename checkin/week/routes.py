@@ -13,10 +13,11 @@ from flask import (
     url_for,
 )
 
+from checkin import venues
 from checkin.db import get_db
 from checkin.web.locale import language_choice
 from checkin.web.pages import venue_now, venue_or_404
-from checkin.week import schedule, venues
+from checkin.week import schedule
 
 blueprint = Blueprint("week", __name__)
 

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from checkin import venues
 from checkin.accounts.access import (
     current_user,
     require_role,
@@ -35,7 +36,7 @@ from checkin.db import get_db
 from checkin.web.formatting import long_date
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
-from checkin.week import schedule, venues
+from checkin.week import schedule
 from checkin.week.routes import blueprint, week_asked
 
 BAD_INPUT = 400
