@@ -59,6 +59,9 @@ def create_app(test_config=None):
     security.init_app(app)
     static_files.init_app(app)
     pages.init_app(app)
+    from checkin.visits import phone_pages  # the once_field every counting form carries
+
+    phone_pages.init_app(app)
     babel = Babel(app, locale_selector=select_locale, default_domain="messages")
     babel.domain_instance = CheckinDomain(domain="messages")  # easy-read Swedish too
     missing = i18n.missing_catalogs()

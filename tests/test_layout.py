@@ -2,7 +2,7 @@
 
 Imports are read with ast, those inside functions too, so a late `from flask import ...`
 cannot slip past. The rule modules are every module of a feature package except its web
-side (routes, forms, commands, access).
+side (routes, forms, commands, access, page helpers).
 """
 
 import ast
@@ -18,7 +18,7 @@ WEB_SIDE = ("routes.py", "forms.py", "commands.py", "access.py")
 
 
 def is_web_side(path):
-    return path.name in WEB_SIDE or path.name.endswith(("_routes.py", "_forms.py"))
+    return path.name in WEB_SIDE or path.name.endswith(("_routes.py", "_forms.py", "_pages.py"))
 
 
 def rule_modules():

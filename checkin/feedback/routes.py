@@ -20,13 +20,8 @@ from checkin.feedback import smileys as feedback
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
-from checkin.web.pages import (
-    remembered_phone,
-    sender_may_post,
-    spend_once,
-    venue_now,
-    venue_or_404,
-)
+from checkin.visits.phone_pages import remembered_phone, spend_once
+from checkin.web.pages import sender_may_post, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
 

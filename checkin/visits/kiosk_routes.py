@@ -10,14 +10,9 @@ from checkin.visits import arrivals
 from checkin.visits import kiosk_tokens as kiosks
 from checkin.visits.kiosk_forms import SKIP, KioskCheckInForm
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
+from checkin.visits.phone_pages import spend_once
 from checkin.visits.routes import blueprint, door_limits, too_many_message
-from checkin.web.pages import (
-    client_address,
-    post_limits,
-    sender_budget,
-    spend_once,
-    venue_now,
-)
+from checkin.web.pages import client_address, post_limits, sender_budget, venue_now
 from checkin.week import schedule
 
 # The thanks screen goes back to the start in 5 s, faces or not: the next person never finds

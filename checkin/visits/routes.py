@@ -27,19 +27,21 @@ from checkin.db import get_db
 from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
+from checkin.visits.phone_pages import (
+    GENDER_COOKIE,
+    PHONE_COOKIE,
+    keep_phone_code,
+    remembered_phone,
+    spend_once,
+)
 from checkin.visits.phones import GENDER_FLAGS, phone_code
 from checkin.visits.recording import answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
-    GENDER_COOKIE,
-    PHONE_COOKIE,
     REMEMBER_SECONDS,
     client_address,
-    keep_phone_code,
-    remembered_phone,
     safe_next,
     sender_budget,
-    spend_once,
     venue_now,
     venue_or_404,
 )

@@ -22,12 +22,7 @@ from checkin.accounts.access import (
     log_out,
     require_role,
 )
-from checkin.accounts.staff_forms import (
-    ConfirmForm,
-    DoorKeyForm,
-    KioskForm,
-    TallyForm,
-)
+from checkin.accounts.staff_forms import ConfirmForm
 from checkin.db import get_db
 from checkin.figures import revisions
 from checkin.visits import kiosk_tokens as kiosks
@@ -35,6 +30,11 @@ from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
+from checkin.visits.staff_forms import (
+    DoorKeyForm,
+    KioskForm,
+    TallyForm,
+)
 from checkin.web.pages import confirm_page, hand_over_device, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule

@@ -19,25 +19,24 @@ from checkin.accounts.access import (
     current_user,
     require_role,
 )
-from checkin.accounts.staff_forms import (
-    NEW_ACTIVITY,
-    PICTOGRAM_NAMES,
-    ActivityForm,
-    ChangeForm,
-    ConfirmForm,
-    DeleteSlotForm,
-    EndSlotForm,
-    EventForm,
-    SlotForm,
-    VenueForm,
-    options,
-)
+from checkin.accounts.staff_forms import ConfirmForm, options
 from checkin.db import get_db
 from checkin.web.formatting import long_date
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week import operations as programme
 from checkin.week import schedule
 from checkin.week.routes import blueprint, week_asked
+from checkin.week.staff_forms import (
+    NEW_ACTIVITY,
+    PICTOGRAM_NAMES,
+    ActivityForm,
+    ChangeForm,
+    DeleteSlotForm,
+    EndSlotForm,
+    EventForm,
+    SlotForm,
+    VenueForm,
+)
 
 BAD_INPUT = 400
 

@@ -1,4 +1,5 @@
-"""The app's own commands: serve (waitress and the daily job), config, translate."""
+"""The app's own commands: serve (waitress, and the feature jobs: the daily job, the upkeep),
+config, translate. The composition root starts feature jobs, so web/ stays plumbing."""
 
 import signal
 import sys
