@@ -1,7 +1,6 @@
 """checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
 
 import logging
-from importlib import metadata
 
 from flask import Flask, request
 from flask.logging import default_handler
@@ -9,20 +8,11 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from checkin import config, db, i18n
-from checkin.resources import folder
+from checkin.resources import folder, version  # noqa: F401  (checkin.version())
 from checkin.web import formatting, pages, request_log, security, static_files
 from checkin.web.locale import CheckinDomain, CheckinRequest, select_locale
 
 csrf = CSRFProtect()
-
-
-def version():
-    """The installed release, from the git tag it was built from (setuptools-scm): `0.2.0`,
-    or `0.2.1.dev3+g1234abc` for commits after a tag."""
-    try:
-        return metadata.version("checkin")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
 
 
 class CheckinFlask(Flask):
@@ -72,6 +62,9 @@ def create_app(test_config=None):
 
     from checkin.accounts import routes as accounts
     from checkin.accounts.auth import LoginThrottle
+
+    # The kiosk's and the wall screen's pages join the visits' and the week's blueprints.
+    from checkin.devices import kiosk_routes, screen_routes  # noqa: F401
     from checkin.feedback import routes as feedback
     from checkin.figures import routes as figures
     from checkin.visits import routes as visits
@@ -86,6 +79,11 @@ def create_app(test_config=None):
     for feature in (web, week, visits, feedback, figures, accounts):
         app.register_blueprint(feature.blueprint)
     app.extensions["login_throttle"] = LoginThrottle()
+    from checkin.figures.api import tally_revisions
+
+    # A tally change to a finished month is a revision of its reports: figures answers for
+    # the visits' tally pages, which import no figures module (docs/parts.toml).
+    app.extensions["tally_revisions"] = tally_revisions
 
     from checkin.cli import register
 

@@ -10,11 +10,11 @@ import pytest
 from checkin.db import connect, migrate
 from checkin.feedback import ideas, surveys
 from checkin.feedback import smileys as feedback
-from checkin.figures.exports import write
 from checkin.figures.tables import figures
 from checkin.migrations import migrations
+from checkin.publishing.exports import write
 from checkin.visits import recording
-from checkin.visits.yearclose import close_year
+from checkin.yearclose import close_year
 from tests.helpers import SOMEONE, activity_id
 
 D = dt.date.fromisoformat

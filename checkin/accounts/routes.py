@@ -359,5 +359,3 @@ def audit_log():
         "accounts/audit.html", rows=rows, total=total, page=page, pages=pages, args=args,
         venues=seen, usernames=audit.usernames(_db()), months=audit.months(_db()),
         kinds=audit.KINDS, chosen={**chosen, "venue": request.args.get("venue")})
-
-

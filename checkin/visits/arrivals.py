@@ -17,7 +17,7 @@ from checkin import venues
 from checkin.visits import volume
 from checkin.visits.phones import YearClosed, new_device_key, person_hash, phone_code
 from checkin.visits.recording import change_visit, get_visit, link_phone, record_visit
-from checkin.week import schedule
+from checkin.week.api import schedule
 
 
 class Arrival(NamedTuple):

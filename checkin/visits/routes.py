@@ -22,9 +22,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from checkin import venues
+from checkin import retention_period, venues
 from checkin.db import get_db
-from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
 from checkin.visits.phone_pages import (
@@ -45,7 +44,7 @@ from checkin.web.pages import (
     venue_now,
     venue_or_404,
 )
-from checkin.week import schedule
+from checkin.week.api import schedule
 
 blueprint = Blueprint("visits", __name__)
 
@@ -376,7 +375,7 @@ def _privacy(venue):
         "visits/privacy.html", venue=venue, back=back,
         remembered=remembered_phone(venue) is not None, phone=remembered_phone(venue),
         remember_days=REMEMBER_SECONDS // 86400,
-        retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
+        retention_months=retention_period.months(get_db(), config["RETENTION_MONTHS"]),
         close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],
         contact_email=config["CONTACT_EMAIL"],
@@ -393,4 +392,4 @@ def privacy_here(slug):
     return _privacy(venue_or_404(slug))
 
 
-from checkin.visits import kiosk_routes, staff_routes  # noqa: E402,F401  (their pages join this blueprint)
+from checkin.visits import staff_routes  # noqa: E402,F401  (its pages join this blueprint)

@@ -14,7 +14,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checkin import venues
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.week.schedule import week_label
 

@@ -81,7 +81,5 @@ def week_page(venue, today, monday):
     )
 
 
-
-
 # The staff pages, the calendar feed and the screen on the wall join this blueprint.
-from checkin.week import feed_routes, screen_routes, staff_routes  # noqa: E402,F401
+from checkin.week import feed_routes, staff_routes  # noqa: E402,F401

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from checkin.accounts.staff_forms import (
+from checkin.accounts.api import (
     DATE_MESSAGE,
     REQUIRED,
     WEEKDAY_PAIRS,
