@@ -29,6 +29,19 @@ class CheckinFlask(Flask):
 default_handler.setFormatter(logging.Formatter("%(levelname)s in %(module)s: %(message)s"))
 
 
+def register_audit_words():
+    """Each feature words its own audit lines (its audit_words.py); the accounts' audit page
+    asks them through accounts.api, so accounts imports no feature."""
+    import checkin.feedback.audit_words
+    import checkin.figures.audit_words
+    import checkin.visits.audit_words
+    import checkin.week.audit_words
+    from checkin.accounts.api import register_words
+
+    register_words(checkin.week.audit_words, checkin.visits.audit_words,
+                   checkin.feedback.audit_words, checkin.figures.audit_words)
+
+
 def create_app(test_config=None):
     instance = config.instance_path()
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -85,6 +98,7 @@ def create_app(test_config=None):
     # the visits' tally pages, which import no figures module (docs/parts.toml).
     app.extensions["tally_revisions"] = tally_revisions
 
+    register_audit_words()
     from checkin.cli import register
 
     register(app)
