@@ -248,3 +248,25 @@ def test_the_checker_refuses_arrows_both_ways_and_modules_of_no_part():
     both["web"] = {**both["web"], "modules": [*both["web"]["modules"], "checkin/venues.py"]}
     assert layout_problems(both, {PACKAGE / "venues.py": set()}) == [
         "checkin.venues belongs to ['kernel', 'web']"]
+
+
+def test_each_api_offers_exactly_what_other_parts_use():
+    """A name in an api.py that no other part imports is surface nobody needs; a name other
+    parts import must be in its __all__."""
+    parts = load_parts()
+    used = {}
+    for path in every_module():
+        own = parts_of(path, parts)[0]
+        for imported in imports(path):
+            module, _, name_ = imported.rpartition(".")
+            target = module_file(module) if module.startswith("checkin.") else None
+            if target is not None and target.name == "api.py" and parts_of(target, parts)[0] != own:
+                used.setdefault(target, set()).add(name_)
+    apis = sorted(PACKAGE.glob("*/api.py"))
+    assert len(apis) >= 6
+    for api in apis:
+        offered = set(ast.literal_eval(next(
+            node.value for node in ast.parse(api.read_text()).body
+            if isinstance(node, ast.Assign) and node.targets[0].id == "__all__")))
+        assert offered == used.get(api, set()), f"{name(api)}: offers {sorted(offered)}, " \
+                                                f"other parts use {sorted(used.get(api, []))}"

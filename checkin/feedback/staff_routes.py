@@ -26,8 +26,7 @@ from checkin.feedback.staff_forms import (
     SearchForm,
     SurveyDetailsForm,
 )
-from checkin.publishing.api import charts as charts_module
-from checkin.publishing.api import exports
+from checkin.publishing.api import exports, share_bars
 from checkin.web.pages import confirm_page, venue_now
 from checkin.week.api import operations
 
@@ -102,12 +101,12 @@ def ratings(slug):
     charts = None
     if any(r["count"] for r in per_period):
         charts = {
-            "periods": charts_module.share_bars(
+            "periods": share_bars(
                 [(_period_name(r["period"], group), [r["levels"][n] for n in FACE_LEVELS])
                  for r in per_period], names, FACE_FILLS, _("Faces per period"),
                 desc=_("The share of each face in each period, from Great to Bad. The table "
                        "below has the numbers.")),
-            "activities": charts_module.share_bars(
+            "activities": share_bars(
                 [(name or _("No activity chosen"), [levels[n] for n in FACE_LEVELS])
                  for name, levels in sorted(totals.items(),
                                             key=lambda t: (t[0] is None, t[0] or ""))],
@@ -400,7 +399,7 @@ def survey_results(slug, survey_id):
                  [o["count"] for o in p["questions"][index]["options"]]) for p in periods]
         if not rows or any(not isinstance(n, int) for _label, counts in rows for n in counts):
             continue  # a hidden or changed count: the table says it, a share bar would not
-        charts.append({"question": question, "chart": charts_module.share_bars(
+        charts.append({"question": question, "chart": share_bars(
             rows, [o["sv"] for o in question["options"]],
             [ANSWER_FILLS[k % len(ANSWER_FILLS)] for k in range(len(question["options"]))],
             question["text_sv"], desc=_("The share of each answer. The tables below have the "

@@ -4,7 +4,7 @@ the columns, charts and files every published count goes through.
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
 tests/test_layout.py)."""
 
-from checkin.publishing import charts, exports
+from checkin.publishing import exports
 from checkin.publishing.cell_key import (
     KEY_SCALE,
     keyed,
@@ -12,7 +12,7 @@ from checkin.publishing.cell_key import (
     publish_count,
     stored_record_key,
 )
-from checkin.publishing.charts import bar_chart
+from checkin.publishing.charts import bar_chart, share_bars
 from checkin.publishing.columns import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -59,9 +59,9 @@ __all__ = [
     "COLUMNS", "COUNT_COLUMNS", "EXTENSIONS", "FIRST_DAY", "FiguresError", "GENDER_COLUMNS",
     "GROUPS", "KEY_SCALE", "LAST_DAY", "MAX_YEARS", "MEDIA_TYPES", "PERSON_COLUMNS",
     "PERSON_GENDER_COLUMNS", "PROTECTED", "PUBLISHED_GROUPS", "Period", "SMALL", "SOURCE_COLUMNS",
-    "VISIT_COLUMNS", "VISIT_GENDER_COLUMNS", "about_lines", "bar_chart", "charts", "check_range",
+    "VISIT_COLUMNS", "VISIT_GENDER_COLUMNS", "about_lines", "bar_chart", "check_range",
     "exports", "hidden_share", "hide_small_cells", "inert", "internal_mark", "keyed", "last_whole",
     "month_start", "months_before", "period_of", "periods", "periods_between", "person_key",
     "publish_count", "published_mark", "published_range", "range_problem", "stored_record_key",
-    "suppress_small_cells", "write",
+    "share_bars", "suppress_small_cells", "write",
 ]
