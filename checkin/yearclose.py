@@ -16,12 +16,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from checkin import backup, retention_period, venues
-from checkin.accounts import audit
+from checkin.accounts import api as accounts
 from checkin.db import pay_owed_scrub, read_kept_open, scrub, scrub_owed, writing
-from checkin.feedback import ideas, retention, surveys
-from checkin.figures import persons
-from checkin.publishing.periods import months_before
-from checkin.visits import once, phones, recording, steps
+from checkin.feedback import api as feedback
+from checkin.figures import api as figures
+from checkin.publishing.api import months_before
+from checkin.visits import api as visits
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
@@ -55,7 +55,7 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
     is owed, and the server's upkeep finishes it once the read has ended). `backups` lists
     the copies in `backup_dir` that still hold the year, by their bytes or their rows.
     """
-    if year in phones.closed_years(db):
+    if year in visits.closed_years(db):
         return None
     if year >= today.year:
         raise CloseRefused(f"{year} is not over yet: only a past year can be closed")
@@ -64,14 +64,14 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
                            f"(CLOSE_AFTER_MONTHS = {months}); use --force to close it now")
     with writing(db):
         # Checked inside the write: two servers running the daily job close a year once.
-        if year in phones.closed_years(db):
+        if year in visits.closed_years(db):
             return None
         removed = _what_the_close_removes(db, year)
-        done = {"year": year, "frozen": persons.freeze_persons(db, year)}
-        done["visits"] = recording.remove_year_hashes(db, year)
-        done["responses"] = surveys.remove_year_hashes(db, year)
-        done["votes"] = ideas.remove_year_hashes(db, year)
-        phones.forget_year(db, year, today)
+        # Each feature forgets its own part of the year (its api): figures first freeze the
+        # year's persons while the hashes are still there.
+        done = {"year": year, "frozen": figures.freeze_persons(db, year)}
+        done |= feedback.forget_year(db, year)  # responses, votes
+        done["visits"] = visits.forget_year(db, year, today)  # last: the year's secret too
         removed -= _still_kept(db)  # the same value kept for an open year is not the year's
     deadline = clock() + verify_seconds
     scrub(db, vacuum=True, wait_ms=1000)
@@ -94,8 +94,7 @@ def _what_the_close_removes(db, year):
     """The year's secret and every hash the close is about to remove, as bytes: what must not
     be in any file afterwards. Kept in memory only, for the check after the scrub. Each
     feature names its own (its tables are its own)."""
-    values = [*phones.year_secrets(db, year), *surveys.year_hashes(db, year),
-              *ideas.year_hashes(db, year)]
+    values = [*visits.year_secrets(db, year), *feedback.year_hashes(db, year)]
     # Real hashes and secrets are 32 hex digits or more; a shorter value (a test's stand-in)
     # would be found by chance in any file.
     return {str(value).encode() for value in values if value and len(str(value)) >= 16}
@@ -103,7 +102,7 @@ def _what_the_close_removes(db, year):
 
 def _still_kept(db):
     """Every secret and hash the database keeps after the close, as bytes."""
-    values = [*phones.kept_secrets(db), *surveys.kept_hashes(db), *ideas.kept_hashes(db)]
+    values = [*visits.kept_secrets(db), *feedback.kept_hashes(db)]
     return {str(value).encode() for value in values if value}
 
 
@@ -123,8 +122,8 @@ def left_in(paths, removed):
 
 def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
     """Open years with a secret or a hashed visit whose grace period is over, oldest first."""
-    years = phones.years_with_secrets(db)
-    closed = phones.closed_years(db)
+    years = visits.years_with_secrets(db)
+    closed = visits.closed_years(db)
     return sorted(y for y in years - closed
                   if y < today.year and today >= closes_on(y, months))
 
@@ -139,18 +138,18 @@ def daily(db, today, config):
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
     keep = retention_period.months(db, config.get("RETENTION_MONTHS",
                                                   retention_period.DEFAULT_MONTHS))
-    result = {"purged": retention.purge(db, today, keep), "closed": []}
+    result = {"purged": feedback.purge(db, today, keep), "closed": []}
     # Staff's audit lines go after AUDIT_KEEP_MONTHS (24): who did what is kept long enough
     # to answer for it, not for ever.
-    audit_months = config.get("AUDIT_KEEP_MONTHS", audit.DEFAULT_KEEP_MONTHS)
-    result["audit"] = audit.forget_before(db, months_before(today, audit_months))
+    audit_months = config.get("AUDIT_KEEP_MONTHS", accounts.AUDIT_KEEP_MONTHS)
+    result["audit"] = accounts.forget_audit_before(db, months_before(today, audit_months))
     # Steps and spent tokens go when their time is over even if nobody posts after them: every
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
     midnight = dt.datetime.combine(today, dt.time(0),
                                    tzinfo=ZoneInfo(config.get("TIMEZONE", "Europe/Stockholm")))
-    result["steps"] = steps.forget_over(db, steps.hour_number(midnight))
-    result["tokens"] = once.forget_spent(db, today)
+    result["steps"] = visits.forget_steps_over(db, visits.hour_number(midnight))
+    result["tokens"] = visits.forget_spent_tokens(db, today)
     for year in years_to_close(db, today, months):
         done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"),
                           verify_seconds=config.get("CLOSE_VERIFY_SECONDS",
