@@ -53,7 +53,7 @@ setup(
     include_package_data=False,  # only what package_data names: no .po, no stray files
     package_data={
         "checkin.accounts": ["data/*.txt"],
-        "checkin.figures": ["data/*.json"],  # the cell-key table (figures/cell_key.py)
+        "checkin.publishing": ["data/*.json"],  # the cell-key table (publishing/cell_key.py)
         "checkin.templates": ["**/*.html"],
         "checkin.static": ["*.css", "*.svg"],
         # messages.mo is written by BuildWithCatalogs; the .po sources stay out of the wheel.

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from checkin.db import connect, migrate  # noqa: E402
 from checkin.demo import MALLIS, create_venue  # noqa: E402
 from checkin.figures import dashboard_figures, tables  # noqa: E402
-from checkin.figures.exports import to_csv  # noqa: E402
-from checkin.figures.periods import FIRST_DAY  # noqa: E402
+from checkin.publishing.exports import to_csv  # noqa: E402
+from checkin.publishing.periods import FIRST_DAY  # noqa: E402
 
 GENDERS = ["woman", "man", "other", "unstated", None]
 GENDER_WEIGHTS = [26, 64, 2, 3, 5]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from checkin.db import connect, migrate
-from checkin.visits.yearclose import close_year
+from checkin.yearclose import close_year
 
 
 def main():

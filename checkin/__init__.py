@@ -1,7 +1,6 @@
 """checkin: a drop-in open activity's week, anonymous check-in and honest figures."""
 
 import logging
-from importlib import metadata
 
 from flask import Flask, request
 from flask.logging import default_handler
@@ -9,20 +8,11 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from checkin import config, db, i18n
-from checkin.resources import folder
+from checkin.resources import folder, version  # noqa: F401  (checkin.version())
 from checkin.web import formatting, pages, request_log, security, static_files
 from checkin.web.locale import CheckinDomain, CheckinRequest, select_locale
 
 csrf = CSRFProtect()
-
-
-def version():
-    """The installed release, from the git tag it was built from (setuptools-scm): `0.2.0`,
-    or `0.2.1.dev3+g1234abc` for commits after a tag."""
-    try:
-        return metadata.version("checkin")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
 
 
 class CheckinFlask(Flask):
@@ -37,6 +27,19 @@ class CheckinFlask(Flask):
 # Flask's own handler starts each line with the time to the millisecond: a crash on a visitor
 # page would then say when that visitor came. The line keeps the level and the module only.
 default_handler.setFormatter(logging.Formatter("%(levelname)s in %(module)s: %(message)s"))
+
+
+def register_audit_words():
+    """Each feature words its own audit lines (its audit_words.py); the accounts' audit page
+    asks them through accounts.api, so accounts imports no feature."""
+    import checkin.feedback.audit_words
+    import checkin.figures.audit_words
+    import checkin.visits.audit_words
+    import checkin.week.audit_words
+    from checkin.accounts.api import register_words
+
+    register_words(checkin.week.audit_words, checkin.visits.audit_words,
+                   checkin.feedback.audit_words, checkin.figures.audit_words)
 
 
 def create_app(test_config=None):
@@ -59,6 +62,9 @@ def create_app(test_config=None):
     security.init_app(app)
     static_files.init_app(app)
     pages.init_app(app)
+    from checkin.visits import phone_pages  # the once_field every counting form carries
+
+    phone_pages.init_app(app)
     babel = Babel(app, locale_selector=select_locale, default_domain="messages")
     babel.domain_instance = CheckinDomain(domain="messages")  # easy-read Swedish too
     missing = i18n.missing_catalogs()
@@ -69,6 +75,9 @@ def create_app(test_config=None):
 
     from checkin.accounts import routes as accounts
     from checkin.accounts.auth import LoginThrottle
+
+    # The kiosk's and the wall screen's pages join the visits' and the week's blueprints.
+    from checkin.devices import kiosk_routes, screen_routes  # noqa: F401
     from checkin.feedback import routes as feedback
     from checkin.figures import routes as figures
     from checkin.visits import routes as visits
@@ -83,7 +92,13 @@ def create_app(test_config=None):
     for feature in (web, week, visits, feedback, figures, accounts):
         app.register_blueprint(feature.blueprint)
     app.extensions["login_throttle"] = LoginThrottle()
+    from checkin.figures.api import tally_revisions
 
+    # A tally change to a finished month is a revision of its reports: figures answers for
+    # the visits' tally pages, which import no figures module (docs/parts.toml).
+    app.extensions["tally_revisions"] = tally_revisions
+
+    register_audit_words()
     from checkin.cli import register
 
     register(app)

@@ -1,9 +1,9 @@
 """The `checkin` command: Flask's CLI group, gathering each feature's commands.
 
 Each command lives beside what it works on: checkin/db_commands.py (init-db, db-status,
-backup, seed-demo, check), web/commands.py (serve, config, translate), week/commands.py
-(venue list/add/edit/import), visits/commands.py
-(door-url, daily, close-year), feedback/commands.py (feedback, ideas, survey, purge),
+backup, seed-demo, check), server_commands.py (serve, config, translate), week/commands.py
+(venue list/add/edit/import), yearclose_commands.py (daily, close-year), visits/commands.py
+(door-url, door-limits), feedback/commands.py (feedback, ideas, survey, purge),
 figures/commands.py (export, import-tallies), accounts/commands.py (create-user).
 """
 
@@ -67,15 +67,15 @@ main.params = [p for p in main.params if p.name not in {"env_file", "app", "debu
 
 def commands():
     """Every feature's commands, as the `checkin` group shows them."""
-    from checkin import db_commands
+    from checkin import db_commands, server_commands, yearclose_commands
     from checkin.accounts import commands as accounts
     from checkin.feedback import commands as feedback
     from checkin.figures import commands as figures
     from checkin.visits import commands as visits
-    from checkin.web import commands as web
     from checkin.week import commands as week
 
-    for feature in (db_commands, web, week, visits, feedback, figures, accounts):
+    for feature in (db_commands, server_commands, yearclose_commands, week, visits, feedback,
+                    figures, accounts):
         yield from feature.COMMANDS
 
 

@@ -278,4 +278,3 @@ def migrate(db):
 
 def init_app(app):
     app.teardown_appcontext(close_db)
-

@@ -4,13 +4,13 @@ import datetime as dt
 import random
 import secrets
 
+from checkin import venues
 from checkin.accounts import auth
 from checkin.db import migrate, writing
 from checkin.feedback import ideas, surveys
-from checkin.figures.cell_key import stored_record_key
+from checkin.publishing.cell_key import stored_record_key
 from checkin.row_ids import new_row_ids
 from checkin.visits.phones import person_hash
-from checkin.week import venues
 from checkin.week.schedule import check_in_choices
 
 # (name_sv, name_en, description_sv, description_en, pictogram, address, counted, slots)

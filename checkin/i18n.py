@@ -39,6 +39,3 @@ def missing_catalogs():
     base = folder("translations")
     return [lang for lang in LOCALES if lang != "en"
             and not (base / lang / "LC_MESSAGES" / "messages.mo").is_file()]
-
-
-

@@ -1,6 +1,7 @@
 """Where templates, static files and translations are: in the installed package, or in
-a checkout."""
+a checkout; and which release this is."""
 
+from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -15,3 +16,12 @@ def installed():
 def folder(name):
     """`templates`, `static` or `translations`: the wheel puts them inside the package."""
     return PACKAGE / name if installed() else CHECKOUT / name
+
+
+def version():
+    """The installed release, from the git tag it was built from (setuptools-scm): `0.2.0`,
+    or `0.2.1.dev3+g1234abc` for commits after a tag."""
+    try:
+        return metadata.version("checkin")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"

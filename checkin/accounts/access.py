@@ -75,7 +75,7 @@ def require_role(*roles):
                 abort(403)
             slug = kwargs.get("slug")
             if slug is not None:
-                from checkin.week.venues import by_slug
+                from checkin.venues import by_slug
 
                 venue = by_slug(get_db(), slug)
                 if venue is None:

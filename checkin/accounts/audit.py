@@ -51,30 +51,36 @@ def this_hour():
     return hour.isoformat(timespec="minutes")
 
 
-# Each action's kind, for the page's "What" filter; an action not listed is "other".
-KINDS = {
-    "programme": ("activity created", "activity changed", "weekly time created",
-                  "weekly time changed", "weekly time removed", "weekly time ended",
-                  "weekly time changed from a date", "event created", "event changed",
-                  "event removed", "occurrence changed", "occurrence restored",
-                  "week changes copied", "venue created", "venue changed"),
-    "counting": ("tally", "tally undone", "counts imported", "import undone",
-                 "check-ins set aside", "check-ins brought back", "votes set aside",
-                 "votes brought back"),
-    "feedback": ("feedback text hidden", "feedback text shown", "feedback text deleted",
-                 "survey created", "survey changed", "survey closed", "survey deleted",
-                 "survey question added", "survey question removed", "idea approved",
-                 "idea rejected", "idea answered", "retention changed", "meeting started",
-                 "meeting decided", "meeting closed"),
-    "figures": ("export with less hiding", "report text saved"),
-    "devices": ("door key replaced", "kiosk created", "kiosk turned off", "screen created",
-                "screen turned off"),
+# The kinds of the page's "What" filter, in the order it lists them. Each feature says which
+# kind each of its actions is (its audit_words.py: KINDS); an action no one lists is "other".
+KIND_ORDER = ("programme", "counting", "feedback", "figures", "devices", "accounts", "logins")
+_OWN_KINDS = {
     "accounts": ("account created", "account changed", "account turned off",
                  "account turned on", "password changed", "password reset"),
     "logins": ("logged in", "logged out", "logged out everywhere", "login failed",
                "password confirmation failed"),
 }
-KIND_OF = {action: kind for kind, actions in KINDS.items() for action in actions}
+_WORDS = {}  # module name → a feature's audit_words module, as create_app registered them
+KINDS = {}  # kind → its actions, from every registered feature and the accounts' own
+KIND_OF = {}  # action → its kind
+
+
+def register_words(*modules):
+    """Let features word their own actions: each module has KINDS ({kind: actions}) and
+    sentences(f, _, locale). Registering one again changes nothing."""
+    for module in modules:
+        _WORDS[module.__name__] = module
+    kinds = {kind: [] for kind in KIND_ORDER}
+    for source in (_OWN_KINDS, *(words.KINDS for words in _WORDS.values())):
+        for kind, actions in source.items():
+            kinds[kind].extend(actions)
+    KINDS.clear()
+    KINDS.update({kind: tuple(actions) for kind, actions in kinds.items()})
+    KIND_OF.clear()
+    KIND_OF.update({action: kind for kind, actions in KINDS.items() for action in actions})
+
+
+register_words()
 # Logging in and out says little one by one: the page folds them per person and day.
 FOLDED = ("logged in", "logged out")
 PER_PAGE = 50
@@ -153,11 +159,11 @@ def fold_logins(rows, day_of):
 
 # --- saying a line in words ------------------------------------------------------------------
 
-def _day(iso, locale):
+def say_day(iso, locale):
     return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale=locale)
 
 
-def _clock(hhmm, locale):
+def say_clock(hhmm, locale):
     hour, minute = (int(p) for p in hhmm.split(":"))
     if locale == "en":
         shown = hour % 12 or 12
@@ -166,112 +172,16 @@ def _clock(hhmm, locale):
     return f"{hour}.{minute:02d}" if minute else f"{hour}"
 
 
-def _span(start, end, locale):
-    span = f"{_clock(start, locale)}–{_clock(end, locale)}"
+def say_span(start, end, locale):
+    span = f"{say_clock(start, locale)}–{say_clock(end, locale)}"
     return span if locale == "en" else f"kl. {span}"
 
 
-def _changes(changes, _):
-    words = {"woman": _("women"), "man": _("men"), "other": _("other"),
-             "unstated": _("no answer")}
-    return ", ".join(f"{words.get(g, g)} {n:+d}".replace("-", "−") for g, n in changes.items())
-
-
-def _weekdays(weekday, _):
-    return [_("on Mondays"), _("on Tuesdays"), _("on Wednesdays"), _("on Thursdays"),
-            _("on Fridays"), _("on Saturdays"), _("on Sundays")][weekday]
-
-
 def _sentences(f, _, locale):
-    """action → a function of the facts that says it. Only called for the line's action."""
-    def day(key="date"):
-        return _day(f[key], locale)
-
-    def span(a="start", b="end"):
-        return _span(f[a], f[b], locale)
-
-    def kiosk():
-        return f["label"] or _("Kiosk %(n)s") % {"n": f["id"]}
-
+    """action → a function of the facts that says it: the accounts' own, then each registered
+    feature's (register_words). Only called for the line's action."""
     roles = {"admin": _("admin"), "staff": _("staff"), "viewer": _("viewer")}
-    return {
-        "tally": lambda: _("Counted by hand for %(name)s, %(day)s: %(changes)s.") % {
-            "name": f["activity"] or _("no particular activity"), "day": day(),
-            "changes": _changes(f["changes"], _)},
-        "tally undone": lambda: _("Undid a count for %(name)s, %(day)s: %(changes)s.") % {
-            "name": f["activity"] or _("no particular activity"), "day": day(),
-            "changes": _changes(f["changes"], _)},
-        "door key replaced": lambda: _("Replaced the QR code: old posters no longer work."),
-        "kiosk created": lambda: _("Made a tablet a kiosk: %(label)s.") % {"label": kiosk()},
-        "kiosk turned off": lambda: _("Turned off the kiosk %(label)s.") % {"label": kiosk()},
-        "activity created": lambda: _("Added the activity %(name)s.") % {"name": f["name"]},
-        "activity changed": lambda: _changed_sentence(
-            _("Changed the activity %(name)s") % {"name": f["name"]}, f, _),
-        "weekly time created": lambda: (
-            _("Added %(name)s %(weekdays)s %(span)s from %(day)s until %(last)s.") % {
-                "name": f["activity"], "weekdays": _weekdays(f["weekday"], _),
-                "span": span(), "day": day("valid_from"), "last": day("valid_until")}
-            if f.get("valid_until") else
-            _("Added %(name)s %(weekdays)s %(span)s from %(day)s.") % {
-                "name": f["activity"], "weekdays": _weekdays(f["weekday"], _),
-                "span": span(), "day": day("valid_from")}),
-        "weekly time changed": lambda: _("Changed %(name)s to %(weekdays)s %(span)s.") % {
-            "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span()},
-        "weekly time removed": lambda: _("Removed %(name)s %(weekdays)s %(span)s.") % {
-            "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span()},
-        "weekly time ended": lambda: _("Ended %(name)s %(weekdays)s %(span)s: the last time "
-                                       "is %(day)s.") % {
-            "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span(),
-            "day": day("valid_until")},
-        "weekly time changed from a date": lambda: _("Changed %(name)s from %(day)s: now "
-                                                     "%(weekdays)s %(span)s.") % {
-            "name": f["activity"], "weekdays": _weekdays(f["weekday"], _), "span": span(),
-            "day": day("valid_from")},
-        "event created": lambda: _("Added the one-off event %(name)s, %(day)s %(span)s.") % {
-            "name": f["activity"], "day": day(), "span": span()},
-        "event changed": lambda: _("Changed the one-off event %(name)s, now %(day)s "
-                                   "%(span)s.") % {
-            "name": f["activity"], "day": day(), "span": span()},
-        "event removed": lambda: _("Removed the one-off event %(name)s, %(day)s %(span)s.") % {
-            "name": f["activity"], "day": day(), "span": span()},
-        "occurrence changed": lambda: (
-            _("Cancelled %(name)s on %(day)s.") % {"name": f["activity"], "day": day()}
-            if f["cancelled"] else
-            _("Moved %(name)s from %(day)s to %(new_day)s %(span)s.") % {
-                "name": f["activity"], "day": day(), "new_day": day("new_date"),
-                "span": span("new_start", "new_end")}),
-        "occurrence restored": lambda: _("Put %(name)s on %(day)s back to its usual time.") % {
-            "name": f["activity"], "day": day()},
-        "week changes copied": lambda: _("Copied %(n)s cancellations and moves from week "
-                                         "%(week)s to the week after.") % {
-            "n": f["copied"], "week": f["week"]},
-        "venue created": lambda: _("Added the venue %(name)s.") % {"name": f["name"]},
-        "venue changed": lambda: _changed_sentence(
-            _("Changed the venue %(name)s") % {"name": f["name"]}, f, _),
-        "feedback text hidden": lambda: _("Hid text #%(id)s.") % {"id": f["id"]},
-        "feedback text shown": lambda: _("Showed text #%(id)s again.") % {"id": f["id"]},
-        "feedback text deleted": lambda: _("Deleted text #%(id)s.") % {"id": f["id"]},
-        "survey created": lambda: _("Made survey #%(id)s, open %(first)s to %(last)s.") % {
-            "id": f["id"], "first": day("opens"), "last": day("closes")},
-        "survey changed": lambda: _("Changed survey #%(id)s, open %(first)s to %(last)s.") % {
-            "id": f["id"], "first": day("opens"), "last": day("closes")},
-        "survey closed": lambda: _("Closed survey #%(id)s.") % {"id": f["id"]},
-        "survey deleted": lambda: _("Deleted survey #%(id)s.") % {"id": f["id"]},
-        "survey question added": lambda: _("Added a question to survey #%(id)s.") % {
-            "id": f["id"]},
-        "survey question removed": lambda: _("Removed a question from survey #%(id)s.") % {
-            "id": f["id"]},
-        "idea approved": lambda: _("Approved idea #%(id)s and showed it.") % {"id": f["id"]},
-        "idea rejected": lambda: _("Rejected idea #%(id)s.") % {"id": f["id"]},
-        "idea answered": lambda: _("Answered idea #%(id)s.") % {"id": f["id"]},
-        "retention changed": lambda: _("Set how long texts are kept: %(n)s months.") % {
-            "n": f["months"]},
-        "report text saved": lambda: _("Saved the text of the yearly report %(year)s.") % {
-            "year": f["year"]},
-        "counts imported": lambda: _("Imported %(file)s: %(visits)s counted visits.") % {
-            "file": f["file"], "visits": f["visits"]},
-        "import undone": lambda: _("Undid the import of %(file)s: %(visits)s counted visits "
-                                   "removed.") % {"file": f["file"], "visits": f["visits"]},
+    said = {
         "password changed": lambda: _("Changed their own password."),
         "password reset": lambda: _("Set a new password for %(user)s.") % {"user": f["user"]},
         "account created": lambda: _("Made the account %(user)s (%(role)s).") % {
@@ -283,68 +193,16 @@ def _sentences(f, _, locale):
             "user": f["user"]},
         "account turned on": lambda: _("Turned on the account %(user)s.") % {"user": f["user"]},
         "logins": lambda: _logins(f, _),
-        "votes set aside": lambda: _("Set aside the %(n)s votes of %(day)s.") % {
-            "n": f["votes"], "day": day()},
-        "votes brought back": lambda: _("Counted the %(n)s votes of %(day)s again.") % {
-            "n": f["votes"], "day": day()},
-        "meeting started": lambda: _("Started the meeting %(name)s, %(day)s.") % {
-            "name": f["name"], "day": day()},
-        "meeting decided": lambda: _("Saved a decision of the meeting %(name)s, %(day)s.") % {
-            "name": f["name"], "day": day()},
-        "meeting closed": lambda: _("Closed the meeting %(name)s, %(day)s.") % {
-            "name": f["name"], "day": day()},
         "logged in": lambda: _("Logged in."),
         "logged out": lambda: _("Logged out."),
         "logged out everywhere": lambda: _("Logged out on every device."),
         "login failed": lambda: _("Someone gave a wrong password for this account."),
         "password confirmation failed": lambda: _("Gave a wrong password to confirm a "
                                                   "change; nothing was changed."),
-        "screen created": lambda: _("Made a device a wall screen: %(label)s.") % {
-            "label": f.get("label") or _("Screen %(n)s") % {"n": f["id"]}},
-        "screen turned off": lambda: _("Turned off the wall screen %(label)s.") % {
-            "label": f.get("label") or _("Screen %(n)s") % {"n": f["id"]}},
-        "export with less hiding": lambda: _(
-            "Downloaded figures from %(first)s to %(last)s hiding only counts under "
-            "%(n)s (usually under %(usual)s).") % {
-            "first": day("first"), "last": day("last"),
-            "n": f["min_cell"] or 1, "usual": f["usual"]},
-        "check-ins set aside": lambda: _("Set aside %(n)s check-ins of %(when)s. "
-                                         "Reason: %(reason)s") % {
-            "n": f["visits"], "when": _hour_or_day(f, day, locale), "reason": f["reason"]},
-        "check-ins brought back": lambda: _("Counted the %(n)s check-ins of %(when)s "
-                                            "again.") % {
-            "n": f["visits"], "when": _hour_or_day(f, day, locale)},
     }
-
-
-def _field_names(_):
-    return {"name_sv": _("name"), "name_en": _("English name"),
-            "description_sv": _("description"), "description_en": _("English description"),
-            "pictogram": _("symbol"), "address": _("place"), "counted": _("counted"),
-            "active": _("shown in the week"), "slug": _("short name"),
-            "name": _("name"), "organisation": _("organisation"), "timezone": _("time zone"),
-            "opening_days": _("opening days")}
-
-
-def _value(field, value, _):
-    if field in ("counted", "active"):
-        return _("yes") if str(value) in ("1", "True") else _("no")
-    if value in (None, ""):
-        return _("(empty)")
-    text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _changed_sentence(start, f, _):
-    """'Changed the activity Sygrupp: name Sygrupp → Syverkstad, shown in the week yes → no.'
-    Long values are cut; a line written before changes were kept says only what."""
-    changed = f.get("changed") or {}
-    if not changed:
-        return start + "."
-    names = _field_names(_)
-    parts = [f"{names.get(k, k)} {_value(k, old, _)} → {_value(k, new, _)}"
-             for k, (old, new) in changed.items()]
-    return f"{start}: {', '.join(parts)}."
+    for words in _WORDS.values():
+        said.update(words.sentences(f, _, locale))
+    return said
 
 
 def _logins(f, _):
@@ -358,13 +216,6 @@ def _logins(f, _):
         return _("Logged out.")
     return _("Logged in %(n)s times and out %(m)s times this day.") % {"n": logins,
                                                                        "m": logouts}
-
-
-def _hour_or_day(f, day, locale):
-    if f.get("hour") is None:
-        return day("day")
-    hour = int(f["hour"])
-    return f"{day('day')}, {_span(f'{hour:02d}:00', f'{hour + 1:02d}:00', locale)}"
 
 
 def sentence(row, locale="sv"):

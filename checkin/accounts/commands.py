@@ -46,7 +46,7 @@ def create_user_command(username, role):
     except auth.UsernameTaken:
         raise click.BadParameter(f"there is already an account called {username!r}",
                                  param_hint="USERNAME") from None
-    from checkin.command_options import public_address
+    from checkin.web.command_options import public_address
 
     click.echo(f"Created {role} account {username!r}. Log in at "
                f"{public_address(current_app)}/staff/")

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from checkin import venues
 from checkin.accounts import audit, auth
 from checkin.accounts.access import (
     audit_line,
@@ -42,7 +43,6 @@ from checkin.db import get_db
 from checkin.tokens import new_token
 from checkin.web.formatting import staff_time
 from checkin.web.pages import safe_next
-from checkin.week import venues
 
 BAD_INPUT = 400
 
@@ -359,5 +359,3 @@ def audit_log():
         "accounts/audit.html", rows=rows, total=total, page=page, pages=pages, args=args,
         venues=seen, usernames=audit.usernames(_db()), months=audit.months(_db()),
         kinds=audit.KINDS, chosen={**chosen, "venue": request.args.get("venue")})
-
-

@@ -8,11 +8,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.command_options import venue_of, venue_option
+from checkin import retention_period, venues
 from checkin.db import connect
-from checkin.feedback import ideas, surveys
-from checkin.feedback import smileys as feedback
-from checkin.week import venues
+from checkin.feedback import ideas, smileys, surveys
+from checkin.web.command_options import venue_of, venue_option
 
 
 def _db():
@@ -53,7 +52,7 @@ def feedback_group():
 def feedback_list(slug, search, limit):
     """Free texts with their date, rating and activity."""
     db = _db()
-    rows = feedback.free_texts(db, _venue_id(db, slug), search=search, limit=limit)
+    rows = smileys.free_texts(db, _venue_id(db, slug), search=search, limit=limit)
     for row in rows:
         hidden = " (hidden)" if row["hidden"] else ""
         click.echo(f"#{row['id']} {row['date']} rating {row['rating']} "
@@ -186,7 +185,7 @@ def purge_command(months):
 
     db = _db()
     if months is None:
-        months = retention.months(db, current_app.config.get("RETENTION_MONTHS", 12))
+        months = retention_period.months(db, current_app.config.get("RETENTION_MONTHS", 12))
     if months < 1:
         raise click.BadParameter("the retention period is at least 1 month",
                                  param_hint="--months")

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 
-from checkin.week import schedule
+from checkin.week.api import schedule
 
 MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 MONTH_YEARS = range(2000, 9000)

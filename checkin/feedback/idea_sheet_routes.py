@@ -6,12 +6,12 @@ import datetime as dt
 from flask import current_app, g, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 
-from checkin.accounts.access import require_role
+from checkin.accounts.api import require_role
 from checkin.db import get_db
 from checkin.feedback import idea_sheet
 from checkin.feedback.routes import blueprint
 from checkin.i18n import LOCALES
-from checkin.visits.door import qr_svg
+from checkin.visits.api import qr_svg
 from checkin.web.pages import venue_now
 
 BAD_INPUT = 400

@@ -1,10 +1,10 @@
 """The idea box: anyone suggests, staff approve and answer, remembered phones vote. No Flask."""
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.feedback.visitor_text import IDEA_TEXT_MAX, clean_text
 from checkin.row_ids import new_row_id
-from checkin.visits.phones import person_hash, purpose_hash
+from checkin.visits.api import person_hash, purpose_hash
 
 STATUSES = ("new", "considering", "planned", "done", "not_possible")
 
@@ -25,8 +25,6 @@ def suggest(db, *, venue_id, day, text):
             [idea_id, venue_id, text, day.isoformat()],
         )
     return idea_id
-
-
 
 
 def get_idea(db, idea_id):
@@ -237,3 +235,15 @@ def remove_year_hashes(db, year):
         "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)",
         [f"{year:04d}"],
     ).rowcount
+
+
+def year_hashes(db, year):
+    """The voter hashes the yearly close of `year` removes (ideas made by then)."""
+    return [row[0] for row in db.execute(
+        "SELECT voter_hash FROM idea_vote WHERE idea_id IN "
+        "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)", [f"{year:04d}"])]
+
+
+def kept_hashes(db):
+    """Every voter hash still kept."""
+    return [row[0] for row in db.execute("SELECT DISTINCT voter_hash FROM idea_vote") if row[0]]

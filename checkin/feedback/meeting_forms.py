@@ -20,7 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from checkin.accounts.staff_forms import options
+from checkin.accounts.api import options
 from checkin.feedback import meetings
 from checkin.feedback.staff_forms import STATUS_PAIRS
 

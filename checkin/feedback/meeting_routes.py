@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from checkin.accounts.access import current_user, require_role
+from checkin.accounts.api import current_user, require_role
 from checkin.db import get_db
 from checkin.feedback import meetings
 from checkin.feedback.meeting_forms import (
@@ -256,4 +256,3 @@ def meeting_minutes(slug, meeting_id):
     return render_template("feedback/staff/meeting_minutes.html", venue=g.venue,
                            meeting=meeting, title=_title(meeting),
                            status_names={v: str(label) for v, label in STATUS_PAIRS})
-

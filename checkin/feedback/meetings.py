@@ -12,12 +12,12 @@ exactly once. Nothing here is finer than the hour the meeting began.
 
 import datetime as dt
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.feedback import ideas
 from checkin.feedback.visitor_text import clean_text
 from checkin.row_ids import new_row_id
-from checkin.visits import recording
+from checkin.visits.api import recording
 
 NAMES = ("Husmöte", "Framtidsverkstad")
 NAME_MAX = 60

@@ -14,21 +14,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from checkin import retention_period
 from checkin.db import get_db
-from checkin.feedback import ideas, meetings, retention, surveys
-from checkin.feedback import smileys as feedback
+from checkin.feedback import ideas, meetings, smileys, surveys
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
-from checkin.visits import steps
-from checkin.web.pages import (
-    remembered_phone,
-    sender_may_post,
-    spend_once,
-    venue_now,
-    venue_or_404,
-)
+from checkin.visits.api import remembered_phone, spend_once, steps
+from checkin.web.pages import sender_may_post, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
-from checkin.week import schedule
+from checkin.week.api import schedule
 
 blueprint = Blueprint("feedback", __name__)
 
@@ -126,7 +120,7 @@ def feedback_page(slug):
     refused = spend_once("rating", venue)
     if refused:
         return _not_spent(venue, refused, url_for("week.week", slug=slug))
-    feedback_id = feedback.record_rating(
+    feedback_id = smileys.record_rating(
         db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
         activity_id=activity_id,
     )
@@ -169,7 +163,7 @@ def feedback_text(slug):
     form = TextForm()
 
     def page(status=200, error=None):
-        months = retention.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
+        months = retention_period.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
         return render_template("feedback/feedback_text.html", venue=venue, form=form,
                                limit=FEEDBACK_TEXT_MAX, error=error, months=months), status
 
@@ -185,7 +179,7 @@ def feedback_text(slug):
     if text is not None:
         if not _may_post("feedback"):
             return _too_busy(venue)
-        feedback.add_text(get_db(), feedback_id, text)
+        smileys.add_text(get_db(), feedback_id, text)
     _rating_done()
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 

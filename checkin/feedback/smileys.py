@@ -2,11 +2,16 @@
 
 import datetime as dt
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import scrub_deletion, writing
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, clean_text
-from checkin.figures.cell_key import publish_count, stored_record_key
-from checkin.figures.periods import GROUPS, period_of, periods_between
+from checkin.publishing.api import (
+    GROUPS,
+    period_of,
+    periods_between,
+    publish_count,
+    stored_record_key,
+)
 from checkin.row_ids import new_row_id
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -24,8 +29,6 @@ def record_rating(db, *, venue_id, day, rating, activity_id=None):
             [feedback_id, venue_id, activity_id, day.isoformat(), rating, stored_record_key()],
         )
     return feedback_id
-
-
 
 
 def add_text(db, feedback_id, text):

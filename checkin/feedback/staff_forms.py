@@ -21,8 +21,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from checkin.accounts.staff_forms import DATE_MESSAGE, REQUIRED, PlainDateField, options
-from checkin.feedback import ideas, retention, surveys
+from checkin.accounts.api import DATE_MESSAGE, REQUIRED, PlainDateField, options
+from checkin.feedback import ideas, surveys
+from checkin.retention_period import MONTHS_MAX, MONTHS_MIN
 
 GROUP_PAIRS = [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month"))]
 # The same words as the idea box and the sheet on the wall (feedback/_idea_status.html).
@@ -179,5 +180,5 @@ MONTHS_MESSAGE = _l("Write a number of months.")
 class RetentionForm(FlaskForm):
     months = MonthsField(_l("Delete free texts and ideas not shown after (months)"),
                           validators=[InputRequired(MONTHS_MESSAGE),
-                                      NumberRange(retention.MONTHS_MIN, retention.MONTHS_MAX,
+                                      NumberRange(MONTHS_MIN, MONTHS_MAX,
                                                   _l("Write 1 to 120 months."))])

@@ -11,11 +11,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from checkin.accounts.access import current_user, require_role
-from checkin.accounts.staff_forms import ConfirmForm
+from checkin import retention_period
+from checkin.accounts.api import ConfirmForm, current_user, require_role
 from checkin.db import get_db
-from checkin.feedback import ideas, retention, surveys
-from checkin.feedback import smileys as feedback
+from checkin.feedback import ideas, retention, smileys, surveys
 from checkin.feedback.routes import blueprint
 from checkin.feedback.staff_forms import (
     STATUS_PAIRS,
@@ -27,18 +26,13 @@ from checkin.feedback.staff_forms import (
     SearchForm,
     SurveyDetailsForm,
 )
-from checkin.figures import charts as charts_module
-from checkin.figures import exports
+from checkin.publishing.api import exports, share_bars
 from checkin.web.pages import confirm_page, venue_now
-from checkin.week import operations as programme
+from checkin.week.api import operations
 
 BAD_INPUT = 400
 CONFLICT = 409
 RESULT_GROUPS = ("week", "month")
-
-
-
-
 
 
 # --- ratings over time ----------------------------------------------------------------------
@@ -91,8 +85,8 @@ def ratings(slug):
         return render_template("feedback/staff/ratings.html", venue=venue, form=form,
                                rows=[], charts=None), BAD_INPUT
     first, last, group = form.first.data, form.last.data, form.group.data
-    per_period = feedback.ratings(get_db(), venue["id"], first, last, group)
-    per_activity = feedback.ratings(get_db(), venue["id"], first, last, group, True)
+    per_period = smileys.ratings(get_db(), venue["id"], first, last, group)
+    per_activity = smileys.ratings(get_db(), venue["id"], first, last, group, True)
     rows = per_activity if form.by_activity.data else per_period
     for row in rows:
         row["name"] = _period_name(row["period"], group)
@@ -107,12 +101,12 @@ def ratings(slug):
     charts = None
     if any(r["count"] for r in per_period):
         charts = {
-            "periods": charts_module.share_bars(
+            "periods": share_bars(
                 [(_period_name(r["period"], group), [r["levels"][n] for n in FACE_LEVELS])
                  for r in per_period], names, FACE_FILLS, _("Faces per period"),
                 desc=_("The share of each face in each period, from Great to Bad. The table "
                        "below has the numbers.")),
-            "activities": charts_module.share_bars(
+            "activities": share_bars(
                 [(name or _("No activity chosen"), [levels[n] for n in FACE_LEVELS])
                  for name, levels in sorted(totals.items(),
                                             key=lambda t: (t[0] is None, t[0] or ""))],
@@ -129,11 +123,11 @@ def ratings(slug):
 def _texts_page(venue, form, status=200):
     search = (form.q.data or "").strip() if not form.errors else None
     hidden_view = request.args.get("hidden") == "1"
-    rows = feedback.free_texts(get_db(), venue["id"], search=search or None,
+    rows = smileys.free_texts(get_db(), venue["id"], search=search or None,
                                hidden=hidden_view)
     return render_template("feedback/staff/texts.html", venue=venue, form=form, rows=rows,
                            hidden_view=hidden_view,
-                           hidden_count=feedback.hidden_text_count(get_db(), venue["id"]),
+                           hidden_count=smileys.hidden_text_count(get_db(), venue["id"]),
                            confirm=ConfirmForm()), status
 
 
@@ -183,10 +177,10 @@ def text_action(slug, feedback_id, action):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     if action == "delete":
-        feedback.delete_text(get_db(), feedback_id, user=current_user())
+        smileys.delete_text(get_db(), feedback_id, user=current_user())
         flash(_("The text is deleted. The rating stays in the figures."))
     else:
-        feedback.set_hidden(get_db(), feedback_id, action == "hide", user=current_user())
+        smileys.set_hidden(get_db(), feedback_id, action == "hide", user=current_user())
         flash(_("The text is hidden: it is no longer in the list. \"Show hidden texts\" "
                 "finds it.") if action == "hide" else _("The text is shown in the list again."))
     return redirect(_texts_url(slug))
@@ -405,7 +399,7 @@ def survey_results(slug, survey_id):
                  [o["count"] for o in p["questions"][index]["options"]]) for p in periods]
         if not rows or any(not isinstance(n, int) for _label, counts in rows for n in counts):
             continue  # a hidden or changed count: the table says it, a share bar would not
-        charts.append({"question": question, "chart": charts_module.share_bars(
+        charts.append({"question": question, "chart": share_bars(
             rows, [o["sv"] for o in question["options"]],
             [ANSWER_FILLS[k % len(ANSWER_FILLS)] for k in range(len(question["options"]))],
             question["text_sv"], desc=_("The share of each answer. The tables below have the "
@@ -443,7 +437,7 @@ def idea_list(slug):
 
 def _activity_pairs(venue):
     """Every activity of the venue, also those no longer held: an idea may have led to one."""
-    return [(a["id"], a["name_sv"]) for a in programme.activities(get_db(), venue["id"])]
+    return [(a["id"], a["name_sv"]) for a in operations.activities(get_db(), venue["id"])]
 
 
 def _ideas_page(venue, failed=None, status=200):
@@ -526,7 +520,7 @@ def retention_setting():
     form = RetentionForm()
     page = {"form": form, "last_purge": retention.last_purge(get_db())}
     if request.method == "GET":
-        form.months.data = retention.months(get_db(), default)
+        form.months.data = retention_period.months(get_db(), default)
         return render_template("feedback/staff/retention.html", **page)
     if not form.validate():
         return render_template("feedback/staff/retention.html", **page), BAD_INPUT

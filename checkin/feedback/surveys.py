@@ -9,14 +9,17 @@ remembered phones.
 import datetime as dt
 import json
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import scrub_deletion, writing
-from checkin.figures.cell_key import publish_count, stored_record_key
-from checkin.figures.columns import SMALL
-from checkin.figures.periods import period_of
-from checkin.figures.small_cells import suppress_small_cells
+from checkin.publishing.api import (
+    SMALL,
+    period_of,
+    publish_count,
+    stored_record_key,
+    suppress_small_cells,
+)
 from checkin.row_ids import new_row_id
-from checkin.visits.phones import purpose_hash
+from checkin.visits.api import purpose_hash
 
 KINDS = ("choice", "scale")
 # Published results: every number the sum of its finest cells (_published_results). The
@@ -239,8 +242,6 @@ def record_response(db, survey, day, answers, device_key=None):
             [(response_id, q, v) for q, v in answers.items()],
         )
     return response_id
-
-
 
 
 def results(db, survey_id, group=None, published=False):
@@ -508,3 +509,17 @@ def results_table(result):
                              "question": question["text_sv"], "answer": option["sv"],
                              "count": option["count"], "share_percent": share})
     return columns, rows
+
+
+def year_hashes(db, year):
+    """The respondent hashes the yearly close of `year` removes (surveys opened by then)."""
+    return [row[0] for row in db.execute(
+        "SELECT respondent_hash FROM survey_response WHERE respondent_hash IS NOT NULL "
+        "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
+        [f"{year:04d}"])]
+
+
+def kept_hashes(db):
+    """Every respondent hash still kept."""
+    return [row[0] for row in db.execute("SELECT DISTINCT respondent_hash FROM survey_response")
+            if row[0]]

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.command_options import venue_of, venue_option
 from checkin.db import connect
+from checkin.web.command_options import venue_of, venue_option
 
 
 def _day(value, name):
@@ -54,10 +54,9 @@ def _venue_id(db, slug):
 def export_command(first, last, group, by_activity, slug, fmt, min_cell, published, lang,
                    output):
     """Anonymous figures by period (and activity), as docs/figures.md defines them."""
-    from checkin.figures.exports import write
-    from checkin.figures.periods import FiguresError, published_range
     from checkin.figures.tables import figures
-    from checkin.visits.yearclose import local_today
+    from checkin.publishing.api import FiguresError, published_range, write
+    from checkin.venues import local_today
 
     first, last = _day(first, "--from"), _day(last, "--to")
     if min_cell is not None and min_cell < 2:
@@ -84,8 +83,8 @@ def export_command(first, last, group, by_activity, slug, fmt, min_cell, publish
         db.conn.close()
     notes = ()
     if lang:
-        from checkin.figures.exports import about_lines
-        from checkin.week import venues
+        from checkin import venues
+        from checkin.publishing.api import about_lines
 
         db = connect(current_app.config["DATABASE"])
         names = [v["name"] for v in venues.all_venues(db) if slug in (None, v["slug"])]
@@ -112,7 +111,7 @@ def import_tallies_command(file, slug, again, lang):
     date,activity,women,men,other,unstated or datum;aktivitet;kvinnor;män;annat;inget svar."""
     import datetime as dt
 
-    from checkin.figures import imports as tally_import
+    from checkin.figures import tally_import
 
     db = connect(current_app.config["DATABASE"])
     try:

@@ -5,17 +5,14 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 
-from checkin.figures.columns import GENDER_COLUMNS
 from checkin.figures.history import names_on
-from checkin.figures.periods import (  # noqa: F401
-    FiguresError,
-    Period,
+from checkin.figures.tables import activity_order, figures
+from checkin.publishing.api import (
+    GENDER_COLUMNS,
     last_whole,
     month_start,
     months_before,
-    periods,
 )
-from checkin.figures.tables import activity_order, figures
 
 
 def _by_gender(row, measure):

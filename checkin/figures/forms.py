@@ -6,14 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from checkin.accounts.staff_forms import REQUIRED, PlainDateField, options
-from checkin.figures.periods import (
-    FIRST_DAY,
-    LAST_DAY,
-    MAX_YEARS,
-    PUBLISHED_GROUPS,
-    range_problem,
-)
+from checkin.accounts.api import REQUIRED, PlainDateField, options
+from checkin.publishing.api import FIRST_DAY, LAST_DAY, MAX_YEARS, PUBLISHED_GROUPS, range_problem
 
 NARRATIVE_MAX = 10000  # about four A4 pages of text
 NO_HIDING = "none"

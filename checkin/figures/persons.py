@@ -7,10 +7,16 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-from checkin.figures.cell_key import KEY_SCALE, person_key
-from checkin.figures.columns import GENDER_COLUMNS, GENDERS, PERSON_COLUMNS
-from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
-from checkin.visits.phones import year_secret
+from checkin.publishing.api import (  # noqa: F401
+    GENDER_COLUMNS,
+    KEY_SCALE,
+    PERSON_COLUMNS,
+    FiguresError,
+    Period,
+    periods,
+    person_key,
+)
+from checkin.visits.api import GENDERS, year_secret
 
 ALL = "all"  # the scope of a period's total row: every activity and none
 
@@ -74,7 +80,6 @@ def sum_keys(cells, key_of):
     return {scope: Counter({c: sum(key_of(p) for p in members) % KEY_SCALE
                             for c, members in by_column.items()})
             for scope, by_column in cells.items()}
-
 
 
 # ---------------------------------------------------------------- persons of closed years

@@ -9,8 +9,8 @@ import datetime as dt
 from babel.dates import format_date
 
 from checkin.db import writing
-from checkin.figures.periods import FiguresError, published_range
 from checkin.i18n import translator
+from checkin.publishing.api import FiguresError, published_range
 
 WHAT = ("import", "import_undone", "set_aside", "brought_back", "tally")
 
@@ -46,9 +46,18 @@ def ready(db):
     none yet (it is made in a transaction of its own), so published totals can be read in
     the change's."""
     from checkin.figures.tables import TALLY_PURPOSE
-    from checkin.visits.phones import server_secret
+    from checkin.visits.api import server_secret
 
     server_secret(db, TALLY_PURPOSE)
+
+
+def before_change(db, venue_id, day, today):
+    """Before a change to `day`: the totals of the finished year it is in, or {} (none is)."""
+    years = finished_years({day}, today)
+    if not years:
+        return {}
+    ready(db)
+    return totals(db, venue_id, years, today)
 
 
 def totals(db, venue_id, years, today):

@@ -1,4 +1,5 @@
-"""Figures pages: parse the choice, call checkin.reports / exports / tally_import, render. Thin."""
+"""Figures pages: parse the choice, ask figures/tables.py, publishing/exports.py or
+figures/tally_import.py (the heavy ones in the worker process), render."""
 
 import datetime as dt
 
@@ -19,31 +20,31 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from checkin.accounts import auth
-from checkin.accounts.access import audit_line, current_user, require_role
-from checkin.accounts.staff_forms import ConfirmForm
+from checkin import venues
+from checkin.accounts.api import ConfirmForm, audit_line, auth, current_user, require_role
 from checkin.db import get_db
-from checkin.feedback import smileys as feedback
-from checkin.feedback import surveys
-from checkin.figures import dashboard_figures, exports, periods, revisions, yearly_report
-from checkin.figures import imports as tally_import
-from checkin.figures.charts import bar_chart
-from checkin.figures.exports import EXTENSIONS, MEDIA_TYPES, table_and_file
+from checkin.feedback.api import smileys, surveys
+from checkin.figures import dashboard_figures, revisions, table_files, tally_import, yearly_report
 from checkin.figures.forms import ALL_VENUES, ExportForm, ImportForm, NarrativeForm, SetAsideForm
-from checkin.visits import set_aside
-from checkin.visits.recording import years_with_visits
+from checkin.publishing.api import (
+    EXTENSIONS,
+    MEDIA_TYPES,
+    FiguresError,
+    bar_chart,
+    exports,
+    last_whole,
+    published_range,
+)
+from checkin.visits.api import set_aside, years_with_visits
 from checkin.web import heavy_work
 from checkin.web.formatting import long_date, staff_time
 from checkin.web.pages import confirm_page, venue_now
-from checkin.week import operations as programme
-from checkin.week import venues
+from checkin.week.api import operations
 
 BAD_INPUT = 400
 
 blueprint = Blueprint("figures", __name__)
 PREVIEW_ROWS = 20
-
-
 
 
 def _locale():
@@ -63,8 +64,6 @@ def _short_day(day):
 
 def _is_staff():
     return auth.role_at_least(current_user()["role"], "staff")
-
-
 
 
 def _seen_venues():
@@ -295,7 +294,7 @@ def _coarser_choices(form, venue_ids):
     found = []
     # In the worker process: up to three more figure tables.
     shares = heavy_work.run(
-        exports.hidden_shares, form.first.data, form.last.data, tries, venue_ids=venue_ids,
+        table_files.hidden_shares, form.first.data, form.last.data, tries, venue_ids=venue_ids,
         min_cell=form.min_cell_number, locale=current_app.config["DEFAULT_LOCALE"],
         published=form.published)
     for (other_group, other_by), share in zip(tries, shares, strict=True):
@@ -329,7 +328,7 @@ def _audit_low_hiding(form, venue_ids, venue, action):
 
 def _last_published_month(venue):
     """The first and last day of the year up to the last month that has ended."""
-    last = periods.last_whole("month", venue_now(venue).date())[1]
+    last = last_whole("month", venue_now(venue).date())[1]
     return dt.date(last.year, 1, 1), last
 
 
@@ -368,7 +367,7 @@ def export(slug):
     for_people = form.fmt.data != "csv"
     try:
         if form.published:
-            first, last, note = periods.published_range(
+            first, last, note = published_range(
                 form.first.data, form.last.data, form.group.data, today, _locale())
             if note:
                 # Widened: say so and let them look before anything is downloaded.
@@ -385,12 +384,12 @@ def export(slug):
                 "hidden_at_most": 1.0 if anyway else MOSTLY_HIDDEN, "locale": _locale(),
                 "venue_names": [v["name"] for v in _seen_venues() if v["id"] in venue_ids]}
         table, share, body = heavy_work.run(
-            table_and_file, form.first.data, form.last.data, form.group.data,
+            table_files.table_and_file, form.first.data, form.last.data, form.group.data,
             download=download, by_activity=form.by_activity.data, venue_ids=venue_ids,
             min_cell=form.min_cell_number,
             locale=_locale() if for_people else current_app.config["DEFAULT_LOCALE"],
             published=form.published, today=today)
-    except periods.FiguresError as problem:
+    except FiguresError as problem:
         page["error"] = str(problem)
         return render_template("figures/export.html", **page), BAD_INPUT
     if body is not None:
@@ -430,7 +429,7 @@ def _levels_mean(levels):
 
 def _ratings(venue, year, min_cell, published):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    rows = feedback.ratings(get_db(), venue["id"], first, last, "month", published=published)
+    rows = smileys.ratings(get_db(), venue["id"], first, last, "month", published=published)
     if published:
         # As with visits: each month's smiley counts are perturbed on their own, and every
         # other number is their sum (a month's ratings, the year's), so no part is published
@@ -444,7 +443,7 @@ def _ratings(venue, year, min_cell, published):
         whole = {"period": str(year), "count": sum(year_levels.values()),
                  "levels": year_levels, "mean": _levels_mean(year_levels)}
     else:
-        whole = feedback.ratings(get_db(), venue["id"], first, last, "year")[0]
+        whole = smileys.ratings(get_db(), venue["id"], first, last, "year")[0]
     if not whole["count"]:
         return None
 
@@ -506,7 +505,7 @@ def _report_page(venue, year, form, status=200):
         report = heavy_work.run(  # in the worker process: two years of figures
             yearly_report.yearly_report, venue["id"], year, locale=locale, published=published,
             min_cell=current_app.config.get("MIN_CELL", 3), today=venue_now(venue).date())
-    except periods.FiguresError:
+    except FiguresError:
         return render_template(
             "figures/report.html", venue=venue, year=year, report=None, form=form,
             may_write=_is_staff(), published=published, is_staff=_is_staff(),
@@ -549,7 +548,7 @@ def _participation(venue, first, last):
     """Meetings held, questions put, decided and become programme (feedback/meetings.py).
     Who came is a person count: staff see the headcounts; published figures carry them only
     as the visits of the meeting's activity, changed like every other visit figure."""
-    from checkin.feedback import meetings
+    from checkin.feedback.api import meetings
 
     return meetings.participation(get_db(), venue["id"], first, last)
 
@@ -617,7 +616,7 @@ def import_template(slug, fmt):
             abort(BAD_INPUT)
         if not 2000 <= month.year <= venue_now(venue).year:
             abort(BAD_INPUT)
-    names = [name for _id, name in programme.activity_choices(get_db(), venue["id"],
+    names = [name for _id, name in operations.activity_choices(get_db(), venue["id"],
                                                               only_counted=True)]
     body = tally_import.template(fmt, _locale(),
                                  tally_import.template_rows(get_db(), venue["id"], month), names)

@@ -5,34 +5,31 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from checkin.figures.cell_key import KEY_SCALE, keyed, publish_count
-from checkin.figures.columns import (
+from checkin.figures.history import names_on
+from checkin.figures.persons import ALL, no_persons, persons_in_period
+from checkin.i18n import translator
+from checkin.publishing.api import (
     COLUMNS,
     COUNT_COLUMNS,
     GENDER_COLUMNS,
-    GENDERS,
+    KEY_SCALE,
     PERSON_COLUMNS,
     PERSON_GENDER_COLUMNS,
     PROTECTED,
     SOURCE_COLUMNS,
-    SOURCES,
     VISIT_COLUMNS,
     VISIT_GENDER_COLUMNS,
-)
-from checkin.figures.history import names_on
-from checkin.figures.periods import (  # noqa: F401
     FiguresError,
-    Period,
     check_range,
+    hide_small_cells,
+    keyed,
     periods,
     periods_between,
+    publish_count,
     published_range,
 )
-from checkin.figures.persons import ALL, no_persons, persons_in_period
-from checkin.figures.small_cells import hide_small_cells
-from checkin.i18n import translator
-from checkin.visits.phones import closed_years, server_secret
-from checkin.week.schedule import week_label
+from checkin.visits.api import GENDERS, SOURCES, closed_years, server_secret
+from checkin.week.api import week_label
 
 _BUCKET = {"day": 10, "week": 10, "month": 7, "year": 4}
 
@@ -105,11 +102,9 @@ def _raw_counts(db, venue_id, first, last, group, with_keys=False):
     return visits, keys, linked
 
 
-
 def activity_order(name):
     # Swedish alphabet: å, ä, ö come after z, in that order.
     return name.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
-
 
 
 @dataclass
@@ -190,7 +185,6 @@ def publish_rows(rows, keys):
         for c in PERSON_COLUMNS:
             if row[c] is not None:
                 row[c] = publish_count(row[c], person_sums.get(c, 0))
-
 
 
 # --------------------------------------------------------------- published, consistent
@@ -366,7 +360,7 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
     table.venue_names = {v["slug"]: r[0] for v in venue_list for r in db.execute(
         "SELECT name FROM venue WHERE id = ?", [v["id"]])}
     if today is not None:
-        from checkin.figures.exports import internal_mark, published_mark
+        from checkin.publishing.api import internal_mark, published_mark
 
         names = ", ".join(r[0] for v in venue_list for r in db.execute(
             "SELECT name FROM venue WHERE id = ?", [v["id"]]))
@@ -399,5 +393,3 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
                 else:
                     table.hidden_small += 1
     return table
-
-

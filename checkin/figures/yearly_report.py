@@ -6,21 +6,15 @@ from collections import Counter
 
 from babel.dates import format_date
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.figures import revisions
 from checkin.figures.history import activities_on
-from checkin.figures.periods import (  # noqa: F401
-    FiguresError,
-    Period,
-    periods,
-    published_range,
-)
 from checkin.figures.tables import activity_order, figures
 from checkin.i18n import translator
-from checkin.visits import set_aside
-from checkin.visits.phones import closed_years
-from checkin.week.schedule import occurrences
+from checkin.publishing.api import published_range
+from checkin.visits.api import closed_years, set_aside
+from checkin.week.api import occurrences
 
 # The years a report can be asked for: counts before 2000 cannot be imported, and the year
 # before the last one must still be a date.

@@ -13,10 +13,11 @@ is stored set aside for staff to review, and nobody checks in on a day the venue
 import datetime as dt
 from typing import NamedTuple
 
+from checkin import venues
 from checkin.visits import volume
 from checkin.visits.phones import YearClosed, new_device_key, person_hash, phone_code
 from checkin.visits.recording import change_visit, get_visit, link_phone, record_visit
-from checkin.week import schedule, venues
+from checkin.week.api import schedule
 
 
 class Arrival(NamedTuple):

@@ -1,7 +1,6 @@
 """Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
 
-from checkin.accounts import audit
-from checkin.accounts.audit import this_hour
+from checkin.accounts.api import audit, this_hour
 from checkin.db import writing
 from checkin.tokens import new_token, token_hash
 

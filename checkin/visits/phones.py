@@ -107,6 +107,13 @@ def closed_years(db):
     return {row[0] for row in db.execute("SELECT year FROM closed_year")}
 
 
+def years_with_secrets(db):
+    """The years with a secret or a hashed visit (closed ones too, until the close is done)."""
+    years = {row[0] for row in db.execute("SELECT year FROM year_key")}
+    return years | {int(row[0]) for row in db.execute(
+        "SELECT DISTINCT substr(date, 1, 4) FROM visit WHERE person_hash IS NOT NULL")}
+
+
 def first_open_year(db, year):
     """`year`, or the first later year that is not closed."""
     closed = closed_years(db)
@@ -147,3 +154,20 @@ def purpose_hash(db, purpose, device_key, year):
     secret = bytes.fromhex(year_secret(db, first_open_year(db, year)))
     message = f"{purpose}:{device_key}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def year_secrets(db, year):
+    """`year`'s secret and the person hash of each of its visits, as stored: what the yearly
+    close removes (checkin/yearclose.py checks no file still holds one)."""
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    values = [row[0] for row in db.execute("SELECT secret FROM year_key WHERE year = ?", [year])]
+    values += [row[0] for row in db.execute(
+        "SELECT person_hash FROM visit WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL",
+        [first, last])]
+    return values
+
+
+def kept_secrets(db):
+    """Every year secret and visit person hash still kept."""
+    return [row[0] for row in db.execute("SELECT secret FROM year_key UNION "
+                                         "SELECT person_hash FROM visit") if row[0]]

@@ -1,8 +1,8 @@
 """Recording visits: one a day per remembered phone, nothing that identifies anyone. No Flask."""
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
-from checkin.figures.cell_key import stored_record_key
+from checkin.publishing.api import stored_record_key
 from checkin.row_ids import new_row_id, new_row_ids
 from checkin.visits import set_aside
 

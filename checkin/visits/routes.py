@@ -22,27 +22,29 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from checkin import retention_period, venues
 from checkin.db import get_db
-from checkin.feedback import retention
 from checkin.visits import arrivals, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
+from checkin.visits.phone_pages import (
+    GENDER_COOKIE,
+    PHONE_COOKIE,
+    keep_phone_code,
+    remembered_phone,
+    spend_once,
+)
 from checkin.visits.phones import GENDER_FLAGS, phone_code
 from checkin.visits.recording import answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
-    GENDER_COOKIE,
-    PHONE_COOKIE,
     REMEMBER_SECONDS,
     client_address,
-    keep_phone_code,
-    remembered_phone,
     safe_next,
     sender_budget,
-    spend_once,
     venue_now,
     venue_or_404,
 )
-from checkin.week import schedule, venues
+from checkin.week.api import schedule
 
 blueprint = Blueprint("visits", __name__)
 
@@ -373,7 +375,7 @@ def _privacy(venue):
         "visits/privacy.html", venue=venue, back=back,
         remembered=remembered_phone(venue) is not None, phone=remembered_phone(venue),
         remember_days=REMEMBER_SECONDS // 86400,
-        retention_months=retention.months(get_db(), config["RETENTION_MONTHS"]),
+        retention_months=retention_period.months(get_db(), config["RETENTION_MONTHS"]),
         close_after_months=config["CLOSE_AFTER_MONTHS"],
         responsible=config["RESPONSIBLE"],
         contact_email=config["CONTACT_EMAIL"],
@@ -390,4 +392,4 @@ def privacy_here(slug):
     return _privacy(venue_or_404(slug))
 
 
-from checkin.visits import kiosk_routes, staff_routes  # noqa: E402,F401  (their pages join this blueprint)
+from checkin.visits import staff_routes  # noqa: E402,F401  (its pages join this blueprint)

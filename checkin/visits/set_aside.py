@@ -11,7 +11,7 @@ out, and a later change would make its figures disagree with themselves.
 
 import datetime as dt
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.visits.phones import closed_years
 

@@ -17,27 +17,20 @@ from flask import (
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from checkin.accounts.access import (
-    current_user,
-    log_out,
-    require_role,
-)
-from checkin.accounts.staff_forms import (
-    ConfirmForm,
-    DoorKeyForm,
-    KioskForm,
-    TallyForm,
-)
+from checkin.accounts.api import ConfirmForm, current_user, log_out, require_role
 from checkin.db import get_db
-from checkin.figures import revisions
-from checkin.visits import kiosk_tokens as kiosks
+from checkin.visits import kiosk_tokens
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
+from checkin.visits.staff_forms import (
+    DoorKeyForm,
+    KioskForm,
+    TallyForm,
+)
 from checkin.web.pages import confirm_page, hand_over_device, venue_now
-from checkin.week import operations as programme
-from checkin.week import schedule
+from checkin.week.api import operations, schedule
 
 KIOSK_SECONDS = 400 * 24 * 3600
 
@@ -71,7 +64,7 @@ def poster(slug):
     url = door_url(current_app.config["BASE_URL"], venue)
     svg = qr_svg(url)
     svg = svg[svg.index("<svg"):]  # inline: drop the XML declaration
-    pictograms = [a["pictogram"] for a in programme.activities(_db(), venue["id"])
+    pictograms = [a["pictogram"] for a in operations.activities(_db(), venue["id"])
                   if a["active"] and a["counted"] and not a["address"]]
     return render_template(
         "visits/staff/poster.html", venue=venue, qr=svg, url=url,
@@ -89,7 +82,7 @@ def door_key(slug):
         return render_template("visits/staff/door_key.html", venue=venue, form=form)
     if not form.validate():
         return render_template("visits/staff/door_key.html", venue=venue, form=form), BAD_INPUT
-    programme.replace_door_key(_db(), venue["id"], user=current_user())
+    operations.replace_door_key(_db(), venue["id"], user=current_user())
     flash(_("The door key is new. Old posters now say the code is old and count nothing. "
             "Print this poster and put it up now."), "warning")
     return redirect(url_for("visits.poster", slug=slug))
@@ -103,13 +96,13 @@ def kiosk_list(slug):
     venue = g.venue
     form = KioskForm()
     page = {"venue": venue, "form": form, "revoke": ConfirmForm(),
-            "kiosks": kiosks.venue_kiosks(_db(), venue["id"])}
+            "kiosks": kiosk_tokens.venue_kiosks(_db(), venue["id"])}
     if request.method == "GET":
         return render_template("visits/staff/kiosks.html", **page)
     if not form.validate():
         return render_template("visits/staff/kiosks.html", **page), BAD_INPUT
     label = (form.label.data or "").strip()
-    _kiosk_id, token = kiosks.create_kiosk(_db(), venue["id"], label, current_user())
+    _kiosk_id, token = kiosk_tokens.create_kiosk(_db(), venue["id"], label, current_user())
     # This tablet is now a kiosk: the staff member is logged out on it.
     log_out()
     return hand_over_device(url_for("visits.kiosk_home"), KIOSK_COOKIE, token, KIOSK_SECONDS,
@@ -120,7 +113,7 @@ def kiosk_list(slug):
 @require_role("staff")
 def revoke_kiosk(slug, kiosk_id):
     venue = g.venue
-    found = [k for k in kiosks.venue_kiosks(_db(), venue["id"])
+    found = [k for k in kiosk_tokens.venue_kiosks(_db(), venue["id"])
              if k["id"] == kiosk_id and not k["revoked_at"]]
     if not found:
         abort(404)
@@ -136,7 +129,7 @@ def revoke_kiosk(slug, kiosk_id):
             button=_("Turn it off"), back=url_for("visits.kiosk_list", slug=slug))
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
-    kiosks.revoke_kiosk(_db(), venue["id"], kiosk_id, user=current_user())
+    kiosk_tokens.revoke_kiosk(_db(), venue["id"], kiosk_id, user=current_user())
     flash(_("The kiosk is turned off. That tablet can no longer check anyone in."))
     return redirect(url_for("visits.kiosk_list", slug=slug))
 
@@ -156,7 +149,7 @@ def _tally_target(venue):
     or the one that ended last today."""
     now = venue_now(venue)
     today = now.date()
-    choices = dict(programme.activity_choices(_db(), venue["id"], only_counted=True))
+    choices = dict(operations.activity_choices(_db(), venue["id"], only_counted=True))
     try:
         day = dt.date.fromisoformat(request.args.get("day", today.isoformat()))
     except ValueError:
@@ -190,14 +183,16 @@ def change_words(changes):
     return ", ".join(f"{words[g]} {n:+d}".replace("-", "−") for g, n in changes.items())
 
 
+def _revisions():
+    """What a tally change does to finished reports is the figures' to say: the app hands
+    their answers over (create_app: figures.api.tally_revisions), so visits imports no
+    figures module."""
+    return current_app.extensions["tally_revisions"]
+
+
 def _before_revision(venue, day):
     """The totals of the finished year `day` is in (figures/revisions.py), or {}."""
-    today = venue_now(venue).date()
-    years = revisions.finished_years({day}, today)
-    if not years:
-        return {}
-    revisions.ready(_db())
-    return revisions.totals(_db(), venue["id"], years, today)
+    return _revisions().before_change(_db(), venue["id"], day, venue_now(venue).date())
 
 
 def _locale():
@@ -213,10 +208,10 @@ def _tally_page(venue, day, activity_id, status=200, error=None, form=None, fini
             **{g_: str(n) for g_, _c, n in rows}, **{f"was_{g_}": str(n) for g_, _c, n in rows}})
     steps = _undo_steps(venue)
     undo = steps[-1] if steps else None
-    names = dict(programme.activity_choices(_db(), venue["id"]))
+    names = dict(operations.activity_choices(_db(), venue["id"]))
     return render_template(
         "visits/staff/tally.html", venue=venue, day=day, activity_id=activity_id,
-        choices=programme.activity_choices(_db(), venue["id"], only_counted=True), rows=rows,
+        choices=operations.activity_choices(_db(), venue["id"], only_counted=True), rows=rows,
         form=form, held=schedule.check_in_choices(_db(), venue["id"], day),
         total_checked=sum(r[1] for r in rows), total_tally=sum(r[2] for r in rows),
         error=error, today=venue_now(venue).date(), no_activity=NO_ACTIVITY,
@@ -263,16 +258,16 @@ def tally(slug):
         return _tally_page(venue, day, activity_id, BAD_INPUT,
                            _("Nothing was changed. Please fix what is marked below."), form)
     today = venue_now(venue).date()
-    asked = revisions.day_effects(_db(), venue["id"], day, sum(form.changes().values()), today)
+    asked = _revisions().day_effects(_db(), venue["id"], day, sum(form.changes().values()), today)
     if asked and not form.finished.data:
         # A finished month's reports would change: say which and by how much, change nothing.
         return _tally_page(venue, day, activity_id, CONFLICT, form=form,
-                           finished=revisions.effect_lines(asked, _locale()))
+                           finished=_revisions().effect_lines(asked, _locale()))
     before = _before_revision(venue, day)
     made = change_tally(_db(), venue_id=venue["id"], day=day, activity_id=activity_id,
                         changes=form.changes(), user=current_user())
     if made and before:
-        revisions.record_after(_db(), venue["id"], before, "tally", today)
+        _revisions().record_after(_db(), venue["id"], before, "tally", today)
     step = form.step.data or "save"
     anchor = f"#tally-{step.partition(':')[0]}" if step != "save" else "#saved"
     if not made:
@@ -304,7 +299,7 @@ def undo_tally(slug):
                         changes={g_: -n for g_, n in undo["changes"].items()},
                         user=current_user(), undo=True)
     if made and before:  # undoing a confirmed change to a finished month is a revision too
-        revisions.record_after(_db(), venue["id"], before, "tally", venue_now(venue).date())
+        _revisions().record_after(_db(), venue["id"], before, "tally", venue_now(venue).date())
     _keep_undo_steps(venue, steps)
     flash(_("Undone: %(changes)s.", changes=change_words(made)) if made
           else _("There is nothing to undo."))

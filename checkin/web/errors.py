@@ -4,8 +4,8 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from checkin import venues
 from checkin.db import get_db
-from checkin.week import venues
 
 
 def _venue_of_request():

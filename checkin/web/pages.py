@@ -1,6 +1,6 @@
 """What many pages need: the venue a URL names, that venue's clock, a safe way back, a kept
-cookie, the remembered phone, the one-time token each counting form carries and the budgets that
-follow the sender."""
+cookie and the budgets that follow the sender. (The remembered phone and the one-time token of
+a counting form are the visits' own: visits/phone_pages.py.)"""
 
 from flask import (
     abort,
@@ -11,21 +11,14 @@ from flask import (
     render_template,
     request,
 )
-from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
+from checkin import venues
 from checkin.db import get_db
 from checkin.row_ids import ROW_ID_MAX
-from checkin.visits import once
-from checkin.visits.phones import read_phone_code
 from checkin.web.sender_budget import SenderBudget, keep_swept
-from checkin.week import venues
 
-PHONE_COOKIE = "checkin_phone"
-# Before codes were signed the answer sat unsigned in a cookie of its own: now only deleted.
-GENDER_COOKIE = "checkin_gender"
 REMEMBER_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
-ONCE_FIELD = "once"
 
 
 class RowIdConverter(IntegerConverter):
@@ -75,48 +68,11 @@ def hand_over_device(location, name, token, max_age, path):
     return response
 
 
-def keep_phone_code(response, code):
-    keep_cookie(response, PHONE_COOKIE, code)
-    response.delete_cookie(GENDER_COOKIE)
-
-
-def remembered_phone(venue=None):
-    """The Phone (key, gender answer) this browser keeps after the visitor agreed, else None.
-
-    Only a code the server signed counts, and it is read the same at every venue: nothing in
-    the answer depends on where the phone was counted (a bare key from before codes were
-    signed used to come back signed only at venues that had counted it, which linked a
-    phone's venues). `venue` is kept for the callers' sake and changes nothing.
-    """
-    return read_phone_code(get_db(), request.cookies.get(PHONE_COOKIE))
-
-
 def confirm_page(*, title, lines, action, button, back, quote=None):
     """The page asked before a change that cannot simply be taken back: what will happen,
     a button that posts to `action`, and a link `back`."""
     return render_template("staff/confirm.html", title=title, lines=lines, action=action,
                            button=button, back=back, quote=quote, venue=g.get("venue"))
-
-
-def _form_key():
-    return once.form_key(current_app.config["SECRET_KEY"])
-
-
-def once_field(purpose, venue):
-    """The hidden field with a fresh one-time token for a form that counts something."""
-    token = once.issue(_form_key(), purpose, venue["id"], venue_now(venue).date())
-    return Markup('<input type="hidden" name="{}" value="{}">').format(ONCE_FIELD, token)
-
-
-def spend_once(purpose, venue):
-    """Spend the posted form's one-time token: None if it was good, else why not
-    ('bad', 'old' or 'used'); nothing is written when it is refused."""
-    try:
-        once.spend(get_db(), _form_key(), request.form.get(ONCE_FIELD), purpose, venue["id"],
-                   venue_now(venue).date())
-    except once.Refused as refused:
-        return refused.reason
-    return None
 
 
 def sender_budget():
@@ -143,4 +99,3 @@ def sender_may_post(kind):
 
 def init_app(app):
     keep_swept(app.extensions.setdefault("sender_budget", SenderBudget()))
-    app.jinja_env.globals.update(once_field=once_field)

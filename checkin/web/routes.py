@@ -16,11 +16,11 @@ from flask import (
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from checkin import version
+from checkin import venues
 from checkin.db import database_problem, get_db
 from checkin.i18n import LANGUAGES, locale_of
+from checkin.resources import version
 from checkin.web.pages import keep_cookie, safe_next
-from checkin.week import venues
 
 # When the accessibility statement was last checked (axe-core run plus a manual check).
 ACCESSIBILITY_ASSESSED = dt.date(2026, 11, 23)

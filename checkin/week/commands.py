@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from checkin import venues
 from checkin.db import connect
-from checkin.week import operations, venues
+from checkin.week import operations
 
 # Who the audit log names for a change made on the command line.
 COMMAND_LINE = {"id": None, "username": "(command line)"}

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from checkin.accounts import audit
+from checkin import venues
+from checkin.accounts.api import audit
 from checkin.db import writing
-from checkin.week import venues
 from checkin.week.schedule import week_label
 
 PICTOGRAMS = ("sewing", "cooking", "talk", "computer", "writing", "film", "money", "yoga",

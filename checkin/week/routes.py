@@ -13,10 +13,11 @@ from flask import (
     url_for,
 )
 
+from checkin import venues
 from checkin.db import get_db
 from checkin.web.locale import language_choice
 from checkin.web.pages import venue_now, venue_or_404
-from checkin.week import schedule, venues
+from checkin.week import schedule
 
 blueprint = Blueprint("week", __name__)
 
@@ -80,7 +81,5 @@ def week_page(venue, today, monday):
     )
 
 
-
-
 # The staff pages, the calendar feed and the screen on the wall join this blueprint.
-from checkin.week import feed_routes, screen_routes, staff_routes  # noqa: E402,F401
+from checkin.week import feed_routes, staff_routes  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Screens on the venue's wall: a TV or tablet holds a random token in a cookie, we keep only its
 hash, and staff can turn any screen off. No Flask."""
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.i18n import LOCALES
 from checkin.tokens import new_token, token_hash

@@ -14,29 +14,24 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from checkin.accounts.access import (
-    current_user,
-    require_role,
-)
-from checkin.accounts.staff_forms import (
+from checkin import venues
+from checkin.accounts.api import ConfirmForm, current_user, options, require_role
+from checkin.db import get_db
+from checkin.web.formatting import long_date
+from checkin.web.pages import confirm_page, venue_now
+from checkin.week import operations, schedule
+from checkin.week.routes import blueprint, week_asked
+from checkin.week.staff_forms import (
     NEW_ACTIVITY,
     PICTOGRAM_NAMES,
     ActivityForm,
     ChangeForm,
-    ConfirmForm,
     DeleteSlotForm,
     EndSlotForm,
     EventForm,
     SlotForm,
     VenueForm,
-    options,
 )
-from checkin.db import get_db
-from checkin.web.formatting import long_date
-from checkin.web.pages import confirm_page, venue_now
-from checkin.week import operations as programme
-from checkin.week import schedule, venues
-from checkin.week.routes import blueprint, week_asked
 
 BAD_INPUT = 400
 
@@ -87,7 +82,7 @@ def copy_week(slug):
     with its notes to edit and a box to leave one out; nothing is copied before "Copy"."""
     venue = g.venue
     monday = week_asked(venue)[1]
-    changes = programme.week_changes(_db(), venue["id"], monday, today=_today(venue))
+    changes = operations.week_changes(_db(), venue["id"], monday, today=_today(venue))
     if request.method == "GET":
         return _copy_page(venue, monday, changes)
     if not ConfirmForm().validate():
@@ -106,7 +101,7 @@ def copy_week(slug):
     if not notes:
         flash(_("Nothing was copied: no change was ticked."), "warning")
         return redirect(url_for("week.copy_week", slug=slug, week=schedule.week_label(monday)))
-    copied = programme.copy_week_changes(_db(), venue["id"], monday, today=_today(venue),
+    copied = operations.copy_week_changes(_db(), venue["id"], monday, today=_today(venue),
                                           notes=notes, user=current_user())
     next_week = schedule.week_label(monday + dt.timedelta(days=7))
     flash(_("%(n)s changes copied to the next week.", n=copied))
@@ -120,8 +115,8 @@ def copy_week(slug):
 def activities(slug):
     venue = g.venue
     return render_template("week/staff/activities.html", venue=venue,
-                           activities=programme.activities(_db(), venue["id"]),
-                           slots=programme.slots(_db(), venue["id"]),
+                           activities=operations.activities(_db(), venue["id"]),
+                           slots=operations.slots(_db(), venue["id"]),
                            today=_today(venue).isoformat())
 
 
@@ -144,7 +139,7 @@ def activity(slug, activity_id=None):
     venue = g.venue
     existing = None
     if activity_id is not None:
-        existing = programme.get_activity(_db(), venue["id"], activity_id)
+        existing = operations.get_activity(_db(), venue["id"], activity_id)
         if existing is None:
             abort(404)
     if request.method == "GET":
@@ -158,10 +153,10 @@ def activity(slug, activity_id=None):
     form = ActivityForm()
     if form.validate():
         data = _activity_data(form)
-        if programme.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
+        if operations.name_taken(_db(), venue["id"], data["name_sv"], activity_id):
             form.name_sv.errors.append(_("There is already an activity with that name."))
         else:
-            saved_id = programme.save_activity(_db(), venue["id"], data, activity_id,
+            saved_id = operations.save_activity(_db(), venue["id"], data, activity_id,
                                                user=current_user(), today=_today(venue))
             if existing is None and data["active"]:
                 # Nothing shows before the activity has a time: the next step is to add one.
@@ -213,8 +208,8 @@ def _slot_page(venue, form, existing, status=200, end_form=None):
     today = _today(venue)
     page = {"venue": venue, "form": form, "slot": existing, "today": today,
             "next_step": bool(request.args.get("next")),
-            "has_run": bool(existing) and programme.has_run(existing, today),
-            "first_time": existing and programme.first_time(existing),
+            "has_run": bool(existing) and operations.has_run(existing, today),
+            "first_time": existing and operations.first_time(existing),
             "end_form": end_form or EndSlotForm(formdata=None)}
     if existing and end_form is None:
         page["end_form"].last_day.data = today
@@ -229,11 +224,11 @@ def slot(slug, slot_id=None):
     today = _today(venue)
     existing = None
     if slot_id is not None:
-        existing = programme.get_slot(_db(), venue["id"], slot_id)
+        existing = operations.get_slot(_db(), venue["id"], slot_id)
         if existing is None:
             abort(404)
     if request.method == "GET" and existing:
-        ran = programme.has_run(existing, today)
+        ran = operations.has_run(existing, today)
         form = SlotForm(data={
             **existing, "activity": existing["activity_id"],
             # A weekly time that has run changes from a date: today unless staff choose later.
@@ -242,7 +237,7 @@ def slot(slug, slot_id=None):
                 existing["valid_until"])})
     else:
         form = SlotForm()
-    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    form.activity.choices = options(operations.activity_choices(_db(), venue["id"]))
     if request.method == "GET":
         if not existing:
             form.valid_from.data = today
@@ -256,14 +251,14 @@ def slot(slug, slot_id=None):
     data = _slot_data(form)
     try:
         if existing is None:
-            done = {"id": programme.add_slot(_db(), venue["id"], data, today=today,
+            done = {"id": operations.add_slot(_db(), venue["id"], data, today=today,
                                              user=current_user()), "split": False, "dropped": 0}
         else:
-            done = programme.change_slot(_db(), venue["id"], slot_id, data, today=today,
+            done = operations.change_slot(_db(), venue["id"], slot_id, data, today=today,
                                          user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         field = form.valid_from if refused.reason == "starts_in_past" or (
-            refused.reason == "too_late" and programme.too_late(data["valid_from"], today)
+            refused.reason == "too_late" and operations.too_late(data["valid_from"], today)
         ) else form.valid_until
         field.errors = [*field.errors, _refusal(refused.reason)]
         return _slot_page(venue, form, existing, BAD_INPUT)
@@ -275,7 +270,7 @@ def slot(slug, slot_id=None):
     if done["dropped"]:
         flash(_("%(n)s cancellations or moves of the old times no longer apply.",
                 n=done["dropped"]), "warning")
-    for other in programme.overlapping_slots(_db(), venue["id"], data, done["id"]):
+    for other in operations.overlapping_slots(_db(), venue["id"], data, done["id"]):
         flash(_("Note: this overlaps with %(name)s at %(start)s–%(end)s the same weekday.",
                 name=other["name_sv"], start=other["start"], end=other["end"]), "warning")
     return redirect(url_for("week.activities", slug=slug))
@@ -285,22 +280,22 @@ def slot(slug, slot_id=None):
 @require_role("staff")
 def end_slot(slug, slot_id):
     venue = g.venue
-    existing = programme.get_slot(_db(), venue["id"], slot_id)
+    existing = operations.get_slot(_db(), venue["id"], slot_id)
     if existing is None:
         abort(404)
     form = SlotForm(formdata=None, data={
         **existing, "activity": existing["activity_id"], "valid_from": _today(venue),
         "valid_until": existing["valid_until"] and dt.date.fromisoformat(
             existing["valid_until"])})
-    form.activity.choices = options(programme.activity_choices(_db(), venue["id"]))
+    form.activity.choices = options(operations.activity_choices(_db(), venue["id"]))
     end_form = EndSlotForm()
     if not end_form.validate():
         return _slot_page(venue, form, existing, BAD_INPUT, end_form)
     try:
-        dropped = programme.end_slot(_db(), venue["id"], slot_id,
+        dropped = operations.end_slot(_db(), venue["id"], slot_id,
                                      last_day=end_form.last_day.data.isoformat(),
                                      today=_today(venue), user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         end_form.last_day.errors = [_refusal(refused.reason)]
         return _slot_page(venue, form, existing, BAD_INPUT, end_form)
     flash(_("It runs for the last time on or before %(day)s. The weeks before stay as they "
@@ -316,13 +311,13 @@ def end_slot(slug, slot_id):
 def delete_slot(slug, slot_id):
     """Asks first: the page says what goes; only its own button (with `confirmed`) removes."""
     venue = g.venue
-    existing = programme.get_slot(_db(), venue["id"], slot_id)
+    existing = operations.get_slot(_db(), venue["id"], slot_id)
     if existing is None:
         abort(404)
     form = DeleteSlotForm()
     page = {"venue": venue, "slot": existing, "form": form, "error": None,
-            "has_run": programme.has_run(existing, _today(venue)),
-            "activity": programme.get_activity(_db(), venue["id"], existing["activity_id"])}
+            "has_run": operations.has_run(existing, _today(venue)),
+            "activity": operations.get_activity(_db(), venue["id"], existing["activity_id"])}
     if page["has_run"]:
         page["error"] = _refusal("has_run")
     if request.method == "GET" or page["has_run"]:
@@ -333,9 +328,9 @@ def delete_slot(slug, slot_id):
     if form.confirmed.data != "yes":
         return render_template("week/staff/slot_delete.html", **page)
     try:
-        programme.delete_slot(_db(), venue["id"], slot_id, today=_today(venue),
+        operations.delete_slot(_db(), venue["id"], slot_id, today=_today(venue),
                               user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         page["error"] = _refusal(refused.reason)
         return render_template("week/staff/slot_delete.html", **page), BAD_INPUT
     flash(_("The weekly time is removed."))
@@ -351,7 +346,7 @@ def event(slug, event_id=None):
     venue = g.venue
     existing = None
     if event_id is not None:
-        existing = programme.get_event(_db(), venue["id"], event_id)
+        existing = operations.get_event(_db(), venue["id"], event_id)
         if existing is None:
             abort(404)
     if request.method == "GET" and existing:
@@ -360,7 +355,7 @@ def event(slug, event_id=None):
     else:
         form = EventForm()
     form.activity.choices = options(
-        programme.activity_choices(_db(), venue["id"])
+        operations.activity_choices(_db(), venue["id"])
         + [(NEW_ACTIVITY, _("A new activity (write its name below)"))])
     page = {"venue": venue, "form": form, "event": existing, "delete": ConfirmForm(),
             "past": bool(existing) and existing["date"] < _today(venue).isoformat()}
@@ -382,7 +377,7 @@ def event(slug, event_id=None):
             "You wrote a new activity's name: choose “A new activity” in the list above, or "
             "clear the name.")]
         valid = False
-    if new_name and programme.name_taken(_db(), venue["id"], new_name):
+    if new_name and operations.name_taken(_db(), venue["id"], new_name):
         form.new_activity.errors = [*form.new_activity.errors, _(
             "There is already an activity with that name. Choose it in the list above.")]
         valid = False
@@ -394,10 +389,10 @@ def event(slug, event_id=None):
             "note_en": (form.note_en.data or "").strip(),
             "address": (form.address.data or "").strip()}
     try:
-        programme.save_event(
+        operations.save_event(
             _db(), venue["id"], data, event_id, today=_today(venue),
             new_activity=new_name or None, user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         form.date.errors = [*form.date.errors, _refusal(refused.reason)]
         return render_template("week/staff/event.html", **page), BAD_INPUT
     flash(_("Saved. Visitors see it at once."))
@@ -409,14 +404,14 @@ def event(slug, event_id=None):
 @require_role("staff")
 def delete_event(slug, event_id):
     venue = g.venue
-    existing = programme.get_event(_db(), venue["id"], event_id)
+    existing = operations.get_event(_db(), venue["id"], event_id)
     if existing is None:
         abort(404)
     day = dt.date.fromisoformat(existing["date"])
-    name = programme.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
+    name = operations.get_activity(_db(), venue["id"], existing["activity_id"])["name_sv"]
     if request.method == "GET":
         if day < _today(venue):  # history: nothing to ask about
-            return _refused_page(programme.ProgrammeRefused("past")), BAD_INPUT
+            return _refused_page(operations.ProgrammeRefused("past")), BAD_INPUT
         return confirm_page(
             title=_("Remove %(name)s on %(day)s?", name=name, day=long_date(day)),
             lines=[_("It goes from the week at once: visitors no longer see it."),
@@ -429,9 +424,9 @@ def delete_event(slug, event_id):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
-        programme.delete_event(_db(), venue["id"], event_id, today=_today(venue),
+        operations.delete_event(_db(), venue["id"], event_id, today=_today(venue),
                                user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
     flash(_("The event is removed."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(day)))
@@ -440,12 +435,12 @@ def delete_event(slug, event_id):
 # --- one occurrence cancelled or moved ------------------------------------------------------
 
 def _occurrence(venue, slot_id, day):
-    slot = programme.get_slot(_db(), venue["id"], slot_id)
+    slot = operations.get_slot(_db(), venue["id"], slot_id)
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:
         abort(404)
-    if slot is None or not programme.slot_runs_on(slot, date):
+    if slot is None or not operations.slot_runs_on(slot, date):
         abort(404)
     return slot, date
 
@@ -455,8 +450,8 @@ def _occurrence(venue, slot_id, day):
 def change(slug, slot_id, day):
     venue = g.venue
     slot, date = _occurrence(venue, slot_id, day)
-    activity = programme.get_activity(_db(), venue["id"], slot["activity_id"])
-    existing = programme.get_change(_db(), slot_id, date)
+    activity = operations.get_activity(_db(), venue["id"], slot["activity_id"])
+    existing = operations.get_change(_db(), slot_id, date)
     if request.method == "GET":
         form = ChangeForm(data={"start": slot["start"], "end": slot["end"], "new_date": date})
         if existing:
@@ -492,9 +487,9 @@ def change(slug, slot_id, day):
             "note_sv": (form.note_sv.data or "").strip(),
             "note_en": (form.note_en.data or "").strip()}
     try:
-        programme.save_change(_db(), slot_id, date, data, today=_today(venue),
+        operations.save_change(_db(), slot_id, date, data, today=_today(venue),
                               user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         form.new_date.errors = [*form.new_date.errors, _refusal(refused.reason)]
         return render_template("week/staff/change.html", **page), BAD_INPUT
     flash(_("Saved. Visitors see it at once."))
@@ -509,9 +504,9 @@ def undo_change(slug, slot_id, day):
     if not ConfirmForm().validate():
         abort(BAD_INPUT)
     try:
-        programme.delete_change(_db(), slot_id, date, today=_today(venue),
+        operations.delete_change(_db(), slot_id, date, today=_today(venue),
                                 user=current_user())
-    except programme.ProgrammeRefused as refused:
+    except operations.ProgrammeRefused as refused:
         return _refused_page(refused), BAD_INPUT
     flash(_("It is back to the usual time."))
     return redirect(url_for("week.staff_week", slug=slug, week=schedule.week_label(date)))
@@ -531,7 +526,7 @@ def _venue_form_page(form, venue=None, status=200):
 
 def _save_venue(form, venue=None):
     slug = form.slug.data.strip()
-    if programme.slug_taken(_db(), slug, venue["id"] if venue else None):
+    if operations.slug_taken(_db(), slug, venue["id"] if venue else None):
         form.slug.errors.append(_("Another venue already uses that short name."))
         return None
     data = {
@@ -540,7 +535,7 @@ def _save_venue(form, venue=None):
         "address": (form.address.data or "").strip(), "timezone": form.timezone.data.strip(),
         "opening_days": ",".join(str(d) for d in sorted(form.opening_days.data or [])),
     }
-    venue_id = programme.save_venue(_db(), data, venue["id"] if venue else None,
+    venue_id = operations.save_venue(_db(), data, venue["id"] if venue else None,
                                     user=current_user())
     return venues.by_slug(_db(), slug) | {"id": venue_id}
 
@@ -574,5 +569,3 @@ def edit_venue(slug):
             flash(_("Saved."))
             return redirect(url_for("week.venue_list"))
     return _venue_form_page(form, venue, BAD_INPUT)
-
-

@@ -3,10 +3,15 @@ language, what changed (old → new), filters by who, what, venue and month, pag
 logging in and out folded to one line per person and day."""
 
 import ast
+import importlib
 import json
 import re
+import tomllib
 from pathlib import Path
 
+import pytest
+
+from checkin import register_audit_words
 from checkin.accounts import audit
 from checkin.i18n import translator
 from tests.helpers import activity_id, audit_lines, log_in, make_user, post_form, text
@@ -22,11 +27,11 @@ def _literals(node):
     return set()
 
 
-def written_actions():
+def written_actions(paths=None):
     """Every action the code writes: the literal given to audit.write / audit.record /
     audit_line, or assigned to `action` just before (action = "venue changed")."""
     found = set()
-    for path in CHECKIN.rglob("*.py"):
+    for path in paths or CHECKIN.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and getattr(node.targets[0], "id", "") == "action"):
@@ -41,11 +46,36 @@ def written_actions():
 
 
 def test_every_action_the_code_writes_has_a_sentence_and_a_kind():
+    register_audit_words()
     actions = written_actions()
     assert {"tally", "logged in", "screen created", "venue changed"} <= actions
     said = set(audit._sentences({}, lambda s: s, "sv"))
-    assert actions - said == set(), "actions without a sentence: say them in accounts/audit.py"
+    assert actions - said == set(), "actions without a sentence: say them in the feature's " \
+                                    "audit_words.py"
     assert actions - set(audit.KIND_OF) == set(), "actions without a kind for the filter"
+
+
+@pytest.mark.parametrize("feature", ["week", "visits", "feedback", "figures"])
+def test_each_feature_words_the_actions_it_writes(feature):
+    """The wording lives with the feature that writes the line: an idea-box change touches
+    feedback/ only. accounts/audit.py says only the accounts' own actions. A feature may write
+    an action a part below it words (a meeting makes its activity: "activity created")."""
+    def worded_by(part):
+        words = importlib.import_module(f"checkin.{part}.audit_words")
+        return {action for actions in words.KINDS.values() for action in actions}
+
+    words = importlib.import_module(f"checkin.{feature}.audit_words")
+    written = written_actions(sorted((CHECKIN / feature).rglob("*.py")))
+    worded = worded_by(feature)
+    parts = tomllib.loads((CHECKIN.parent / "docs" / "parts.toml").read_text())["parts"]
+    below = [part for part in parts[feature]["uses"]
+             if (CHECKIN / part / "audit_words.py").is_file()]
+    assert written and written <= worded.union(*map(worded_by, below))
+    assert written & worded
+    assert worded <= set(words.sentences({}, lambda s: s, "sv"))
+    own = written_actions(sorted((CHECKIN / "accounts").rglob("*.py")))
+    assert not worded & own
+    assert set(audit._sentences({}, lambda s: s, "sv")) >= worded  # registered by the app
 
 
 def _line(db, action, facts, venue=None):

@@ -104,7 +104,7 @@ def test_a_known_browser_is_slowed_by_its_own_wrong_tries_and_a_forged_cookie_is
 def test_the_daily_job_deletes_audit_lines_older_than_the_setting(app, db, mallis):
     import datetime as dt
 
-    from checkin.visits.yearclose import daily, describe
+    from checkin.yearclose import daily, describe
 
     user = {"id": make_user(db, "anna"), "username": "anna"}
     today = dt.date(2026, 11, 23)

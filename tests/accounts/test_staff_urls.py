@@ -65,7 +65,7 @@ def busy(app, db, mallis, victor):
 
     from checkin.feedback import ideas, surveys
     from checkin.feedback import smileys as feedback
-    from checkin.figures import imports
+    from checkin.figures import tally_import
 
     day = dt.date(2026, 11, 23)
     feedback_id = feedback.record_rating(db, venue_id=mallis["id"], day=day, rating=4)
@@ -75,7 +75,7 @@ def busy(app, db, mallis, victor):
                           questions=[{"text_sv": "Hur?", "text_en": "", "kind": "choice"}],
                           user=None)
     ideas.suggest(db, venue_id=mallis["id"], day=day, text="Bingo")
-    imports.import_file(db, mallis["id"], b"date,activity,women,men,other,unstated\n"
+    tally_import.import_file(db, mallis["id"], b"date,activity,women,men,other,unstated\n"
                         b"2025-03-03,Sygrupp,1,2,0,0\n", "gamla.csv", today=day)
     make_user(db, "boss", "admin")
     return mallis

@@ -151,11 +151,11 @@ def test_staff_requests_wait_in_their_own_queue():
 def test_refusals_come_back_whole_from_the_worker_process():
     import pickle
 
-    from checkin.figures import imports
+    from checkin.figures import tally_import
 
     problems = [(2, "women is more than 500: check the number")]
-    assert pickle.loads(pickle.dumps(imports.TallyFileError(problems))).problems == problems
+    assert pickle.loads(pickle.dumps(tally_import.TallyFileError(problems))).problems == problems
     earlier = {"imported_at": "2026-11-23 10:00:00", "filename": "x.csv"}
-    assert pickle.loads(pickle.dumps(imports.AlreadyImported(earlier))).earlier == earlier
+    assert pickle.loads(pickle.dumps(tally_import.AlreadyImported(earlier))).earlier == earlier
     changes = [(2025, 12, 292)]
-    assert pickle.loads(pickle.dumps(imports.ChangesFinished(changes))).changes == changes
+    assert pickle.loads(pickle.dumps(tally_import.ChangesFinished(changes))).changes == changes

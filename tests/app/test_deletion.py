@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from checkin import backup
+from checkin import backup, yearclose
 from checkin.db import connect
 from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
-from checkin.visits import phones, recording, yearclose
-from checkin.visits.yearclose import close_year, daily, describe
+from checkin.visits import phones, recording
+from checkin.yearclose import close_year, daily, describe
 from tests.helpers import SOMEONE, run
 
 D = dt.date.fromisoformat

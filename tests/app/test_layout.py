@@ -2,10 +2,11 @@
 
 Imports are read with ast, those inside functions too, so a late `from flask import ...`
 cannot slip past. The rule modules are every module of a feature package except its web
-side (routes, forms, commands, access).
+side (routes, forms, commands, access, page helpers).
 """
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,12 @@ import pytest
 import checkin
 
 PACKAGE = Path(checkin.__file__).resolve().parent
-FEATURES = ("week", "visits", "feedback", "figures", "accounts")
+FEATURES = ("week", "visits", "feedback", "figures", "accounts", "publishing", "devices")
 WEB_SIDE = ("routes.py", "forms.py", "commands.py", "access.py")
 
 
 def is_web_side(path):
-    return path.name in WEB_SIDE or path.name.endswith(("_routes.py", "_forms.py"))
+    return path.name in WEB_SIDE or path.name.endswith(("_routes.py", "_forms.py", "_pages.py"))
 
 
 def rule_modules():
@@ -55,7 +56,7 @@ def name(path):
 def test_there_are_rule_modules_and_blueprints_to_check():
     assert len(rule_modules()) >= 30 and len(blueprint_modules()) >= 10
     assert PACKAGE / "visits" / "recording.py" in rule_modules()
-    assert PACKAGE / "visits" / "kiosk_routes.py" in blueprint_modules()
+    assert PACKAGE / "devices" / "kiosk_routes.py" in blueprint_modules()
 
 
 @pytest.mark.parametrize("path", rule_modules(), ids=name)
@@ -96,3 +97,188 @@ def test_the_checker_sees_imports_inside_functions():
                     "def f():\n    from flask import g\n    from checkin import config\n"
                     "    from ..visits import routes\n")
     assert {"flask.g", "checkin.config", "checkin.visits.routes"} <= found
+
+
+def test_the_published_columns_match_what_visits_record():
+    """publishing/columns.py writes its columns out (it sits below visits); they still name
+    every gender and source a visit can be recorded with, in the same order."""
+    from checkin.publishing import columns
+    from checkin.visits.recording import GENDERS, SOURCES
+
+    assert columns.SOURCES == SOURCES
+    assert len(columns.GENDER_COLUMNS) == len(GENDERS)
+    assert columns.GENDER_COLUMNS == tuple({"woman": "women", "man": "men"}.get(g, g)
+                                           for g in GENDERS)
+
+
+# The parts and their arrows (docs/parts.toml) ---------------------------------------------
+
+PARTS_FILE = PACKAGE.parent / "docs" / "parts.toml"
+
+
+def load_parts(text=None):
+    return tomllib.loads(PARTS_FILE.read_text() if text is None else text)["parts"]
+
+
+def module_file(dotted):
+    """The file of checkin's module that the dotted import name `dotted` reaches (a name
+    imported from a module reaches that module), or None when it is not checkin's."""
+    names = dotted.split(".")
+    if names[0] != "checkin":
+        return None
+    for n in range(len(names), 0, -1):
+        base = PACKAGE.parent.joinpath(*names[:n])
+        if base.with_suffix(".py").is_file():
+            return base.with_suffix(".py")
+        if (base / "__init__.py").is_file():
+            return base / "__init__.py"
+    return None
+
+
+def parts_of(path, parts):
+    """The parts that claim `path` most specifically: a file named beats a folder, a deeper
+    folder beats a shallower one. One part for every module, or the layout is unclear."""
+    relative = path.relative_to(PACKAGE.parent).as_posix()
+    claims = []
+    for part, about in parts.items():
+        for entry in about["modules"]:
+            if entry == relative:
+                claims.append((10_000, part))
+            elif entry.endswith("/") and relative.startswith(entry):
+                claims.append((len(entry), part))
+    if not claims:
+        return []
+    best = max(weight for weight, _ in claims)
+    return sorted({part for weight, part in claims if weight == best})
+
+
+def cycles(parts):
+    """Every part that can reach itself along the `uses` arrows (a two-way pair is a cycle)."""
+    def reach(start):
+        seen, todo = set(), list(parts[start]["uses"])
+        while todo:
+            part = todo.pop()
+            if part not in seen:
+                seen.add(part)
+                todo.extend(parts.get(part, {"uses": []})["uses"])
+        return seen
+    return sorted(part for part in parts if part in reach(part))
+
+
+def layout_problems(parts, imports_of):
+    """What breaks the description: `imports_of` is {module file: dotted names it imports}."""
+    problems = [f"{part} uses {other}, which is not a part" for part, about in parts.items()
+                for other in about["uses"] if other not in parts]
+    problems += [f"the arrows go round through {part}" for part in cycles(parts)]
+    for path, names in sorted(imports_of.items()):
+        owners = parts_of(path, parts)
+        if len(owners) != 1:
+            problems.append(f"{name(path)} belongs to {owners or 'no part'}")
+            continue
+        own = owners[0]
+        for imported in sorted(names):
+            target = module_file(imported)
+            if target is None:
+                continue
+            theirs = parts_of(target, parts)
+            if len(theirs) != 1 or theirs[0] == own:
+                continue
+            other = theirs[0]
+            if parts[own]["kind"] == "app":
+                continue
+            if other not in parts[own]["uses"]:
+                problems.append(f"{name(path)} imports {imported}: {own} may not use {other}")
+            elif parts[other]["kind"] == "feature" and target.name != "api.py":
+                problems.append(f"{name(path)} imports {imported}: from {other}, only its "
+                                f"api.py")
+    return problems
+
+
+def every_module():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_keeps_to_the_parts_and_their_arrows():
+    parts = load_parts()
+    assert {"kernel", "web", "accounts", "week", "visits", "feedback", "figures",
+            "app"} <= set(parts)
+    problems = layout_problems(parts, {path: imports(path) for path in every_module()})
+    assert not problems, "\n".join(problems)
+
+
+def test_no_two_features_import_each_other():
+    """Read from the imports themselves, whatever the description says."""
+    parts = load_parts()
+    arrows = set()
+    for path in every_module():
+        own = parts_of(path, parts)[0]
+        for imported in imports(path):
+            target = module_file(imported)
+            if target is not None and parts_of(target, parts)[0] != own:
+                arrows.add((own, parts_of(target, parts)[0]))
+    assert not {(a, b) for a, b in arrows if (b, a) in arrows}
+
+
+FAKE = PACKAGE / "week" / "schedule.py"
+
+
+@pytest.mark.parametrize("source, why", [
+    ("from checkin.visits.api import GENDERS\n", "week may not use visits"),  # upward
+    ("from checkin.visits import recording\n", "week may not use visits"),
+    ("def f():\n    from checkin.figures import tables\n", "week may not use figures"),
+    ("from checkin.accounts.audit import write\n", "only its api.py"),  # into internals
+    ("import checkin.accounts.auth\n", "only its api.py"),
+])
+def test_the_checker_refuses_a_made_up_import(source, why):
+    problems = layout_problems(load_parts(), {FAKE: imports(FAKE, source)})
+    assert any(why in problem for problem in problems), problems
+    allowed = ("from checkin.accounts.api import audit\nfrom checkin import db\n"
+               "from checkin.web import pages\n")
+    assert layout_problems(load_parts(), {FAKE: imports(FAKE, allowed)}) == []
+
+
+def test_the_checker_refuses_arrows_both_ways_and_modules_of_no_part():
+    parts = load_parts()
+    parts["week"] = {**parts["week"], "uses": [*parts["week"]["uses"], "visits"]}
+    assert "the arrows go round through week" in layout_problems(parts, {})
+    assert "the arrows go round through visits" in layout_problems(parts, {})
+    lost = PACKAGE / "nowhere.py"
+    assert layout_problems(load_parts(), {lost: set()}) == ["checkin.nowhere belongs to no part"]
+    both = load_parts()
+    both["web"] = {**both["web"], "modules": [*both["web"]["modules"], "checkin/venues.py"]}
+    assert layout_problems(both, {PACKAGE / "venues.py": set()}) == [
+        "checkin.venues belongs to ['kernel', 'web']"]
+
+
+def test_each_api_offers_exactly_what_other_parts_use():
+    """A name in an api.py that no other part imports is surface nobody needs; a name other
+    parts import must be in its __all__."""
+    parts = load_parts()
+    used = {}
+    for path in every_module():
+        own = parts_of(path, parts)[0]
+        for imported in imports(path):
+            module, _, name_ = imported.rpartition(".")
+            target = module_file(module) if module.startswith("checkin.") else None
+            if target is not None and target.name == "api.py" and parts_of(target, parts)[0] != own:
+                used.setdefault(target, set()).add(name_)
+        # `from checkin.visits import api as visits`: what it uses is `visits.<name>`
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    target = module_file(f"{node.module}.{alias.name}")
+                    if alias.name == "api" and target is not None:
+                        bound = alias.asname or alias.name
+                        used.setdefault(target, set()).update(
+                            attribute.attr for attribute in ast.walk(tree)
+                            if isinstance(attribute, ast.Attribute)
+                            and getattr(attribute.value, "id", None) == bound)
+    apis = sorted(PACKAGE.glob("*/api.py"))
+    assert len(apis) >= 6
+    for api in apis:
+        offered = set(ast.literal_eval(next(
+            node.value for node in ast.parse(api.read_text()).body
+            if isinstance(node, ast.Assign) and node.targets[0].id == "__all__")))
+        assert offered == used.get(api, set()), f"{name(api)}: offers {sorted(offered)}, " \
+                                                f"other parts use {sorted(used.get(api, []))}"

@@ -10,11 +10,11 @@ import pytest
 from checkin.db import connect, migrate
 from checkin.feedback import ideas, surveys
 from checkin.feedback import smileys as feedback
-from checkin.figures.exports import write
 from checkin.figures.tables import figures
 from checkin.migrations import migrations
+from checkin.publishing.exports import write
 from checkin.visits import recording
-from checkin.visits.yearclose import close_year
+from checkin.yearclose import close_year
 from tests.helpers import SOMEONE, activity_id
 
 D = dt.date.fromisoformat
@@ -108,7 +108,7 @@ def test_every_insert_of_a_visitor_row_takes_its_id_from_row_ids():
             assert columns.split(",")[0].strip() == "id", (path, table, columns)
     assert {t for _p, t in found} == {"visit", "feedback", "survey_response", "idea"}
     assert {p for p, _t in found} >= {"recording.py", "smileys.py", "surveys.py", "ideas.py",
-                                      "imports.py", "demo.py"}
+                                      "tally_import.py", "demo.py"}
 
 
 def test_the_tally_minus_button_still_takes_one_away(db, mallis):

@@ -399,7 +399,7 @@ def test_the_yearly_closes_check_of_the_bytes_leaves_the_servers_locks(app, mall
     """The close reads the database's three files for the removed hashes, in the server's
     daily thread: through descriptors kept open, as /healthz (the test above)."""
     from checkin.db import connect, writing
-    from checkin.visits.yearclose import database_files, left_in
+    from checkin.yearclose import database_files, left_in
 
     path = app.config["DATABASE"]
     server = connect(path)

@@ -6,8 +6,9 @@ import datetime as dt
 import icalendar
 import pytest
 
+from checkin import venues
 from checkin.db import connect
-from checkin.week import calendar_feed, schedule, venues
+from checkin.week import calendar_feed, schedule
 from tests.browser.pages import GALLERY, new_context
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from checkin import retention_period
 from checkin.feedback import ideas, retention, surveys
 from checkin.feedback import smileys as feedback
 from tests.helpers import (
@@ -580,7 +581,7 @@ def test_admin_sets_the_retention_period_and_purge_follows_it(app, admin, db, ma
     assert 'value="12"' in page and "Städningen har inte körts än." in page
     response = post_form(admin, "/staff/retention", {"months": "2"})
     assert response.status_code == 302
-    assert retention.staff_months(db) == 2
+    assert retention_period.staff_months(db) == 2
     assert "raderas efter 2 månader" in text(admin.get("/staff/retention"))
     assert "efter 2 månader" in text(admin.get("/privacy"))
     result = app.test_cli_runner().invoke(args=["purge"])
@@ -598,11 +599,11 @@ def test_a_retention_period_whose_audit_line_fails_changes_nothing(admin, db, ma
     break_the_audit_log(monkeypatch)
     with pytest.raises(RuntimeError):
         admin.post("/staff/retention", data=form)
-    assert retention.staff_months(db) is None
+    assert retention_period.staff_months(db) is None
     assert audit_lines(db) == []
     monkeypatch.undo()
     assert admin.post("/staff/retention", data=form).status_code == 302
-    assert retention.staff_months(db) == 2
+    assert retention_period.staff_months(db) == 2
     assert [(a["action"], a["detail"], a["venue_id"]) for a in audit_lines(db)] == [
         ("retention changed", "2 months", None)]
 
@@ -615,11 +616,11 @@ def test_a_bad_retention_period_changes_nothing(admin, db, mallis, months, messa
     response = post_form(admin, "/staff/retention", {"months": months})
     assert response.status_code == 400
     assert message in text(response)
-    assert retention.staff_months(db) is None
+    assert retention_period.staff_months(db) is None
 
 
 def test_staff_cannot_change_the_retention_period(staff, db, mallis):
     response = staff.post("/staff/retention", data={
         "csrf_token": token(staff, "/staff/mallis/ideas"), "months": "1"})
     assert response.status_code == 403
-    assert retention.staff_months(db) is None
+    assert retention_period.staff_months(db) is None

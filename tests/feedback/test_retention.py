@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from checkin import retention_period
 from checkin.feedback import ideas
 from checkin.feedback import smileys as feedback
 from checkin.feedback.retention import purge
-from checkin.figures.periods import months_before
+from checkin.publishing.periods import months_before
 from tests.helpers import SOMEONE, run
 
 
@@ -90,6 +91,6 @@ def test_the_daily_job_purges_by_the_period_staff_set_not_the_operators(app, db,
 def test_retention_is_decided_in_one_place(db, mallis):
     from checkin.feedback import retention
 
-    assert retention.months(db, 12) == 12 and retention.staff_months(db) is None
+    assert retention_period.months(db, 12) == 12 and retention_period.staff_months(db) is None
     retention.set_months(db, 3, user=SOMEONE)
-    assert retention.months(db, 12) == 3 and retention.staff_months(db) == 3
+    assert retention_period.months(db, 12) == 3 and retention_period.staff_months(db) == 3

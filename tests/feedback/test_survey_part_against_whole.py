@@ -29,7 +29,7 @@ from math import inf
 import pytest
 
 from checkin.feedback import surveys
-from checkin.figures import cell_key as ck
+from checkin.publishing import cell_key as ck
 
 SURVEYS = 1000
 MOST = 6  # responses a survey gets at most; the reader is told (it only helps the reader)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checkin.figures import cell_key as ck
+from checkin.publishing import cell_key as ck
 
 SCALE = ck.KEY_SCALE
 TRIALS = 2000  # simulated datasets per attack
@@ -286,7 +286,7 @@ def test_the_table_is_read_from_one_versioned_file_that_the_wheel_carries():
         t: list(row) for t, row in ck.PTABLE.items()}
     assert (ck.MAX_DEVIATION, ck.VARIANCE, ck.BLOCKED) == (2, 1.5, (1, 2))
     setup = (Path(ck.__file__).parents[2] / "setup.py").read_text()
-    assert '"checkin.figures": ["data/*.json"]' in setup
+    assert '"checkin.publishing": ["data/*.json"]' in setup
     docs = (Path(ck.__file__).parents[2] / "docs" / "figures.md").read_text()
     assert f"version {ck.TABLE_VERSION}" in docs and "cell_key_table.json" in docs
 

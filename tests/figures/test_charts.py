@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checkin.figures.charts import bar_chart
+from checkin.publishing.charts import bar_chart
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -41,7 +41,7 @@ def test_a_series_must_match_the_labels():
 
 
 def test_share_bars_split_each_row_by_share_and_escape_every_text():
-    from checkin.figures.charts import share_bars
+    from checkin.publishing.charts import share_bars
 
     svg = str(share_bars([("mars <b>", [3, 1]), ("april", [0, 0])], ["Ja", "Nej <i>"],
                          ["#1d5c8a", "#f2d16b"], "Fråga <script>"))

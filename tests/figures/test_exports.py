@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from checkin.figures.columns import COLUMNS
+from checkin.publishing.columns import COLUMNS
 from tests.helpers import WORKED, insert, run
 
 

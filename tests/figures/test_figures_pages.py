@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from checkin.figures import yearly_report
-from checkin.figures.columns import COLUMNS
+from checkin.publishing.columns import COLUMNS
 from checkin.web import heavy_work
 from tests.helpers import (
     SOMEONE,
@@ -653,10 +653,10 @@ def test_start_page_and_menu_link_to_the_figures(viewer, mallis):
 def test_every_text_cell_of_the_xlsx_template_stays_text_when_edited():
     """An activity named like a formula stays text in the template, also after someone edits
     the cell in Excel: every text cell carries quotePrefix (before: none did)."""
-    from checkin.figures import imports
+    from checkin.figures import tally_import
 
     name = '=HYPERLINK("http://x","klicka")'
-    data = imports.template("xlsx", "sv", rows=[(dt.date(2026, 10, 1), name)],
+    data = tally_import.template("xlsx", "sv", rows=[(dt.date(2026, 10, 1), name)],
                             activity_names=[name, "Sygrupp"])
     book = load_workbook(io.BytesIO(data))
     counts, how = book.worksheets

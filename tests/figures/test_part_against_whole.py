@@ -27,8 +27,9 @@ from math import inf
 
 import pytest
 
-from checkin.figures import cell_key as ck
-from checkin.figures import periods, tables
+from checkin.figures import tables
+from checkin.publishing import cell_key as ck
+from checkin.publishing import periods
 from checkin.visits import phones, recording
 from tests.helpers import SOMEONE
 

@@ -8,14 +8,16 @@ from collections import Counter
 
 import pytest
 
+from checkin import yearclose
 from checkin.db import connect
 from checkin.feedback import smileys, surveys
-from checkin.figures import cell_key, dashboard_figures, imports, periods, tables, yearly_report
-from checkin.figures.columns import COUNT_COLUMNS
-from checkin.figures.periods import FiguresError, published_range
+from checkin.figures import dashboard_figures, tables, tally_import, yearly_report
 from checkin.figures.tables import figures
 from checkin.migrations import migrations
-from checkin.visits import phones, recording, yearclose
+from checkin.publishing import cell_key, periods
+from checkin.publishing.columns import COUNT_COLUMNS
+from checkin.publishing.periods import FiguresError, published_range
+from checkin.visits import phones, recording
 from tests.helpers import SOMEONE, WORKED, activity_id, audit_lines, insert, log_in, make_user, text
 
 D = dt.date.fromisoformat
@@ -75,7 +77,7 @@ def test_every_visit_rating_and_response_gets_a_random_record_key(db, mallis):
     recording.record_visit(db, venue_id=venue, day=day, hour=10, source="kiosk")
     recording.change_tally(db, venue_id=venue, day=day, activity_id=None, changes={"man": 1},
                            user=SOMEONE)
-    imports.import_file(db, venue, b"date,activity,women,men,other,unstated\n"
+    tally_import.import_file(db, venue, b"date,activity,women,men,other,unstated\n"
                         b"2026-03-03,,2,1,0,0\n", "x.csv", today=day)
     smileys.record_rating(db, venue_id=venue, day=day, rating=4)
     survey_id = surveys.create_survey(db, venue_id=venue, title_sv="E", opens=day, closes=day,

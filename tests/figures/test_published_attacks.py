@@ -20,7 +20,7 @@ from math import inf
 
 import pytest
 
-from checkin.figures import cell_key as ck
+from checkin.publishing import cell_key as ck
 from tests.helpers import log_in, make_user
 
 DATASETS = 1000

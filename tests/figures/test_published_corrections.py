@@ -13,7 +13,8 @@ import io
 import openpyxl
 import pytest
 
-from checkin.figures import exports, imports, tables
+from checkin.figures import tables, tally_import
+from checkin.publishing import exports
 from checkin.visits import recording
 from tests.helpers import SOMEONE, WORKED, activity_id, insert
 
@@ -55,13 +56,13 @@ def _files(db, venue_id):
 
 
 def _redo_import(db, venue_id, import_id):
-    assert imports.undo_import(db, venue_id, import_id, user=SOMEONE) == 4
-    return imports.import_file(db, venue_id, FILE, "paper.csv", today=TODAY)["id"]
+    assert tally_import.undo_import(db, venue_id, import_id, user=SOMEONE) == 4
+    return tally_import.import_file(db, venue_id, FILE, "paper.csv", today=TODAY)["id"]
 
 
 def test_undo_and_redo_of_an_import_gives_back_every_published_file(db, venue):
     v = venue["id"]
-    import_id = imports.import_file(db, v, FILE, "paper.csv", today=TODAY)["id"]
+    import_id = tally_import.import_file(db, v, FILE, "paper.csv", today=TODAY)["id"]
     first = _files(db, v)
     assert b"figures" in first[("month", False, "sv", "csv")]
     for _ in range(ROUNDS):
@@ -71,7 +72,7 @@ def test_undo_and_redo_of_an_import_gives_back_every_published_file(db, venue):
 
 def test_a_tally_plus_one_then_minus_one_gives_back_every_published_file(db, venue):
     v, sygrupp, day = venue["id"], activity_id(db, "Sygrupp"), dt.date(2025, 3, 3)
-    imports.import_file(db, v, FILE, "paper.csv", today=TODAY)
+    tally_import.import_file(db, v, FILE, "paper.csv", today=TODAY)
     first = _files(db, v)
     for changes in ({"woman": 1}, {"woman": -1}, {"man": -1}, {"man": 1}, {"other": 3},
                     {"other": -3}):
@@ -90,7 +91,7 @@ def test_with_random_keys_a_correction_drew_new_noise(db, venue, monkeypatch):
     single imported woman of May 0 or 3 at random, and 20 rounds told which she was."""
     monkeypatch.setattr(tables, "DERIVED_TALLY_KEYS", False)
     v = venue["id"]
-    import_id = imports.import_file(db, v, FILE, "paper.csv", today=TODAY)["id"]
+    import_id = tally_import.import_file(db, v, FILE, "paper.csv", today=TODAY)["id"]
     seen = set()
     for _ in range(ROUNDS):
         import_id = _redo_import(db, v, import_id)

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from checkin.figures import columns
-from checkin.figures.periods import FiguresError
-from checkin.figures.small_cells import suppress_small_cells
 from checkin.figures.tables import figures
+from checkin.publishing import columns
+from checkin.publishing.periods import FiguresError
+from checkin.publishing.small_cells import suppress_small_cells
 from tests.helpers import MALLIS_MARCH, VICTOR_MARCH, WORKED, insert
 
 D = dt.date.fromisoformat

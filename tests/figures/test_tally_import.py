@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from checkin.figures import imports as tally_import
+from checkin.figures import tally_import
 from tests.helpers import run, visits
 
 GOOD = (

@@ -7,11 +7,11 @@ import pytest
 
 from checkin.accounts import audit
 from checkin.figures import dashboard_figures, yearly_report
-from checkin.figures.exports import write
 from checkin.figures.tables import figures
+from checkin.publishing.exports import write
 from checkin.visits import set_aside
 from checkin.visits.recording import day_counts
-from checkin.visits.yearclose import close_year
+from checkin.yearclose import close_year
 from tests.helpers import activity_id, audit_lines, csrf_token, insert, log_in, make_user, text
 
 TODAY = dt.date(2026, 11, 23)  # the frozen clock's Monday

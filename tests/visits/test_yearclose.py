@@ -8,14 +8,15 @@ import time
 
 import pytest
 
+from checkin import yearclose
 from checkin.db import connect
 from checkin.feedback import ideas, surveys
-from checkin.figures import periods, persons, yearly_report
-from checkin.figures.exports import write
+from checkin.figures import persons, yearly_report
 from checkin.figures.tables import figures
+from checkin.publishing import periods
+from checkin.publishing.exports import write
 from checkin.visits import phones as anonymity
-from checkin.visits import yearclose
-from checkin.visits.yearclose import CloseRefused, close_year, closes_on, daily
+from checkin.yearclose import CloseRefused, close_year, closes_on, daily
 from tests.helpers import MALLIS_MARCH, SOMEONE, VICTOR_MARCH, WORKED, insert, run
 
 D = dt.date.fromisoformat

@@ -7,21 +7,21 @@ import sys
 
 import pytest
 
-from checkin.figures import imports as tally_import
+from checkin.figures import tally_import
 from tests.helpers import csrf_token, text, visits
 from tests.hostile_files import HEADER, declared_huge, far_cell, unzips_big, xlsx
 
 MEASURE = r"""
 import json, os, re, sys, tempfile, time
 from checkin.db import connect, migrate
-from checkin.figures import imports
+from checkin.figures import tally_import
 db = connect(os.path.join(tempfile.mkdtemp(), "x.db")); migrate(db)
 data = sys.stdin.buffer.read()
 started = time.monotonic()
 try:
-    imports.check_file(db, 1, data, locale="en")
+    tally_import.check_file(db, 1, data, locale="en")
     problems = []
-except imports.TallyFileError as error:
+except tally_import.TallyFileError as error:
     problems = error.problems
 # VmHWM: this process's peak memory (ru_maxrss would count the parent's from before exec).
 peak = int(re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read())[1])

@@ -2,8 +2,8 @@
 No Flask."""
 
 
-from checkin.figures.columns import COUNT_COLUMNS, PROTECTED, ROW_GROUPS, SMALL
-from checkin.figures.periods import FiguresError, Period, periods  # noqa: F401
+from checkin.publishing.columns import COUNT_COLUMNS, PROTECTED, ROW_GROUPS, SMALL
+from checkin.publishing.periods import FiguresError, Period, periods  # noqa: F401
 
 
 def suppress_small_cells(values, groups, min_cell):
@@ -33,7 +33,6 @@ def suppress_small_cells(values, groups, min_cell):
     return hidden
 
 
-
 def hide_small_cells(blocks, min_cell):
     """Hide small cells over a venue's period rows and activity rows together, so the plain
     and the by-activity export of the same data give nothing away side by side."""
@@ -56,5 +55,3 @@ def hide_small_cells(blocks, min_cell):
     hidden = suppress_small_cells(values, groups, min_cell)
     for (i, c), mark in hidden.items():
         rows[i][c] = mark
-
-

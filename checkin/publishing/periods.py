@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from checkin.i18n import translator
-from checkin.week.schedule import week_label
+from checkin.week.api import week_label
 
 GROUPS = ("day", "week", "month", "year")
 # What one export may cover: from 2000 (nothing here is older) and at most so many years by
@@ -82,7 +82,6 @@ def periods(first, last, group):
         out.append(Period(label, max(start, first), min(end, last)))
         day = end + dt.timedelta(days=1)
     return out
-
 
 
 def whole_range(first, last, group):

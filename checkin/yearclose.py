@@ -15,16 +15,13 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from checkin import backup
-from checkin.accounts import audit
+from checkin import backup, retention_period, venues
+from checkin.accounts import api as accounts
 from checkin.db import pay_owed_scrub, read_kept_open, scrub, scrub_owed, writing
-from checkin.feedback import ideas, retention, surveys
-from checkin.figures import persons
-from checkin.figures.periods import months_before
-from checkin.visits import once, steps
-from checkin.visits import phones as anonymity
-from checkin.visits import recording as visits
-from checkin.week import venues
+from checkin.feedback import api as feedback
+from checkin.figures import api as figures
+from checkin.publishing.api import months_before
+from checkin.visits import api as visits
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
@@ -58,7 +55,7 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
     is owed, and the server's upkeep finishes it once the read has ended). `backups` lists
     the copies in `backup_dir` that still hold the year, by their bytes or their rows.
     """
-    if year in anonymity.closed_years(db):
+    if year in visits.closed_years(db):
         return None
     if year >= today.year:
         raise CloseRefused(f"{year} is not over yet: only a past year can be closed")
@@ -67,14 +64,14 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
                            f"(CLOSE_AFTER_MONTHS = {months}); use --force to close it now")
     with writing(db):
         # Checked inside the write: two servers running the daily job close a year once.
-        if db.execute("SELECT 1 FROM closed_year WHERE year = ?", [year]).fetchone():
+        if year in visits.closed_years(db):
             return None
         removed = _what_the_close_removes(db, year)
-        done = {"year": year, "frozen": persons.freeze_persons(db, year)}
-        done["visits"] = visits.remove_year_hashes(db, year)
-        done["responses"] = surveys.remove_year_hashes(db, year)
-        done["votes"] = ideas.remove_year_hashes(db, year)
-        anonymity.forget_year(db, year, today)
+        # Each feature forgets its own part of the year (its api): figures first freeze the
+        # year's persons while the hashes are still there.
+        done = {"year": year, "frozen": figures.freeze_persons(db, year)}
+        done |= feedback.forget_year(db, year)  # responses, votes
+        done["visits"] = visits.forget_year(db, year, today)  # last: the year's secret too
         removed -= _still_kept(db)  # the same value kept for an open year is not the year's
     deadline = clock() + verify_seconds
     scrub(db, vacuum=True, wait_ms=1000)
@@ -95,19 +92,9 @@ def close_year(db, year, today, *, months=DEFAULT_CLOSE_AFTER_MONTHS, force=Fals
 
 def _what_the_close_removes(db, year):
     """The year's secret and every hash the close is about to remove, as bytes: what must not
-    be in any file afterwards. Kept in memory only, for the check after the scrub."""
-    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
-    values = [row[0] for row in db.execute("SELECT secret FROM year_key WHERE year = ?", [year])]
-    values += [row[0] for row in db.execute(
-        "SELECT person_hash FROM visit WHERE date BETWEEN ? AND ? AND person_hash IS NOT NULL",
-        [first, last])]
-    values += [row[0] for row in db.execute(
-        "SELECT respondent_hash FROM survey_response WHERE respondent_hash IS NOT NULL "
-        "AND survey_id IN (SELECT id FROM survey WHERE substr(opens, 1, 4) <= ?)",
-        [f"{year:04d}"])]
-    values += [row[0] for row in db.execute(
-        "SELECT voter_hash FROM idea_vote WHERE idea_id IN "
-        "(SELECT id FROM idea WHERE substr(created_date, 1, 4) <= ?)", [f"{year:04d}"])]
+    be in any file afterwards. Kept in memory only, for the check after the scrub. Each
+    feature names its own (its tables are its own)."""
+    values = [*visits.year_secrets(db, year), *feedback.year_hashes(db, year)]
     # Real hashes and secrets are 32 hex digits or more; a shorter value (a test's stand-in)
     # would be found by chance in any file.
     return {str(value).encode() for value in values if value and len(str(value)) >= 16}
@@ -115,10 +102,8 @@ def _what_the_close_removes(db, year):
 
 def _still_kept(db):
     """Every secret and hash the database keeps after the close, as bytes."""
-    return {str(row[0]).encode() for row in db.execute(
-        "SELECT secret FROM year_key UNION SELECT person_hash FROM visit "
-        "UNION SELECT respondent_hash FROM survey_response UNION SELECT voter_hash FROM idea_vote")
-        if row[0]}
+    values = [*visits.kept_secrets(db), *feedback.kept_hashes(db)]
+    return {str(value).encode() for value in values if value}
 
 
 def database_files(db):
@@ -137,10 +122,8 @@ def left_in(paths, removed):
 
 def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
     """Open years with a secret or a hashed visit whose grace period is over, oldest first."""
-    years = {row[0] for row in db.execute("SELECT year FROM year_key")}
-    years |= {int(row[0]) for row in db.execute(
-        "SELECT DISTINCT substr(date, 1, 4) FROM visit WHERE person_hash IS NOT NULL")}
-    closed = anonymity.closed_years(db)
+    years = visits.years_with_secrets(db)
+    closed = visits.closed_years(db)
     return sorted(y for y in years - closed
                   if y < today.year and today >= closes_on(y, months))
 
@@ -149,23 +132,24 @@ def daily(db, today, config):
     """The daily job: retention's purge, forgetting steps and spent tokens whose day is over,
     then closing every year past its grace period.
 
-    The period is retention.months(): what staff set on /staff/retention (which the privacy
+    The period is retention_period.months(): what staff set on /staff/retention (the privacy
     page promises visitors), else the operator's RETENTION_MONTHS.
     """
     months = config.get("CLOSE_AFTER_MONTHS", DEFAULT_CLOSE_AFTER_MONTHS)
-    keep = retention.months(db, config.get("RETENTION_MONTHS", retention.DEFAULT_MONTHS))
-    result = {"purged": retention.purge(db, today, keep), "closed": []}
+    keep = retention_period.months(db, config.get("RETENTION_MONTHS",
+                                                  retention_period.DEFAULT_MONTHS))
+    result = {"purged": feedback.purge(db, today, keep), "closed": []}
     # Staff's audit lines go after AUDIT_KEEP_MONTHS (24): who did what is kept long enough
     # to answer for it, not for ever.
-    audit_months = config.get("AUDIT_KEEP_MONTHS", audit.DEFAULT_KEEP_MONTHS)
-    result["audit"] = audit.forget_before(db, months_before(today, audit_months))
+    audit_months = config.get("AUDIT_KEEP_MONTHS", accounts.AUDIT_KEEP_MONTHS)
+    result["audit"] = accounts.forget_audit_before(db, months_before(today, audit_months))
     # Steps and spent tokens go when their time is over even if nobody posts after them: every
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
     midnight = dt.datetime.combine(today, dt.time(0),
                                    tzinfo=ZoneInfo(config.get("TIMEZONE", "Europe/Stockholm")))
-    result["steps"] = steps.forget_over(db, steps.hour_number(midnight))
-    result["tokens"] = once.forget_spent(db, today)
+    result["steps"] = visits.forget_steps_over(db, visits.hour_number(midnight))
+    result["tokens"] = visits.forget_spent_tokens(db, today)
     for year in years_to_close(db, today, months):
         done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"),
                           verify_seconds=config.get("CLOSE_VERIFY_SECONDS",
@@ -218,12 +202,6 @@ def after_close(done):
     return "; ".join(parts)
 
 
-def local_today(config):
-    """Today at the installation's time zone (CHECKIN_FROZEN_NOW pins it for tests)."""
-    zone = {"timezone": config.get("TIMEZONE", "Europe/Stockholm")}
-    return venues.local_now(zone, config.get("FROZEN_NOW")).date()
-
-
 def start_daily_thread(config, connect):
     """Run the daily job in the server process: first after DAILY_FIRST_RUN_SECONDS (60),
     then every DAILY_EVERY_HOURS (24). Returns (thread, stop event)."""
@@ -246,7 +224,7 @@ def start_daily_thread(config, connect):
             try:
                 db = connect()
                 try:
-                    log.info(describe(daily(db, local_today(config), config)))
+                    log.info(describe(daily(db, venues.local_today(config), config)))
                 finally:
                     db.conn.close()
             except Exception:  # the server keeps serving; tomorrow's run tries again

@@ -10,12 +10,11 @@ import zipfile
 from contextlib import closing
 from dataclasses import dataclass
 
-from checkin.accounts import audit
+from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.figures import revisions
-from checkin.figures.cell_key import stored_record_key
-from checkin.figures.exports import inert
 from checkin.i18n import translator
+from checkin.publishing.api import inert, stored_record_key
 from checkin.row_ids import new_row_ids
 
 COLUMNS = ("date", "activity", "women", "men", "other", "unstated")
@@ -435,7 +434,7 @@ def template_rows(db, venue_id, month=None):
     month of paper counts only needs its numbers typed in; no month: no rows."""
     if month is None:
         return []
-    from checkin.week.schedule import occurrences
+    from checkin.week.api import occurrences
 
     first = month.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)

@@ -16,17 +16,13 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from checkin.accounts.access import current_user, log_out, require_role
-from checkin.accounts.staff_forms import ConfirmForm
+from checkin.accounts.api import ConfirmForm, current_user, log_out, require_role
 from checkin.db import get_db
-from checkin.feedback import meetings
-from checkin.visits.door import door_url, qr_svg
+from checkin.devices.screen_forms import ScreenForm
+from checkin.feedback.api import meetings
+from checkin.visits.api import door_url, qr_svg
 from checkin.web.pages import confirm_page, hand_over_device, venue_now, venue_or_404
-from checkin.week import screen_tokens
-from checkin.week.now_and_next import now_and_next
-from checkin.week.routes import blueprint
-from checkin.week.screen_forms import ScreenForm
-from checkin.week.screen_tokens import SCREEN_COOKIE
+from checkin.week.api import SCREEN_COOKIE, blueprint, now_and_next, screen_tokens
 
 REFRESH_SECONDS = 60
 MEETING_REFRESH_SECONDS = 5

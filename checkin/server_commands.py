@@ -1,4 +1,5 @@
-"""The app's own commands: serve (waitress and the daily job), config, translate."""
+"""The app's own commands: serve (waitress, and the feature jobs: the daily job, the upkeep),
+config, translate. The composition root starts feature jobs, so web/ stays plumbing."""
 
 import signal
 import sys
@@ -7,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from checkin.command_options import base_url_is_default
 from checkin.db import connect, pending_migrations
 from checkin.resources import CHECKOUT
+from checkin.web.command_options import base_url_is_default
 
 # Seconds a connection may sit idle (or send nothing) before waitress closes it: a phone on a
 # slow line sends a check-in in well under that, and nginx in front buffers slow clients.
@@ -61,7 +62,7 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     lock.flush()
     quiet_waitress()
     current_app.config["KEEP_CONNECTIONS"] = True
-    from checkin.visits.yearclose import start_daily_thread
+    from checkin.yearclose import start_daily_thread
 
     # The daily job (retention, the yearly close) runs in the server: no cron needed.
     database = current_app.config["DATABASE"]
@@ -142,14 +143,14 @@ def _staff_choices():
     import sqlite3
     from pathlib import Path
 
-    from checkin.feedback import retention
+    from checkin import retention_period
 
     path = current_app.config["DATABASE"]
     if not Path(path).is_file():
         return {}
     db = connect(path)
     try:
-        months = retention.staff_months(db)
+        months = retention_period.staff_months(db)
     except sqlite3.OperationalError:  # not migrated yet: nobody can have chosen anything
         return {}
     finally:

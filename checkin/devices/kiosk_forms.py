@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
-from checkin.visits.recording import GENDERS
+from checkin.visits.api import GENDERS
 
 SKIP = "skip"
 

@@ -4,21 +4,19 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from checkin.db import get_db
-from checkin.feedback import smileys
-from checkin.feedback.forms import RATING_VALUES
-from checkin.visits import arrivals
-from checkin.visits import kiosk_tokens as kiosks
-from checkin.visits.kiosk_forms import SKIP, KioskCheckInForm
-from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.routes import blueprint, door_limits, too_many_message
-from checkin.web.pages import (
-    client_address,
-    post_limits,
-    sender_budget,
+from checkin.devices.kiosk_forms import SKIP, KioskCheckInForm
+from checkin.feedback.api import RATING_VALUES, smileys
+from checkin.visits.api import (
+    KIOSK_COOKIE,
+    arrivals,
+    blueprint,
+    door_limits,
+    kiosk_tokens,
     spend_once,
-    venue_now,
+    too_many_message,
 )
-from checkin.week import schedule
+from checkin.web.pages import client_address, post_limits, sender_budget, venue_now
+from checkin.week.api import schedule
 
 # The thanks screen goes back to the start in 5 s, faces or not: the next person never finds
 # the last one's faces (the accessibility statement says 5 s).
@@ -27,7 +25,7 @@ RESET_SECONDS = 5
 
 def _kiosk():
     """(kiosk, venue) for this tablet's cookie, else a 401 page that says how to set one up."""
-    kiosk = kiosks.kiosk_by_token(get_db(), request.cookies.get(KIOSK_COOKIE))
+    kiosk = kiosk_tokens.kiosk_by_token(get_db(), request.cookies.get(KIOSK_COOKIE))
     if kiosk is None:
         abort(make_response(render_template("visits/kiosk/not_a_kiosk.html"), 401))
     venue = get_db().execute("SELECT * FROM venue WHERE id = ?", [kiosk["venue_id"]]).fetchone()

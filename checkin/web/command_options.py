@@ -3,7 +3,7 @@ refusal of a wrong one with exit code 2 (a usage error), as click does for its o
 
 import click
 
-from checkin.week import venues
+from checkin import venues
 
 VENUE_HELP = "The venue by its short name, as in its address (/mallis/)."
 

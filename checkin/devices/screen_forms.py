@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import AnyOf, Length
 
-from checkin.accounts.staff_forms import options
-from checkin.week.screen_tokens import LABEL_MAX
+from checkin.accounts.api import options
+from checkin.week.api import LABEL_MAX
 
 
 class ScreenForm(FlaskForm):

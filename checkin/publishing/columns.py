@@ -1,9 +1,11 @@
 """The columns of every figures table, and the marks of hidden cells, as docs/figures.md names them.
 No Flask."""
 
-from checkin.visits.recording import GENDERS, SOURCES  # noqa: F401  (one list, used here too)
-
+# The published columns are a format other people read (docs/figures.md): written out here,
+# not made from visits' lists, so that a new gender or source changes no file by surprise.
+# tests/test_layout.py checks that they still match visits/recording.py's GENDERS and SOURCES.
 GENDER_COLUMNS = ("women", "men", "other", "unstated")
+SOURCES = ("qr", "kiosk", "tally")
 
 VISIT_GENDER_COLUMNS = [f"visits_{g}" for g in GENDER_COLUMNS]
 PERSON_GENDER_COLUMNS = [f"persons_{g}" for g in GENDER_COLUMNS]
@@ -25,4 +27,3 @@ ROW_GROUPS = [
     (SOURCE_COLUMNS, "visits_total"),
     (PERSON_GENDER_COLUMNS, "persons_total"),
 ]
-

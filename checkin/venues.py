@@ -34,3 +34,9 @@ def local_now(venue, frozen=None):
 
 def opening_days(venue):
     return {int(d) for d in venue["opening_days"].split(",") if d.strip()}
+
+
+def local_today(config):
+    """Today at the installation's time zone (CHECKIN_FROZEN_NOW pins it for tests)."""
+    zone = {"timezone": config.get("TIMEZONE", "Europe/Stockholm")}
+    return local_now(zone, config.get("FROZEN_NOW")).date()

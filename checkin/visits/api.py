@@ -1,0 +1,45 @@
+"""What other parts use of visits: the genders and sources a visit is recorded with,
+phone hashes and year secrets, the door's address and QR code, the remembered phone and the
+one-time form token, set-aside records, and for the kiosk (devices) the arrival rules, its
+tokens and the visits' blueprint its pages join; and its part of the daily job (forgetting
+steps and spent tokens) and of the yearly close (forget_year, the secrets it removes or keeps).
+
+Cross-part imports come here, never into the modules behind it (docs/parts.toml,
+tests/test_layout.py)."""
+
+from checkin.visits import arrivals, kiosk_tokens, phones, recording, set_aside, steps
+from checkin.visits.door import door_url, qr_svg
+from checkin.visits.kiosk_tokens import KIOSK_COOKIE
+from checkin.visits.once import forget_spent as forget_spent_tokens
+from checkin.visits.phone_pages import remembered_phone, spend_once
+from checkin.visits.phones import (
+    closed_years,
+    kept_secrets,
+    person_hash,
+    purpose_hash,
+    server_secret,
+    year_secret,
+    year_secrets,
+    years_with_secrets,
+)
+from checkin.visits.recording import GENDERS, SOURCES, years_with_visits
+from checkin.visits.routes import blueprint, door_limits, too_many_message
+from checkin.visits.steps import forget_over as forget_steps_over
+from checkin.visits.steps import hour_number
+
+
+def forget_year(db, year, today):
+    """The yearly close's part of visits, inside its transaction: the year's visits lose
+    their person hashes, then the year's secret goes. Returns how many visits changed."""
+    changed = recording.remove_year_hashes(db, year)
+    phones.forget_year(db, year, today)
+    return changed
+
+
+__all__ = [
+    "GENDERS", "KIOSK_COOKIE", "SOURCES", "arrivals", "blueprint", "closed_years", "door_limits",
+    "door_url", "forget_spent_tokens", "forget_steps_over", "forget_year", "hour_number",
+    "kept_secrets", "kiosk_tokens", "person_hash", "purpose_hash", "qr_svg", "recording",
+    "remembered_phone", "server_secret", "set_aside", "spend_once", "steps", "too_many_message",
+    "year_secret", "year_secrets", "years_with_secrets", "years_with_visits",
+]
