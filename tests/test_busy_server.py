@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.promise_register import root
 from tests.server import Server, StaffMember, Visitor, checkin, checkin_env
 
 PASSWORD = "a bench password: seven blue kettles 42"
@@ -157,3 +158,31 @@ def test_refusals_come_back_whole_from_the_worker_process():
     assert pickle.loads(pickle.dumps(imports.AlreadyImported(earlier))).earlier == earlier
     changes = [(2025, 12, 292)]
     assert pickle.loads(pickle.dumps(imports.ChangesFinished(changes))).changes == changes
+
+
+def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
+    """docs/operations.md: the app's own body limit (256 KB), a connection idle 10 s closed,
+    at most 200 connections. `checkin serve` hands exactly these to waitress (waitress's own
+    tests hold what it does with them), and the page's numbers are these."""
+    import signal
+
+    import waitress
+
+    from checkin import upkeep
+    from checkin.visits import yearclose
+    from checkin.web import heavy_work, server_log
+
+    given = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: given.update(kw))
+    for module, name in ((yearclose, "start_daily_thread"), (upkeep, "start_upkeep_thread"),
+                         (heavy_work, "start"), (heavy_work, "stop"),
+                         (server_log, "quiet_waitress"), (signal, "signal")):
+        monkeypatch.setattr(module, name, lambda *a, **kw: None)
+    result = app.test_cli_runner().invoke(args=["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert given["max_request_body_size"] == app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    page = (root() / "docs" / "operations.md").read_text()
+    page = " ".join(page.split())
+    assert f"the app's own limit ({given['max_request_body_size'] // 1024} KB)" in page
+    assert f"A connection that sends nothing for {given['channel_timeout']} s is closed" in page
+    assert f"waitress keeps at most {given['connection_limit']} connections" in page
