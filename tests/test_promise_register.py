@@ -112,3 +112,41 @@ def test_the_exempt_sections_and_pages_exist():
         assert (root() / path).exists(), path
     assert parse_markers("<!-- promise: P-001 tests: test_a, test_b -->") == \
         [("P-001", ["test_a", "test_b"])]
+
+
+def test_every_number_the_docs_give_a_setting_or_limit_is_the_one_the_code_uses():
+    """Numbers in promises come from one place: the settings' defaults in checkin/config.py's
+    REGISTRY (the operator's table and every "`NAME` (N" in README and docs/), the phone
+    cookie's lifetime, and the wait other writers get while one holds the write lock."""
+    import re
+
+    from checkin.config import REGISTRY
+    from checkin.db import BUSY_TIMEOUT_SECONDS
+    from checkin.web.pages import REMEMBER_SECONDS
+
+    defaults = {s.name: s.default for s in REGISTRY}
+
+    def written(value):
+        if isinstance(value, bool):
+            return str(value).lower()
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    texts = read_texts()
+    checked = 0
+    for path in ("README.md", "docs/features.md", "docs/operations.md", "docs/figures.md",
+                 "docs/development.md"):
+        for name, number in re.findall(r"`([A-Z][A-Z_]+)` \((\d+)", texts[path]):
+            if name in defaults:
+                assert written(defaults[name]) == number, (path, name, number)
+                checked += 1
+    table = texts["docs/operations.md"]
+    for names, values in re.findall(r"^\| (`[a-z_]+`(?:, `[a-z_]+`)*) \| ((?:`[^`]+`(?:, )?)+) \|",
+                                    table, re.M):
+        for name, value in zip(re.findall(r"`([a-z_]+)`", names),
+                               re.findall(r"`([^`]+)`", values), strict=True):
+            assert written(defaults[name.upper()]) == value, (name, value)
+            checked += 1
+    assert checked >= 25
+    features = " ".join(texts["docs/features.md"].split())
+    assert f"for at most {REMEMBER_SECONDS // 86400} days, the cookie's lifetime" in features
+    assert f"well inside the {BUSY_TIMEOUT_SECONDS} s other writers wait" in features
