@@ -186,3 +186,23 @@ def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
     assert f"the app's own limit ({given['max_request_body_size'] // 1024} KB)" in page
     assert f"A connection that sends nothing for {given['channel_timeout']} s is closed" in page
     assert f"waitress keeps at most {given['connection_limit']} connections" in page
+
+
+def test_the_nginx_site_buffers_slow_clients_as_the_docs_say(app):
+    """operations.md, "Slow clients are nginx's job": the shipped site reads each request whole
+    (request buffering is not turned off), keeps a few keep-alive connections to the app,
+    refuses bodies over the app's own limit and leaves the slow-header and slow-body timeouts
+    at nginx's 60 s."""
+    import re
+
+    site = (root() / "deploy" / "nginx-checkin.conf").read_text()
+    lines = [line.split("#")[0].strip() for line in site.splitlines()]
+    assert not any(re.match(r"proxy_request_buffering\s+off", line) for line in lines)
+    assert any(re.match(r"keepalive\s+\d+;", line) for line in lines)
+    [limit] = [line for line in lines if line.startswith("client_max_body_size")]
+    assert limit == f"client_max_body_size {app.config['MAX_CONTENT_LENGTH'] // 1024}k;"
+    for timeout in ("client_header_timeout", "client_body_timeout"):
+        assert not any(line.startswith(timeout) for line in lines)  # nginx's default, 60 s
+    page = " ".join((root() / "docs" / "operations.md").read_text().split())
+    assert "`client_max_body_size 256k`" in page and "`proxy_request_buffering on`, the default" \
+        in page
