@@ -150,3 +150,25 @@ def test_every_number_the_docs_give_a_setting_or_limit_is_the_one_the_code_uses(
     features = " ".join(texts["docs/features.md"].split())
     assert f"for at most {REMEMBER_SECONDS // 86400} days, the cookie's lifetime" in features
     assert f"well inside the {BUSY_TIMEOUT_SECONDS} s other writers wait" in features
+
+
+def test_the_limits_the_docs_and_the_statement_write_are_the_codes():
+    """Each limit a promise states, written from the constant the code uses."""
+    from checkin.feedback.staff_forms import SEARCH_MAX
+    from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX
+    from checkin.figures.dashboard_figures import FLOOD_FACTOR, NORMAL_DAYS, NORMAL_PERCENTILE
+    from checkin.figures.routes import MEAN_MIN_RATINGS
+    from tests.browser.pages import WEIGHT_LIMIT
+
+    texts = {path: " ".join(text.split()) for path, text in read_texts().items()}
+    features, operations = texts["docs/features.md"], texts["docs/operations.md"]
+    assert f"feedback text {FEEDBACK_TEXT_MAX}, idea {IDEA_TEXT_MAX} characters" in features
+    assert f"one sentence ({IDEA_TEXT_MAX} characters)" in features
+    assert f"a search box (at most {SEARCH_MAX} characters)" in features
+    assert f"in the last {NORMAL_DAYS} days" in operations
+    assert f"than **{FLOOD_FACTOR} × a normal busy day**" in operations
+    assert (f"the {NORMAL_PERCENTILE}th percentile of the days with check-ins in the "
+            f"{NORMAL_DAYS} days") in operations
+    assert f"fewer than {MEAN_MIN_RATINGS} published ratings" in texts["docs/figures.md"]
+    statement = texts["templates/web/accessibility.html"]
+    assert f"no page for visitors weighs more than {WEIGHT_LIMIT // 1000} KB" in statement
