@@ -4,7 +4,7 @@ words its own lines on the audit page: register_words, say_day, say_span), and t
 forms every feature shares (ConfirmForm, dates, choices, REQUIRED).
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from checkin.accounts import audit, auth
 from checkin.accounts.access import audit_line, current_user, log_out, require_role

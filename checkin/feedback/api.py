@@ -3,7 +3,7 @@ figures pages, the kiosk and the wall screen; and its part of the daily job (pur
 the yearly close (forget_year, and the hashes it removes or keeps).
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from checkin.feedback import ideas, meetings, smileys, surveys
 from checkin.feedback.forms import RATING_VALUES

@@ -3,7 +3,7 @@ touches a month whose reports are finished (create_app hands them over, so visit
 figures module), and the yearly close's first step (freeze_persons).
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from types import SimpleNamespace
 

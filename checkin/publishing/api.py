@@ -2,7 +2,7 @@
 the columns, charts and files every published count goes through.
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from checkin.publishing import exports
 from checkin.publishing.cell_key import (

@@ -3,7 +3,7 @@ No Flask."""
 
 # The published columns are a format other people read (docs/figures.md): written out here,
 # not made from visits' lists, so that a new gender or source changes no file by surprise.
-# tests/test_layout.py checks that they still match visits/recording.py's GENDERS and SOURCES.
+# tests/app/test_layout.py checks that they still match visits/recording.py's GENDERS and SOURCES.
 GENDER_COLUMNS = ("women", "men", "other", "unstated")
 SOURCES = ("qr", "kiosk", "tally")
 

@@ -5,7 +5,7 @@ tokens and the visits' blueprint its pages join; and its part of the daily job (
 steps and spent tokens) and of the yearly close (forget_year, the secrets it removes or keeps).
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from checkin.visits import arrivals, kiosk_tokens, phones, recording, set_aside, steps
 from checkin.visits.door import door_url, qr_svg

@@ -3,7 +3,7 @@ week_label) and written (operations), and for the wall screen (devices) its toke
 now-and-next and the week's blueprint its pages join.
 
 Cross-part imports come here, never into the modules behind it (docs/parts.toml,
-tests/test_layout.py)."""
+tests/app/test_layout.py)."""
 
 from checkin.week import operations, schedule, screen_tokens
 from checkin.week.now_and_next import now_and_next

@@ -10,9 +10,8 @@ import time
 
 import pytest
 
+from tests.promise_register import root
 from tests.server import Server, StaffMember, Visitor, checkin, checkin_env
-
-pytestmark = pytest.mark.slow  # real servers and a worker process: 17 s
 
 PASSWORD = "a bench password: seven blue kettles 42"
 EXPORT = ("/staff/mallis/export?first=2023-11-24&last=2026-11-23&group=day&by_activity=y"
@@ -48,6 +47,7 @@ def children(pid):
     return out
 
 
+@pytest.mark.slow  # a real server and its worker process
 def test_check_ins_are_answered_while_a_heavy_export_runs(server):
     staff = StaffMember(server.url)
     assert staff.log_in("boss", PASSWORD) == 302
@@ -77,6 +77,7 @@ def test_check_ins_are_answered_while_a_heavy_export_runs(server):
     assert min(seconds for _status, seconds in answered) < result["seconds"] / 2
 
 
+@pytest.mark.slow  # a real server and its worker process
 def test_an_import_refused_in_the_worker_lists_its_problems(server):
     staff = StaffMember(server.url)
     assert staff.log_in("boss", PASSWORD) == 302
@@ -87,6 +88,7 @@ def test_an_import_refused_in_the_worker_lists_its_problems(server):
     assert "är mer än 500" in body or "is more than 500" in body  # the column named in words
 
 
+@pytest.mark.slow  # a real server and its worker process
 def test_a_body_larger_than_the_apps_limit_is_refused_before_it_is_read(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
         conn.sendall(b"POST /staff/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
@@ -96,6 +98,7 @@ def test_a_body_larger_than_the_apps_limit_is_refused_before_it_is_read(server):
     assert answer.startswith(b"HTTP/1.1 413")
 
 
+@pytest.mark.slow  # a real server and its worker process
 def test_the_worker_process_ends_with_the_server(tmp_path):
     env = checkin_env(tmp_path)
     checkin(env, "init-db")
@@ -159,3 +162,50 @@ def test_refusals_come_back_whole_from_the_worker_process():
     assert pickle.loads(pickle.dumps(tally_import.AlreadyImported(earlier))).earlier == earlier
     changes = [(2025, 12, 292)]
     assert pickle.loads(pickle.dumps(tally_import.ChangesFinished(changes))).changes == changes
+
+
+def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
+    """docs/operations.md: the app's own body limit (256 KB), a connection idle 10 s closed,
+    at most 200 connections. `checkin serve` hands exactly these to waitress (waitress's own
+    tests hold what it does with them), and the page's numbers are these."""
+    import signal
+
+    import waitress
+
+    from checkin import upkeep, yearclose
+    from checkin.web import heavy_work, server_log
+
+    given = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: given.update(kw))
+    for module, name in ((yearclose, "start_daily_thread"), (upkeep, "start_upkeep_thread"),
+                         (heavy_work, "start"), (heavy_work, "stop"),
+                         (server_log, "quiet_waitress"), (signal, "signal")):
+        monkeypatch.setattr(module, name, lambda *a, **kw: None)
+    result = app.test_cli_runner().invoke(args=["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert given["max_request_body_size"] == app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    page = (root() / "docs" / "operations.md").read_text()
+    page = " ".join(page.split())
+    assert f"the app's own limit ({given['max_request_body_size'] // 1024} KB)" in page
+    assert f"A connection that sends nothing for {given['channel_timeout']} s is closed" in page
+    assert f"waitress keeps at most {given['connection_limit']} connections" in page
+
+
+def test_the_nginx_site_buffers_slow_clients_as_the_docs_say(app):
+    """operations.md, "Slow clients are nginx's job": the shipped site reads each request whole
+    (request buffering is not turned off), keeps a few keep-alive connections to the app,
+    refuses bodies over the app's own limit and leaves the slow-header and slow-body timeouts
+    at nginx's 60 s."""
+    import re
+
+    site = (root() / "deploy" / "nginx-checkin.conf").read_text()
+    lines = [line.split("#")[0].strip() for line in site.splitlines()]
+    assert not any(re.match(r"proxy_request_buffering\s+off", line) for line in lines)
+    assert any(re.match(r"keepalive\s+\d+;", line) for line in lines)
+    [limit] = [line for line in lines if line.startswith("client_max_body_size")]
+    assert limit == f"client_max_body_size {app.config['MAX_CONTENT_LENGTH'] // 1024}k;"
+    for timeout in ("client_header_timeout", "client_body_timeout"):
+        assert not any(line.startswith(timeout) for line in lines)  # nginx's default, 60 s
+    page = " ".join((root() / "docs" / "operations.md").read_text().split())
+    assert "`client_max_body_size 256k`" in page and "`proxy_request_buffering on`, the default" \
+        in page

@@ -9,6 +9,7 @@ import sys
 import sysconfig
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,18 @@ def test_wheel_installed_elsewhere_serves_the_week_in_swedish_with_its_styleshee
     source.mkdir()
     site.mkdir()
     _clean_copy(source)
+    # A build/ left by an earlier `pip install .` holds a module deleted upstream since
+    # (operations.md, "Upgrading"): setup.py empties build/…/checkin first, so it is not shipped.
+    stale = source / "build" / "lib" / "checkin" / "deleted_upstream.py"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("SHIPPED = True\n")
     # Not editable: setup.py must put templates, static and compiled catalogs in the wheel.
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
                     str(source)], check=True, timeout=600)
     wheel = next(wheels.glob("checkin-*.whl"))
+    with zipfile.ZipFile(wheel) as built:
+        assert "checkin/deleted_upstream.py" not in built.namelist()
+        assert "checkin/visits/phones.py" in built.namelist()
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -250,3 +250,19 @@ def test_the_demo_survey_has_about_a_third_and_a_fifth_yes_and_is_idempotent(app
     assert "Behöver du mer stöd med ensamhet?" in whole["questions"][1]["text_sv"]
     assert db.execute("SELECT count(*) FROM idea").fetchone()[0] == 6
     assert db.execute("SELECT count(*) FROM idea WHERE published = 1").fetchone()[0] == 5
+
+
+def test_the_survey_hash_cannot_be_joined_to_visits_or_other_surveys(app, client, db, survey,
+                                                                      mallis):
+    """The privacy page and features.md: a survey's code is made for that survey only, so it
+    matches neither the phone's visits nor its answers to another survey."""
+    from checkin.visits.phones import person_hash
+
+    client.set_cookie(PHONE_COOKIE, phone_code(app, PHONE))
+    assert send(client, survey, **{q(survey, 0): "partly"}).status_code == 302
+    stored = responses(db)[0]["respondent_hash"]
+    year = int(survey["opens"][:4])
+    assert stored == surveys.respondent_hash(db, survey, PHONE)
+    assert stored != person_hash(db, mallis["id"], PHONE, year)
+    assert stored not in {surveys.respondent_hash(db, {**survey, "id": survey["id"] + n}, PHONE)
+                          for n in range(1, 20)}

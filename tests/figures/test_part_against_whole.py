@@ -361,4 +361,7 @@ def test_no_part_pins_a_true_1_or_2_against_its_whole(venues, monkeypatch):
               f" {a[0]:>13} {rate(a[2], a[0]):>7} {rate(a[1], a[0]):>8}")
     assert sum(before[1].values()) > 0  # the reader works: before the fix it pins some
     assert sum(after[1].values()) == 0  # after it, none
+    # Naive after it: a total less its other genders is that gender's published cell, which
+    # is never 1 or 2, so it never gives a true 1 or 2 (the table's 0.0 %).
+    assert sum(after[2].values()) == 0
     assert sum(after[0].values()) > 1000  # with many true 1s and 2s to find

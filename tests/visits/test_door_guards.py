@@ -389,6 +389,19 @@ def test_a_kiosk_burst_beyond_the_bound_stores_only_the_bound(app, kiosk, db):
     assert [v["source"] for v in visits(db)] == ["kiosk"] * 10
 
 
+def test_past_the_kiosks_day_bound_check_ins_are_set_aside_never_refused(app, kiosk, db):
+    """operations.md: KIOSK_CHECKINS_PER_DAY refuses nobody either: a tap past it is stored
+    set aside for staff to review, in one decision for the day by "checkin"."""
+    result = run(app, "door-limits", "--venue", "mallis", "--kiosk-per-day", "3")
+    assert result.exit_code == 0, result.output
+    statuses = [kiosk_tap(kiosk).status_code for _ in range(5)]
+    assert statuses == [302] * 5 and len(visits(db)) == 5
+    aside = [v["set_aside_id"] for v in visits(db)]
+    assert aside.count(None) == 3 and len({a for a in aside if a}) == 1
+    [decision] = [dict(r) for r in db.execute("SELECT * FROM set_aside")]
+    assert (decision["visits"], decision["set_by"]) == (2, "checkin")
+
+
 def test_a_replayed_kiosk_tap_stores_one_visit(kiosk, db):
     form = {**hidden_fields(text(kiosk.get("/kiosk/"))), "gender": "woman"}
     statuses = [kiosk.post("/kiosk/", data=form).status_code for _ in range(10)]

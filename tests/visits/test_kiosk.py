@@ -1,5 +1,7 @@
 """The kiosk: one screen, one tap, a kiosk-only credential that opens nothing else."""
 
+import re
+
 import pytest
 
 from tests.helpers import (
@@ -124,3 +126,25 @@ def test_staff_logging_out_elsewhere_does_not_break_the_kiosk(kiosk, app, db):
 def test_a_device_without_the_kiosk_cookie_is_not_a_kiosk(client, mallis):
     response = client.get("/kiosk/")
     assert response.status_code == 401 and "ingen kiosk" in text(response)
+
+
+def test_the_kiosk_numbers_in_the_statement_are_the_ones_it_serves(app, kiosk, db):
+    """The accessibility statement's '5 seconds' and 'every 10 minutes' are the kiosk's own
+    refresh times, read from the pages it serves, in Swedish and English."""
+    from checkin.visits.kiosk_routes import RESET_SECONDS
+
+    home = text(kiosk.get("/kiosk/"))
+    reload_seconds = int(re.search(r'http-equiv="refresh" content="(\d+)"', home)[1])
+    response = kiosk.post("/kiosk/", data={**hidden_fields(home),
+                                           "activity": str(activity_id(db, "Sygrupp"))})
+    thanks = text(kiosk.get(response.location))
+    back = int(re.search(r'http-equiv="refresh" content="(\d+);url=/kiosk/"', thanks)[1])
+    assert back == RESET_SECONDS and reload_seconds == 10 * 60
+    statement = text(app.test_client().get("/accessibility"))
+    assert f"av sig själv {back} sekunder efter" in statement
+    assert "laddar om var tionde minut" in statement  # 600 s
+    english = app.test_client()
+    english.get("/lang/en")
+    statement = text(english.get("/accessibility"))
+    assert f"by itself {back} seconds after you check in, and reloads every " \
+           f"{reload_seconds // 60} minutes" in statement

@@ -18,7 +18,12 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Texter som besökare skriver raderas efter 6 månader." in page
     assert "Idéer som personalen inte har visat i idélådan raderas efter 6 månader." in page
     assert "Idéer som visas i idélådan ligger kvar där." in page
-    assert "Ansikten, svar på enkäter och röster sparas som siffror." in page
+    # Survey answers and votes keep their purpose code until the close
+    # (tests/visits/test_yearclose.py::test_survey_answers_and_idea_votes_keep_their_counts).
+    assert "Ansikten sparas som siffror. De säger inget om vem som svarade." in page
+    assert ("Enkätsvar och röster från en telefon med en kod behåller den förvrängda kod som "
+            "gjordes för just den enkäten eller idén tills året stängs; sedan är också de bara "
+            "siffror.") in page
     # The reference a browser keeps between two steps: ends at the venue's midnight
     # (tests/visits/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
     assert ("När du har checkat in eller tryckt på ett ansikte sparar webbläsaren en "
@@ -42,6 +47,8 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert "Without your phone, nobody can match it with your visits" in page
     assert "Ideas that staff have not shown in the idea box are deleted after 6 months." in page
     assert "Ideas shown in the idea box stay there." in page
+    assert ("Survey answers and votes from a phone with a code keep the scrambled code made for "
+            "that survey or that idea until the year is closed") in page
     assert "the browser keeps a random reference for a while" in page
     assert "we forget it at midnight at the latest" in page
     assert "and today's check-in too: you count as a new person next time, even later today" in page

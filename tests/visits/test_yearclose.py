@@ -130,6 +130,22 @@ def test_closing_twice_changes_nothing(db, two_years):
     assert db.execute("SELECT * FROM frozen_persons ORDER BY rowid").fetchall() == frozen
 
 
+def test_a_close_that_raced_past_the_first_check_changes_nothing(app, db, two_years,
+                                                                  monkeypatch):
+    """Two closes at once (the server's daily job and `checkin close-year` by hand): both may
+    read 'not closed' before either writes. The check inside the write transaction stops the
+    second one; the first check is made blind here to stand for that race."""
+    other = connect(app.config["DATABASE"])
+    close_year(db, 2025, AFTER_GRACE)
+    frozen = db.execute("SELECT * FROM frozen_persons ORDER BY rowid").fetchall()
+    monkeypatch.setattr(anonymity, "closed_years", lambda _db: set())
+    assert close_year(other, 2025, AFTER_GRACE) is None
+    assert db.execute("SELECT * FROM frozen_persons ORDER BY rowid").fetchall() == frozen
+    assert db.execute("SELECT count(*) FROM closed_year").fetchone()[0] == 1
+    assert secret_years(db) == {2026}
+    other.conn.close()
+
+
 def test_a_crash_in_the_middle_leaves_the_year_open_and_untouched(db, two_years, monkeypatch):
     before = every_export(db)
     visit_rows = db.execute("SELECT * FROM visit ORDER BY id").fetchall()

@@ -19,6 +19,7 @@ from tests.helpers import (
     post_form,
     refused,
     text,
+    venue_row,
     with_token,
 )
 
@@ -302,3 +303,24 @@ def test_an_event_elsewhere_shows_its_own_place_on_the_screen(screen, db, mallis
     page = text(screen.get("/mallis/screen"))
     later = page[page.index("Senare i dag"):page.index('class="col-coming"')]
     assert "Stadsbiblioteket, Sveavägen 73" in later
+
+
+def test_a_screen_shows_the_new_door_key_after_it_is_replaced(screen, app, db):
+    """operations.md: replacing the door key changes the wall screen's code at its next
+    reload, with nothing done on the screen: its QR code is the new door address's."""
+    from checkin.visits.door import door_url, qr_svg
+
+    def svg():  # the QR code's modules, as drawn
+        return re.findall(r' d="([^"]+)"', text(screen.get("/mallis/screen")))
+
+    def qr_of(venue):
+        return re.findall(r' d="([^"]+)"', qr_svg(door_url(app.config["BASE_URL"], venue)))
+
+    before = svg()
+    assert before and before == qr_of(venue_row(db, "mallis"))
+    other = app.test_client()
+    log_in(other, "anna")
+    response = post_form(other, "/staff/mallis/door-key", {"confirm": "y"})
+    assert response.status_code == 302
+    after = svg()
+    assert after != before and after == qr_of(venue_row(db, "mallis"))
