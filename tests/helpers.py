@@ -267,3 +267,19 @@ def from_address(app, address):
     browser = app.test_client()
     browser.environ_base["REMOTE_ADDR"] = address
     return browser
+
+
+def break_the_audit_log(monkeypatch):
+    """Writing an audit line fails from now on, as with a full disk."""
+    from checkin.accounts import audit
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "write", broken)
+
+
+def tally(client, url, **data):
+    """Post the hand count form at `url` with these counts (woman="4", man="10"…)."""
+    was = {f"was_{g}": "0" for g in ("woman", "man", "other", "unstated")}
+    return post_form(client, url, {**was, "step": "save", **data})

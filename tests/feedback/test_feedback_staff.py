@@ -12,6 +12,7 @@ from tests.helpers import (
     SOMEONE,
     activity_id,
     audit_lines,
+    break_the_audit_log,
     csrf_token,
     log_in,
     make_user,
@@ -210,16 +211,6 @@ def test_a_text_action_without_csrf_or_for_another_venue_changes_nothing(staff, 
     assert row(db, "feedback", mine)["text"] == "hej"
     assert row(db, "feedback", theirs)["text"] == "hallå"
     assert audit_lines(db) == []
-
-
-def break_the_audit_log(monkeypatch):
-    """Writing an audit line fails from now on, as with a full disk."""
-    from checkin.accounts import audit
-
-    def broken(*_args, **_kw):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(audit, "write", broken)
 
 
 def test_a_text_action_whose_audit_line_fails_changes_nothing(staff, db, mallis, monkeypatch):
