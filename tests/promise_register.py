@@ -39,7 +39,8 @@ PROMISE_WORDS = re.compile(
     r"anonymous\w*|cannot|can't|at most|identical|same numbers|every copy|singles? out|unbiased|"
     r"aldrig|inget|ingen|borta|högst|raderas|glöm\w*|every|only|always|exactly|alla|bara|"
     r"alltid|exakt|who you are|not (?:store|save|keep|kept|stored|saved|log|logged|written)|"
-    r"no (?:address|name|cookie|hash|row|trace|order))\b|\d+(?:[.,]\d+)?\s?(?:%|px)", re.I)
+    r"no (?:address|name|cookie|hash|row|trace|order)|not in the)\b"
+    r"|\d+(?:[.,]\d+)?\s?(?:%|px)", re.I)
 MARKER = re.compile(r"promise:\s*(P-\d{3})\s+tests:\s*([\w\s,]*?)\s*(?:-->|#\})")
 
 DOCS = ["README.md", "docs/features.md", "docs/operations.md", "docs/figures.md",
