@@ -21,11 +21,12 @@ from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, V
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
 from checkin.visits import steps
 from checkin.web.pages import (
+    Refused,
     remembered_phone,
     sender_may_post,
-    spend_once,
     venue_now,
     venue_or_404,
+    visitor_post,
 )
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week import schedule
@@ -71,8 +72,11 @@ def _already_saved(venue, page):
 
 
 def _not_spent(venue, refused, page):
-    """The page a post gets when its one-time token is refused: a replay is told its answer is
-    already saved; a page from another day (or a token that is not ours) that it has expired."""
+    """The page a refused post gets (visitor_post's reasons): past the sender's bounds, busy; a
+    replay is told its answer is already saved; a page from another day (or a token that is
+    not ours) that it has expired."""
+    if refused == "too many":
+        return _too_busy(venue)
     if refused == "used":
         return _already_saved(venue, page)
     return render_template(
@@ -121,21 +125,23 @@ def feedback_page(slug):
             return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
                                                     "was saved. Tell us afterwards!"))
         activity_id = item["activity"]["id"]
-    if not _may_post("feedback"):
-        return _too_busy(venue)
-    refused = spend_once("rating", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("week.week", slug=slug))
-    feedback_id = feedback.record_rating(
-        db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
-        activity_id=activity_id,
-    )
-    now_hour = steps.hour_number(now)
-    # A text for one to two hours, and never after the venue's midnight.
-    session[SAID] = steps.start(db, kind="feedback", row_id=feedback_id, venue_id=venue["id"],
-                                now_hour=now_hour,
-                                until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
-                                replaces=session.get(SAID))
+
+    def write():
+        feedback_id = feedback.record_rating(
+            db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
+            activity_id=activity_id,
+        )
+        now_hour = steps.hour_number(now)
+        # A text for one to two hours, and never after the venue's midnight.
+        session[SAID] = steps.start(
+            db, kind="feedback", row_id=feedback_id, venue_id=venue["id"], now_hour=now_hour,
+            until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
+            replaces=session.get(SAID))
+
+    try:
+        visitor_post("rating", venue, write, within_bounds=lambda: _may_post("feedback"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("week.week", slug=slug))
     return redirect(url_for("feedback.feedback_text", slug=slug))
 
 
@@ -183,9 +189,11 @@ def feedback_text(slug):
         return page(400, _("That is more than %(limit)s characters. Nothing was saved. "
                            "Please make it shorter.", limit=FEEDBACK_TEXT_MAX))
     if text is not None:
-        if not _may_post("feedback"):
+        try:  # a text has no one-time token: its face's step is spent with it
+            visitor_post(None, venue, lambda: feedback.add_text(get_db(), feedback_id, text),
+                         within_bounds=lambda: _may_post("feedback"))
+        except Refused:
             return _too_busy(venue)
-        feedback.add_text(get_db(), feedback_id, text)
     _rating_done()
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
@@ -235,8 +243,6 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
     answers = _posted_answers()
-    if not _may_post("survey"):
-        return _too_busy(venue)
 
     def not_stored(error):
         if isinstance(error, surveys.SurveyClosed):
@@ -257,10 +263,17 @@ def survey_page(slug):
         surveys.check_response(db, survey, today, answers, phone.key if phone else None)
     except refusals as error:
         return not_stored(error)
-    refused = spend_once("survey", venue)
-    if refused == "used":
-        return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
-    if refused:  # no token of today's page: say what is true now
+    try:
+        # surveys.record_response checks the answers again, in the write.
+        visitor_post("survey", venue, lambda: surveys.record_response(
+            db, survey, today, answers, phone.key if phone else None),
+            within_bounds=lambda: _may_post("survey"))
+    except refusals as error:
+        return not_stored(error)
+    except Refused as refused:
+        if refused.reason in ("too many", "used"):
+            return _not_spent(venue, refused.reason, url_for("feedback.survey_page", slug=slug))
+        # no token of today's page: say what is true now
         if phone and surveys.has_answered(db, survey, phone.key):
             return _survey_page(venue, survey, form, 409, answered=True)
         if not surveys.is_open(survey, today):
@@ -268,11 +281,6 @@ def survey_page(slug):
                                                           "saved. Thank you anyway!"))
         return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
                                                         "Nothing was saved. Please tap again."))
-    try:
-        # surveys.record_response checks the answers again, in the write.
-        surveys.record_response(db, survey, today, answers, phone.key if phone else None)
-    except refusals as error:
-        return not_stored(error)
     flash(_("Thank you for your answers!"))
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
@@ -307,12 +315,12 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
-    if not _may_post("idea"):
-        return _too_busy(venue)
-    refused = spend_once("idea", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
+    try:
+        visitor_post("idea", venue, lambda: ideas.suggest(
+            get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text),
+            within_bounds=lambda: _may_post("idea"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("feedback.ideas_page", slug=slug))
     flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
     return redirect(url_for("feedback.ideas_page", slug=slug))
 
@@ -344,12 +352,12 @@ def vote(slug, idea_id):
             "This phone cannot vote here yet. Nothing was saved. A phone votes on a day it "
             "has checked in here, once it has also checked in here on an earlier day this "
             "year."))
-    if not _may_post("vote"):
-        return _too_busy(venue)
-    refused = spend_once("vote", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if ideas.vote(db, idea_id, phone.key, today):
+    try:
+        counted = visitor_post("vote", venue, lambda: ideas.vote(db, idea_id, phone.key, today),
+                               within_bounds=lambda: _may_post("vote"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("feedback.ideas_page", slug=slug))
+    if counted:
         flash(_("Thank you for your vote!"))
     else:
         flash(_("You have already voted for this idea. It counts once."))
