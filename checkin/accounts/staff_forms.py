@@ -1,6 +1,7 @@
 """Staff forms: every field checked here or in the domain, every message plain and kind."""
 
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,7 +23,7 @@ except ImportError:  # pragma: no cover
     SelectChoice = None
 
 from checkin.accounts import auth
-from checkin.visits.recording import TALLY_GENDERS, TALLY_MAX
+from checkin.visits.recording import GENDERS, TALLY_MAX
 from checkin.week import operations as programme
 
 PASSWORD_MESSAGES = {
@@ -171,7 +172,8 @@ class VenueForm(FlaskForm):
     slug = StringField(_l("Short name in the address"), validators=[DataRequired(REQUIRED)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    timezone = StringField(_l("Time zone"), default="Europe/Stockholm",
+    # New venues take the TIMEZONE setting, read where the registry put it.
+    timezone = StringField(_l("Time zone"), default=lambda: current_app.config["TIMEZONE"],
                            validators=[DataRequired(REQUIRED)])
     opening_days = CheckboxesField(_l("Open on"), choices=options(WEEKDAY_PAIRS), coerce=int)
 
@@ -286,7 +288,7 @@ class KioskForm(FlaskForm):
     label = StringField(_l("Name of this tablet (optional)"), validators=[Length(max=60)])
 
 
-TALLY_STEPS = ("save", *(f"{g}:{s}" for g in TALLY_GENDERS for s in ("1", "-1")))
+TALLY_STEPS = ("save", *(f"{g}:{s}" for g in GENDERS for s in ("1", "-1")))
 
 
 def check_count(_form, field):
@@ -318,7 +320,7 @@ class TallyForm(FlaskForm):
         """
         step_gender, _sep, step = (self.step.data or "save").partition(":")
         out = {}
-        for gender in TALLY_GENDERS:
+        for gender in GENDERS:
             was = int(self[f"was_{gender}"].data or 0)
             typed = (self[gender].data or "").strip()
             target = int(typed) if typed else was

@@ -38,7 +38,7 @@ def _budget():
     """The process's posting budget, made on first use from the app's settings."""
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
-        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10))
+        budget = PostingBudget(current_app.config["POSTS_PER_MINUTE_SESSION"])
         current_app.extensions["posting_budget"] = budget
     return budget
 
@@ -175,7 +175,7 @@ def feedback_text(slug):
     form = TextForm()
 
     def page(status=200, error=None):
-        months = retention.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
+        months = retention.months(get_db(), current_app.config["RETENTION_MONTHS"])
         return render_template("feedback/feedback_text.html", venue=venue, form=form,
                                limit=FEEDBACK_TEXT_MAX, error=error, months=months), status
 

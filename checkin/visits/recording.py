@@ -79,7 +79,6 @@ def get_visit(db, visit_id):
     return dict(row) if row else None
 
 
-TALLY_GENDERS = ("woman", "man", "other", "unstated")
 TALLY_MAX = 999  # more people than this in one count is surely a typing mistake
 
 
@@ -99,10 +98,10 @@ def change_tally(db, *, venue_id, day, activity_id, changes, user, undo=False):
 def tally_within(db, *, venue_id, day, activity_id, changes, user, undo=False):
     """change_tally inside the caller's write transaction (a meeting's headcount is stored
     with its tally visits, or neither)."""
-    if set(changes) - set(TALLY_GENDERS):
+    if set(changes) - set(GENDERS):
         raise ValueError(f"unknown gender answer in {sorted(changes)!r}")
     made = {}
-    for gender in TALLY_GENDERS:
+    for gender in GENDERS:
         step = int(changes.get(gender) or 0)
         if step > 0:
             db.conn.executemany(
@@ -143,7 +142,7 @@ def day_counts(db, venue_id, day, activity_id):
     out, as the tally page cannot change them. Set-aside check-ins (a flood) are not counted,
     as in every figure.
     """
-    counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
+    counts = {s: dict.fromkeys(GENDERS, 0) for s in SOURCES}
     for source, gender, count in db.execute(
         "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
         "WHERE venue_id = ? AND date = ? AND activity_id IS ? AND set_aside_id IS NULL "

@@ -26,7 +26,7 @@ from checkin.feedback import retention
 from checkin.visits import arrivals, once, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
 from checkin.visits.phones import GENDER_FLAGS, phone_code
-from checkin.visits.recording import answer_gender, change_visit, get_visit
+from checkin.visits.recording import GENDERS, answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
     GENDER_COOKIE,
@@ -258,7 +258,7 @@ def done(slug, key):
     if not ask or ask[0] != question:
         return back  # answered already (a second tap, or the browser's back button): no change
     if question == "gender":
-        if answer not in ("skip", "woman", "man", "other", "unstated"):
+        if answer != "skip" and answer not in GENDERS:
             return _done_page(venue, visit, data, now, 400,
                               _("Please choose one of the buttons. Nothing was changed."))
         if answer != "skip":
@@ -337,6 +337,10 @@ def _phone_gender_response(default):
         flash(_("Done. The phone now keeps the answer “%(answer)s”. The code is the same.",
                 answer=gender_word(gender)))
     return back
+
+
+# The gender answers in their order, for the pages that offer them (visits/_phone.html).
+blueprint.add_app_template_global(GENDERS, "genders")
 
 
 @blueprint.app_template_global()

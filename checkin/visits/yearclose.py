@@ -28,6 +28,8 @@ from checkin.week import venues
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
+# The registry's TIMEZONE, for callers without an app (tests/test_config.py holds them equal).
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
 
 class CloseRefused(ValueError):
@@ -163,7 +165,7 @@ def daily(db, today, config):
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
     midnight = dt.datetime.combine(today, dt.time(0),
-                                   tzinfo=ZoneInfo(config.get("TIMEZONE", "Europe/Stockholm")))
+                                   tzinfo=ZoneInfo(config.get("TIMEZONE", DEFAULT_TIME_ZONE)))
     result["steps"] = steps.forget_over(db, steps.hour_number(midnight))
     result["tokens"] = once.forget_spent(db, today)
     for year in years_to_close(db, today, months):
@@ -220,7 +222,7 @@ def after_close(done):
 
 def local_today(config):
     """Today at the installation's time zone (CHECKIN_FROZEN_NOW pins it for tests)."""
-    zone = {"timezone": config.get("TIMEZONE", "Europe/Stockholm")}
+    zone = {"timezone": config.get("TIMEZONE", DEFAULT_TIME_ZONE)}
     return venues.local_now(zone, config.get("FROZEN_NOW")).date()
 
 

@@ -88,8 +88,8 @@ def local_moment(stamp, venue=None):
         return dt.date.fromisoformat(stamp)
     moment = dt.datetime.fromisoformat(stamp.replace(" ", "T"))
     if moment.tzinfo is not None:
-        zone = (venue or {}).get("timezone") or current_app.config.get("TIMEZONE")
-        moment = moment.astimezone(ZoneInfo(zone or "Europe/Stockholm")).replace(tzinfo=None)
+        zone = (venue or {}).get("timezone") or current_app.config["TIMEZONE"]
+        moment = moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
     return moment
 
 
