@@ -22,10 +22,6 @@ from checkin.visits import set_aside
 from checkin.visits.phones import closed_years
 from checkin.week.schedule import occurrences
 
-# The years a report can be asked for: counts before 2000 cannot be imported, and the year
-# before the last one must still be a date.
-YEARS = range(2000, 3000)
-
 
 def _share(part, whole):
     if isinstance(part, str) or isinstance(whole, str) or not whole:
