@@ -10,7 +10,7 @@ import json
 from babel.dates import format_date
 
 from checkin.db import writing
-from checkin.i18n import translator
+from checkin.i18n import clock, translator
 
 
 def record(db, user, action, detail="", venue_id=None, facts=None):
@@ -157,17 +157,8 @@ def _day(iso, locale):
     return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale=locale)
 
 
-def _clock(hhmm, locale):
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    if locale == "en":
-        shown = hour % 12 or 12
-        suffix = "am" if hour < 12 else "pm"
-        return f"{shown}:{minute:02d} {suffix}" if minute else f"{shown} {suffix}"
-    return f"{hour}.{minute:02d}" if minute else f"{hour}"
-
-
 def _span(start, end, locale):
-    span = f"{_clock(start, locale)}–{_clock(end, locale)}"
+    span = f"{clock(start, locale)}–{clock(end, locale)}"
     return span if locale == "en" else f"kl. {span}"
 
 
