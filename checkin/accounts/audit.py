@@ -10,6 +10,7 @@ import json
 from babel.dates import format_date
 
 from checkin.db import writing
+from checkin.hours import this_hour
 from checkin.i18n import clock, translator
 
 
@@ -43,12 +44,6 @@ def forget_before(db, before):
     their own columns."""
     with writing(db):
         return db.execute("DELETE FROM audit_log WHERE at < ?", [before.isoformat()]).rowcount
-
-
-def this_hour():
-    """Now in UTC, to the hour: the one staff time this database keeps."""
-    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    return hour.isoformat(timespec="minutes")
 
 
 # Each action's kind, for the page's "What" filter; an action not listed is "other".

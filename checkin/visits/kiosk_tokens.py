@@ -1,8 +1,8 @@
 """Kiosk credentials: a tablet at the door holds a random token; we keep only its hash. No Flask."""
 
 from checkin.accounts import audit
-from checkin.accounts.audit import this_hour
 from checkin.db import writing
+from checkin.hours import this_hour
 from checkin.tokens import new_token, token_hash
 
 KIOSK_COOKIE = "checkin_kiosk"  # path /kiosk only: the tablet's token
