@@ -167,3 +167,17 @@ def test_a_time_of_day_is_said_one_way_in_the_log_on_the_pages_and_the_screen(ap
     with app.test_request_context():
         from checkin.web.formatting import time_range
         assert time_range("10:00", "12:30") == "kl. 10–12.30"
+
+
+def test_a_line_missing_a_fact_says_what_is_stored_and_a_broken_one_is_not_hidden():
+    """Before, five exception types were swallowed: a bug in a sentence looked like an old line."""
+    import pytest
+
+    from checkin.accounts.audit import sentence
+
+    old = {"action": "kiosk created", "detail": "Vid dörren", "facts": '{"id": 3}'}
+    assert sentence(old) == "kiosk created: Vid dörren"
+    broken = {"action": "tally", "detail": "x", "facts": '{"activity": "Sygrupp", '
+              '"date": "2026-11-23", "changes": 7}'}
+    with pytest.raises(AttributeError):
+        sentence(broken)

@@ -357,16 +357,13 @@ def sentence(row, locale="sv"):
     """One line of the log as one sentence in `locale`. A line without facts (written before
     they were kept, or by an action this list does not know) shows its action and detail."""
     _ = translator(locale).gettext
-    try:
-        facts = json.loads(row.get("facts") or "{}")
-    except ValueError:
-        facts = {}
+    facts = json.loads(row.get("facts") or "{}")  # written by write(): always an object
     if row["action"] == "logins":  # folded by fold_logins: the counts are on the row
         facts = {"logins": row["logins"], "logouts": row["logouts"]}
-    try:
-        say = _sentences(facts, _, locale).get(row["action"])
-        if say:
+    say = _sentences(facts, _, locale).get(row["action"])
+    if say:
+        try:
             return say()
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-        pass  # an older line without its facts: say what is stored
+        except KeyError:
+            pass  # a line written before this fact was kept: say what is stored
     return f"{row['action']}: {row['detail']}" if row.get("detail") else row["action"]

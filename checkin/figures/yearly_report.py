@@ -17,6 +17,7 @@ from checkin.figures.periods import (  # noqa: F401
     published_range,
 )
 from checkin.figures.tables import activity_order, figures
+from checkin.hours import to_the_hour
 from checkin.i18n import translator
 from checkin.visits import set_aside
 from checkin.visits.phones import closed_years
@@ -206,7 +207,7 @@ def save_narrative(db, venue_id, year, text, user, now):
     audit line of `user` (the account) in the same transaction. `now` is the venue's local
     time, the one the report prints beside the text."""
     # To the hour, as every staff time here (features.md): "kl. 15", never "kl. 15.34".
-    stamp = now.replace(minute=0, second=0, microsecond=0, tzinfo=None).isoformat(sep=" ")
+    stamp = to_the_hour(now).replace(tzinfo=None).isoformat(sep=" ")
     with writing(db):
         db.execute(
             "INSERT INTO report_narrative (venue_id, year, text, updated_by, updated_at) "
