@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
+from checkin.visits.arrivals import NO_ACTIVITY
 from checkin.visits.recording import GENDERS
 
 SKIP = "skip"
@@ -12,5 +13,5 @@ SKIP = "skip"
 class KioskCheckInForm(FlaskForm):
     day = HiddenField(validators=[DataRequired()])
     # Checked in the route against today's activities.
-    activity = StringField(default="none")
+    activity = StringField(default=NO_ACTIVITY)
     gender = StringField(validators=[Optional(), AnyOf((*GENDERS, SKIP))])

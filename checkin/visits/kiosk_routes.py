@@ -49,7 +49,7 @@ def _page(venue, form, status=200, error=None):
     form.day.data = now.date().isoformat()
     if request.method == "GET" or form.activity.data is None:
         running = schedule.running_now(offered, now)
-        form.activity.data = str(running["activity"]["id"]) if running else "none"
+        form.activity.data = str(running["activity"]["id"]) if running else arrivals.NO_ACTIVITY
     open_today = arrivals.open_on(db, venue, now.date())
     return render_template(
         "visits/kiosk/home.html", venue=venue, form=form, choices=offered, today=now.date(),
@@ -76,7 +76,8 @@ def kiosk_home():
     except once.Refused as refused:
         status, message = refusal(refused.reason)
         return _page(venue, form, status, message)
-    return redirect(url_for("visits.kiosk_thanks", activity=arrival.activity_id or "none"))
+    return redirect(url_for("visits.kiosk_thanks",
+                            activity=arrival.activity_id or arrivals.NO_ACTIVITY))
 
 
 def _rated_activity(venue, value):
