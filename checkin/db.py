@@ -112,8 +112,16 @@ def close_db(_exc=None):
 
 @contextmanager
 def writing(db):
-    """One write transaction that takes the write lock at once, so two writers never deadlock."""
+    """One write transaction that takes the write lock at once, so two writers never deadlock.
+
+    Inside another `writing(db)` it joins that one: the outer commits or rolls back all of it,
+    so an action made of several rule functions (a check-in: its one-time token, the visit,
+    the step) is still one transaction."""
+    if getattr(db, "_writing", False):
+        yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
+    db._writing = True
     try:
         yield db
     except BaseException:
@@ -121,6 +129,8 @@ def writing(db):
         raise
     else:
         db.conn.commit()
+    finally:
+        db._writing = False
 
 
 def scrub(db, *, vacuum=False, wait_ms=None):

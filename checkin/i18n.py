@@ -39,3 +39,19 @@ def missing_catalogs():
     base = folder("translations")
     return [lang for lang in LOCALES if lang != "en"
             and not (base / lang / "LC_MESSAGES" / "messages.mo").is_file()]
+
+
+def english_clock(hhmm):
+    """('2:30', 'pm') for '14:30': an English time as people say it, and its half of the day."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    shown = hour % 12 or 12
+    return (f"{shown}:{minute:02d}" if minute else f"{shown}"), ("am" if hour < 12 else "pm")
+
+
+def clock(hhmm, locale):
+    """A time of day as people say it, the one way every page and the audit log say it:
+    '20.04' or '20' in Swedish, '8:04 pm' or '8 pm' in English (for 'HH:MM')."""
+    if locale == "en":
+        return " ".join(english_clock(hhmm))
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    return f"{hour}.{minute:02d}" if minute else f"{hour}"

@@ -4,6 +4,10 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
+# The registry's TIMEZONE, for callers without an app (tests/app/test_config.py holds them
+# equal).
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
+
 # No 0/O, 1/l/I: the key is also written out on the poster for people who type it.
 DOOR_KEY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 DOOR_KEY_LENGTH = 8
@@ -38,5 +42,5 @@ def opening_days(venue):
 
 def local_today(config):
     """Today at the installation's time zone (CHECKIN_FROZEN_NOW pins it for tests)."""
-    zone = {"timezone": config.get("TIMEZONE", "Europe/Stockholm")}
+    zone = {"timezone": config.get("TIMEZONE", DEFAULT_TIME_ZONE)}
     return local_now(zone, config.get("FROZEN_NOW")).date()

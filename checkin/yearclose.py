@@ -21,6 +21,7 @@ from checkin.db import pay_owed_scrub, read_kept_open, scrub, scrub_owed, writin
 from checkin.feedback import api as feedback
 from checkin.figures import api as figures
 from checkin.publishing.api import months_before
+from checkin.venues import DEFAULT_TIME_ZONE
 from checkin.visits import api as visits
 
 log = logging.getLogger("checkin.daily")
@@ -147,7 +148,7 @@ def daily(db, today, config):
     # step that ended before this morning's midnight at the installation (venues to the east
     # may be later, never earlier, so no step still good is touched).
     midnight = dt.datetime.combine(today, dt.time(0),
-                                   tzinfo=ZoneInfo(config.get("TIMEZONE", "Europe/Stockholm")))
+                                   tzinfo=ZoneInfo(config.get("TIMEZONE", DEFAULT_TIME_ZONE)))
     result["steps"] = visits.forget_steps_over(db, visits.hour_number(midnight))
     result["tokens"] = visits.forget_spent_tokens(db, today)
     for year in years_to_close(db, today, months):

@@ -10,7 +10,7 @@ from checkin.accounts import audit, auth
 from checkin.accounts.access import audit_line, current_user, log_out, require_role
 from checkin.accounts.audit import DEFAULT_KEEP_MONTHS as AUDIT_KEEP_MONTHS
 from checkin.accounts.audit import forget_before as forget_audit_before
-from checkin.accounts.audit import register_words, say_day, say_span, this_hour
+from checkin.accounts.audit import register_words, say_day, say_span
 from checkin.accounts.staff_forms import (
     DATE_MESSAGE,
     REQUIRED,
@@ -25,5 +25,5 @@ __all__ = [
     "AUDIT_KEEP_MONTHS", "CheckboxesField", "ConfirmForm", "DATE_MESSAGE", "PlainDateField",
     "REQUIRED", "WEEKDAY_PAIRS", "audit", "audit_line", "auth", "current_user",
     "forget_audit_before", "log_out", "options", "register_words", "require_role", "say_day",
-    "say_span", "this_hour",
+    "say_span",
 ]

@@ -10,7 +10,8 @@ import json
 from babel.dates import format_date
 
 from checkin.db import writing
-from checkin.i18n import translator
+from checkin.hours import this_hour
+from checkin.i18n import clock, translator
 
 
 def record(db, user, action, detail="", venue_id=None, facts=None):
@@ -43,12 +44,6 @@ def forget_before(db, before):
     their own columns."""
     with writing(db):
         return db.execute("DELETE FROM audit_log WHERE at < ?", [before.isoformat()]).rowcount
-
-
-def this_hour():
-    """Now in UTC, to the hour: the one staff time this database keeps."""
-    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    return hour.isoformat(timespec="minutes")
 
 
 # The kinds of the page's "What" filter, in the order it lists them. Each feature says which
@@ -163,17 +158,8 @@ def say_day(iso, locale):
     return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale=locale)
 
 
-def say_clock(hhmm, locale):
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    if locale == "en":
-        shown = hour % 12 or 12
-        suffix = "am" if hour < 12 else "pm"
-        return f"{shown}:{minute:02d} {suffix}" if minute else f"{shown} {suffix}"
-    return f"{hour}.{minute:02d}" if minute else f"{hour}"
-
-
 def say_span(start, end, locale):
-    span = f"{say_clock(start, locale)}–{say_clock(end, locale)}"
+    span = f"{clock(start, locale)}–{clock(end, locale)}"
     return span if locale == "en" else f"kl. {span}"
 
 
@@ -222,16 +208,13 @@ def sentence(row, locale="sv"):
     """One line of the log as one sentence in `locale`. A line without facts (written before
     they were kept, or by an action this list does not know) shows its action and detail."""
     _ = translator(locale).gettext
-    try:
-        facts = json.loads(row.get("facts") or "{}")
-    except ValueError:
-        facts = {}
+    facts = json.loads(row.get("facts") or "{}")  # written by write(): always an object
     if row["action"] == "logins":  # folded by fold_logins: the counts are on the row
         facts = {"logins": row["logins"], "logouts": row["logouts"]}
-    try:
-        say = _sentences(facts, _, locale).get(row["action"])
-        if say:
+    say = _sentences(facts, _, locale).get(row["action"])
+    if say:
+        try:
             return say()
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-        pass  # an older line without its facts: say what is stored
+        except KeyError:
+            pass  # a line written before this fact was kept: say what is stored
     return f"{row['action']}: {row['detail']}" if row.get("detail") else row["action"]

@@ -19,6 +19,7 @@ from zxcvbn import zxcvbn
 
 from checkin.accounts import audit
 from checkin.db import writing
+from checkin.hours import hour_stamp, this_hour, to_the_hour
 from checkin.tokens import new_token, token_hash
 
 ROLES = ("viewer", "staff", "admin")
@@ -45,14 +46,6 @@ def _utcnow():
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _iso(moment):
-    return moment.isoformat(timespec="seconds")
-
-
-def _hour(moment):
-    """Session times are kept to the hour: a staff member's last click, to the second, could
-    date the visitor they had just counted on the tally page."""
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +158,7 @@ def create_user(db, username, password, role, *, venue_ids=(), by=None):
             raise UsernameTaken(username)
         user_id = db.execute(
             "INSERT INTO staff_user (username, password_hash, role, created_at) VALUES (?,?,?,?)",
-            [username, password_hash, role, _iso(_hour(_utcnow()))],
+            [username, password_hash, role, this_hour()],
         ).lastrowid
         _put_venues(db, user_id, venue_ids)
         if by is not None:
@@ -280,7 +273,7 @@ def may_use_venue(db, user, venue_id):
 def start_session(db, user_id, replaces=None):
     """A new session for the account (ending `replaces`, the old token); returns the token."""
     token = new_token()
-    now = _iso(_hour(_utcnow()))
+    now = this_hour()
     with writing(db):
         if replaces:
             db.execute("DELETE FROM staff_session WHERE id = ?", [token_hash(replaces)])
@@ -311,10 +304,10 @@ def session_user(db, token, idle_hours, now=None, lifetime_hours=12):
         end_session(db, token)
         return None
     # Written once an hour at most: reading pages does not queue behind the write lock.
-    if _hour(now) > last_seen:
+    if to_the_hour(now) > last_seen:
         with writing(db):
             db.execute("UPDATE staff_session SET last_seen = ? WHERE id = ?",
-                       [_iso(_hour(now)), token_hash(token)])
+                       [hour_stamp(now), token_hash(token)])
     user = dict(row)
     user.pop("last_seen")
     user.pop("created_at")

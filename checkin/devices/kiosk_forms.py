@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
-from checkin.visits.api import GENDERS
+from checkin.visits.api import GENDERS, NO_ACTIVITY
 
 SKIP = "skip"
 
@@ -12,5 +12,5 @@ SKIP = "skip"
 class KioskCheckInForm(FlaskForm):
     day = HiddenField(validators=[DataRequired()])
     # Checked in the route against today's activities.
-    activity = StringField(default="none")
+    activity = StringField(default=NO_ACTIVITY)
     gender = StringField(validators=[Optional(), AnyOf((*GENDERS, SKIP))])

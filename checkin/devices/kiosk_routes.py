@@ -1,6 +1,6 @@
 """Kiosk routes: only a kiosk cookie opens them, and it opens nothing else."""
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from checkin.db import get_db
@@ -8,12 +8,16 @@ from checkin.devices.kiosk_forms import SKIP, KioskCheckInForm
 from checkin.feedback.api import RATING_VALUES, smileys
 from checkin.visits.api import (
     KIOSK_COOKIE,
+    Refused,
     arrivals,
     blueprint,
     door_limits,
+    form_key,
     kiosk_tokens,
-    spend_once,
-    too_many_message,
+    posted_token,
+    refusal,
+    sender,
+    visitor_post,
 )
 from checkin.web.pages import client_address, post_limits, sender_budget, venue_now
 from checkin.week.api import schedule
@@ -45,7 +49,7 @@ def _page(venue, form, status=200, error=None):
     form.day.data = now.date().isoformat()
     if request.method == "GET" or form.activity.data is None:
         running = schedule.running_now(offered, now)
-        form.activity.data = str(running["activity"]["id"]) if running else "none"
+        form.activity.data = str(running["activity"]["id"]) if running else arrivals.NO_ACTIVITY
     open_today = arrivals.open_on(db, venue, now.date())
     return render_template(
         "visits/kiosk/home.html", venue=venue, form=form, choices=offered, today=now.date(),
@@ -61,42 +65,19 @@ def kiosk_home():
     form = KioskCheckInForm()
     if request.method == "GET":
         return _page(venue, form)
-    db = get_db()
-    now = venue_now(venue)
-    if not form.validate():
-        return _page(venue, form, 400, _("Something was missing. Please tap again."))
-    if form.day.data != now.date().isoformat():
-        return _page(venue, form, 400, _("This page was from an earlier day. Nothing was "
-                                         "saved. Please tap again."))
-    activity_id = None
-    if form.activity.data != "none":
-        item = schedule.todays_activity(db, venue["id"], now, form.activity.data)
-        if item is None or not schedule.may_check_in_to(item, now):
-            return _page(venue, form, 400, _("We do not know that activity today. Nothing was "
-                                             "saved. Choose one from the list."))
-        activity_id = item["activity"]["id"]
-    if not arrivals.open_on(db, venue, now.date()):  # before the token, as at the door
-        return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
-    try:  # refused before anything is written, as at the door
-        arrivals.refuse_early(source="kiosk", sender=_sender(kiosk), limits=door_limits(venue),
-                              budget=sender_budget(), settings=current_app.config)
-    except arrivals.TooMany:
-        return _page(venue, form, 429, too_many_message())
-    refused = spend_once("kiosk", venue)
-    if refused:
-        return _page(venue, form, 409, _("This screen was already used. Nothing more was "
-                                         "saved. Please tap again."))
     gender = None if form.gender.data in ("", None, SKIP) else form.gender.data
-    try:
-        arrivals.kiosk_check_in(db, venue=venue, day=now.date(), hour=now.hour,
-                                activity_id=activity_id, gender=gender, sender=_sender(kiosk),
-                                budget=sender_budget(), limits=door_limits(venue),
-                                settings=current_app.config)
-    except arrivals.Closed:
-        return _page(venue, form, 403, _("We are closed today. Nothing was saved."))
-    except arrivals.TooMany:
-        return _page(venue, form, 429, too_many_message())
-    return redirect(url_for("visits.kiosk_thanks", activity=activity_id or "none"))
+    try:  # the door's rules, reasons and order (visits/arrivals.py)
+        if not form.validate():
+            raise arrivals.Refused("missing")
+        arrival = arrivals.arrive(
+            get_db(), source="kiosk", venue=venue, now=venue_now(venue),
+            day_text=form.day.data, activity_text=form.activity.data, token=posted_token(),
+            form_key=form_key(), sender=sender(_sender(kiosk), venue), gender=gender)
+    except Refused as refused:
+        status, message = refusal(refused.reason)
+        return _page(venue, form, status, message)
+    return redirect(url_for("visits.kiosk_thanks",
+                            activity=arrival.activity_id or arrivals.NO_ACTIVITY))
 
 
 def _rated_activity(venue, value):
@@ -128,15 +109,16 @@ def kiosk_feedback():
     if item is None:  # not ended, not today's, or the day: not asked here, nothing stored
         return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
                                saved=False, not_asked=True), 400
-    # The tablet's budget first, then the one-time token: a refused face writes nothing.
     limits = [(60, door_limits(venue)["kiosk_per_minute"]), *post_limits()]
-    if not sender_budget().spend(_sender(kiosk), "kiosk-rating", limits):
+    try:  # the tablet's budget, then the one-time token: a refused face writes nothing
+        visitor_post("kiosk-rating", venue, lambda: smileys.record_rating(
+            get_db(), venue_id=venue["id"], day=venue_now(venue).date(), rating=int(rating),
+            activity_id=item["activity"]["id"]),
+            within_bounds=lambda: sender_budget().spend(_sender(kiosk), "kiosk-rating", limits))
+    except Refused as refused:
+        status = {"too many": 429, "used": 409}.get(refused.reason, 400)
         return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
-                               saved=False, too_many=True), 429
-    if spend_once("kiosk-rating", venue):
-        return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
-                               saved=False), 409
-    smileys.record_rating(get_db(), venue_id=venue["id"], day=venue_now(venue).date(),
-                          rating=int(rating), activity_id=item["activity"]["id"] if item else None)
+                               saved=False, too_many=status == 429,
+                               expired=status == 400), status
     return render_template("visits/kiosk/rated.html", venue=venue, seconds=RESET_SECONDS,
                            saved=True)

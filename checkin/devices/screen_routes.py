@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from checkin import i18n
 from checkin.accounts.api import ConfirmForm, current_user, log_out, require_role
 from checkin.db import get_db
 from checkin.devices.screen_forms import ScreenForm
@@ -32,10 +33,9 @@ BAD_INPUT = 400
 
 
 def clock(moment, lang):
-    """The time as people say it: 'kl. 10.15', '10:15 am'."""
-    if lang == "en":
-        return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
-    return f"kl. {moment.hour}.{moment.minute:02d}"
+    """The time as people say it: 'kl. 10.15', '10:15 am' (i18n.clock, as every page)."""
+    said = i18n.clock(moment.strftime("%H:%M"), lang)
+    return said if lang == "en" else f"kl. {said}"
 
 
 @blueprint.get("/<slug>/screen")

@@ -178,14 +178,14 @@ def survey_results(survey_id, group):
 @with_appcontext
 @click.option("--months", type=int, default=None,
               help="Retention in months (default: the staff page's setting, else "
-                   "RETENTION_MONTHS, 12).")
+                   "RETENTION_MONTHS).")
 def purge_command(months):
     """Delete free texts and unpublished ideas older than the retention period; figures stay."""
     from checkin.feedback import retention
 
     db = _db()
     if months is None:
-        months = retention_period.months(db, current_app.config.get("RETENTION_MONTHS", 12))
+        months = retention_period.months(db, current_app.config["RETENTION_MONTHS"])
     if months < 1:
         raise click.BadParameter("the retention period is at least 1 month",
                                  param_hint="--months")

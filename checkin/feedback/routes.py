@@ -19,7 +19,7 @@ from checkin.db import get_db
 from checkin.feedback import ideas, meetings, smileys, surveys
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
-from checkin.visits.api import remembered_phone, spend_once, steps
+from checkin.visits.api import Refused, remembered_phone, steps, visitor_post
 from checkin.web.pages import sender_may_post, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week.api import schedule
@@ -31,7 +31,7 @@ def _budget():
     """The process's posting budget, made on first use from the app's settings."""
     budget = current_app.extensions.get("posting_budget")
     if budget is None:
-        budget = PostingBudget(current_app.config.get("POSTS_PER_MINUTE_SESSION", 10))
+        budget = PostingBudget(current_app.config["POSTS_PER_MINUTE_SESSION"])
         current_app.extensions["posting_budget"] = budget
     return budget
 
@@ -65,8 +65,11 @@ def _already_saved(venue, page):
 
 
 def _not_spent(venue, refused, page):
-    """The page a post gets when its one-time token is refused: a replay is told its answer is
-    already saved; a page from another day (or a token that is not ours) that it has expired."""
+    """The page a refused post gets (visitor_post's reasons): past the sender's bounds, busy; a
+    replay is told its answer is already saved; a page from another day (or a token that is
+    not ours) that it has expired."""
+    if refused == "too many":
+        return _too_busy(venue)
     if refused == "used":
         return _already_saved(venue, page)
     return render_template(
@@ -115,21 +118,23 @@ def feedback_page(slug):
             return _rating_page(venue, form, 400, _("That activity has not begun yet. Nothing "
                                                     "was saved. Tell us afterwards!"))
         activity_id = item["activity"]["id"]
-    if not _may_post("feedback"):
-        return _too_busy(venue)
-    refused = spend_once("rating", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("week.week", slug=slug))
-    feedback_id = smileys.record_rating(
-        db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
-        activity_id=activity_id,
-    )
-    now_hour = steps.hour_number(now)
-    # A text for one to two hours, and never after the venue's midnight.
-    session[SAID] = steps.start(db, kind="feedback", row_id=feedback_id, venue_id=venue["id"],
-                                now_hour=now_hour,
-                                until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
-                                replaces=session.get(SAID))
+
+    def write():
+        feedback_id = smileys.record_rating(
+            db, venue_id=venue["id"], day=now.date(), rating=int(form.rating.data),
+            activity_id=activity_id,
+        )
+        now_hour = steps.hour_number(now)
+        # A text for one to two hours, and never after the venue's midnight.
+        session[SAID] = steps.start(
+            db, kind="feedback", row_id=feedback_id, venue_id=venue["id"], now_hour=now_hour,
+            until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
+            replaces=session.get(SAID))
+
+    try:
+        visitor_post("rating", venue, write, within_bounds=lambda: _may_post("feedback"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("week.week", slug=slug))
     return redirect(url_for("feedback.feedback_text", slug=slug))
 
 
@@ -163,7 +168,7 @@ def feedback_text(slug):
     form = TextForm()
 
     def page(status=200, error=None):
-        months = retention_period.months(get_db(), current_app.config.get("RETENTION_MONTHS", 12))
+        months = retention_period.months(get_db(), current_app.config["RETENTION_MONTHS"])
         return render_template("feedback/feedback_text.html", venue=venue, form=form,
                                limit=FEEDBACK_TEXT_MAX, error=error, months=months), status
 
@@ -177,9 +182,11 @@ def feedback_text(slug):
         return page(400, _("That is more than %(limit)s characters. Nothing was saved. "
                            "Please make it shorter.", limit=FEEDBACK_TEXT_MAX))
     if text is not None:
-        if not _may_post("feedback"):
+        try:  # a text has no one-time token: its face's step is spent with it
+            visitor_post(None, venue, lambda: smileys.add_text(get_db(), feedback_id, text),
+                         within_bounds=lambda: _may_post("feedback"))
+        except Refused:
             return _too_busy(venue)
-        smileys.add_text(get_db(), feedback_id, text)
     _rating_done()
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
@@ -229,8 +236,6 @@ def survey_page(slug):
         return _survey_page(venue, survey, form, 400, _("Something was missing. Nothing was "
                                                          "saved. Please try again."))
     answers = _posted_answers()
-    if not _may_post("survey"):
-        return _too_busy(venue)
 
     def not_stored(error):
         if isinstance(error, surveys.SurveyClosed):
@@ -251,10 +256,17 @@ def survey_page(slug):
         surveys.check_response(db, survey, today, answers, phone.key if phone else None)
     except refusals as error:
         return not_stored(error)
-    refused = spend_once("survey", venue)
-    if refused == "used":
-        return _already_saved(venue, url_for("feedback.survey_page", slug=slug))
-    if refused:  # no token of today's page: say what is true now
+    try:
+        # surveys.record_response checks the answers again, in the write.
+        visitor_post("survey", venue, lambda: surveys.record_response(
+            db, survey, today, answers, phone.key if phone else None),
+            within_bounds=lambda: _may_post("survey"))
+    except refusals as error:
+        return not_stored(error)
+    except Refused as refused:
+        if refused.reason in ("too many", "used"):
+            return _not_spent(venue, refused.reason, url_for("feedback.survey_page", slug=slug))
+        # no token of today's page: say what is true now
         if phone and surveys.has_answered(db, survey, phone.key):
             return _survey_page(venue, survey, form, 409, answered=True)
         if not surveys.is_open(survey, today):
@@ -262,11 +274,6 @@ def survey_page(slug):
                                                           "saved. Thank you anyway!"))
         return _survey_page(venue, survey, form, 400, _("This page was from an earlier day. "
                                                         "Nothing was saved. Please tap again."))
-    try:
-        # surveys.record_response checks the answers again, in the write.
-        surveys.record_response(db, survey, today, answers, phone.key if phone else None)
-    except refusals as error:
-        return not_stored(error)
     flash(_("Thank you for your answers!"))
     return redirect(url_for("feedback.feedback_thanks", slug=slug))
 
@@ -301,12 +308,12 @@ def ideas_page(slug):
                                                limit=IDEA_TEXT_MAX))
     if text is None:
         return _ideas_page(venue, form, 400, _("Please write your idea first. Nothing was saved."))
-    if not _may_post("idea"):
-        return _too_busy(venue)
-    refused = spend_once("idea", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    ideas.suggest(get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text)
+    try:
+        visitor_post("idea", venue, lambda: ideas.suggest(
+            get_db(), venue_id=venue["id"], day=venue_now(venue).date(), text=text),
+            within_bounds=lambda: _may_post("idea"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("feedback.ideas_page", slug=slug))
     flash(_("Thank you for your idea! Staff read it first; then it is shown here."))
     return redirect(url_for("feedback.ideas_page", slug=slug))
 
@@ -338,12 +345,12 @@ def vote(slug, idea_id):
             "This phone cannot vote here yet. Nothing was saved. A phone votes on a day it "
             "has checked in here, once it has also checked in here on an earlier day this "
             "year."))
-    if not _may_post("vote"):
-        return _too_busy(venue)
-    refused = spend_once("vote", venue)
-    if refused:
-        return _not_spent(venue, refused, url_for("feedback.ideas_page", slug=slug))
-    if ideas.vote(db, idea_id, phone.key, today):
+    try:
+        counted = visitor_post("vote", venue, lambda: ideas.vote(db, idea_id, phone.key, today),
+                               within_bounds=lambda: _may_post("vote"))
+    except Refused as refused:
+        return _not_spent(venue, refused.reason, url_for("feedback.ideas_page", slug=slug))
+    if counted:
         flash(_("Thank you for your vote!"))
     else:
         flash(_("You have already voted for this idea. It counts once."))

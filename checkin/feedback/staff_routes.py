@@ -382,7 +382,7 @@ def _results(venue, survey, group):
             return None, True
         return surveys.results(get_db(), survey["id"], published=True), True
     result = surveys.results(get_db(), survey["id"], group)
-    return surveys.hide_small_answers(result, current_app.config.get("MIN_CELL", 3)), False
+    return surveys.hide_small_answers(result, current_app.config["MIN_CELL"]), False
 
 
 @blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results")
@@ -408,7 +408,7 @@ def survey_results(slug, survey_id):
         "feedback/staff/results.html", venue=venue, survey=found, group=group,
         periods=periods, charts=charts, published=published, not_yet=result is None,
         may_publish=surveys.may_publish(found, venue_now(venue).date()),
-        min_cell=current_app.config.get("MIN_CELL", 3)), 400 if result is None else 200
+        min_cell=current_app.config["MIN_CELL"]), 400 if result is None else 200
 
 
 @blueprint.get("/staff/<slug>/surveys/<int:survey_id>/results.csv")
@@ -516,7 +516,7 @@ def moderate_idea(slug, idea_id):
 @blueprint.route("/staff/retention", methods=["GET", "POST"])
 @require_role("admin")
 def retention_setting():
-    default = current_app.config.get("RETENTION_MONTHS", 12)
+    default = current_app.config["RETENTION_MONTHS"]
     form = RetentionForm()
     page = {"form": form, "last_purge": retention.last_purge(get_db())}
     if request.method == "GET":

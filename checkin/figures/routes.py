@@ -309,7 +309,7 @@ def _coarser_choices(form, venue_ids):
 
 def _less_hiding_than_configured(form):
     """An exact export hiding less than MIN_CELL: staff may, and the audit log says who did."""
-    configured = current_app.config.get("MIN_CELL", 3)
+    configured = current_app.config["MIN_CELL"]
     chosen = form.min_cell_number
     return not form.published and (chosen is None or chosen < configured)
 
@@ -323,7 +323,7 @@ def _audit_low_hiding(form, venue_ids, venue, action):
               f"(configured {current_app.config.get('MIN_CELL', 3)}), {where}")
     audit_line("export with less hiding", detail, venue, first=form.first.data.isoformat(),
                last=form.last.data.isoformat(), min_cell=chosen,
-               usual=current_app.config.get("MIN_CELL", 3))
+               usual=current_app.config["MIN_CELL"])
 
 
 def _last_published_month(venue):
@@ -342,7 +342,7 @@ def export(slug):
               if v["id"] != venue["id"]]
     if len(seen) > 1:
         pairs.append((ALL_VENUES, _("All venues you may see (%(n)s)", n=len(seen))))
-    form = ExportForm(pairs, current_app.config.get("MIN_CELL", 3), exact_allowed=_is_staff(),
+    form = ExportForm(pairs, current_app.config["MIN_CELL"], exact_allowed=_is_staff(),
                       formdata=request.args if request.args else None)
     today = venue_now(venue).date()
     years = [y for y in years_with_visits(get_db(), venue["id"]) if y <= today.year][-3:]
@@ -504,7 +504,7 @@ def _report_page(venue, year, form, status=200):
     try:
         report = heavy_work.run(  # in the worker process: two years of figures
             yearly_report.yearly_report, venue["id"], year, locale=locale, published=published,
-            min_cell=current_app.config.get("MIN_CELL", 3), today=venue_now(venue).date())
+            min_cell=current_app.config["MIN_CELL"], today=venue_now(venue).date())
     except FiguresError:
         return render_template(
             "figures/report.html", venue=venue, year=year, report=None, form=form,

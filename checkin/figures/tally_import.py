@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from checkin.accounts.api import audit
 from checkin.db import writing
 from checkin.figures import revisions
+from checkin.hours import hour_stamp, this_hour
 from checkin.i18n import translator
 from checkin.publishing.api import inert, stored_record_key
 from checkin.row_ids import new_row_ids
@@ -311,12 +312,6 @@ def earlier_import(db, data, venue_id=None):
     return dict(row) if row else None
 
 
-def _now_hour():
-    """Now in UTC, to the hour: staff times are kept no finer (as in the audit log)."""
-    return dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0).isoformat(
-        timespec="minutes")
-
-
 def import_file(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
                 now=None, revised_on=None, ask=False):
     """Check the whole file, then add its counts as tally visits in one transaction.
@@ -328,7 +323,7 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
     an import that would change one raises ChangesFinished instead (nothing added).
     """
     lines = check_file(db, venue_id, data, today=today, locale=locale)
-    stamp = now.isoformat(timespec="minutes") if now else _now_hour()
+    stamp = hour_stamp(now) if now else this_hour()
     days = [line.day for line in lines for n in line.counts.values() for _ in range(n or 0)]
     if revised_on is not None and ask:
         earlier = earlier_import(db, data, venue_id)

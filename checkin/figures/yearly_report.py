@@ -11,14 +11,11 @@ from checkin.db import writing
 from checkin.figures import revisions
 from checkin.figures.history import activities_on
 from checkin.figures.tables import activity_order, figures
+from checkin.hours import to_the_hour
 from checkin.i18n import translator
 from checkin.publishing.api import published_range
 from checkin.visits.api import closed_years, set_aside
 from checkin.week.api import occurrences
-
-# The years a report can be asked for: counts before 2000 cannot be imported, and the year
-# before the last one must still be a date.
-YEARS = range(2000, 3000)
 
 
 def _share(part, whole):
@@ -204,7 +201,7 @@ def save_narrative(db, venue_id, year, text, user, now):
     audit line of `user` (the account) in the same transaction. `now` is the venue's local
     time, the one the report prints beside the text."""
     # To the hour, as every staff time here (features.md): "kl. 15", never "kl. 15.34".
-    stamp = now.replace(minute=0, second=0, microsecond=0, tzinfo=None).isoformat(sep=" ")
+    stamp = to_the_hour(now).replace(tzinfo=None).isoformat(sep=" ")
     with writing(db):
         db.execute(
             "INSERT INTO report_narrative (venue_id, year, text, updated_by, updated_at) "

@@ -54,11 +54,6 @@ def _key_int(key):
     return int(key * KEY_SCALE)
 
 
-def record_key():
-    """A fresh random record key in [0, 1), a multiple of 2**-32, for a visit as it is stored."""
-    return secrets.randbits(KEY_BITS) / KEY_SCALE
-
-
 def stored_record_key():
     """A fresh random record key as the database keeps it: the integer k * 2**32."""
     return secrets.randbits(KEY_BITS)
@@ -124,9 +119,3 @@ def publish_count(true_value: int, key_sum: int) -> int:
         if lower <= k < upper:
             return published + shift
     raise AssertionError("the perturbation table does not cover [0, 1)")  # pragma: no cover
-
-
-def publish_cell(keys) -> int:
-    """The published value of a cell given its records' keys, one key a record."""
-    keys = list(keys)
-    return perturb(len(keys), cell_key(keys))

@@ -8,10 +8,17 @@ Cross-part imports come here, never into the modules behind it (docs/parts.toml,
 tests/app/test_layout.py)."""
 
 from checkin.visits import arrivals, kiosk_tokens, phones, recording, set_aside, steps
+from checkin.visits.arrivals import NO_ACTIVITY
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.once import forget_spent as forget_spent_tokens
-from checkin.visits.phone_pages import remembered_phone, spend_once
+from checkin.visits.phone_pages import (
+    Refused,
+    form_key,
+    posted_token,
+    remembered_phone,
+    visitor_post,
+)
 from checkin.visits.phones import (
     closed_years,
     kept_secrets,
@@ -23,7 +30,7 @@ from checkin.visits.phones import (
     years_with_secrets,
 )
 from checkin.visits.recording import GENDERS, SOURCES, years_with_visits
-from checkin.visits.routes import blueprint, door_limits, too_many_message
+from checkin.visits.routes import blueprint, door_limits, refusal, sender
 from checkin.visits.steps import forget_over as forget_steps_over
 from checkin.visits.steps import hour_number
 
@@ -40,6 +47,7 @@ __all__ = [
     "GENDERS", "KIOSK_COOKIE", "SOURCES", "arrivals", "blueprint", "closed_years", "door_limits",
     "door_url", "forget_spent_tokens", "forget_steps_over", "forget_year", "hour_number",
     "kept_secrets", "kiosk_tokens", "person_hash", "purpose_hash", "qr_svg", "recording",
-    "remembered_phone", "server_secret", "set_aside", "spend_once", "steps", "too_many_message",
+    "remembered_phone", "server_secret", "set_aside", "steps",
+    "NO_ACTIVITY", "Refused", "form_key", "posted_token", "refusal", "sender", "visitor_post",
     "year_secret", "year_secrets", "years_with_secrets", "years_with_visits",
 ]

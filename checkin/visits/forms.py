@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired
 
-NO_ACTIVITY = "none"
+from checkin.visits.arrivals import NO_ACTIVITY
+
 # The optional questions after the tap, one per screen, in this order.
 QUESTIONS = ("gender", "remember")
 

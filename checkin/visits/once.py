@@ -22,8 +22,12 @@ NONCE_CHARS = 16
 MAC_CHARS = 22
 
 
+TOKEN_REASONS = ("bad", "old", "used")
+
+
 class Refused(ValueError):
-    """The token cannot be spent; `reason` is 'bad' (not ours), 'old' (another day) or 'used'."""
+    """A visitor post that wrote nothing, and why: `reason` is 'too many' (past the sender's
+    bounds), or the token's own: 'bad' (not ours), 'old' (another day) or 'used'."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -96,3 +100,18 @@ def forget_spent(db, today):
     even when nobody posts a form after them. Returns how many."""
     with writing(db):
         return _forget_before(db, today)
+
+
+def guarded(db, *, within_bounds, spend, write):
+    """Every visitor post's guards in their one order (the door, the kiosk, faces, texts,
+    ideas, votes, survey answers): the sender's bounds first (`within_bounds()` False:
+    Refused('too many'), nothing written and no token spent), then the one-time token
+    (`spend()`; None for a post that has none, a text), then `write()`: the token and the
+    write in one transaction, so a write that refuses (raises) leaves the token unspent too.
+    Returns what write() returns."""
+    if within_bounds is not None and not within_bounds():
+        raise Refused("too many")
+    with writing(db):
+        if spend is not None:
+            spend()
+        return write()

@@ -41,15 +41,33 @@ def once_field(purpose, venue):
     return Markup('<input type="hidden" name="{}" value="{}">').format(ONCE_FIELD, token)
 
 
-def spend_once(purpose, venue):
-    """Spend the posted form's one-time token: None if it was good, else why not
-    ('bad', 'old' or 'used'); nothing is written when it is refused."""
-    try:
-        once.spend(get_db(), _form_key(), request.form.get(ONCE_FIELD), purpose, venue["id"],
+def form_key():
+    """The key the one-time tokens are made and checked with."""
+    return _form_key()
+
+
+def posted_token():
+    """The one-time token the posted form carries."""
+    return request.form.get(ONCE_FIELD)
+
+
+Refused = once.Refused  # what visitor_post raises: why a post wrote nothing
+
+
+def visitor_post(purpose, venue, write, *, within_bounds=None):
+    """A visitor's post behind every post's guards, in their one order (visits/once.py,
+    `guarded`): the sender's bounds (`within_bounds()`), then the form's one-time token of
+    `purpose` (None: a post without one), spent in one transaction with `write()`. Returns
+    what write() returns; raises once.Refused ('too many', 'bad', 'old' or 'used') having
+    written nothing."""
+    db = get_db()
+
+    def spend():
+        once.spend(db, _form_key(), posted_token(), purpose, venue["id"],
                    venue_now(venue).date())
-    except once.Refused as refused:
-        return refused.reason
-    return None
+
+    return once.guarded(db, within_bounds=within_bounds, spend=spend if purpose else None,
+                        write=write)
 
 
 def init_app(app):

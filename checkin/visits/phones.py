@@ -139,11 +139,6 @@ def person_hash(db, venue_id, device_key, year):
     return _hash_with(bytes.fromhex(year_secret(db, year)), venue_id, device_key)
 
 
-def visit_hour(moment):
-    """The only part of the time we keep."""
-    return moment.hour
-
-
 def purpose_hash(db, purpose, device_key, year):
     """A remembered phone's stand-in for one purpose only ("survey:7", "idea:12").
 

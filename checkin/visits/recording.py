@@ -24,17 +24,10 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     with writing(db):
-        if person_hash:
-            row = db.execute(
-                "SELECT id FROM visit WHERE venue_id = ? AND date = ? AND person_hash = ?",
-                [venue_id, day.isoformat(), person_hash],
-            ).fetchone()
-            if row:
-                db.execute(
-                    "UPDATE visit SET activity_id = ?, gender = coalesce(?, gender) WHERE id = ?",
-                    [activity_id, gender, row[0]],
-                )
-                return row[0], True
+        earlier = phone_visit_of_day(db, venue_id, day, person_hash) if person_hash else None
+        if earlier:
+            change_visit(db, earlier, activity_id=activity_id, gender=gender)
+            return earlier, True
         visit_id = new_row_id(db, "visit")
         db.execute(
             "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
@@ -47,10 +40,21 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
         return visit_id, False
 
 
-def change_visit(db, visit_id, *, activity_id):
-    """A visitor corrects which activity today's visit was for."""
+def phone_visit_of_day(db, venue_id, day, person_hash):
+    """The id of a remembered phone's visit at the venue that day, else None: the one place
+    that says the same phone on the same day is one visit."""
+    row = db.execute("SELECT id FROM visit WHERE venue_id = ? AND date = ? AND person_hash = ?",
+                     [venue_id, day.isoformat(), person_hash]).fetchone()
+    return row[0] if row else None
+
+
+def change_visit(db, visit_id, *, activity_id, gender=None):
+    """Today's visit again: which activity it is for, and the gender answer if one is given."""
+    if gender is not None and gender not in GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
     with writing(db):
-        db.execute("UPDATE visit SET activity_id = ? WHERE id = ?", [activity_id, visit_id])
+        db.execute("UPDATE visit SET activity_id = ?, gender = coalesce(?, gender) WHERE id = ?",
+                   [activity_id, gender, visit_id])
 
 
 def answer_gender(db, visit_id, gender):
@@ -75,7 +79,6 @@ def get_visit(db, visit_id):
     return dict(row) if row else None
 
 
-TALLY_GENDERS = ("woman", "man", "other", "unstated")
 TALLY_MAX = 999  # more people than this in one count is surely a typing mistake
 
 
@@ -95,10 +98,10 @@ def change_tally(db, *, venue_id, day, activity_id, changes, user, undo=False):
 def tally_within(db, *, venue_id, day, activity_id, changes, user, undo=False):
     """change_tally inside the caller's write transaction (a meeting's headcount is stored
     with its tally visits, or neither)."""
-    if set(changes) - set(TALLY_GENDERS):
+    if set(changes) - set(GENDERS):
         raise ValueError(f"unknown gender answer in {sorted(changes)!r}")
     made = {}
-    for gender in TALLY_GENDERS:
+    for gender in GENDERS:
         step = int(changes.get(gender) or 0)
         if step > 0:
             db.conn.executemany(
@@ -139,7 +142,7 @@ def day_counts(db, venue_id, day, activity_id):
     out, as the tally page cannot change them. Set-aside check-ins (a flood) are not counted,
     as in every figure.
     """
-    counts = {s: dict.fromkeys(TALLY_GENDERS, 0) for s in SOURCES}
+    counts = {s: dict.fromkeys(GENDERS, 0) for s in SOURCES}
     for source, gender, count in db.execute(
         "SELECT source, coalesce(gender, 'unstated'), count(*) FROM visit "
         "WHERE venue_id = ? AND date = ? AND activity_id IS ? AND set_aside_id IS NULL "

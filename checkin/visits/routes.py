@@ -5,7 +5,6 @@ only a random reference to its step (visits/steps.py), which names no row and is
 the venue's day is over.
 """
 
-import datetime as dt
 import hmac
 
 from flask import (
@@ -24,17 +23,18 @@ from flask_babel import gettext as _
 
 from checkin import retention_period, venues
 from checkin.db import get_db
-from checkin.visits import arrivals, steps, volume
+from checkin.visits import arrivals, once, steps, volume
 from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
 from checkin.visits.phone_pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    form_key,
     keep_phone_code,
+    posted_token,
     remembered_phone,
-    spend_once,
 )
 from checkin.visits.phones import GENDER_FLAGS, phone_code
-from checkin.visits.recording import answer_gender, change_visit, get_visit
+from checkin.visits.recording import GENDERS, answer_gender, change_visit, get_visit
 from checkin.web.formatting import localized
 from checkin.web.pages import (
     REMEMBER_SECONDS,
@@ -120,87 +120,78 @@ def _already(venue, now, phone):
     return {"activity": _activity(visit["activity_id"])}
 
 
+def refusal(reason):
+    """(status, words) for why a tap stored nothing (arrivals.REASONS): one answer for the
+    door and the kiosk."""
+    earlier = _("This page was from an earlier day. Nothing was saved. "
+                "Tap the button to check in today.")
+    missing = _("Something was missing. Nothing was saved. Please try again.")
+    return {
+        "missing": (400, missing),
+        "bad": (400, missing),
+        "later day": (400, _("That day has not come yet. Nothing was saved. "
+                             "Tap the button to check in today.")),
+        "earlier day": (400, earlier),
+        "old": (400, earlier),
+        "unknown activity": (400, _("We do not know that activity today. Nothing was saved. "
+                                    "Choose one from the list.")),
+        "activity over": (400, _("That activity is over for today. Nothing was saved. "
+                                 "Choose one from the list.")),
+        "closed": (403, _("We are closed today. Nothing was saved.")),
+        "too many": (429, too_many_message()),
+        "used": (409, _("This page was already used. Nothing more was saved. "
+                        "Tap the button if you want to check in.")),
+    }[reason]
+
+
+def sender(address, venue):
+    """Who taps, for the bounds that follow them (visits/arrivals.py)."""
+    return arrivals.Sender(address, sender_budget(), door_limits(venue), current_app.config)
+
+
 @blueprint.route("/<slug>/in/<key>", methods=["GET", "POST"])
 def check_in(slug, key):
     venue = _door(slug, key)
     db = get_db()
     now = venue_now(venue)
-    today = now.date()
     form = CheckInForm()
     if request.method == "GET":
         return _check_in_page(venue, form, now)
-
-    def refuse(message, status=400):
-        return _check_in_page(venue, form, now, status, message)
-
-    if not form.validate():
-        return refuse(_("Something was missing. Please tap the button again."))
-    try:
-        day = dt.date.fromisoformat(form.day.data)
-    except ValueError:
-        day = None
-    if day is None or day > today:
-        return refuse(_("That day has not come yet. Nothing was saved. "
-                        "Tap the button to check in today."))
-    if day < today:
-        return refuse(_("This page was from an earlier day. Nothing was saved. "
-                        "Tap the button to check in today."))
-    activity_id = None
-    if form.activity.data != NO_ACTIVITY:
-        item = schedule.todays_activity(db, venue["id"], now, form.activity.data)
-        if item is None:
-            return refuse(_("We do not know that activity today. Nothing was saved. "
-                            "Choose one from the list."))
-        if not schedule.may_check_in_to(item, now):
-            return refuse(_("That activity is over for today. Nothing was saved. "
-                            "Choose one from the list."))
-        activity_id = item["activity"]["id"]
-    if not arrivals.open_on(db, venue, today):  # before the token: a refusal writes nothing
-        return refuse(_("We are closed today. Nothing was saved."), 403)
     mine = _visit_step(venue, now)
     phone = remembered_phone(venue)
-    if arrivals.makes_a_new_visit(db, venue_id=venue["id"], day=today, phone=phone,
-                                  browser_visit_id=mine[1]["id"] if mine else None):
-        # A new visit spends the sender's budget: refused before anything is written.
-        try:
-            arrivals.refuse_early(source="qr", sender=client_address(),
-                                  limits=door_limits(venue), budget=sender_budget(),
-                                  settings=current_app.config)
-        except arrivals.TooMany:
-            return refuse(too_many_message(), 429)
-    refused = spend_once("check-in", venue)
-    if refused == "used" and mine:
-        return redirect(url_for("visits.done", slug=slug, key=key))  # a second tap in a row
-    if refused:
-        return refuse(_("This page was already used. Nothing more was saved. "
-                        "Tap the button if you want to check in."), 409)
-    try:
-        arrival = arrivals.check_in(
-            db, venue=venue, day=today, hour=now.hour, activity_id=activity_id, phone=phone,
-            browser_visit_id=mine[1]["id"] if mine else None, sender=client_address(),
-            budget=sender_budget(), limits=door_limits(venue), settings=current_app.config)
-    except arrivals.Closed:
-        return refuse(_("We are closed today. Nothing was saved."), 403)
-    except arrivals.TooMany:
-        return refuse(too_many_message(), 429)
 
-    if mine and mine[1]["id"] == arrival.visit_id:
-        ref, data = mine[0], mine[2]
-    else:
-        ref, data = None, {}
-    # The questions come once a day: a second check-in asks nothing again.
-    data["ask"] = [] if phone or arrival.repeat else list(QUESTIONS)
-    data["repeat"] = arrival.repeat
-    data.pop("before", None)
-    if arrival.repeat and arrival.before != activity_id:
-        data["before"] = arrival.before or NO_ACTIVITY
-    if ref:
-        steps.update(db, ref, data)
-    else:
-        session[STEP] = steps.start(
-            db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
-            now_hour=steps.hour_number(now), until_hour=steps.midnight_hour(now), data=data,
-            replaces=session.get(STEP))
+    def keep_step(arrival):
+        """The browser's step to the questions after the tap, in the check-in's transaction."""
+        if mine and mine[1]["id"] == arrival.visit_id:
+            ref, data = mine[0], mine[2]
+        else:
+            ref, data = None, {}
+        # The questions come once a day: a second check-in asks nothing again.
+        data["ask"] = [] if phone or arrival.repeat else list(QUESTIONS)
+        data["repeat"] = arrival.repeat
+        data.pop("before", None)
+        if arrival.repeat and arrival.before != arrival.activity_id:
+            data["before"] = arrival.before or NO_ACTIVITY
+        if ref:
+            steps.update(db, ref, data)
+        else:
+            session[STEP] = steps.start(
+                db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
+                now_hour=steps.hour_number(now), until_hour=steps.midnight_hour(now),
+                data=data, replaces=session.get(STEP))
+
+    try:
+        if not form.validate():
+            raise arrivals.Refused("missing")
+        arrivals.arrive(
+            db, source="qr", venue=venue, now=now, day_text=form.day.data,
+            activity_text=form.activity.data, token=posted_token(), form_key=form_key(),
+            sender=sender(client_address(), venue), phone=phone,
+            browser_visit_id=mine[1]["id"] if mine else None, then=keep_step)
+    except once.Refused as refused:
+        if refused.reason == "used" and mine:  # a second tap in a row
+            return redirect(url_for("visits.done", slug=slug, key=key))
+        return _check_in_page(venue, form, now, *refusal(refused.reason))
     return redirect(url_for("visits.done", slug=slug, key=key))
 
 
@@ -269,7 +260,7 @@ def done(slug, key):
     if not ask or ask[0] != question:
         return back  # answered already (a second tap, or the browser's back button): no change
     if question == "gender":
-        if answer not in ("skip", "woman", "man", "other", "unstated"):
+        if answer != "skip" and answer not in GENDERS:
             return _done_page(venue, visit, data, now, 400,
                               _("Please choose one of the buttons. Nothing was changed."))
         if answer != "skip":
@@ -348,6 +339,10 @@ def _phone_gender_response(default):
         flash(_("Done. The phone now keeps the answer “%(answer)s”. The code is the same.",
                 answer=gender_word(gender)))
     return back
+
+
+# The gender answers in their order, for the pages that offer them (visits/_phone.html).
+blueprint.add_app_template_global(GENDERS, "genders")
 
 
 @blueprint.app_template_global()

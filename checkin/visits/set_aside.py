@@ -13,6 +13,7 @@ import datetime as dt
 
 from checkin.accounts.api import audit
 from checkin.db import writing
+from checkin.hours import this_hour
 from checkin.visits.phones import closed_years
 
 SOURCES = ("qr", "kiosk")
@@ -61,7 +62,7 @@ def put_for_review(db, venue_id, day, visit_id):
         set_aside_id = db.execute(
             "INSERT INTO set_aside (venue_id, date, hour, visits, reason, set_by, set_at) "
             "VALUES (?, ?, NULL, 0, ?, ?, ?)",
-            [venue_id, day.isoformat(), REVIEW_REASON, REVIEW_BY, audit.this_hour()]).lastrowid
+            [venue_id, day.isoformat(), REVIEW_REASON, REVIEW_BY, this_hour()]).lastrowid
     else:
         set_aside_id = row[0]
     db.execute("UPDATE visit SET set_aside_id = ? WHERE id = ?", [set_aside_id, visit_id])
@@ -96,7 +97,7 @@ def set_aside(db, *, venue_id, day, hour, reason, user):
             "INSERT INTO set_aside (venue_id, date, hour, visits, reason, set_by, set_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [venue_id, day.isoformat(), hour, visits, reason, user["username"],
-             audit.this_hour()]).lastrowid
+             this_hour()]).lastrowid
         db.execute("UPDATE visit SET set_aside_id = ? WHERE venue_id = ? AND date = ? "
                    "AND (? IS NULL OR hour = ?) AND source IN ('qr', 'kiosk') "
                    "AND set_aside_id IS NULL",
@@ -123,7 +124,7 @@ def bring_back(db, *, venue_id, set_aside_id, user):
         visits = db.execute("UPDATE visit SET set_aside_id = NULL WHERE set_aside_id = ?",
                             [set_aside_id]).rowcount
         db.execute("UPDATE set_aside SET brought_back_by = ?, brought_back_at = ? WHERE id = ?",
-                   [user["username"], audit.this_hour(), set_aside_id])
+                   [user["username"], this_hour(), set_aside_id])
         audit.write(db, user, "check-ins brought back",
                     f"{describe(dt.date.fromisoformat(row['date']), row['hour'])}: "
                     f"{visits} check-ins count again", venue_id,

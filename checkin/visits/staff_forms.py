@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from checkin.visits.recording import TALLY_GENDERS, TALLY_MAX
+from checkin.visits.recording import GENDERS, TALLY_MAX
 
 
 class DoorKeyForm(FlaskForm):
@@ -17,7 +17,7 @@ class KioskForm(FlaskForm):
     label = StringField(_l("Name of this tablet (optional)"), validators=[Length(max=60)])
 
 
-TALLY_STEPS = ("save", *(f"{g}:{s}" for g in TALLY_GENDERS for s in ("1", "-1")))
+TALLY_STEPS = ("save", *(f"{g}:{s}" for g in GENDERS for s in ("1", "-1")))
 
 
 def check_count(_form, field):
@@ -49,7 +49,7 @@ class TallyForm(FlaskForm):
         """
         step_gender, _sep, step = (self.step.data or "save").partition(":")
         out = {}
-        for gender in TALLY_GENDERS:
+        for gender in GENDERS:
             was = int(self[f"was_{gender}"].data or 0)
             typed = (self[gender].data or "").strip()
             target = int(typed) if typed else was

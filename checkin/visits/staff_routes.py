@@ -22,7 +22,7 @@ from checkin.db import get_db
 from checkin.visits import kiosk_tokens
 from checkin.visits.door import door_url, qr_svg
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
-from checkin.visits.recording import TALLY_GENDERS, change_tally, day_counts
+from checkin.visits.recording import GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
 from checkin.visits.staff_forms import (
     DoorKeyForm,
@@ -202,7 +202,7 @@ def _locale():
 def _tally_page(venue, day, activity_id, status=200, error=None, form=None, finished=None):
     counts = day_counts(_db(), venue["id"], day, activity_id)
     rows = [(g_, counts["qr"][g_] + counts["kiosk"][g_], counts["tally"][g_])
-            for g_ in TALLY_GENDERS]
+            for g_ in GENDERS]
     if form is None:
         form = TallyForm(formdata=None, data={
             **{g_: str(n) for g_, _c, n in rows}, **{f"was_{g_}": str(n) for g_, _c, n in rows}})

@@ -11,6 +11,8 @@ from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from checkin.i18n import clock, english_clock
+
 
 def _english():
     return str(get_locale()) == "en"
@@ -31,35 +33,21 @@ def localized(row, field):
     return row[f"{field}_sv"]
 
 
-def _english_clock(hhmm):
-    """('2:30', 'pm') for '14:30'."""
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    shown = hour % 12 or 12
-    return (f"{shown}:{minute:02d}" if minute else f"{shown}"), ("am" if hour < 12 else "pm")
-
-
-def _swedish_clock(hhmm):
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    return f"{hour}.{minute:02d}" if minute else f"{hour}"
-
-
 def _clock(hhmm):
     """'20.04' in Swedish, '8:04 pm' in English."""
-    if _english():
-        return " ".join(_english_clock(hhmm))
-    return _swedish_clock(hhmm)
+    return clock(hhmm, "en" if _english() else "sv")
 
 
 def time_range(start, end):
     """'kl. 13–15' in Swedish ('klockan 13–15' in easy-read, which has no abbreviations);
     '2:30–4 pm' or '10 am–12 pm' in English: as people say it."""
     if _english():
-        (first, first_half), (last, last_half) = _english_clock(start), _english_clock(end)
+        (first, first_half), (last, last_half) = english_clock(start), english_clock(end)
         if first_half == last_half:
             return f"{first}–{last} {last_half}"
         return f"{first} {first_half}–{last} {last_half}"
-    clock = "klockan" if _easy_read() else "kl."
-    return f"{clock} {_swedish_clock(start)}–{_swedish_clock(end)}"
+    word = "klockan" if _easy_read() else "kl."
+    return f"{word} {clock(start, 'sv')}–{clock(end, 'sv')}"
 
 
 def day_name(day, today=None):
@@ -88,8 +76,8 @@ def local_moment(stamp, venue=None):
         return dt.date.fromisoformat(stamp)
     moment = dt.datetime.fromisoformat(stamp.replace(" ", "T"))
     if moment.tzinfo is not None:
-        zone = (venue or {}).get("timezone") or current_app.config.get("TIMEZONE")
-        moment = moment.astimezone(ZoneInfo(zone or "Europe/Stockholm")).replace(tzinfo=None)
+        zone = (venue or {}).get("timezone") or current_app.config["TIMEZONE"]
+        moment = moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
     return moment
 
 

@@ -1,6 +1,7 @@
 """The week's staff forms: venues, activities, slots, events, changes. Every field checked
 here or in week/operations.py, every message plain and kind."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
@@ -49,7 +50,8 @@ class VenueForm(FlaskForm):
     slug = StringField(_l("Short name in the address"), validators=[DataRequired(REQUIRED)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    timezone = StringField(_l("Time zone"), default="Europe/Stockholm",
+    # New venues take the TIMEZONE setting, read where the registry put it.
+    timezone = StringField(_l("Time zone"), default=lambda: current_app.config["TIMEZONE"],
                            validators=[DataRequired(REQUIRED)])
     opening_days = CheckboxesField(_l("Open on"), choices=options(WEEKDAY_PAIRS), coerce=int)
 

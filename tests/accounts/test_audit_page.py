@@ -176,3 +176,38 @@ def test_a_limited_account_sees_only_its_venues_lines(app, db, client, mallis, v
     assert "Lade till verksamheten Mallis." in page and "Victor" not in page
     assert "erik" not in page and "Loggade in." in page  # her own login, no one else's
     assert "Victor" not in text(client.get("/staff/audit?venue=victor&who=anna"))
+
+
+def test_a_time_of_day_is_said_one_way_in_the_log_on_the_pages_and_the_screen(app):
+    """Issue 22 item 3: the clock was formatted three times (the screen said 'kl. 10.00' and
+    '10:00 am' where the pages and the log say 'kl. 10' and '10 am')."""
+    import datetime as dt
+
+    from checkin.accounts.audit import say_span as _span
+    from checkin.i18n import clock
+    from checkin.devices.screen_routes import clock as screen_clock
+
+    assert [clock(t, "sv") for t in ("10:00", "20:04", "00:30")] == ["10", "20.04", "0.30"]
+    assert [clock(t, "en") for t in ("10:00", "20:04", "00:30")] == ["10 am", "8:04 pm",
+                                                                   "12:30 am"]
+    assert _span("10:00", "12:30", "sv") == "kl. 10–12.30"
+    assert _span("10:00", "12:30", "en") == "10 am–12:30 pm"
+    ten = dt.datetime(2026, 11, 23, 10, 0)
+    assert (screen_clock(ten, "sv"), screen_clock(ten, "en")) == ("kl. 10", "10 am")
+    with app.test_request_context():
+        from checkin.web.formatting import time_range
+        assert time_range("10:00", "12:30") == "kl. 10–12.30"
+
+
+def test_a_line_missing_a_fact_says_what_is_stored_and_a_broken_one_is_not_hidden():
+    """Before, five exception types were swallowed: a bug in a sentence looked like an old line."""
+    import pytest
+
+    from checkin.accounts.audit import sentence
+
+    old = {"action": "kiosk created", "detail": "Vid dörren", "facts": '{"id": 3}'}
+    assert sentence(old) == "kiosk created: Vid dörren"
+    broken = {"action": "tally", "detail": "x", "facts": '{"activity": "Sygrupp", '
+              '"date": "2026-11-23", "changes": 7}'}
+    with pytest.raises(AttributeError):
+        sentence(broken)

@@ -216,3 +216,26 @@ def test_the_sessions_of_an_account_are_listed_and_ended_together(db):
     assert auth.session_user(db, here, idle_hours=8) is None
     assert auth.session_user(db, there, idle_hours=8) is None
     assert auth.session_user(db, other, idle_hours=8)["username"] == "bert"
+
+
+def test_every_staff_time_is_written_one_way_to_the_hour_in_utc(db, mallis):
+    """Issue 22 item 3: "this hour in UTC" was written three times in two formats (sessions
+    and accounts '…T14:00:00+00:00', the audit log and imports '…T14:00+00:00'); now one
+    rule, checkin/hours.py, writes them all."""
+    import re
+
+    from checkin import hours
+    from checkin.visits import kiosk_tokens
+
+    user_id = auth.create_user(db, "anna", "seven long staff kettles 42", "staff")
+    auth.start_session(db, user_id)
+    kiosk_tokens.create_kiosk(db, mallis["id"], "Vid dörren",
+                              {"id": user_id, "username": "anna"})
+    stamps = [r[0] for r in db.execute(
+        "SELECT created_at FROM staff_user UNION ALL SELECT created_at FROM staff_session "
+        "UNION ALL SELECT last_seen FROM staff_session UNION ALL SELECT created_at FROM kiosk "
+        "UNION ALL SELECT at FROM audit_log")]
+    assert len(stamps) >= 5
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:00\+00:00", s) for s in stamps), stamps
+    assert hours.hour_stamp(dt.datetime(2026, 11, 23, 15, 34, 12, tzinfo=dt.timezone(
+        dt.timedelta(hours=1)))) == "2026-11-23T14:00+00:00"

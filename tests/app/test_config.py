@@ -114,3 +114,40 @@ def test_checkin_config_shows_the_retention_staff_chose(app, db):
     line = next(line for line in app.test_cli_runner().invoke(args=["config"]).output.splitlines()
                 if line.startswith("RETENTION_MONTHS"))
     assert line.split()[1:4] == ["3", "staff", "page"]
+
+
+def test_a_settings_default_is_written_once_in_the_registry():
+    """Issue 22 item 3: the web side reads a setting as the registry filled it, never with a
+    default of its own (`.get("MIN_CELL", 3)` was typed six times); rule modules that run
+    without an app keep one constant each, held equal to the registry here."""
+    import re
+    from pathlib import Path
+
+    import checkin
+    from checkin import retention_period as retention
+    from checkin import venues, yearclose
+    from checkin.accounts import audit
+    from checkin.config import SETTINGS
+
+    retyped = []
+    for path in Path(checkin.__file__).parent.rglob("*.py"):
+        retyped += [f"{path.name}: {m}" for m in re.findall(
+            r'current_app\.config\.get\("[A-Z_]+", [^)]+\)', path.read_text())]
+        if path.name not in ("config.py", "demo.py"):  # the demo's venues are in Stockholm
+            assert '"Europe/Stockholm"' not in path.read_text().replace(
+                'DEFAULT_TIME_ZONE = "Europe/Stockholm"', ""), path
+    assert retyped == []
+    assert retention.DEFAULT_MONTHS == SETTINGS["RETENTION_MONTHS"].default
+    assert yearclose.DEFAULT_CLOSE_AFTER_MONTHS == SETTINGS["CLOSE_AFTER_MONTHS"].default
+    assert audit.DEFAULT_KEEP_MONTHS == SETTINGS["AUDIT_KEEP_MONTHS"].default
+    assert venues.DEFAULT_TIME_ZONE == SETTINGS["TIMEZONE"].default
+
+
+def test_a_new_venue_form_offers_the_configured_time_zone(app, client, db, mallis):
+    from tests.helpers import log_in, make_user, text
+
+    app.config["TIMEZONE"] = "Europe/Helsinki"
+    make_user(db, "root", role="admin")
+    log_in(client, "root")
+    page = text(client.get("/staff/venues/new"))
+    assert 'value="Europe/Helsinki"' in page and "Europe/Stockholm" not in page

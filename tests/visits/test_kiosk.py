@@ -131,7 +131,7 @@ def test_a_device_without_the_kiosk_cookie_is_not_a_kiosk(client, mallis):
 def test_the_kiosk_numbers_in_the_statement_are_the_ones_it_serves(app, kiosk, db):
     """The accessibility statement's '5 seconds' and 'every 10 minutes' are the kiosk's own
     refresh times, read from the pages it serves, in Swedish and English."""
-    from checkin.visits.kiosk_routes import RESET_SECONDS
+    from checkin.devices.kiosk_routes import RESET_SECONDS
 
     home = text(kiosk.get("/kiosk/"))
     reload_seconds = int(re.search(r'http-equiv="refresh" content="(\d+)"', home)[1])
@@ -148,3 +148,38 @@ def test_the_kiosk_numbers_in_the_statement_are_the_ones_it_serves(app, kiosk, d
     statement = text(english.get("/accessibility"))
     assert f"by itself {back} seconds after you check in, and reloads every " \
            f"{reload_seconds // 60} minutes" in statement
+
+
+def test_kiosks_and_wall_screens_hold_their_tokens_one_way(db, mallis, monkeypatch):
+    """Issue 22 item 3: the kiosk and screen token modules were twins with different habits
+    (the kiosk kept a label as typed, with no bound; the screen cleaned and bounded it). Now
+    both are checkin/tokens.py Devices: one rule changed there changes both."""
+    import datetime as dt
+
+    import checkin.tokens as tokens
+    from checkin.visits import kiosk_tokens
+    from checkin.week import screen_tokens
+
+    anna = {"id": None, "username": "anna"}
+    day = dt.date(2026, 11, 23)
+    kiosk_id, kiosk_token = kiosk_tokens.create_kiosk(db, mallis["id"], "  Vid \n dörren ", None)
+    screen_id, screen_token = screen_tokens.create_screen(
+        db, mallis["id"], label="  Väggen \n i köket ", lang="sv", user=anna, day=day)
+    assert kiosk_tokens.kiosk_by_token(db, kiosk_token)["label"] == "Vid dörren"
+    assert screen_tokens.screen_by_token(db, screen_token)["label"] == "Väggen i köket"
+    for make in (lambda label: kiosk_tokens.create_kiosk(db, mallis["id"], label, None),
+                 lambda label: screen_tokens.create_screen(db, mallis["id"], label=label,
+                                                           lang="sv", user=anna, day=day)):
+        with pytest.raises(tokens.DeviceError):
+            make("x" * (tokens.LABEL_MAX + 1))
+    monkeypatch.setattr(tokens, "TOKEN_MAX", 10)  # the one bound: both refuse at once
+    assert kiosk_tokens.kiosk_by_token(db, kiosk_token) is None
+    assert screen_tokens.screen_by_token(db, screen_token) is None
+    monkeypatch.undo()
+    assert kiosk_tokens.revoke_kiosk(db, mallis["id"], kiosk_id, user=anna)
+    screen_tokens.revoke_screen(db, mallis["id"], screen_id, user=anna, day=day)
+    assert kiosk_tokens.kiosk_by_token(db, kiosk_token) is None
+    assert screen_tokens.screen_by_token(db, screen_token) is None
+    assert not kiosk_tokens.revoke_kiosk(db, mallis["id"], kiosk_id, user=anna)
+    assert [k["revoked_at"][-6:] for k in kiosk_tokens.venue_kiosks(db, mallis["id"])] == [
+        "+00:00"]
