@@ -184,8 +184,8 @@ def test_a_time_of_day_is_said_one_way_in_the_log_on_the_pages_and_the_screen(ap
     import datetime as dt
 
     from checkin.accounts.audit import say_span as _span
-    from checkin.i18n import clock
     from checkin.devices.screen_routes import clock as screen_clock
+    from checkin.i18n import clock
 
     assert [clock(t, "sv") for t in ("10:00", "20:04", "00:30")] == ["10", "20.04", "0.30"]
     assert [clock(t, "en") for t in ("10:00", "20:04", "00:30")] == ["10 am", "8:04 pm",
