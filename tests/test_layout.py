@@ -137,20 +137,11 @@ def module_file(dotted):
 
 
 def parts_of(path, parts):
-    """The parts that claim `path` most specifically: a file named beats a folder, a deeper
-    folder beats a shallower one. One part for every module, or the layout is unclear."""
+    """The parts that claim `path` (a file it names, or a folder it is in): one for every
+    module, or the layout is unclear."""
     relative = path.relative_to(PACKAGE.parent).as_posix()
-    claims = []
-    for part, about in parts.items():
-        for entry in about["modules"]:
-            if entry == relative:
-                claims.append((10_000, part))
-            elif entry.endswith("/") and relative.startswith(entry):
-                claims.append((len(entry), part))
-    if not claims:
-        return []
-    best = max(weight for weight, _ in claims)
-    return sorted({part for weight, part in claims if weight == best})
+    return sorted({part for part, about in parts.items() for entry in about["modules"]
+                   if entry == relative or (entry.endswith("/") and relative.startswith(entry))})
 
 
 def cycles(parts):

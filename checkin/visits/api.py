@@ -8,7 +8,7 @@ Cross-part imports come here, never into the modules behind it (docs/parts.toml,
 tests/test_layout.py)."""
 
 from checkin.visits import arrivals, kiosk_tokens, phones, recording, set_aside, steps
-from checkin.visits.door import door_url, qr_svg
+from checkin.visits.door import door_url
 from checkin.visits.imported_visits import (
     add_imported_visits,
     imported_days,
@@ -45,7 +45,7 @@ __all__ = [
     "GENDERS", "KIOSK_COOKIE", "SOURCES", "add_imported_visits", "arrivals", "blueprint",
     "closed_years", "door_limits", "door_url", "forget_spent_tokens", "forget_steps_over",
     "forget_year", "hour_number", "imported_days", "kept_secrets", "kiosk_tokens", "person_hash",
-    "purpose_hash", "qr_svg", "recording", "remembered_phone", "remove_imported_visits",
-    "server_secret", "set_aside", "spend_once", "steps", "too_many_message", "year_secret",
-    "year_secrets", "years_with_secrets", "years_with_visits",
+    "purpose_hash", "recording", "remembered_phone", "remove_imported_visits", "server_secret",
+    "set_aside", "spend_once", "steps", "too_many_message", "year_secret", "year_secrets",
+    "years_with_secrets", "years_with_visits",
 ]
