@@ -76,6 +76,7 @@ def register_words(*modules):
 
 
 register_words()
+
 # Logging in and out says little one by one: the page folds them per person and day.
 FOLDED = ("logged in", "logged out")
 PER_PAGE = 50

@@ -21,8 +21,9 @@ from checkin.accounts.api import ConfirmForm, current_user, log_out, require_rol
 from checkin.db import get_db
 from checkin.devices.screen_forms import ScreenForm
 from checkin.feedback.api import meetings
-from checkin.visits.api import door_url, qr_svg
+from checkin.visits.api import door_url
 from checkin.web.pages import confirm_page, hand_over_device, venue_now, venue_or_404
+from checkin.web.qr import qr_svg
 from checkin.week.api import SCREEN_COOKIE, blueprint, now_and_next, screen_tokens
 
 REFRESH_SECONDS = 60

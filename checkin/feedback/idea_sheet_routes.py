@@ -11,8 +11,8 @@ from checkin.db import get_db
 from checkin.feedback import idea_sheet
 from checkin.feedback.routes import blueprint
 from checkin.i18n import LOCALES
-from checkin.visits.api import qr_svg
 from checkin.web.pages import venue_now
+from checkin.web.qr import qr_svg
 
 BAD_INPUT = 400
 

@@ -18,6 +18,7 @@ from checkin.feedback import ideas
 from checkin.feedback.visitor_text import clean_text
 from checkin.row_ids import new_row_id
 from checkin.visits.api import recording
+from checkin.week.api import meeting_activity
 
 NAMES = ("Husmöte", "Framtidsverkstad")
 NAME_MAX = 60
@@ -100,19 +101,6 @@ def from_meeting(db, idea_ids):
 
 # --- starting, questions ---------------------------------------------------------------------
 
-def _meeting_activity(db, venue_id, name):
-    """The counted activity the meeting's headcount is tallied to: one of its name, made if
-    there is none (as staff would make it, shown in the week only if they schedule it)."""
-    row = db.execute("SELECT id FROM activity WHERE venue_id = ? AND name_sv = ?",
-                     [venue_id, name]).fetchone()
-    if row:
-        return row[0], False
-    activity_id = db.execute(
-        "INSERT INTO activity (venue_id, name_sv, pictogram, counted, active) "
-        "VALUES (?, ?, 'meeting', 1, 0)", [venue_id, name]).lastrowid
-    return activity_id, True
-
-
 def start(db, venue_id, name, *, day, hour, user, with_ideas=True):
     """A new meeting today at `hour` (the venue's local hour), with the idea box's open
     ideas as its first questions, most votes first. Returns its id."""
@@ -120,9 +108,7 @@ def start(db, venue_id, name, *, day, hour, user, with_ideas=True):
     if not name or len(name) > NAME_MAX:
         raise MeetingRefused("name")
     with writing(db):
-        activity_id, made = _meeting_activity(db, venue_id, name)
-        if made:
-            audit.write(db, user, "activity created", name, venue_id, {"name": name})
+        activity_id = meeting_activity(db, venue_id, name, user=user)
         meeting_id = db.execute(
             "INSERT INTO meeting (venue_id, name, date, hour, activity_id) VALUES (?,?,?,?,?)",
             [venue_id, name, day.isoformat(), hour, activity_id]).lastrowid

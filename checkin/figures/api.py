@@ -17,4 +17,6 @@ tally_revisions = SimpleNamespace(
     record_after=revisions.record_after,  # the revision, once the change is made
 )
 
-__all__ = ["freeze_persons", "tally_revisions"]
+__all__ = [
+    "freeze_persons", "tally_revisions",
+]

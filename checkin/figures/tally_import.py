@@ -15,8 +15,8 @@ from checkin.db import writing
 from checkin.figures import revisions
 from checkin.hours import hour_stamp, this_hour
 from checkin.i18n import translator
-from checkin.publishing.api import inert, stored_record_key
-from checkin.row_ids import new_row_ids
+from checkin.publishing.api import inert
+from checkin.visits.api import add_imported_visits, imported_days, remove_imported_visits
 
 COLUMNS = ("date", "activity", "women", "men", "other", "unstated")
 # The header the template has, in each language; any of ALIASES is read as the column too.
@@ -344,22 +344,14 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",
             [venue_id, checksum(data), filename, len(lines), stamp]).lastrowid
-        visits = [
-            (venue_id, line.activity_id, line.day.isoformat(), gender, import_id,
-             stored_record_key())
-            for line in lines for gender, n in line.counts.items() for _ in range(n)
-        ]
-        db.conn.executemany(
-            "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash, import_id, record_key) "
-            "VALUES (?, ?, ?, ?, NULL, ?, 'tally', NULL, ?, ?)",
-            [(visit_id, *visit) for visit_id, visit
-             in zip(new_row_ids(db, "visit", len(visits)), visits, strict=True)])
-        db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [len(visits), import_id])
+        added = add_imported_visits(db, venue_id, import_id, [
+            (line.activity_id, line.day, gender, n)
+            for line in lines for gender, n in line.counts.items()])
+        db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [added, import_id])
         if before:
             revisions.record(db, venue_id, before, "import", revised_on)
     days = [line.day for line in lines]
-    return {"id": import_id, "lines": len(lines), "visits": len(visits),
+    return {"id": import_id, "lines": len(lines), "visits": added,
             "first": min(days) if days else None, "last": max(days) if days else None}
 
 
@@ -408,12 +400,9 @@ def undo_import(db, venue_id, import_id, *, user, revised_on=None):
             return 0
         before = {}
         if revised_on is not None:
-            years = revisions.finished_years({dt.date.fromisoformat(d) for (d,) in db.execute(
-                "SELECT DISTINCT date FROM visit WHERE import_id = ? AND venue_id = ?",
-                [import_id, venue_id])}, revised_on)
+            years = revisions.finished_years(imported_days(db, venue_id, import_id), revised_on)
             before = revisions.totals(db, venue_id, years, revised_on)
-        gone = db.execute("DELETE FROM visit WHERE import_id = ? AND venue_id = ?",
-                          [import_id, venue_id]).rowcount
+        gone = remove_imported_visits(db, venue_id, import_id)
         db.execute("UPDATE tally_import SET undone = 1 WHERE id = ?", [import_id])
         if before:
             revisions.record(db, venue_id, before, "import_undone", revised_on)

@@ -59,9 +59,9 @@ __all__ = [
     "COLUMNS", "COUNT_COLUMNS", "EXTENSIONS", "FIRST_DAY", "FiguresError", "GENDER_COLUMNS",
     "GROUPS", "KEY_SCALE", "LAST_DAY", "MAX_YEARS", "MEDIA_TYPES", "PERSON_COLUMNS",
     "PERSON_GENDER_COLUMNS", "PROTECTED", "PUBLISHED_GROUPS", "Period", "SMALL", "SOURCE_COLUMNS",
-    "VISIT_COLUMNS", "VISIT_GENDER_COLUMNS", "about_lines", "bar_chart", "check_range",
-    "exports", "hidden_share", "hide_small_cells", "inert", "internal_mark", "keyed", "last_whole",
+    "VISIT_COLUMNS", "VISIT_GENDER_COLUMNS", "about_lines", "bar_chart", "check_range", "exports",
+    "hidden_share", "hide_small_cells", "inert", "internal_mark", "keyed", "last_whole",
     "month_start", "months_before", "period_of", "periods", "periods_between", "person_key",
-    "publish_count", "published_mark", "published_range", "range_problem", "stored_record_key",
-    "share_bars", "suppress_small_cells", "write",
+    "publish_count", "published_mark", "published_range", "range_problem", "share_bars",
+    "stored_record_key", "suppress_small_cells", "write",
 ]

@@ -9,7 +9,12 @@ tests/app/test_layout.py)."""
 
 from checkin.visits import arrivals, kiosk_tokens, phones, recording, set_aside, steps
 from checkin.visits.arrivals import NO_ACTIVITY
-from checkin.visits.door import door_url, qr_svg
+from checkin.visits.door import door_url
+from checkin.visits.imported_visits import (
+    add_imported_visits,
+    imported_days,
+    remove_imported_visits,
+)
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.once import forget_spent as forget_spent_tokens
 from checkin.visits.phone_pages import (
@@ -44,10 +49,11 @@ def forget_year(db, year, today):
 
 
 __all__ = [
-    "GENDERS", "KIOSK_COOKIE", "SOURCES", "arrivals", "blueprint", "closed_years", "door_limits",
-    "door_url", "forget_spent_tokens", "forget_steps_over", "forget_year", "hour_number",
-    "kept_secrets", "kiosk_tokens", "person_hash", "purpose_hash", "qr_svg", "recording",
-    "remembered_phone", "server_secret", "set_aside", "steps",
-    "NO_ACTIVITY", "Refused", "form_key", "posted_token", "refusal", "sender", "visitor_post",
-    "year_secret", "year_secrets", "years_with_secrets", "years_with_visits",
+    "GENDERS", "KIOSK_COOKIE", "NO_ACTIVITY", "Refused", "SOURCES", "add_imported_visits",
+    "arrivals", "blueprint", "closed_years", "door_limits", "door_url", "forget_spent_tokens",
+    "forget_steps_over", "forget_year", "form_key", "hour_number", "imported_days",
+    "kept_secrets", "kiosk_tokens", "person_hash", "posted_token", "purpose_hash", "recording",
+    "refusal", "remembered_phone", "remove_imported_visits", "sender", "server_secret",
+    "set_aside", "steps", "visitor_post", "year_secret", "year_secrets", "years_with_secrets",
+    "years_with_visits",
 ]

@@ -26,7 +26,8 @@ def door_url_command(given, slug, qr_file):
     """Print a venue's check-in address (the one in the door poster's QR code).
 
     The venue as --venue SLUG, as in every other command (a bare SLUG still works)."""
-    from checkin.visits.door import door_url, qr_svg
+    from checkin.visits.door import door_url
+    from checkin.web.qr import qr_svg
 
     if given and slug and given != slug:
         raise click.UsageError("Name the venue once: --venue SLUG.")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from checkin.accounts.api import ConfirmForm, current_user, log_out, require_role
 from checkin.db import get_db
 from checkin.visits import kiosk_tokens
-from checkin.visits.door import door_url, qr_svg
+from checkin.visits.door import door_url
 from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.recording import GENDERS, change_tally, day_counts
 from checkin.visits.routes import blueprint
@@ -30,6 +30,7 @@ from checkin.visits.staff_forms import (
     TallyForm,
 )
 from checkin.web.pages import confirm_page, hand_over_device, venue_now
+from checkin.web.qr import qr_svg
 from checkin.week.api import operations, schedule
 
 KIOSK_SECONDS = 400 * 24 * 3600

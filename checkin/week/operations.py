@@ -646,3 +646,18 @@ def replace_door_key(db, venue_id, *, user):
         db.execute("UPDATE venue SET door_key = ? WHERE id = ?", [key, venue_id])
         audit.write(db, user, "door key replaced", "", venue_id)
     return key
+
+
+def meeting_activity(db, venue_id, name, *, user):
+    """Inside the caller's transaction (a meeting starting, feedback/meetings.py): the counted
+    activity a meeting's headcount is tallied to, one of its name, made if there is none (as
+    staff would make it, shown in the week only if they schedule it), with its audit line."""
+    row = db.execute("SELECT id FROM activity WHERE venue_id = ? AND name_sv = ?",
+                     [venue_id, name]).fetchone()
+    if row:
+        return row[0]
+    activity_id = db.execute(
+        "INSERT INTO activity (venue_id, name_sv, pictogram, counted, active) "
+        "VALUES (?, ?, 'meeting', 1, 0)", [venue_id, name]).lastrowid
+    audit.write(db, user, "activity created", name, venue_id, {"name": name})
+    return activity_id

@@ -6,6 +6,7 @@ side (routes, forms, commands, access, page helpers).
 """
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -136,20 +137,11 @@ def module_file(dotted):
 
 
 def parts_of(path, parts):
-    """The parts that claim `path` most specifically: a file named beats a folder, a deeper
-    folder beats a shallower one. One part for every module, or the layout is unclear."""
+    """The parts that claim `path` (a file it names, or a folder it is in): one for every
+    module, or the layout is unclear."""
     relative = path.relative_to(PACKAGE.parent).as_posix()
-    claims = []
-    for part, about in parts.items():
-        for entry in about["modules"]:
-            if entry == relative:
-                claims.append((10_000, part))
-            elif entry.endswith("/") and relative.startswith(entry):
-                claims.append((len(entry), part))
-    if not claims:
-        return []
-    best = max(weight for weight, _ in claims)
-    return sorted({part for weight, part in claims if weight == best})
+    return sorted({part for part, about in parts.items() for entry in about["modules"]
+                   if entry == relative or (entry.endswith("/") and relative.startswith(entry))})
 
 
 def cycles(parts):
@@ -282,3 +274,48 @@ def test_each_api_offers_exactly_what_other_parts_use():
             if isinstance(node, ast.Assign) and node.targets[0].id == "__all__")))
         assert offered == used.get(api, set()), f"{name(api)}: offers {sorted(offered)}, " \
                                                 f"other parts use {sorted(used.get(api, []))}"
+
+
+# SQL as the code writes it, in capitals; "ON CONFLICT ... DO UPDATE SET" is not a table.
+WRITES = re.compile(r"\b(?:INSERT(?:\s+OR\s+[A-Z]+)?\s+INTO|REPLACE\s+INTO|(?<!DO )UPDATE|"
+                    r"DELETE\s+FROM)\s+(\w+)")
+
+
+def written_tables(source):
+    """The tables a module's SQL writes, its "..." "..." strings joined first."""
+    return set(WRITES.findall(re.sub(r'"\s*\n\s*"', "", source)))
+
+
+def table_problems(parts, sources):
+    """`sources`: {module file: its text}. Every table written belongs to the writer's part."""
+    owner = {table: part for part, about in parts.items() for table in about.get("tables", [])}
+    problems = []
+    for path, source in sorted(sources.items()):
+        if path.name == "migrations.py":
+            continue
+        own = parts_of(path, parts)[0]
+        if parts[own]["kind"] == "app":  # demo data, backups
+            continue
+        for table in sorted(written_tables(source)):
+            if owner.get(table) != own:
+                problems.append(f"{name(path)} writes {table}, which is "
+                                f"{owner.get(table, 'no part')}'s")
+    return problems
+
+
+def test_each_table_is_written_by_the_part_that_owns_it(db):
+    parts = load_parts()
+    owned = [table for about in parts.values() for table in about.get("tables", [])]
+    assert len(owned) == len(set(owned)), "a table has two owners"
+    tables = {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "AND name NOT LIKE '\\_%' ESCAPE '\\'")}
+    assert tables == set(owned), "every table has one owner in docs/parts.toml"
+    assert not table_problems(parts, {path: path.read_text() for path in every_module()})
+
+
+def test_the_table_check_refuses_a_write_into_another_parts_table():
+    sql = 'def f(db):\n    db.execute("DELETE FROM visit "\n               "WHERE id = ?", [1])\n'
+    assert table_problems(load_parts(), {PACKAGE / "figures" / "tally_import.py": sql}) == [
+        "checkin.figures.tally_import writes visit, which is visits's"]
+    assert table_problems(load_parts(), {PACKAGE / "visits" / "recording.py": sql}) == []

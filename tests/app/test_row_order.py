@@ -108,7 +108,7 @@ def test_every_insert_of_a_visitor_row_takes_its_id_from_row_ids():
             assert columns.split(",")[0].strip() == "id", (path, table, columns)
     assert {t for _p, t in found} == {"visit", "feedback", "survey_response", "idea"}
     assert {p for p, _t in found} >= {"recording.py", "smileys.py", "surveys.py", "ideas.py",
-                                      "tally_import.py", "demo.py"}
+                                      "imported_visits.py", "demo.py"}
 
 
 def test_the_tally_minus_button_still_takes_one_away(db, mallis):
