@@ -308,7 +308,8 @@ def test_an_event_elsewhere_shows_its_own_place_on_the_screen(screen, db, mallis
 def test_a_screen_shows_the_new_door_key_after_it_is_replaced(screen, app, db):
     """operations.md: replacing the door key changes the wall screen's code at its next
     reload, with nothing done on the screen: its QR code is the new door address's."""
-    from checkin.visits.door import door_url, qr_svg
+    from checkin.visits.door import door_url
+    from checkin.web.qr import qr_svg
 
     def svg():  # the QR code's modules, as drawn
         return re.findall(r' d="([^"]+)"', text(screen.get("/mallis/screen")))
