@@ -274,7 +274,9 @@ def decide(db, venue_id, meeting_id, question_id, status, answer, *, day, user):
                        "WHERE id = ?", [status, answer, day.isoformat(), idea_id])
         db.execute("UPDATE meeting_question SET status = ?, answer = ?, idea_id = ? "
                    "WHERE id = ?", [status, answer, idea_id, question_id])
-        audit.write(db, user, "meeting decided", question["text"], venue_id,
+        # The question's text is not copied: for an idea it is what a visitor wrote.
+        audit.write(db, user, "meeting decided", f"#{meeting_id} question #{question_id}",
+                    venue_id,
                     {"name": found["name"], "date": found["date"], "status": status})
     return idea_id
 

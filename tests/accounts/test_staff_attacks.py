@@ -150,3 +150,19 @@ def test_guessing_the_own_password_on_an_open_screen_is_slowed_like_a_login(admi
     failed = [r for r in audit_lines(db, logins=True)
               if r["action"] == "password confirmation failed"]
     assert len(failed) == 3  # then it waits, and a wait is not a try
+
+
+def test_a_staff_session_keeps_no_address_and_no_browser_name(app, db, mallis):
+    """sessions.html: "We keep no address and no browser name." The session table has no
+    place for them, and a login from a named browser at an address leaves neither anywhere
+    in the database."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(staff_session)")}
+    assert columns == {"id", "user_id", "created_at", "last_seen"}
+    make_user(db, "anna")
+    browser = app.test_client()
+    browser.environ_base.update(REMOTE_ADDR="203.0.113.41",
+                                HTTP_USER_AGENT="FirefoxSecret/128.0 (Windows NT 10.0)")
+    assert log_in(browser, "anna").status_code == 302
+    assert browser.get("/staff/sessions").status_code == 200
+    dump = "\n".join(db.conn.iterdump())
+    assert "203.0.113.41" not in dump and "FirefoxSecret" not in dump

@@ -154,3 +154,51 @@ def test_the_close_reads_a_backups_raw_bytes_not_only_its_rows(app, db, mallis, 
     assert backup.holding_year(folder, 2025) == []  # its rows say nothing of 2025
     removed = {secret.encode(), stand_in.encode()}
     assert backup.holding_year(folder, 2025, removed) == [copy]  # its bytes do
+
+
+def test_a_lost_secret_key_logs_staff_out_and_leaves_phones_kiosks_and_languages_alone(
+        app, db, mallis):
+    """operations.md, "Backups": without the saved `secret_key` staff are logged out, nothing
+    worse: a remembered phone is still the same person, a kiosk still counts, a language
+    choice still holds."""
+    from checkin.visits.routes import PHONE_COOKIE
+    from tests.helpers import (
+        check_in,
+        hidden_fields,
+        log_in,
+        make_user,
+        phone_code,
+        post_form,
+        text,
+        visits,
+    )
+
+    phone = app.test_client()
+    phone.set_cookie(PHONE_COOKIE, phone_code(app))
+    phone.get("/lang/en")
+    assert check_in(phone, mallis, "none").status_code == 302
+    make_user(db, "anna")
+    tablet, staff = app.test_client(), app.test_client()
+    log_in(tablet, "anna")
+    assert post_form(tablet, "/staff/mallis/kiosks", {"label": "Vid dörren"}).status_code == 302
+    log_in(staff, "anna")
+    assert staff.get("/staff/").status_code == 200
+
+    app.config["SECRET_KEY"] = secrets_token()  # the file was lost: a new one is made
+
+    assert staff.get("/staff/").status_code == 302  # logged out
+    app.config["FROZEN_NOW"] = "2026-11-24T11:30"  # the phone comes back the next day
+    assert '<html lang="en">' in text(phone.get("/mallis/"))
+    assert check_in(phone, mallis, "none").status_code == 302
+    first, second = visits(db)
+    assert first["person_hash"] and second["person_hash"] == first["person_hash"]
+    page = text(tablet.get("/kiosk/"))
+    assert tablet.post("/kiosk/", data={**hidden_fields(page), "gender": "skip"}
+                       ).status_code == 302
+    assert sorted(v["source"] for v in visits(db)) == ["kiosk", "qr", "qr"]
+
+
+def secrets_token():
+    import secrets
+
+    return secrets.token_hex(32)

@@ -187,8 +187,9 @@ def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
     page = (root() / "docs" / "operations.md").read_text()
     page = " ".join(page.split())
     assert f"the app's own limit ({given['max_request_body_size'] // 1024} KB)" in page
-    assert f"A connection that sends nothing for {given['channel_timeout']} s is closed" in page
-    assert f"waitress keeps at most {given['connection_limit']} connections" in page
+    assert (f"`checkin serve` tells waitress to close a connection that sends nothing for "
+            f"{given['channel_timeout']} s") in page
+    assert f"to keep at most {given['connection_limit']} connections" in page
 
 
 def test_the_nginx_site_buffers_slow_clients_as_the_docs_say(app):

@@ -252,6 +252,45 @@ def test_a_deleted_text_is_scrubbed_at_once_when_no_read_is_held(app, db, mallis
     server.conn.close()
 
 
+def _delete_a_question_and_a_survey(app, db, mallis):
+    """Staff delete a question, then the whole survey, while the server's connection is
+    open; returns the files after each, as an attacker with the disk reads them."""
+    survey_id = surveys.create_survey(
+        db, venue_id=mallis["id"], title_sv="Frågor till Olle Wikbladh", opens=D("2026-12-01"),
+        closes=D("2026-12-31"), questions=[{"text_sv": "Mer stöd?", "kind": "choice"},
+                                           {"text_sv": "Känner du Eva Qvarnström?",
+                                            "kind": "choice"}], user=SOMEONE)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as any checkpoint of the server does
+    assert b"Qvarnstr" in file_bytes(app)[""] and b"Wikbladh" in file_bytes(app)[""]
+    second = surveys.get_survey(db, survey_id)["questions"][1]["id"]
+    assert surveys.delete_question(db, survey_id, second, user=SOMEONE)
+    after_question = file_bytes(app)
+    assert surveys.delete_survey(db, survey_id, user=SOMEONE)
+    return after_question, file_bytes(app)
+
+
+def test_a_question_or_survey_staff_delete_leaves_no_byte_in_the_file_wal_or_shm(
+        app, db, mallis):
+    """operations.md: "every deletion by staff (a feedback text, a survey or one of its
+    questions)" is gone from checkin.db, -wal and -shm."""
+    server = a_running_server(app)
+    after_question, after_survey = _delete_a_question_and_a_survey(app, db, mallis)
+    assert {suffix: data.count(b"Qvarnstr") for suffix, data in after_question.items()} == {
+        "": 0, "-wal": 0, "-shm": 0}
+    assert {suffix: data.count(b"Wikbladh") for suffix, data in after_survey.items()} == {
+        "": 0, "-wal": 0, "-shm": 0}
+    server.conn.close()
+
+
+def test_without_the_scrub_a_deleted_survey_stayed_in_the_file(app, db, mallis, monkeypatch):
+    monkeypatch.setattr(surveys, "scrub_deletion", lambda db: True)
+    server = a_running_server(app)
+    after_question, after_survey = _delete_a_question_and_a_survey(app, db, mallis)
+    assert after_question[""].count(b"Qvarnstr") == 1
+    assert after_survey[""].count(b"Wikbladh") == 1
+    server.conn.close()
+
+
 # --- a close that checks itself (issue 24, item 4) -------------------------------------------
 
 def test_the_close_reports_success_only_once_no_byte_of_the_year_is_left(

@@ -125,6 +125,27 @@ def test_a_crash_on_a_visitor_page_logs_neither_the_time_nor_the_door_key(app, d
     assert not re.search(r"\d{2}:\d{2}", logged), logged  # no clock time, not even hh:mm
 
 
+def test_a_check_in_that_crashes_in_its_operation_stores_no_visit_one_after_it_does(
+        app, db, mallis, monkeypatch):
+    """operations.md, "Logs": a crash's journal line carries journald's time. A check-in whose
+    operation crashed stored no visit, so that time belongs to nothing in the database; a
+    crash after the visit was stored (here: while its step was made) leaves that visit."""
+    from checkin.visits import arrivals, steps
+    from tests.helpers import check_in, visits
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr(arrivals, "record_visit", crash)
+    assert check_in(app.test_client(), mallis, "none").status_code == 500
+    assert visits(db) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(steps, "start", crash)
+    assert check_in(app.test_client(), mallis, "none").status_code == 500
+    assert len(visits(db)) == 1
+
+
 def test_waitress_messages_lose_addresses_and_paths():
     scrub = NoVisitorDetails()
     for message, args in [

@@ -127,3 +127,27 @@ def test_the_pages_fit_320px_have_big_targets_and_weigh_little(live_server, brow
         assert small == 0, path
         screenshot(page, "feedback" + path.replace("/", "-"))
         context.close()
+
+
+def test_the_other_visitor_pages_fit_360px_at_200_percent_text(live_server, browser,
+                                                              tmp_path_factory):
+    """features.md: every visitor page fits 360 px at 200 % text. The door's steps, the week
+    and the privacy page are walked in test_door_steps_browser.py; these are the rest."""
+    from tests.browser.helpers import layout_problems, text_size_context
+
+    context = text_size_context(browser, tmp_path_factory, 200,
+                                viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        problems = {}
+        for lang in ("sv", "en"):
+            page.goto(live_server.url + f"/lang/{lang}")
+            for path in ("/mallis/feedback", "/mallis/survey", "/mallis/ideas",
+                         "/mallis/in/oldkey99", "/accessibility", "/no-such-page"):
+                page.goto(live_server.url + path)
+                found = layout_problems(page, 360)
+                if found:
+                    problems[(lang, path)] = found
+        assert problems == {}
+    finally:
+        context.close()

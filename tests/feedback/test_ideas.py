@@ -386,3 +386,12 @@ def test_a_refused_vote_spends_no_token_and_writes_nothing(app, client, db, mall
     response = vote(client, other)
     assert response.status_code == 429 and "Inget sparades" in text(response)
     assert (votes(db), tokens()) == (1, 1)
+
+
+def test_one_phones_votes_on_two_ideas_cannot_be_joined(db, mallis, bingo):
+    """The privacy page: the code a vote keeps is made for that idea only."""
+    other = ideas.suggest(db, venue_id=mallis["id"], day=TODAY, text="Mer frukt")
+    ideas.moderate(db, other, publish=True, user=SOMEONE)
+    assert ideas.vote(db, bingo, PHONE) and ideas.vote(db, other, PHONE)
+    stored = [r[0] for r in db.execute("SELECT voter_hash FROM idea_vote")]
+    assert len(stored) == 2 and stored[0] != stored[1]

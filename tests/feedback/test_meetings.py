@@ -270,3 +270,22 @@ def test_a_proposal_decided_in_the_room_says_where_it_came_from_on_the_ideas_pag
     client.get("/lang/en")
     assert "Proposed at the meeting Husmöte, Monday 23 November" in text(
         client.get("/mallis/ideas"))
+
+
+def test_deciding_an_idea_in_the_room_copies_no_visitors_words_into_the_audit_log(
+        staff, db, mallis):
+    """README and features.md: an audit line never copies what a visitor wrote. Before, the
+    decision's line carried the question's text, which for an idea is the visitor's own
+    words (kept 24 months, after the idea itself may be gone)."""
+    words = "Anna Qvarnström vill ha bingo"
+    idea(db, mallis, words, votes=1)
+    meeting_id = start(staff)
+    question = current(db, mallis, meeting_id)
+    assert question["text"] == words
+    assert post(staff, meeting_id, "decide", {"question": question["id"], "status": "planned",
+                                              "answer": "Vi börjar i januari."}
+                ).status_code == 302
+    lines = [tuple(r) for r in db.execute("SELECT action, detail, facts FROM audit_log")]
+    assert "meeting decided" in [line[0] for line in lines]
+    assert not any("Qvarnström" in str(value) for line in lines for value in line), lines
+    assert "Anna Qvarnström" not in text(staff.get("/staff/audit"))

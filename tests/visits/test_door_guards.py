@@ -414,7 +414,9 @@ def test_the_kiosk_thanks_screen_asks_faces_only_of_an_ended_activity(app, kiosk
     rated = kiosk.post("/kiosk/feedback", data=form)
     assert rated.status_code == 200 and "Tack för att du berättar!" in text(rated)
     assert 'content="5;url=/kiosk/"' in text(rated)
-    assert kiosk.post("/kiosk/feedback", data=form).status_code == 409  # replayed
+    replayed = kiosk.post("/kiosk/feedback", data=form)
+    assert replayed.status_code == 409
+    assert "Det här svaret är redan sparat. Inget mer sparades." in text(replayed)
     assert [tuple(r) for r in db.execute("SELECT activity_id, rating FROM feedback")] == [
         (sygrupp, 4)]
     assert kiosk.post("/kiosk/feedback", data={**form, "rating": "9"}).status_code == 400

@@ -27,7 +27,9 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     # The reference a browser keeps between two steps: ends at the venue's midnight
     # (tests/visits/test_door_guards.py::test_a_step_reference_dies_at_the_venues_midnight_exactly).
     assert ("När du har checkat in eller tryckt på ett ansikte sparar webbläsaren en "
-            "slumpkod en stund") in page and "vi glömmer den senast vid midnatt" in page
+            "slumpkod en stund") in page
+    assert ("Den slutar gälla senast vid midnatt, och vi raderar den inom ett dygn efter "
+            "det.") in page
     # Forgetting forgets today's check-in too
     # (tests/visits/test_visitor.py::test_forgetting_the_code_also_forgets_todays_visit).
     assert ("Då glömmer telefonen den, och dagens incheckning också: du räknas som ny nästa "
@@ -50,7 +52,8 @@ def test_the_privacy_page_says_what_the_survey_and_idea_codes_are_and_when_thing
     assert ("Survey answers and votes from a phone with a code keep the scrambled code made for "
             "that survey or that idea until the year is closed") in page
     assert "the browser keeps a random reference for a while" in page
-    assert "we forget it at midnight at the latest" in page
+    assert ("It stops working at midnight at the latest, and we delete it within a day after "
+            "that.") in page
     assert "and today's check-in too: you count as a new person next time, even later today" in page
     assert ("the server keeps a scrambled form of the internet address a tap comes from in its "
             "working memory, never on disk, and forgets it within an hour") in page

@@ -512,3 +512,13 @@ def test_forgetting_the_code_also_forgets_todays_visit(app, client, db, mallis):
     assert len(rows) == 2
     assert [r for r in rows if r["id"] == first["id"]] == [first]  # the old visit untouched
     assert [r["person_hash"] for r in rows if r["id"] != first["id"]] == [None]
+
+
+def test_a_phone_without_a_code_is_told_there_is_nothing_to_forget(client, mallis):
+    """forget.html: a phone with no code is told so, and offered no button that would
+    pretend to delete something."""
+    for url in ("/forget", "/mallis/forget"):
+        page = text(client.get(url))
+        assert "Det finns inget att glömma. Vi sparar inte vem du är." in page
+        assert "Ja, glöm koden" not in page and 'method="post" class="two-answers"' not in page
+    assert client.get_cookie(PHONE_COOKIE) is None

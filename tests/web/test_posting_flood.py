@@ -301,3 +301,20 @@ def test_a_sender_is_forgotten_within_the_hour_even_when_nobody_posts_after_it(a
     clock[0] = 3600 - 60  # the last sweep within the hour forgets it
     quiet.sweep_now()
     assert len(quiet._seen) == 0
+
+
+def test_checking_in_again_the_same_day_changes_the_visit_and_spends_nothing(app, db, mallis):
+    """operations.md: "A returning visitor who checks in again the same day changes their
+    visit and spends nothing." With a budget of 2, one phone changing its visit five times
+    still leaves room for a second visitor from the same address; a third is refused."""
+    from tests.helpers import activity_id
+
+    app.config.update(CHECKINS_PER_MINUTE=2, SENDER_CHECKINS_PER_HOUR=2)
+    phone = from_address(app, "198.51.100.20")
+    assert check_in(phone, mallis, "none").status_code == 302
+    for activity in [str(activity_id(db, "Sygrupp")), "none"] * 2 + ["none"]:
+        assert check_in(phone, mallis, activity).status_code == 302
+    assert len(visits(db)) == 1
+    assert check_in(from_address(app, "198.51.100.20"), mallis, "none").status_code == 302
+    assert check_in(from_address(app, "198.51.100.20"), mallis, "none").status_code == 429
+    assert len(visits(db)) == 2
