@@ -41,14 +41,17 @@ def published_visits(db, venue_id, year, today):
     return sum(published_cells(db, venue_id, first, last).values())
 
 
-def ready(db):
+def ready(db, venue_id=None, adding=()):
     """Before the change's transaction: make the secret that keys hand counts, if there is
     none yet (it is made in a transaction of its own), so published totals can be read in
-    the change's."""
-    from checkin.figures.tables import TALLY_PURPOSE
+    the change's; and compute ahead the keys of the hand-counted rows it will add
+    ([(activity id, date, gender, n)]), so the transaction only reads them."""
+    from checkin.figures.tables import TALLY_PURPOSE, warm_tally_keys
     from checkin.visits.api import server_secret
 
     server_secret(db, TALLY_PURPOSE)
+    if adding:
+        warm_tally_keys(db, venue_id, adding)
 
 
 def before_change(db, venue_id, day, today):

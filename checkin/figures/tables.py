@@ -2,6 +2,7 @@
 all. No Flask."""
 
 import datetime as dt
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -198,26 +199,59 @@ TALLY_PURPOSE = "cell-key/tally"  # the server secret that keys hand-counted vis
 DERIVED_TALLY_KEYS = True
 
 
+# The running sums of alike hand-counted rows' keys, kept between calls: a published total is
+# read before and after every change to a finished year, and each read used to compute every
+# key again (an HMAC per hand-counted visit: 12,000 for a year imported eight times). Keyed by
+# the secret too, so a new secret never meets an old sum; cleared when it grows past the bound.
+_TALLY_SUMS = {}
+_TALLY_SUMS_MAX = 200_000  # keys kept at most, about 20 MB
+_tally_sums_kept = [0]
+_tally_lock = threading.Lock()
+
+
 def tally_keys(db, venue_id):
     """key_of(date, activity id, gender, ordinal): the stored key (k * 2**32) of the
     ordinal-th of a day's hand-counted or imported visits that are alike, from what the row is
     (HMAC with the installation's tally secret), not from chance; so undoing and redoing an
     import, or a tally +1 then -1, gives back the same keys and the same published values."""
     secret = server_secret(db, TALLY_PURPOSE)
-    cache = {}
 
     def key_sum(day, activity, gender, n):
         """The sum (mod 2**32) of the first n keys of such alike rows."""
-        ident = (day, activity, gender)
-        known = cache.setdefault(ident, [0])
-        while len(known) <= n:
-            i = len(known) - 1
-            key = keyed(secret, TALLY_PURPOSE, venue_id, day,
-                        "" if activity is None else activity, gender, "tally", i)
-            known.append((known[-1] + int(key * KEY_SCALE)) % KEY_SCALE)
-        return known[n]
+        with _tally_lock:
+            if _tally_sums_kept[0] > _TALLY_SUMS_MAX:
+                _TALLY_SUMS.clear()
+                _tally_sums_kept[0] = 0
+            known = _TALLY_SUMS.setdefault((secret, venue_id, day, activity, gender), [0])
+            while len(known) <= n:
+                i = len(known) - 1
+                key = keyed(secret, TALLY_PURPOSE, venue_id, day,
+                            "" if activity is None else activity, gender, "tally", i)
+                known.append((known[-1] + int(key * KEY_SCALE)) % KEY_SCALE)
+                _tally_sums_kept[0] += 1
+            return known[n]
 
     return key_sum
+
+
+def warm_tally_keys(db, venue_id, adding):
+    """Before a change's transaction: the keys of the hand-counted rows it will add
+    ([(activity id, date, gender, n)]), computed ahead and kept by tally_keys, so that the
+    published totals read inside the transaction (revisions.py) find them ready and the write
+    lock is held the shorter. A guess that turns out short only leaves work for later."""
+    wanted = Counter()
+    for activity, day, gender, n in adding:
+        wanted[(day.isoformat(), activity, gender or "unstated")] += n or 0
+    if not wanted:
+        return
+    days = sorted(day for day, _activity, _gender in wanted)
+    have = Counter({(day, activity, gender): n for day, activity, gender, n in db.execute(
+        "SELECT date, activity_id, coalesce(gender, 'unstated'), count(*) FROM visit "
+        "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
+        "AND source = 'tally' GROUP BY 1, 2, 3", [venue_id, days[0], days[-1]])})
+    key_sum = tally_keys(db, venue_id)
+    for cell, n in wanted.items():
+        key_sum(*cell, have[cell] + n)
 
 
 def published_cells(db, venue_id, first, last):

@@ -332,8 +332,10 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
         changes = revisions.effects(db, venue_id, days, revised_on)
         if changes:
             raise ChangesFinished(changes)
+    adding = [(line.activity_id, line.day, gender, n)
+              for line in lines for gender, n in line.counts.items()]
     if revised_on is not None:
-        revisions.ready(db)
+        revisions.ready(db, venue_id, adding)
     with writing(db):
         earlier = earlier_import(db, data, venue_id)
         if earlier and not again:
@@ -344,9 +346,7 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",
             [venue_id, checksum(data), filename, len(lines), stamp]).lastrowid
-        added = add_imported_visits(db, venue_id, import_id, [
-            (line.activity_id, line.day, gender, n)
-            for line in lines for gender, n in line.counts.items()])
+        added = add_imported_visits(db, venue_id, import_id, adding)
         db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [added, import_id])
         if before:
             revisions.record(db, venue_id, before, "import", revised_on)

@@ -100,3 +100,44 @@ def test_with_random_keys_a_correction_drew_new_noise(db, venue, monkeypatch):
                                            today=TODAY).rows]
         seen.add(may["visits_women"])
     assert seen == {0, 3}  # (2/3)**20 + (1/3)**20: 0.03 % that this fails by chance
+
+
+def test_kept_tally_keys_publish_what_keys_made_afresh_publish(db, venue, monkeypatch):
+    """The keys of hand-counted rows are kept between reads (tables._TALLY_SUMS) so a change
+    to a finished year holds its write lock the shorter: what is published with them kept is
+    what is published with every key made afresh, and a new secret never meets an old sum."""
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY)
+    kept = _files(db, venue["id"])
+    tables._TALLY_SUMS.clear()
+    assert _files(db, venue["id"]) == kept
+    secret = tables.server_secret(db, tables.TALLY_PURPOSE)
+    assert any(key[0] == secret for key in tables._TALLY_SUMS)
+    monkeypatch.setattr(tables, "_TALLY_SUMS_MAX", 0)  # past the bound: cleared, still right
+    assert _files(db, venue["id"]) == kept
+
+
+def test_an_import_makes_its_new_keys_before_its_write_lock(db, venue, monkeypatch):
+    """revisions.ready computes the keys of the rows an import will add before the import's
+    transaction: inside it (the totals before and after the change) no key is made."""
+    from checkin.db import writing as real_writing
+
+    made, inside = [], []
+    keyed = tables.keyed
+    monkeypatch.setattr(tables, "keyed", lambda *a: made.append(bool(inside)) or keyed(*a))
+
+    def watched(db):
+        class Watch:
+            def __enter__(self):
+                self.inner = real_writing(db)
+                self.inner.__enter__()
+                inside.append(True)
+
+            def __exit__(self, *exc):
+                inside.clear()
+                return self.inner.__exit__(*exc)
+        return Watch()
+
+    monkeypatch.setattr(tally_import, "writing", watched)
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY, revised_on=TODAY)
+    assert made and not any(made)  # keys were made, none under the lock
+    assert db.execute("SELECT count(*) FROM report_revision").fetchone()[0] == 1
