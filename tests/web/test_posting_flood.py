@@ -318,3 +318,26 @@ def test_checking_in_again_the_same_day_changes_the_visit_and_spends_nothing(app
     assert check_in(from_address(app, "198.51.100.20"), mallis, "none").status_code == 302
     assert check_in(from_address(app, "198.51.100.20"), mallis, "none").status_code == 429
     assert len(visits(db)) == 2
+
+
+def test_a_senders_windows_count_exactly_at_their_edges():
+    """The windows are counted by bisection over the sender's ordered post times: at every
+    moment, and at each window's edge, what one sender may still post is what counting every
+    post one by one says."""
+    import random
+
+    from checkin.web.sender_budget import SenderBudget
+
+    clock = [0.0]
+    budget = SenderBudget(clock=lambda: clock[0])
+    limits = [(60, 5), (600, 12), (3600, 30)]
+    rng = random.Random(3)
+    kept = []
+    for _ in range(2000):
+        clock[0] += rng.choice((0.5, 1, 7, 59.5, 60, 61, 300))
+        now = clock[0]
+        naive = all(sum(1 for t in kept if t > now - seconds) < most
+                    for seconds, most in limits)
+        assert budget.spend("192.0.2.7", "post", limits) is naive
+        if naive:
+            kept.append(now)
