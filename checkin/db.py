@@ -4,6 +4,7 @@ and scrubbing what was deleted out of the file. Its commands are in db_commands.
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 
 import sqlite_utils
@@ -110,6 +111,31 @@ def close_db(_exc=None):
         db.conn.close()
 
 
+# While another connection (the worker's import, a command) holds the write lock, BEGIN
+# IMMEDIATE is tried again every millisecond. SQLite's own busy handler sleeps 1, 2, 5, 10,
+# 15, 20, 25 … ms between tries, so a check-in behind a lock held 20 ms waited 33 ms, and
+# behind one held 35 ms, 53 ms (docs/development.md, "Check-in under load").
+LOCK_POLL_SECONDS = 0.001
+
+
+def _begin_immediate(conn):
+    """BEGIN IMMEDIATE, waiting for the write lock up to BUSY_TIMEOUT_SECONDS, trying again
+    every LOCK_POLL_SECONDS instead of in SQLite's growing sleeps."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(LOCK_POLL_SECONDS)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+
+
 @contextmanager
 def writing(db):
     """One write transaction that takes the write lock at once, so two writers never deadlock.
@@ -120,7 +146,7 @@ def writing(db):
     if getattr(db, "_writing", False):
         yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(db.conn)
     db._writing = True
     try:
         yield db

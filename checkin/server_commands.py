@@ -12,6 +12,10 @@ from checkin.db import connect, pending_migrations
 from checkin.resources import CHECKOUT
 from checkin.web.command_options import base_url_is_default
 
+# How long one thread may hold the interpreter before another may run (docs/development.md,
+# "Check-in under load"): a check-in waits for a staff page's Python at most this long.
+SWITCH_INTERVAL_SECONDS = 0.001
+
 # Seconds a connection may sit idle (or send nothing) before waitress closes it: a phone on a
 # slow line sends a check-in in well under that, and nginx in front buffers slow clients.
 CHANNEL_TIMEOUT = 10
@@ -74,6 +78,9 @@ def serve_command(host, port, threads, staff_threads, connection_limit):
     current_app.config["CHECKPOINTS_BY_UPKEEP"] = True
     start_upkeep_thread(current_app.config, lambda: connect(database))
     heavy_work.start()  # exports, imports and the yearly report compute in a process of their own
+    # A staff thread's Python work (a page, an upload, a file handed back by the worker) held
+    # the interpreter up to 5 ms (Python's default) before a check-in's thread could run.
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     # systemd and the tests stop the server with SIGTERM: end as after Ctrl-C, worker too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Serving on http://{host}:{port}/", err=True)

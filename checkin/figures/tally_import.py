@@ -305,10 +305,14 @@ def checksum(data):
 
 def earlier_import(db, data, venue_id=None):
     """The import of this very file (same checksum) that still counts, if any."""
+    return _earlier_by_checksum(db, checksum(data), venue_id)
+
+
+def _earlier_by_checksum(db, sha256, venue_id=None):
     row = db.execute(
         "SELECT * FROM tally_import WHERE sha256 = ? AND undone = 0 "
         "AND (? IS NULL OR venue_id = ?) ORDER BY id LIMIT 1",
-        [checksum(data), venue_id, venue_id]).fetchone()
+        [sha256, venue_id, venue_id]).fetchone()
     return dict(row) if row else None
 
 
@@ -321,9 +325,21 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
     `revised_on` (the venue's local date): the import is listed as a revision on each
     finished year's report it changes (revisions.py), in the same transaction; with `ask`,
     an import that would change one raises ChangesFinished instead (nothing added).
+    The same as prepare_import, then store_import.
     """
+    plan = prepare_import(db, venue_id, data, filename, again=again, today=today,
+                          locale=locale, now=now, revised_on=revised_on, ask=ask)
+    return store_import(db, venue_id, plan)
+
+
+def prepare_import(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
+                   now=None, revised_on=None, ask=False):
+    """Everything an import does before its transaction, writing no visit: the file checked,
+    the questions asked (AlreadyImported, ChangesFinished), the keys of the rows it will add
+    made ahead. Returns the plan store_import stores (plain data: the server's worker process
+    prepares, the server's own thread stores, at full priority, so the write lock is never
+    held by a process the CPU serves last)."""
     lines = check_file(db, venue_id, data, today=today, locale=locale)
-    stamp = hour_stamp(now) if now else this_hour()
     days = [line.day for line in lines for n in line.counts.values() for _ in range(n or 0)]
     if revised_on is not None and ask:
         earlier = earlier_import(db, data, venue_id)
@@ -336,22 +352,35 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
               for line in lines for gender, n in line.counts.items()]
     if revised_on is not None:
         revisions.ready(db, venue_id, adding)
+    return {"sha256": checksum(data), "filename": filename, "rows": len(lines),
+            "adding": adding, "again": again, "revised_on": revised_on,
+            "stamp": hour_stamp(now) if now else this_hour(),
+            "finished": sorted(revisions.finished_years(set(days), revised_on))
+            if revised_on is not None else [],
+            "days": [line.day for line in lines]}
+
+
+def store_import(db, venue_id, plan):
+    """The import's one transaction, from prepare_import's plan: asks again whether the file
+    was imported meanwhile, adds the visits and lists the revision of each finished year."""
+    revised_on = plan["revised_on"]
     with writing(db):
-        earlier = earlier_import(db, data, venue_id)
-        if earlier and not again:
+        earlier = _earlier_by_checksum(db, plan["sha256"], venue_id)
+        if earlier and not plan["again"]:
             raise AlreadyImported(earlier)
         before = ({} if revised_on is None else revisions.totals(
-            db, venue_id, revisions.finished_years(set(days), revised_on), revised_on))
+            db, venue_id, plan["finished"], revised_on))
         import_id = db.execute(
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",
-            [venue_id, checksum(data), filename, len(lines), stamp]).lastrowid
-        added = add_imported_visits(db, venue_id, import_id, adding)
+            [venue_id, plan["sha256"], plan["filename"], plan["rows"], plan["stamp"]]
+        ).lastrowid
+        added = add_imported_visits(db, venue_id, import_id, plan["adding"])
         db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [added, import_id])
         if before:
             revisions.record(db, venue_id, before, "import", revised_on)
-    days = [line.day for line in lines]
-    return {"id": import_id, "lines": len(lines), "visits": added,
+    days = plan["days"]
+    return {"id": import_id, "lines": plan["rows"], "visits": added,
             "first": min(days) if days else None, "last": max(days) if days else None}
 
 

@@ -172,11 +172,14 @@ def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
 
     import waitress
 
-    from checkin import upkeep, yearclose
+    from checkin import server_commands, upkeep, yearclose
     from checkin.web import heavy_work, server_log
 
     given = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: given.update(kw))
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: switched.append(seconds))
+    switched = []
+    monkeypatch.setattr(sys, "getswitchinterval", lambda: switched[-1])
     for module, name in ((yearclose, "start_daily_thread"), (upkeep, "start_upkeep_thread"),
                          (heavy_work, "start"), (heavy_work, "stop"),
                          (server_log, "quiet_waitress"), (signal, "signal")):
@@ -184,6 +187,8 @@ def test_serve_gives_waitress_the_limits_the_docs_name(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["serve", "--port", "0"])
     assert result.exit_code == 0, result.output
     assert given["max_request_body_size"] == app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    # A staff thread's Python holds the interpreter at most 1 ms before a check-in may run.
+    assert sys.getswitchinterval() == pytest.approx(server_commands.SWITCH_INTERVAL_SECONDS)
     page = (root() / "docs" / "operations.md").read_text()
     page = " ".join(page.split())
     assert f"the app's own limit ({given['max_request_body_size'] // 1024} KB)" in page

@@ -139,3 +139,37 @@ def test_a_server_and_another_writer_on_one_database_never_report_it_locked(tmp_
     with sqlite3.connect(tmp_path / "checkin.db") as conn:
         after = conn.execute("SELECT count(*) FROM visit").fetchone()[0]
     assert after - before == THREADS * PER_THREAD + len(tallied)
+
+
+def test_a_writer_waits_for_the_lock_and_takes_it_once_it_is_free(tmp_path, monkeypatch):
+    """db.writing tries BEGIN IMMEDIATE again every millisecond while another connection
+    holds the write lock (SQLite's own handler sleeps ever longer between tries): it gets the
+    lock once it is free, gives up with "locked" after BUSY_TIMEOUT_SECONDS, and leaves the
+    connection's busy timeout as it was."""
+    import sqlite3
+    import threading
+
+    from checkin import db as database
+
+    path = str(tmp_path / "x.db")
+    holder, waiter = database.connect(path), database.connect(path)
+    holder.execute("CREATE TABLE t (n INTEGER)")
+    tries = []
+    real_sleep = database.time.sleep
+    monkeypatch.setattr(database.time, "sleep", lambda s: tries.append(s) or real_sleep(s))
+    holder.conn.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.05, holder.conn.commit)
+    release.start()
+    with database.writing(waiter):
+        waiter.execute("INSERT INTO t VALUES (1)")
+    release.join()
+    assert len(tries) >= 5 and set(tries) == {database.LOCK_POLL_SECONDS}
+    assert waiter.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == \
+        database.BUSY_TIMEOUT_SECONDS * 1000
+    holder.conn.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.02)
+    with pytest.raises(sqlite3.OperationalError, match="locked"), database.writing(waiter):
+        pass
+    holder.conn.rollback()
+    assert waiter.execute("SELECT count(*) FROM t").fetchone()[0] == 1

@@ -158,3 +158,16 @@ def test_the_command_speaks_english_unless_asked_for_swedish(app, db, mallis, tm
     assert "women cannot be negative" not in swedish.output
     assert "kvinnor" in swedish.output.lower()
     assert visits(db) == []
+
+
+def test_two_imports_of_one_file_prepared_at_once_store_once(db, mallis):
+    """The server prepares an import in its worker and stores it in its own thread: two staff
+    sending the same file at once both get a plan, and the store, which asks again inside its
+    transaction, adds the visits once and refuses the second."""
+    data = b"date,activity,women,men,other,unstated\n2026-11-02,,2,1,0,0\n"
+    plans = [tally_import.prepare_import(db, mallis["id"], data, "paper.csv") for _ in "ab"]
+    assert tally_import.store_import(db, mallis["id"], plans[0])["visits"] == 3
+    with pytest.raises(tally_import.AlreadyImported):
+        tally_import.store_import(db, mallis["id"], plans[1])
+    assert len(visits(db)) == 3
+    assert db.execute("SELECT count(*) FROM tally_import").fetchone()[0] == 1
