@@ -1,6 +1,7 @@
 """Where templates, static files and translations are: in the installed package, or in
 a checkout; and which release this is."""
 
+import functools
 from importlib import metadata
 from pathlib import Path
 
@@ -18,9 +19,12 @@ def folder(name):
     return PACKAGE / name if installed() else CHECKOUT / name
 
 
+@functools.cache
 def version():
     """The installed release, from the git tag it was built from (setuptools-scm): `0.2.0`,
-    or `0.2.1.dev3+g1234abc` for commits after a tag."""
+    or `0.2.1.dev3+g1234abc` for commits after a tag. Read once per process: looking it up
+    searches every installed package's metadata, and /healthz spent a quarter of its time
+    there (a new release is new code, which needs a restart anyway)."""
     try:
         return metadata.version("checkin")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed

@@ -684,12 +684,9 @@ def import_counts(slug):
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
         today = venue_now(venue).date()
-        # Checked and prepared in the worker process; stored here, at the server's priority,
-        # so the write lock is never held by the process the CPU serves last.
-        plan = heavy_work.run(tally_import.prepare_import, venue["id"], data, name,
-                              again=form.again.data, today=today, locale=_locale(),
-                              revised_on=today, ask=not form.finished.data)
-        result = tally_import.store_import(get_db(), venue["id"], plan)
+        result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
+                                again=form.again.data, today=today, locale=_locale(),
+                                revised_on=today, ask=not form.finished.data)
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
     except tally_import.ChangesFinished as asked:  # nothing imported: the page asks first

@@ -336,9 +336,8 @@ def prepare_import(db, venue_id, data, filename, *, again=False, today=None, loc
                    now=None, revised_on=None, ask=False):
     """Everything an import does before its transaction, writing no visit: the file checked,
     the questions asked (AlreadyImported, ChangesFinished), the keys of the rows it will add
-    made ahead. Returns the plan store_import stores (plain data: the server's worker process
-    prepares, the server's own thread stores, at full priority, so the write lock is never
-    held by a process the CPU serves last)."""
+    made ahead (so the transaction holds the write lock the shorter). Returns the plan
+    store_import stores, as plain data."""
     lines = check_file(db, venue_id, data, today=today, locale=locale)
     days = [line.day for line in lines for n in line.counts.values() for _ in range(n or 0)]
     if revised_on is not None and ask:
