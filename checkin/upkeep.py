@@ -12,11 +12,11 @@ key order; a TRUNCATE checkpoint before and after it leaves the -wal empty.
 """
 
 import logging
-import sys
 import threading
 import time
 
 from checkin.db import checkpoint, pay_owed_scrub, scrub
+from checkin.web.server_log import lines_on_stderr
 
 log = logging.getLogger("checkin.upkeep")
 HOUR = 3600
@@ -53,12 +53,7 @@ def start_upkeep_thread(config, connect, clock=time.time):
     every = float(config.get("UPKEEP_EVERY_SECONDS", 60))
     checkpoint_every = float(config.get("CHECKPOINT_EVERY_SECONDS", 2))
     stop = threading.Event()
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+    lines_on_stderr(log)
 
     def run():
         # None: the first check rewrites the file, so an hour that ended while the server was

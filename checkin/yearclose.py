@@ -9,7 +9,6 @@ or the -wal; backups made before the close still hold them, and the close names 
 
 import datetime as dt
 import logging
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from checkin.figures import api as figures
 from checkin.publishing.api import months_before
 from checkin.venues import DEFAULT_TIME_ZONE
 from checkin.visits import api as visits
+from checkin.web.server_log import lines_on_stderr
 
 log = logging.getLogger("checkin.daily")
 DEFAULT_CLOSE_AFTER_MONTHS = 2  # 2025 closes on 1 March 2026, after the end of February
@@ -209,14 +209,8 @@ def start_daily_thread(config, connect):
     first = float(config.get("DAILY_FIRST_RUN_SECONDS", 60))
     every = float(config.get("DAILY_EVERY_HOURS", 24)) * 3600
     stop = threading.Event()
-    if not log.handlers:
-        # One line a day on standard error: under systemd standard output (the request log)
-        # is not kept, and this line is what tells the operator which backups to delete.
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+    # One line a day: it tells the operator which backups to delete.
+    lines_on_stderr(log)
 
     def run():
         wait = first

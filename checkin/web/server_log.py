@@ -33,3 +33,16 @@ def quiet_waitress():
     # writing it took most of the main thread, which alone reads and answers every connection
     # (/healthz fell from 1900 to 300 requests a second at 10 clients). A busy moment is no error.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+def lines_on_stderr(logger):
+    """`logger`'s INFO lines and above, bare, on standard error (once however often it is
+    asked): under systemd standard output (the request log) is not kept, and the daily job's
+    and the upkeep's lines are what the operator reads."""
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
