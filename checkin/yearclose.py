@@ -130,8 +130,8 @@ def years_to_close(db, today, months=DEFAULT_CLOSE_AFTER_MONTHS):
 
 
 def daily(db, today, config):
-    """The daily job: retention's purge, forgetting steps and spent tokens whose day is over,
-    then closing every year past its grace period.
+    """The daily job: retention's purge, forgetting steps, spent tokens and door counts whose
+    day is over, then closing every year past its grace period.
 
     The period is retention_period.months(): what staff set on /staff/retention (the privacy
     page promises visitors), else the operator's RETENTION_MONTHS.
@@ -151,6 +151,7 @@ def daily(db, today, config):
                                    tzinfo=ZoneInfo(config.get("TIMEZONE", DEFAULT_TIME_ZONE)))
     result["steps"] = visits.forget_steps_over(db, visits.hour_number(midnight))
     result["tokens"] = visits.forget_spent_tokens(db, today)
+    result["door counts"] = visits.forget_door_counts(db, today)
     for year in years_to_close(db, today, months):
         done = close_year(db, year, today, months=months, backup_dir=config.get("BACKUP_DIR"),
                           verify_seconds=config.get("CLOSE_VERIFY_SECONDS",

@@ -38,6 +38,7 @@ from checkin.visits.recording import GENDERS, SOURCES, years_with_visits
 from checkin.visits.routes import blueprint, door_limits, refusal, sender
 from checkin.visits.steps import forget_over as forget_steps_over
 from checkin.visits.steps import hour_number
+from checkin.visits.volume import forget_door_counts
 
 
 def forget_year(db, year, today):
@@ -50,10 +51,10 @@ def forget_year(db, year, today):
 
 __all__ = [
     "GENDERS", "KIOSK_COOKIE", "NO_ACTIVITY", "Refused", "SOURCES", "add_imported_visits",
-    "arrivals", "blueprint", "closed_years", "door_limits", "door_url", "forget_spent_tokens",
-    "forget_steps_over", "forget_year", "form_key", "hour_number", "imported_days",
-    "kept_secrets", "kiosk_tokens", "person_hash", "posted_token", "purpose_hash", "recording",
-    "refusal", "remembered_phone", "remove_imported_visits", "sender", "server_secret",
+    "arrivals", "blueprint", "closed_years", "door_limits", "door_url", "forget_door_counts",
+    "forget_spent_tokens", "forget_steps_over", "forget_year", "form_key", "hour_number",
+    "imported_days", "kept_secrets", "kiosk_tokens", "person_hash", "posted_token", "purpose_hash",
+    "recording", "refusal", "remembered_phone", "remove_imported_visits", "sender", "server_secret",
     "set_aside", "steps", "visitor_post", "year_secret", "year_secrets", "years_with_secrets",
     "years_with_visits",
 ]
