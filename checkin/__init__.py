@@ -11,12 +11,17 @@ from checkin import config, db, i18n
 from checkin.resources import folder, version  # noqa: F401  (checkin.version())
 from checkin.web import formatting, pages, request_log, security, static_files
 from checkin.web.locale import CheckinDomain, CheckinRequest, select_locale
+from checkin.web.session_cookie import KeptSerializerSessionInterface
 
 csrf = CSRFProtect()
 
 
 class CheckinFlask(Flask):
     request_class = CheckinRequest
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_interface = KeptSerializerSessionInterface()
 
     def log_exception(self, exc_info):
         # Flask's own line names the path, which can hold a door key: name the route instead.

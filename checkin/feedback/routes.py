@@ -19,7 +19,15 @@ from checkin.db import get_db
 from checkin.feedback import ideas, meetings, smileys, surveys
 from checkin.feedback.forms import IdeaForm, RatingForm, SurveyForm, TextForm, VoteForm
 from checkin.feedback.visitor_text import FEEDBACK_TEXT_MAX, IDEA_TEXT_MAX, TooLong, clean_text
-from checkin.visits.api import Refused, remembered_phone, steps, visitor_post
+from checkin.visits.api import (
+    Refused,
+    drop_step_ref,
+    keep_step_ref,
+    remembered_phone,
+    step_ref,
+    steps,
+    visitor_post,
+)
 from checkin.web.pages import sender_may_post, venue_now, venue_or_404
 from checkin.web.posting_budget import PostingBudget, may_post
 from checkin.week.api import schedule
@@ -79,7 +87,6 @@ def _not_spent(venue, refused, page):
     ), 400
 
 
-SAID = steps.FEEDBACK_SESSION_KEY  # the session's key for the face a text may be added to
 TEXT_HOURS = 2  # a text can be added to a face for one to two hours
 
 
@@ -126,10 +133,10 @@ def feedback_page(slug):
         )
         now_hour = steps.hour_number(now)
         # A text for one to two hours, and never after the venue's midnight.
-        session[SAID] = steps.start(
+        keep_step_ref("feedback", steps.start(
             db, kind="feedback", row_id=feedback_id, venue_id=venue["id"], now_hour=now_hour,
             until_hour=min(now_hour + TEXT_HOURS, steps.midnight_hour(now)),
-            replaces=session.get(SAID))
+            replaces=step_ref("feedback")))
 
     try:
         visitor_post("rating", venue, write, within_bounds=lambda: _may_post("feedback"))
@@ -143,7 +150,7 @@ def _my_rating(venue):
     clock), else None."""
     db = get_db()
     now = venue_now(venue)
-    ref = session.get(SAID)
+    ref = step_ref("feedback")
     found = steps.find(db, ref, kind="feedback", venue_id=venue["id"],
                        now_hour=steps.hour_number(now))
     if found is None:
@@ -156,7 +163,7 @@ def _my_rating(venue):
 
 
 def _rating_done():
-    steps.finish(get_db(), session.pop(SAID, None))
+    steps.finish(get_db(), drop_step_ref("feedback"))
 
 
 @blueprint.route("/<slug>/feedback/text", methods=["GET", "POST"])

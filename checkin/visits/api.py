@@ -19,9 +19,12 @@ from checkin.visits.kiosk_tokens import KIOSK_COOKIE
 from checkin.visits.once import forget_spent as forget_spent_tokens
 from checkin.visits.phone_pages import (
     Refused,
+    drop_step_ref,
     form_key,
+    keep_step_ref,
     posted_token,
     remembered_phone,
+    step_ref,
     visitor_post,
 )
 from checkin.visits.phones import (
@@ -51,10 +54,10 @@ def forget_year(db, year, today):
 
 __all__ = [
     "GENDERS", "KIOSK_COOKIE", "NO_ACTIVITY", "Refused", "SOURCES", "add_imported_visits",
-    "arrivals", "blueprint", "closed_years", "door_limits", "door_url", "forget_door_counts",
-    "forget_spent_tokens", "forget_steps_over", "forget_year", "form_key", "hour_number",
-    "imported_days", "kept_secrets", "kiosk_tokens", "person_hash", "posted_token", "purpose_hash",
-    "recording", "refusal", "remembered_phone", "remove_imported_visits", "sender", "server_secret",
-    "set_aside", "steps", "visitor_post", "year_secret", "year_secrets", "years_with_secrets",
-    "years_with_visits",
+    "arrivals", "blueprint", "closed_years", "door_limits", "door_url", "drop_step_ref",
+    "forget_door_counts", "forget_spent_tokens", "forget_steps_over", "forget_year", "form_key",
+    "hour_number", "imported_days", "keep_step_ref", "kept_secrets", "kiosk_tokens", "person_hash",
+    "posted_token", "purpose_hash", "recording", "refusal", "remembered_phone",
+    "remove_imported_visits", "sender", "server_secret", "set_aside", "step_ref", "steps",
+    "visitor_post", "year_secret", "year_secrets", "years_with_secrets", "years_with_visits",
 ]

@@ -28,8 +28,8 @@ from checkin.visits.recording import (
     change_visit,
     get_visit,
     link_phone,
+    new_visit,
     phone_visit_of_day,
-    record_visit,
 )
 from checkin.week.api import schedule
 
@@ -153,12 +153,13 @@ def _sender_limits(source, sender):
 
 def within_bounds(db, *, source, venue_id, day, sender, phone=None, browser_visit_id=None):
     """False if this tap would make a new visit past its sender's bounds; counts nothing. A
-    tap that changes today's visit is always within them: it spends nothing."""
-    if source == "qr" and todays_visit(db, venue_id=venue_id, day=day, phone=phone,
-                                       browser_visit_id=browser_visit_id):
+    tap that changes today's visit is always within them: it spends nothing. (The budget, in
+    memory, is asked first: the database only when it is full.)"""
+    if not sender.budget.full(sender.address, ("check-in", source),
+                              _sender_limits(source, sender)):
         return True
-    return not sender.budget.full(sender.address, ("check-in", source),
-                                  _sender_limits(source, sender))
+    return source == "qr" and todays_visit(db, venue_id=venue_id, day=day, phone=phone,
+                                           browser_visit_id=browser_visit_id) is not None
 
 
 def _spend_bounds(db, venue_id, day, source, sender):
@@ -171,10 +172,10 @@ def _spend_bounds(db, venue_id, day, source, sender):
     return volume.checkins_today(db, venue_id, day, source) >= sender.limits[f"{prefix}_per_day"]
 
 
-def _store(db, *, source, venue_id, day, hour, activity_id, sender, phone, browser_visit_id,
-           gender):
-    """The visit of one tap, within the caller's transaction: today's changed, or a new one."""
-    hashed = _person_hash(db, venue_id, day, phone) if source == "qr" else None
+def _store(db, *, source, venue_id, day, hour, activity_id, sender, hashed, phone,
+           browser_visit_id, gender):
+    """The visit of one tap, within the caller's transaction: today's changed, or a new one.
+    `hashed`: the remembered phone's stand-in (_person_hash), None for none."""
     earlier = (_earlier_visit(db, venue_id, day, hashed, browser_visit_id)
                if source == "qr" else None)
     if earlier:
@@ -184,9 +185,9 @@ def _store(db, *, source, venue_id, day, hour, activity_id, sender, phone, brows
     review = _spend_bounds(db, venue_id, day, source, sender)
     if source == "qr":
         gender = phone.gender if phone else None
-    visit_id, _repeat = record_visit(
-        db, venue_id=venue_id, day=day, hour=hour, source=source, activity_id=activity_id,
-        gender=gender, person_hash=hashed, review=review)
+    visit_id = new_visit(db, venue_id=venue_id, day=day, hour=hour, source=source,
+                         activity_id=activity_id, gender=gender, person_hash=hashed,
+                         review=review)
     return Arrival(visit_id, activity_id)
 
 
@@ -206,10 +207,12 @@ def arrive(db, *, source, venue, now, day_text, activity_text, token, form_key, 
     """
     activity_id = sent_activity(db, venue, now, day_text=day_text, activity_text=activity_text)
     day = now.date()
+    # The phone's stand-in does not change within the day (its year's secret is made once).
+    hashed = _person_hash(db, venue["id"], day, phone) if source == "qr" else None
 
     def write():
         arrival = _store(db, source=source, venue_id=venue["id"], day=day, hour=now.hour,
-                         activity_id=activity_id, sender=sender, phone=phone,
+                         activity_id=activity_id, sender=sender, hashed=hashed, phone=phone,
                          browser_visit_id=browser_visit_id, gender=gender)
         if then is not None:
             then(arrival)

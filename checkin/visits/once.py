@@ -64,7 +64,9 @@ def _parse(key, token, purpose, venue_id):
     if not hmac.compare_digest(mac, _mac(key, purpose, venue_id, stamp, nonce)):
         raise Refused("bad")
     try:
-        return dt.datetime.strptime(stamp, "%Y%m%d").date(), nonce
+        if len(stamp) != 8 or not stamp.isascii() or not stamp.isdigit():
+            raise ValueError(stamp)
+        return dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:])), nonce
     except ValueError:
         raise Refused("bad") from None
 

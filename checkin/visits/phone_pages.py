@@ -1,7 +1,7 @@
 """The visitor's side of a phone: the remembered phone code in its cookie, and the one-time
 token each counting form carries (visits/once.py holds the rule). Flask side."""
 
-from flask import current_app, request
+from flask import after_this_request, current_app, request
 from markupsafe import Markup
 
 from checkin.db import get_db
@@ -13,6 +13,11 @@ PHONE_COOKIE = "checkin_phone"
 # Before codes were signed the answer sat unsigned in a cookie of its own: now only deleted.
 GENDER_COOKIE = "checkin_gender"
 ONCE_FIELD = "once"
+# The browser's random references to its steps (visits/steps.py): to today's check-in, and to
+# the face a text may still be added to. Each in a cookie of its own that ends with the
+# browser session, not in the signed session cookie, so that a check-in does not sign that
+# cookie again (an eighth of a check-in's time). Forgetting the phone's code ends both.
+STEP_COOKIES = {"visit": "checkin_step", "feedback": "checkin_said"}
 
 
 def keep_phone_code(response, code):
@@ -29,6 +34,35 @@ def remembered_phone(venue=None):
     phone's venues). `venue` is kept for the callers' sake and changes nothing.
     """
     return read_phone_code(get_db(), request.cookies.get(PHONE_COOKIE))
+
+
+def step_ref(kind):
+    """The reference this browser keeps to its step of `kind` ('visit', 'feedback'), else None."""
+    name = STEP_COOKIES[kind]
+    cookies = request.cookies
+    return cookies[name] if name in cookies else None
+
+
+def keep_step_ref(kind, ref):
+    """The response to this request gives the browser `ref` for its step of `kind`."""
+    @after_this_request
+    def keep(response):
+        response.set_cookie(STEP_COOKIES[kind], ref, httponly=True, samesite="Lax",
+                            secure=current_app.config["HTTPS"])
+        return response
+
+
+def drop_step_ref(kind):
+    """The browser's reference to its step of `kind` (None: none), deleted from the browser by
+    the response to this request; the caller ends the step itself (steps.finish)."""
+    ref = step_ref(kind)
+    if ref is not None:
+        @after_this_request
+        def drop(response):
+            response.delete_cookie(STEP_COOKIES[kind], httponly=True, samesite="Lax",
+                                   secure=current_app.config["HTTPS"])
+            return response
+    return ref
 
 
 def _form_key():

@@ -28,16 +28,29 @@ def record_visit(db, *, venue_id, day, hour, source, activity_id=None, gender=No
         if earlier:
             change_visit(db, earlier, activity_id=activity_id, gender=gender)
             return earlier, True
-        visit_id = new_row_id(db, "visit")
-        db.execute(
-            "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
-            "person_hash, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash,
-             stored_record_key()],
-        )
-        if review:
-            set_aside.put_for_review(db, venue_id, day, visit_id)
-        return visit_id, False
+        return new_visit(db, venue_id=venue_id, day=day, hour=hour, source=source,
+                         activity_id=activity_id, gender=gender, person_hash=person_hash,
+                         review=review), False
+
+
+def new_visit(db, *, venue_id, day, hour, source, activity_id, gender, person_hash, review):
+    """Store a new visit and return its id, inside the caller's `writing(db)`, where the caller
+    has already found no visit of this phone that day (record_visit does; so does the door,
+    visits/arrivals.py, which looks before it chooses between a new visit and a change)."""
+    if gender is not None and gender not in GENDERS:
+        raise ValueError(f"unknown gender answer {gender!r}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    visit_id = new_row_id(db, "visit")
+    db.execute(
+        "INSERT INTO visit (id, venue_id, activity_id, date, hour, gender, source, "
+        "person_hash, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [visit_id, venue_id, activity_id, day.isoformat(), hour, gender, source, person_hash,
+         stored_record_key()],
+    )
+    if review:
+        set_aside.put_for_review(db, venue_id, day, visit_id)
+    return visit_id
 
 
 def phone_visit_of_day(db, venue_id, day, person_hash):

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,10 +27,13 @@ from checkin.visits.forms import NO_ACTIVITY, QUESTIONS, AnswerForm, CheckInForm
 from checkin.visits.phone_pages import (
     GENDER_COOKIE,
     PHONE_COOKIE,
+    drop_step_ref,
     form_key,
     keep_phone_code,
+    keep_step_ref,
     posted_token,
     remembered_phone,
+    step_ref,
 )
 from checkin.visits.phones import GENDER_FLAGS, phone_code
 from checkin.visits.recording import GENDERS, answer_gender, change_visit, get_visit
@@ -48,8 +50,6 @@ from checkin.week.api import schedule
 
 blueprint = Blueprint("visits", __name__)
 
-STEP = steps.VISIT_SESSION_KEY  # the session's key for the reference to today's check-in
-SAID = steps.FEEDBACK_SESSION_KEY  # the feedback pages' key for a face a text may follow
 
 
 def _door(slug, key):
@@ -72,7 +72,7 @@ def too_many_message():
 def _visit_step(venue, now):
     """(reference, today's visit, step data) for this browser at this venue, else None."""
     db = get_db()
-    ref = session.get(STEP)
+    ref = step_ref("visit")
     found = steps.find(db, ref, kind="visit", venue_id=venue["id"],
                        now_hour=steps.hour_number(now))
     visit = get_visit(db, found["row_id"]) if found else None
@@ -175,10 +175,10 @@ def check_in(slug, key):
         if ref:
             steps.update(db, ref, data)
         else:
-            session[STEP] = steps.start(
+            keep_step_ref("visit", steps.start(
                 db, kind="visit", row_id=arrival.visit_id, venue_id=venue["id"],
                 now_hour=steps.hour_number(now), until_hour=steps.midnight_hour(now),
-                data=data, replaces=session.get(STEP))
+                data=data, replaces=step_ref("visit")))
 
     try:
         if not form.validate():
@@ -288,8 +288,8 @@ def _forget_response(default):
     """The phone's code goes, and so does this browser's link to today's visit and to a face
     it may still add a text to: a second check-in today is a new visit, as the page says."""
     db = get_db()
-    steps.finish(db, session.pop(STEP, None))
-    steps.finish(db, session.pop(SAID, None))
+    steps.finish(db, drop_step_ref("visit"))
+    steps.finish(db, drop_step_ref("feedback"))
     response = redirect(safe_next(default))
     response.delete_cookie(PHONE_COOKIE)
     response.delete_cookie(GENDER_COOKIE)

@@ -15,10 +15,6 @@ import secrets
 from checkin.db import writing
 
 KINDS = ("visit", "feedback")
-# The session's keys for the references: to today's check-in, and to the face a text may be
-# added to. Forgetting the phone's code ends both (visits/routes.py).
-VISIT_SESSION_KEY = "step"
-FEEDBACK_SESSION_KEY = "said"
 
 
 def _hash(ref):

@@ -13,7 +13,9 @@ from checkin.i18n import EASY, LANGUAGES, LOCALES, easy_translations, locale_of
 
 def language_choice():
     """What the visitor chose: 'sv', 'easy' or 'en' (the default where nothing is chosen)."""
-    choice = request.cookies.get("lang")
+    cookies = request.cookies
+    # `in` first: werkzeug's .get() builds and catches an exception for a missing cookie.
+    choice = cookies["lang"] if "lang" in cookies else None
     return choice if choice in LANGUAGES else current_app.config["DEFAULT_LOCALE"]
 
 

@@ -138,7 +138,7 @@ def test_a_check_in_that_crashes_anywhere_in_its_transaction_stores_no_visit(
         raise RuntimeError("boom")
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    monkeypatch.setattr(arrivals, "record_visit", crash)
+    monkeypatch.setattr(arrivals, "new_visit", crash)
     assert check_in(app.test_client(), mallis, "none").status_code == 500
     assert visits(db) == []
     monkeypatch.undo()

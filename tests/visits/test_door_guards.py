@@ -2,12 +2,14 @@
 each as a test with its numbers."""
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 
 import pytest
 
 from checkin.visits import once, phones, steps, volume
+from checkin.visits.phone_pages import STEP_COOKIES
 from checkin.visits.routes import PHONE_COOKIE
 from tests.helpers import (
     activity_id,
@@ -269,18 +271,35 @@ def test_no_cookie_a_visitor_page_sets_names_a_row(app, client, db, mallis):
     client.post("/mallis/feedback", data={**hidden_fields(page, "/mallis/feedback"),
                                           "rating": "2"})
     decoded = decoded_session(app, client)
+    refs = {kind: client.get_cookie(name).value for kind, name in STEP_COOKIES.items()}
     ids = {str(r[0]) for r in db.execute("SELECT id FROM visit UNION SELECT id FROM feedback")}
     flat = json.dumps(decoded)
-    assert not {"visit", "feedback"} & set(decoded)
+    assert not {"visit", "feedback", "step", "said"} & set(decoded)
     assert all(isinstance(v, str) for v in decoded.values()), decoded
-    assert not any(v in ids for v in decoded.values())
+    assert not any(v in ids for v in [*decoded.values(), *refs.values()])
     assert '": 1' not in flat and "id" not in decoded
+    assert all(len(ref) == 24 for ref in refs.values()), refs  # 18 random bytes, nothing else
     key, flag, mac = client.get_cookie(PHONE_COOKIE).value.split(".")
     assert (len(key), flag, len(mac)) == (32, "w", 22)
     # What the references point to lives on the server, behind their hash.
     assert db.execute("SELECT count(*) FROM pending_step").fetchone()[0] == 2
     stored = {r[0] for r in db.execute("SELECT ref_hash FROM pending_step")}
-    assert not stored & set(decoded.values())
+    assert not stored & {*decoded.values(), *refs.values()}
+    assert stored == {hashlib.sha256(ref.encode()).hexdigest() for ref in refs.values()}
+
+
+def test_a_check_in_does_not_sign_the_session_cookie_again(app, db, mallis):
+    """The step's reference has its own cookie: the session cookie a check-in was sent with
+    comes back unchanged (signing it again was an eighth of a check-in's time)."""
+    tap = check_in(fresh(app), mallis, "none")
+    headers = tap.headers.getlist("Set-Cookie")
+    assert tap.status_code == 302 and len(visits(db)) == 1
+    assert any(h.startswith(STEP_COOKIES["visit"] + "=") for h in headers)
+    assert not any(h.startswith(("session=", "__Host-session=")) for h in headers), headers
+    [step] = [h for h in headers if h.startswith(STEP_COOKIES["visit"] + "=")]
+    assert "HttpOnly" in step and "SameSite=Lax" in step
+    # It ends with the browser session: no lifetime of its own.
+    assert "Max-Age" not in step and "Expires" not in step, step
 
 
 def test_a_step_is_forgotten_when_its_time_is_over(app, client, db, mallis):

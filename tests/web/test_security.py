@@ -79,7 +79,7 @@ def test_with_https_every_cookie_is_secure_and_hsts_is_sent(https_app, mallis):
                + language.headers.getlist("Set-Cookie"))
     names = {c.split("=", 1)[0] for c in cookies}
     # __Host-: the browser keeps it only if Secure, for the whole site, from this host only.
-    assert {"__Host-session", "checkin_phone", "lang"} <= names
+    assert {"__Host-session", "checkin_phone", "checkin_step", "lang"} <= names
     assert "session" not in names
     for cookie in cookies:
         if "=;" in cookie:  # a deleted cookie (the unsigned answer of old) holds nothing
