@@ -5,6 +5,7 @@ unticking "counted" is not such a change (history.py keeps the old values). Date
 never a time of day, nothing about who made it. No Flask."""
 
 import datetime as dt
+from collections import Counter
 
 from babel.dates import format_date
 
@@ -26,19 +27,6 @@ def exact_visits(db, venue_id, year):
     return db.execute(
         "SELECT count(*) FROM visit WHERE venue_id = ? AND date BETWEEN ? AND ? "
         "AND set_aside_id IS NULL", [venue_id, f"{year}-01-01", f"{year}-12-31"]).fetchone()[0]
-
-
-def published_visits(db, venue_id, year, today):
-    """The published yearly total (the sum of the year's published finest cells, as every
-    published visit total is), or None for a year that has not ended."""
-    from checkin.figures.tables import published_cells
-
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    try:
-        published_range(first, last, "year", today, "sv")
-    except FiguresError:
-        return None
-    return sum(published_cells(db, venue_id, first, last).values())
 
 
 def ready(db, venue_id=None, adding=()):
@@ -63,10 +51,25 @@ def before_change(db, venue_id, day, today):
     return totals(db, venue_id, years, today)
 
 
+def year_totals(db, venue_id, year, today):
+    """(exact visits, published visits or None) of a year, as they are now: one pass over the
+    year's visits where the year has ended (the exact total is the sum of the cells' counts),
+    a count where it has not."""
+    from checkin.figures.tables import published_cells
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    try:
+        published_range(first, last, "year", today, "sv")
+    except FiguresError:
+        return exact_visits(db, venue_id, year), None
+    counts = Counter()
+    published = sum(published_cells(db, venue_id, first, last, counts=counts).values())
+    return sum(counts.values()), published
+
+
 def totals(db, venue_id, years, today):
     """{year: (exact visits, published visits or None)} as they are now."""
-    return {y: (exact_visits(db, venue_id, y), published_visits(db, venue_id, y, today))
-            for y in years}
+    return {y: year_totals(db, venue_id, y, today) for y in years}
 
 
 def effects(db, venue_id, days_added, today):
@@ -87,8 +90,7 @@ def record(db, venue_id, before, what, today):
     ({year: (exact, published)}) whose figures it changed."""
     assert what in WHAT
     for year, (exact, published) in before.items():
-        now_exact = exact_visits(db, venue_id, year)
-        now_published = published_visits(db, venue_id, year, today)
+        now_exact, now_published = year_totals(db, venue_id, year, today)
         if now_exact == exact and now_published == published:
             continue
         db.execute(

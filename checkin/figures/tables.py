@@ -254,13 +254,16 @@ def warm_tally_keys(db, venue_id, adding):
         key_sum(*cell, have[cell] + n)
 
 
-def published_cells(db, venue_id, first, last):
+def published_cells(db, venue_id, first, last, *, counts=None):
     """The finest published cells of a venue's visits, first..last (whole months): {(month,
     activity id, gender column, linked): published value}, each cell perturbed on its own by
     the cell-key method from its records' keys. Every published visit figure is a sum of
     these: a part can never be published above its whole, nor differently from a whole with
     the same records. QR and tablet check-ins keep their stored random key; hand-counted
-    and imported visits get theirs from what they are (tally_keys)."""
+    and imported visits get theirs from what they are (tally_keys).
+
+    `counts`, a Counter, if given, receives each cell's exact count: their sum is the exact
+    total, read in the same pass (revisions.py asks for both)."""
     cells, keys = Counter(), Counter()
     span = [venue_id, first.isoformat(), last.isoformat()]
     cursor = db.conn.cursor()
@@ -285,6 +288,8 @@ def published_cells(db, venue_id, first, last):
         cell = (day[:7], activity, GENDER_COLUMNS[GENDERS.index(gender)], False)
         cells[cell] += n
         keys[cell] += key_sum(day, activity, gender, n)
+    if counts is not None:
+        counts.update(cells)
     return {cell: publish_count(n, keys[cell] % KEY_SCALE) for cell, n in cells.items()}
 
 

@@ -141,3 +141,37 @@ def test_an_import_makes_its_new_keys_before_its_write_lock(db, venue, monkeypat
     tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY, revised_on=TODAY)
     assert made and not any(made)  # keys were made, none under the lock
     assert db.execute("SELECT count(*) FROM report_revision").fetchone()[0] == 1
+
+
+def test_a_years_totals_in_one_pass_are_the_count_and_the_published_sum(db, venue):
+    """revisions.year_totals reads the exact total from the same pass as the published one
+    (inside an import's write lock, each pass over the year's visits counts): equal to
+    counting the year apart and to summing the year's published cells."""
+    from checkin.figures import revisions
+
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY)
+    exact, published = revisions.year_totals(db, venue["id"], 2025, TODAY)
+    assert exact == revisions.exact_visits(db, venue["id"], 2025) > 0
+    assert published == sum(tables.published_cells(
+        db, venue["id"], dt.date(2025, 1, 1), dt.date(2025, 12, 31)).values())
+    # A year that has not ended has no published total, only the count.
+    assert revisions.year_totals(db, venue["id"], 2026, TODAY) == (
+        revisions.exact_visits(db, venue["id"], 2026), None)
+
+
+def test_an_imports_lock_reads_each_finished_year_once_before_and_once_after(db, venue):
+    """Inside the import's transaction, each pass over the year's visits holds every check-in
+    waiting: the totals before and after read the year once each (three reads each before)."""
+    passes = []
+    db.conn.set_trace_callback(lambda sql: passes.append(sql) if "FROM visit WHERE venue_id"
+                               in sql and "BETWEEN" in sql and "source = 'tally' GROUP BY 1,"
+                               not in sql else None)
+    try:
+        tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY,
+                                 revised_on=TODAY)
+    finally:
+        db.conn.set_trace_callback(None)
+    # Before and after: one grouped read of the year each (the hand-counted rows' own read
+    # goes with it), no count of the year apart.
+    assert not any(sql.startswith("SELECT count(*) FROM visit") for sql in passes), passes
+    assert len(passes) == 2, passes
