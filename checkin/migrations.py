@@ -804,3 +804,46 @@ def m025_door_counts(db):
                 WHERE NEW.source IN ('qr', 'kiosk') AND NEW.set_aside_id IS NULL
                 ON CONFLICT (venue_id, date, source) DO UPDATE SET n = n + 1;
         END""")
+
+
+@migrations(name="m026_visit_year_changes")
+def m026_visit_year_changes(db):
+    # An import lists its change to each finished year's report: the year's totals before and
+    # after. Read inside its write transaction, they held every check-in waiting a pass over
+    # the year's visits each (two thirds of the lock at 20,000 visits a year). visit_year_change
+    # counts the changes to a venue's visits of a year, kept by triggers on every insert,
+    # update and delete, so an import works out both totals before its transaction and inside
+    # it only checks that the count has not moved (revisions.py). Numbers of changes per venue
+    # and year, nothing about any visit.
+    _run(
+        db,
+        """
+        CREATE TABLE visit_year_change (
+            venue_id INTEGER NOT NULL,
+            year TEXT NOT NULL,                        -- YYYY, of the visit's local date
+            n INTEGER NOT NULL,
+            PRIMARY KEY (venue_id, year)
+        ) WITHOUT ROWID
+        """,
+    )
+    db.execute("""
+        CREATE TRIGGER visit_year_change_insert AFTER INSERT ON visit BEGIN
+            INSERT INTO visit_year_change (venue_id, year, n)
+                VALUES (NEW.venue_id, substr(NEW.date, 1, 4), 1)
+                ON CONFLICT (venue_id, year) DO UPDATE SET n = n + 1;
+        END""")
+    db.execute("""
+        CREATE TRIGGER visit_year_change_delete AFTER DELETE ON visit BEGIN
+            INSERT INTO visit_year_change (venue_id, year, n)
+                VALUES (OLD.venue_id, substr(OLD.date, 1, 4), 1)
+                ON CONFLICT (venue_id, year) DO UPDATE SET n = n + 1;
+        END""")
+    db.execute("""
+        CREATE TRIGGER visit_year_change_update AFTER UPDATE ON visit BEGIN
+            INSERT INTO visit_year_change (venue_id, year, n)
+                VALUES (OLD.venue_id, substr(OLD.date, 1, 4), 1)
+                ON CONFLICT (venue_id, year) DO UPDATE SET n = n + 1;
+            INSERT INTO visit_year_change (venue_id, year, n)
+                VALUES (NEW.venue_id, substr(NEW.date, 1, 4), 1)
+                ON CONFLICT (venue_id, year) DO UPDATE SET n = n + 1;
+        END""")

@@ -72,6 +72,62 @@ def totals(db, venue_id, years, today):
     return {y: year_totals(db, venue_id, y, today) for y in years}
 
 
+def year_changes(db, venue_id, year):
+    """How many times the venue's visits of `year` have changed (m026's triggers count every
+    insert, update and delete): equal numbers, unchanged visits."""
+    row = db.execute("SELECT n FROM visit_year_change WHERE venue_id = ? AND year = ?",
+                     [venue_id, f"{year:04d}"]).fetchone()
+    return row[0] if row else 0
+
+
+def totals_ahead(db, venue_id, years, today, adding):
+    """Before a change's transaction: {year: (changes, before, after)} for each ended year of
+    `years`, where before and after are the year's totals now and once the hand-counted rows
+    `adding` ([(activity id, date, gender, n)]) are added, and `changes` the year's change
+    count read first. Inside the transaction, totals_inside takes them if the count has not
+    moved. A year not ended (exact totals only, a count) is left to the transaction."""
+    from checkin.figures.tables import DERIVED_TALLY_KEYS, cell_parts, publish_parts
+
+    out = {}
+    if not DERIVED_TALLY_KEYS:
+        return out
+    for year in years:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        try:
+            published_range(first, last, "year", today, "sv")
+        except FiguresError:
+            continue
+        changes = year_changes(db, venue_id, year)  # before the reads: a change after it shows
+        cells, keys, tallies = cell_parts(db, venue_id, first, last)
+        after_tallies = dict(tallies)
+        for activity, day, gender, n in adding:
+            if day.year == year and n:
+                key = (day.isoformat(), activity, gender or "unstated")
+                after_tallies[key] = after_tallies.get(key, 0) + n
+        sides = []
+        for rows in (tallies, after_tallies):
+            counts = Counter()
+            published = sum(publish_parts(db, venue_id, cells, keys, rows,
+                                          counts=counts).values())
+            sides.append((sum(counts.values()), published))
+        out[year] = (changes, *sides)
+    return out
+
+
+def totals_inside(db, venue_id, years, today, ahead):
+    """Inside the change's transaction: ({year: totals before}, {year: totals after} for the
+    years whose totals_ahead still hold). A year changed since, or not worked out ahead, is
+    read now (and its after left to record())."""
+    before, after = {}, {}
+    for year in years:
+        known = ahead.get(year)
+        if known and known[0] == year_changes(db, venue_id, year):
+            before[year], after[year] = known[1], known[2]
+        else:
+            before[year] = year_totals(db, venue_id, year, today)
+    return before, after
+
+
 def effects(db, venue_id, days_added, today):
     """What adding visits would do, before it is done: [(year, before, after)] in exact
     visits, for each finished year that `days_added` (a date per visit) falls in."""
@@ -85,12 +141,14 @@ def effects(db, venue_id, days_added, today):
     return out
 
 
-def record(db, venue_id, before, what, today):
+def record(db, venue_id, before, what, today, after=None):
     """Inside the change's transaction, after it: a revision for each year of `before`
-    ({year: (exact, published)}) whose figures it changed."""
+    ({year: (exact, published)}) whose figures it changed. `after`: the totals after the
+    change where they are known already (totals_inside), else they are read."""
     assert what in WHAT
     for year, (exact, published) in before.items():
-        now_exact, now_published = year_totals(db, venue_id, year, today)
+        now_exact, now_published = ((after or {}).get(year)
+                                    or year_totals(db, venue_id, year, today))
         if now_exact == exact and now_published == published:
             continue
         db.execute(

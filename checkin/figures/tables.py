@@ -254,16 +254,12 @@ def warm_tally_keys(db, venue_id, adding):
         key_sum(*cell, have[cell] + n)
 
 
-def published_cells(db, venue_id, first, last, *, counts=None):
-    """The finest published cells of a venue's visits, first..last (whole months): {(month,
-    activity id, gender column, linked): published value}, each cell perturbed on its own by
-    the cell-key method from its records' keys. Every published visit figure is a sum of
-    these: a part can never be published above its whole, nor differently from a whole with
-    the same records. QR and tablet check-ins keep their stored random key; hand-counted
-    and imported visits get theirs from what they are (tally_keys).
-
-    `counts`, a Counter, if given, receives each cell's exact count: their sum is the exact
-    total, read in the same pass (revisions.py asks for both)."""
+def cell_parts(db, venue_id, first, last):
+    """What a venue's finest cells first..last (whole months) are made of: (counts, key sums)
+    of the check-ins' cells, {(month, activity id, gender column, linked): n}, and the
+    hand-counted rows by day, {(date, activity id, gender): n} (their keys are derived from
+    that: tally_keys). With DERIVED_TALLY_KEYS off, hand counts are in the cells and the
+    second part is empty."""
     cells, keys = Counter(), Counter()
     span = [venue_id, first.isoformat(), last.isoformat()]
     cursor = db.conn.cursor()
@@ -278,12 +274,22 @@ def published_cells(db, venue_id, first, last, *, counts=None):
         cell = (month, activity, GENDER_COLUMNS[GENDERS.index(gender)], bool(linked))
         cells[cell] += n
         keys[cell] += key
-    key_sum = None
-    for day, activity, gender, n in cursor.execute(
+    tallies = {(day, activity, gender): n for day, activity, gender, n in cursor.execute(
         "SELECT date, activity_id, coalesce(gender, 'unstated'), count(*) FROM visit "
         "WHERE venue_id = ? AND date BETWEEN ? AND ? AND set_aside_id IS NULL "
         "AND source = 'tally' GROUP BY 1, 2, 3", span,
-    ).fetchall() if DERIVED_TALLY_KEYS else ():
+    ).fetchall()} if DERIVED_TALLY_KEYS else {}
+    return cells, keys, tallies
+
+
+def publish_parts(db, venue_id, cells, keys, tallies, *, counts=None):
+    """{cell: published value} from cell_parts' three parts (the hand-counted rows' keys
+    derived here). `counts`, a Counter, if given, receives each cell's exact count."""
+    cells, keys = Counter(cells), Counter(keys)
+    key_sum = None
+    for (day, activity, gender), n in tallies.items():
+        if n <= 0:
+            continue
         key_sum = key_sum or tally_keys(db, venue_id)
         cell = (day[:7], activity, GENDER_COLUMNS[GENDERS.index(gender)], False)
         cells[cell] += n
@@ -291,6 +297,19 @@ def published_cells(db, venue_id, first, last, *, counts=None):
     if counts is not None:
         counts.update(cells)
     return {cell: publish_count(n, keys[cell] % KEY_SCALE) for cell, n in cells.items()}
+
+
+def published_cells(db, venue_id, first, last, *, counts=None):
+    """The finest published cells of a venue's visits, first..last (whole months): {(month,
+    activity id, gender column, linked): published value}, each cell perturbed on its own by
+    the cell-key method from its records' keys. Every published visit figure is a sum of
+    these: a part can never be published above its whole, nor differently from a whole with
+    the same records. QR and tablet check-ins keep their stored random key; hand-counted
+    and imported visits get theirs from what they are (tally_keys).
+
+    `counts`, a Counter, if given, receives each cell's exact count: their sum is the exact
+    total, read in the same pass (revisions.py asks for both)."""
+    return publish_parts(db, venue_id, *cell_parts(db, venue_id, first, last), counts=counts)
 
 
 def _published_venue_rows(db, venue, first, last, group, names, notes, closed):

@@ -363,12 +363,16 @@ def store_import(db, venue_id, plan):
     """The import's one transaction, from prepare_import's plan: asks again whether the file
     was imported meanwhile, adds the visits and lists the revision of each finished year."""
     revised_on = plan["revised_on"]
+    # The finished years' totals before and after, worked out before the write lock: inside
+    # it only a count is checked (revisions.totals_ahead), not a pass over each year.
+    ahead = ({} if revised_on is None else revisions.totals_ahead(
+        db, venue_id, plan["finished"], revised_on, plan["adding"]))
     with writing(db):
         earlier = _earlier_by_checksum(db, plan["sha256"], venue_id)
         if earlier and not plan["again"]:
             raise AlreadyImported(earlier)
-        before = ({} if revised_on is None else revisions.totals(
-            db, venue_id, plan["finished"], revised_on))
+        before, after = (({}, {}) if revised_on is None else revisions.totals_inside(
+            db, venue_id, plan["finished"], revised_on, ahead))
         import_id = db.execute(
             "INSERT INTO tally_import (venue_id, sha256, filename, rows, visits, imported_at) "
             "VALUES (?, ?, ?, ?, 0, ?)",
@@ -377,7 +381,7 @@ def store_import(db, venue_id, plan):
         added = add_imported_visits(db, venue_id, import_id, plan["adding"])
         db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [added, import_id])
         if before:
-            revisions.record(db, venue_id, before, "import", revised_on)
+            revisions.record(db, venue_id, before, "import", revised_on, after)
     days = plan["days"]
     return {"id": import_id, "lines": plan["rows"], "visits": added,
             "first": min(days) if days else None, "last": max(days) if days else None}

@@ -159,19 +159,117 @@ def test_a_years_totals_in_one_pass_are_the_count_and_the_published_sum(db, venu
         revisions.exact_visits(db, venue["id"], 2026), None)
 
 
-def test_an_imports_lock_reads_each_finished_year_once_before_and_once_after(db, venue):
-    """Inside the import's transaction, each pass over the year's visits holds every check-in
-    waiting: the totals before and after read the year once each (three reads each before)."""
-    passes = []
-    db.conn.set_trace_callback(lambda sql: passes.append(sql) if "FROM visit WHERE venue_id"
-                               in sql and "BETWEEN" in sql and "source = 'tally' GROUP BY 1,"
-                               not in sql else None)
+def _watch_the_lock(monkeypatch):
+    """`inside`: a list that holds True while tally_import's write transaction is open."""
+    from checkin.db import writing as real_writing
+
+    inside = []
+
+    def watched(db):
+        class Watch:
+            def __enter__(self):
+                self.inner = real_writing(db)
+                self.inner.__enter__()
+                inside.append(True)
+
+            def __exit__(self, *exc):
+                inside.clear()
+                return self.inner.__exit__(*exc)
+        return Watch()
+
+    monkeypatch.setattr(tally_import, "writing", watched)
+    return inside
+
+
+def _year_reads(db, inside):
+    """The passes over a year's visits made while `inside` holds True."""
+    reads = []
+    db.conn.set_trace_callback(lambda sql: reads.append(sql) if inside and (
+        "FROM visit WHERE venue_id" in sql and "BETWEEN" in sql) else None)
+    return reads
+
+
+def _revision(db):
+    return db.execute("SELECT year, visits_before, visits_after, published_before, "
+                      "published_after FROM report_revision ORDER BY id DESC").fetchone()
+
+
+def test_an_imports_lock_reads_no_year_when_nothing_changed_meanwhile(db, venue, monkeypatch):
+    """The finished year's totals before and after are worked out before the write lock
+    (revisions.totals_ahead); inside it a count of the year's changes is checked, no pass over
+    its visits (each pass held every check-in waiting): the revision is the one the lock's own
+    reads give."""
+    inside = _watch_the_lock(monkeypatch)
+    reads = _year_reads(db, inside)
     try:
-        tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY,
-                                 revised_on=TODAY)
+        done = tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY,
+                                        revised_on=TODAY)
     finally:
         db.conn.set_trace_callback(None)
-    # Before and after: one grouped read of the year each (the hand-counted rows' own read
-    # goes with it), no count of the year apart.
-    assert not any(sql.startswith("SELECT count(*) FROM visit") for sql in passes), passes
-    assert len(passes) == 2, passes
+    assert reads == []
+    ahead = tuple(_revision(db))
+    # The same import worked out under the lock, as before m026: the same revision.
+    assert tally_import.undo_import(db, venue["id"], done["id"], user=SOMEONE) == 4
+    monkeypatch.setattr(tally_import.revisions, "totals_ahead", lambda *a: {})
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY,
+                             revised_on=TODAY, again=True)
+    assert tuple(_revision(db)) == ahead
+    assert ahead[0] == 2025 and ahead[2] == ahead[1] + 4
+
+
+def test_a_change_between_the_totals_ahead_and_the_lock_is_counted(db, venue, monkeypatch):
+    """Someone adds a hand count to the finished year after the import worked out its totals
+    and before it takes the write lock: the year's change count has moved, so the import reads
+    the year again under the lock, and its revision starts from the year with that count."""
+    real_ahead = tally_import.revisions.totals_ahead
+    exact_at_start = tally_import.revisions.exact_visits(db, venue["id"], 2025)
+
+    def ahead_then_a_change(*args):
+        known = real_ahead(*args)
+        recording.change_tally(db, venue_id=venue["id"], day=dt.date(2025, 6, 2),
+                               activity_id=None, changes={"woman": 1}, user=SOMEONE)
+        return known
+
+    monkeypatch.setattr(tally_import.revisions, "totals_ahead", ahead_then_a_change)
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY, revised_on=TODAY)
+    year, before, after, _published_before, _published_after = _revision(db)
+    assert (year, before, after) == (2025, exact_at_start + 1, exact_at_start + 5)
+    assert after == tally_import.revisions.exact_visits(db, venue["id"], 2025)
+
+
+def test_every_change_to_a_years_visits_moves_its_count(db, venue):
+    from checkin.figures.revisions import year_changes
+    from checkin.visits import set_aside
+
+    def moves(change):
+        was = year_changes(db, venue["id"], 2025), year_changes(db, venue["id"], 2026)
+        change()
+        now = year_changes(db, venue["id"], 2025), year_changes(db, venue["id"], 2026)
+        return now[0] > was[0], now[1] > was[1]
+
+    def tally():
+        recording.change_tally(db, venue_id=venue["id"], day=dt.date(2025, 6, 2),
+                               activity_id=None, changes={"man": 1}, user=SOMEONE)
+
+    def untally():
+        recording.change_tally(db, venue_id=venue["id"], day=dt.date(2025, 6, 2),
+                               activity_id=None, changes={"man": -1}, user=SOMEONE)
+
+    def aside():
+        insert(db, venue, [("2025-06-03", 10, None, "woman", "qr", None)])
+        set_aside.set_aside(db, venue_id=venue["id"], day=dt.date(2025, 6, 3), hour=10,
+                            reason="test", user=SOMEONE)
+
+    def check_in_today():
+        recording.record_visit(db, venue_id=venue["id"], day=TODAY, hour=10, source="qr")
+
+    assert moves(tally) == (True, False)
+    assert moves(untally) == (True, False)
+    assert moves(aside) == (True, False)
+    assert moves(check_in_today) == (False, True)
+
+    def regender():
+        with db.conn:
+            db.execute("UPDATE visit SET gender = 'man' WHERE date = '2025-06-03'")
+
+    assert moves(regender) == (True, False)
