@@ -73,7 +73,7 @@ class Sender(NamedTuple):
     """Who taps, for the bounds that follow them: a keyed stand-in for the client address (or
     the kiosk tablet and its address), the process's budgets, the venue's door limits and the
     settings (web/sender_budget.py, visits/volume.py)."""
-    address: str
+    address: bytes  # the budget's SenderKey for the address, hashed once per tap
     budget: object
     limits: dict
     settings: object

@@ -146,7 +146,9 @@ def refusal(reason):
 
 def sender(address, venue):
     """Who taps, for the bounds that follow them (visits/arrivals.py)."""
-    return arrivals.Sender(address, sender_budget(), door_limits(venue), current_app.config)
+    budget = sender_budget()
+    # Hashed once here, not again for each bound asked (web/sender_budget.py).
+    return arrivals.Sender(budget.sender(address), budget, door_limits(venue), current_app.config)
 
 
 @blueprint.route("/<slug>/in/<key>", methods=["GET", "POST"])

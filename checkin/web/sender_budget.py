@@ -44,6 +44,11 @@ def sender_network(address):
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
+class SenderKey(bytes):
+    """The keyed hash that stands for one sender (SenderBudget.sender): made once per request
+    and handed to full() and spend() instead of the address."""
+
+
 class SenderBudget:
     """Posts per sender and kind within sliding windows of at most an hour."""
 
@@ -59,8 +64,10 @@ class SenderBudget:
 
         An IPv6 address counts by its /64 network: one home or phone gets a whole /64 and may
         take a new address in it for every post."""
-        return hmac.new(self._key, sender_network(address).encode(),
-                        hashlib.sha256).digest()[:16]
+        if isinstance(address, SenderKey):
+            return address
+        return SenderKey(hmac.new(self._key, sender_network(address).encode(),
+                                  hashlib.sha256).digest()[:16])
 
     def _times(self, key, now):
         times = self._seen.get(key)

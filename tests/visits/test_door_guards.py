@@ -255,6 +255,21 @@ def test_a_senders_budget_forgets_after_its_window_and_keeps_no_address():
     assert budget.tracked() == 0
 
 
+def test_a_senders_key_spends_the_same_budget_as_its_address():
+    """The door hashes the address once per tap and hands the key to each bound (the hash
+    was made twice): the key and the address are one sender."""
+    from checkin.web.sender_budget import SenderBudget, SenderKey
+
+    budget = SenderBudget(clock=lambda: 0.0)
+    key = budget.sender("192.0.2.7")
+    assert isinstance(key, SenderKey) and budget.sender(key) is key
+    limits = [(60, 2)]
+    assert budget.spend(key, "check-in", limits) and budget.spend("192.0.2.7", "check-in", limits)
+    assert budget.full("192.0.2.7", "check-in", limits) and budget.full(key, "check-in", limits)
+    assert not budget.spend(key, "check-in", limits)
+    assert not budget.full("192.0.2.8", "check-in", limits)
+
+
 # --- cookies that name no row (issue 13) ---------------------------------------------------------
 
 def decoded_session(app, client):
