@@ -684,9 +684,12 @@ def import_counts(slug):
     data, name = upload.read(), (upload.filename or "upload")[:120]
     try:
         today = venue_now(venue).date()
+        user = current_user()
+        # The audit line in the import's own transaction (in the worker: plain data only).
         result = heavy_work.run(tally_import.import_file, venue["id"], data, name,
                                 again=form.again.data, today=today, locale=_locale(),
-                                revised_on=today, ask=not form.finished.data)
+                                revised_on=today, ask=not form.finished.data,
+                                user={"id": user["id"], "username": user["username"]})
     except tally_import.TallyFileError as error:
         return _import_page(venue, form, BAD_INPUT, problems=error.problems)
     except tally_import.ChangesFinished as asked:  # nothing imported: the page asks first
@@ -697,9 +700,6 @@ def import_counts(slug):
             "This file was already imported on %(when)s. Nothing was imported. Tick "
             "\"Import again\" only if you really mean to add the same counts twice.",
             when=staff_time(error.earlier["imported_at"], venue)))
-    audit_line("counts imported",
-               f"{name}: {result['lines']} lines, {result['visits']} visits", venue,
-               file=name, visits=result["visits"])
     flash(_("Imported %(lines)s lines as %(visits)s counted visits (%(first)s to %(last)s).",
             lines=result["lines"], visits=result["visits"], first=result["first"] or "-",
             last=result["last"] or "-"))

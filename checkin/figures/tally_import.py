@@ -317,7 +317,7 @@ def _earlier_by_checksum(db, sha256, venue_id=None):
 
 
 def import_file(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
-                now=None, revised_on=None, ask=False):
+                now=None, revised_on=None, ask=False, user=None):
     """Check the whole file, then add its counts as tally visits in one transaction.
 
     Each visit remembers its import, so undo_import can take exactly these away.
@@ -325,11 +325,12 @@ def import_file(db, venue_id, data, filename, *, again=False, today=None, locale
     `revised_on` (the venue's local date): the import is listed as a revision on each
     finished year's report it changes (revisions.py), in the same transaction; with `ask`,
     an import that would change one raises ChangesFinished instead (nothing added).
+    With `user` ({'id', 'username'}), its audit line is written in the same transaction.
     The same as prepare_import, then store_import.
     """
     plan = prepare_import(db, venue_id, data, filename, again=again, today=today,
                           locale=locale, now=now, revised_on=revised_on, ask=ask)
-    return store_import(db, venue_id, plan)
+    return store_import(db, venue_id, plan, user=user)
 
 
 def prepare_import(db, venue_id, data, filename, *, again=False, today=None, locale="sv",
@@ -359,9 +360,10 @@ def prepare_import(db, venue_id, data, filename, *, again=False, today=None, loc
             "days": [line.day for line in lines]}
 
 
-def store_import(db, venue_id, plan):
+def store_import(db, venue_id, plan, *, user=None):
     """The import's one transaction, from prepare_import's plan: asks again whether the file
-    was imported meanwhile, adds the visits and lists the revision of each finished year."""
+    was imported meanwhile, adds the visits, lists the revision of each finished year and,
+    with `user`, writes the audit line (one write lock for all of it)."""
     revised_on = plan["revised_on"]
     # The finished years' totals before and after, worked out before the write lock: inside
     # it only a count is checked (revisions.totals_ahead), not a pass over each year.
@@ -382,6 +384,10 @@ def store_import(db, venue_id, plan):
         db.execute("UPDATE tally_import SET visits = ? WHERE id = ?", [added, import_id])
         if before:
             revisions.record(db, venue_id, before, "import", revised_on, after)
+        if user is not None:
+            audit.write(db, user, "counts imported",
+                        f"{plan['filename']}: {plan['rows']} lines, {added} visits", venue_id,
+                        {"file": plan["filename"], "visits": added})
     days = plan["days"]
     return {"id": import_id, "lines": plan["rows"], "visits": added,
             "first": min(days) if days else None, "last": max(days) if days else None}

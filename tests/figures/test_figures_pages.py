@@ -457,6 +457,23 @@ def upload(client, data, again=False, name="2025.csv", finished=True):
     return client.post("/staff/mallis/import", data=form, content_type="multipart/form-data")
 
 
+def test_an_import_and_its_audit_line_are_one_write(db, staff, mallis, monkeypatch):
+    """The audit line is written in the import's own transaction (one write lock, not two):
+    if it cannot be written, no visit is added either."""
+    from tests.helpers import break_the_audit_log
+
+    lines = len(audit_lines(db))
+    break_the_audit_log(monkeypatch)
+    with pytest.raises(RuntimeError, match="disk full"):
+        upload(staff, CSV.encode())
+    assert visits(db) == [] and len(audit_lines(db)) == lines
+    assert db.execute("SELECT count(*) FROM tally_import").fetchone()[0] == 0
+    monkeypatch.undo()
+    assert upload(staff, CSV.encode()).status_code == 302
+    [line] = audit_lines(db)[lines:]
+    assert (line["action"], line["detail"]) == ("counts imported", "2025.csv: 2 lines, 7 visits")
+
+
 def test_import_adds_the_counts_once_with_an_audit_line(db, staff, mallis):
     response = upload(staff, CSV.encode())
     assert response.status_code == 302
