@@ -159,6 +159,16 @@ def writing(db):
         db._writing = False
 
 
+def _no_reader_behind(db):
+    """True unless another connection reads an older snapshot than the -wal's last frame (an
+    export reading a large database, for seconds): asked with a PASSIVE checkpoint, which
+    waits for nobody. A TRUNCATE checkpoint would wait for that reader, and while a FULL,
+    RESTART or TRUNCATE checkpoint waits SQLite lets no writer in: every check-in at the
+    door would wait with it (up to the busy timeout, seconds)."""
+    _busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return copied >= frames
+
+
 def scrub(db, *, vacuum=False, wait_ms=None):
     """Leave nothing deleted in the database file or its -wal; True if that was done.
 
@@ -167,19 +177,24 @@ def scrub(db, *, vacuum=False, wait_ms=None):
     by itself. A TRUNCATE checkpoint copies the -wal into the file and empties it; VACUUM
     first writes the file anew, so no freed page or old page image is left in it. Call it
     outside a transaction. False: another connection held a read longer than the busy
-    timeout (or `wait_ms`, if given), or a writer the lock; the scrub is then owed
+    timeout (or `wait_ms`, if given), or a writer the lock, or (with `vacuum`) a reader was
+    on an older snapshot, which is not waited for at all (_no_reader_behind); the scrub is
+    then owed
     (`scrub_owed()`), and the server's upkeep (checkin/upkeep.py) retries it every minute.
     """
     if wait_ms is not None:
         db.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
     vacuumed = False
     try:
-        if vacuum:
-            # The -wal is emptied first, so the frames VACUUM writes start it anew.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("VACUUM")
-            vacuumed = True
-        busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if vacuum and not _no_reader_behind(db):
+            busy = 1  # owed: the upkeep asks again every minute, and nobody waited for it
+        else:
+            if vacuum:
+                # The -wal is emptied first, so the frames VACUUM writes start it anew.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("VACUUM")
+                vacuumed = True
+            busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:  # database is locked: a writer kept it past the timeout
         busy = 1
     finally:

@@ -217,6 +217,37 @@ def test_the_upkeep_rewrites_after_each_hour_and_retries_a_held_read(app, db, ma
         reader.conn.close()
 
 
+def test_the_hourly_rewrite_never_keeps_the_door_waiting_for_a_long_read(app, db, mallis):
+    """A long read (an export of a large database: 9 s at a million visits) holds an older
+    snapshot. The rewrite's TRUNCATE checkpoint would wait for it, and SQLite lets no writer
+    in while such a checkpoint waits: at the bench's first upkeep every check-in waited about
+    a second. The upkeep now asks without waiting first (PASSIVE), and owes the rewrite: no
+    TRUNCATE, no VACUUM while the read lasts, and both at the next check after it."""
+    from checkin.db import connect, scrub_owed
+    from tests.helpers import check_in
+
+    hour = upkeep.hour_of(1_800_000_000)
+    reader = connect(app.config["DATABASE"])
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM visit").fetchall()  # the export's snapshot
+    assert check_in(app.test_client(), mallis, "none").status_code == 302  # after it
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        assert upkeep.tick(db, hour, 1_800_000_000 + 3600) == (hour + 1, False)
+        assert scrub_owed()
+        assert not [s for s in statements if "TRUNCATE" in s or "VACUUM" in s], statements
+        # Meanwhile the door writes as ever (the same connection's budget as a check-in).
+        assert check_in(app.test_client(), mallis, "none").status_code == 302
+        reader.conn.rollback()  # the export is done
+        statements.clear()
+        assert upkeep.tick(db, hour + 1, 1_800_000_000 + 3660) == (hour + 1, True)
+        assert "VACUUM" in statements and not scrub_owed()
+    finally:
+        db.conn.set_trace_callback(None)
+        reader.conn.close()
+
+
 def test_the_privacy_page_and_docs_say_what_holds_within_the_hour(client):
     """The promise, at the level the tests above show it (raw pages, frames and a backup)."""
     from tests.helpers import text
