@@ -88,6 +88,9 @@ REGISTRY = (
     Setting("UPKEEP_EVERY_SECONDS", float, 60.0, OPERATOR,
             "seconds between two upkeep checks in `checkin serve` (the file is rewritten after "
             "each hour; a scrub a long read held up is retried)"),
+    Setting("REWRITE_QUIET_SECONDS", float, 10.0, OPERATOR,
+            "seconds without a write that the hourly rewrite in `checkin serve` waits for (it "
+            "holds every write while it runs); 15 minutes after the hour it runs anyway"),
     Setting("CHECKPOINT_EVERY_SECONDS", float, 2.0, OPERATOR,
             "seconds between two checkpoints of the -wal by the upkeep thread in `checkin "
             "serve` (the server's own connections never checkpoint inside a request)"),
@@ -208,6 +211,8 @@ def _check(values):
         raise ConfigError("CLOSE_VERIFY_SECONDS must be 0 or more")
     if values["UPKEEP_EVERY_SECONDS"] <= 0:
         raise ConfigError("UPKEEP_EVERY_SECONDS must be more than 0")
+    if values["REWRITE_QUIET_SECONDS"] < 0:
+        raise ConfigError("REWRITE_QUIET_SECONDS must be 0 or more")
     if values["CHECKPOINT_EVERY_SECONDS"] <= 0:
         raise ConfigError("CHECKPOINT_EVERY_SECONDS must be more than 0")
     if values["DAILY_EVERY_HOURS"] <= 0:

@@ -136,6 +136,15 @@ def _begin_immediate(conn):
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
 
 
+_last_write = [float("-inf")]  # time.monotonic() of this process's last commit, memory only
+
+
+def seconds_since_write():
+    """Seconds since a write transaction of this process last committed (the upkeep's
+    rewrite waits for a quiet moment: it holds every writer while it runs)."""
+    return time.monotonic() - _last_write[0]
+
+
 @contextmanager
 def writing(db):
     """One write transaction that takes the write lock at once, so two writers never deadlock.
@@ -155,6 +164,7 @@ def writing(db):
         raise
     else:
         db.conn.commit()
+        _last_write[0] = time.monotonic()
     finally:
         db._writing = False
 

@@ -248,6 +248,34 @@ def test_the_hourly_rewrite_never_keeps_the_door_waiting_for_a_long_read(app, db
         reader.conn.close()
 
 
+def test_the_hourly_rewrite_waits_for_a_quiet_door_at_most_a_quarter_of_an_hour(app, db,
+                                                                               mallis):
+    """The rewrite's VACUUM holds every writer while it runs (1.2 s at a million visits): it
+    waits for a moment without writes, but never past 15 minutes into the hour."""
+    from checkin.db import seconds_since_write
+    from tests.helpers import check_in
+
+    assert check_in(app.test_client(), mallis, "none").status_code == 302
+    assert seconds_since_write() < 60  # the check-in's commit is what quiet() looks at
+    hour = upkeep.hour_of(1_800_000_000)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        busy, still = (lambda: False), (lambda: True)
+        start = (hour + 1) * upkeep.HOUR
+        for minutes in (0, 1, 14):  # the door busy: asked again at the next check
+            assert upkeep.tick(db, hour, start + minutes * 60, busy) == (hour, True)
+        assert "VACUUM" not in statements
+        assert upkeep.tick(db, hour, start + 2 * 60, still) == (hour + 1, True)
+        assert "VACUUM" in statements
+        statements.clear()
+        # Busy all the way: 15 minutes into the hour it runs anyway.
+        assert upkeep.tick(db, hour + 1, start + upkeep.HOUR + 15 * 60, busy) == (hour + 2, True)
+        assert "VACUUM" in statements
+    finally:
+        db.conn.set_trace_callback(None)
+
+
 def test_the_privacy_page_and_docs_say_what_holds_within_the_hour(client):
     """The promise, at the level the tests above show it (raw pages, frames and a backup)."""
     from tests.helpers import text
@@ -292,7 +320,8 @@ def test_the_server_rewrites_the_file_at_its_first_check_and_then_after_each_hou
                for _n, by_offset, _p, _m in orders_in_pages(files(app)[""], arrivals))
     from checkin.db import connect
 
-    thread, stop = upkeep.start_upkeep_thread({"UPKEEP_EVERY_SECONDS": 0.05},
+    thread, stop = upkeep.start_upkeep_thread({"UPKEEP_EVERY_SECONDS": 0.05,
+                                               "REWRITE_QUIET_SECONDS": 0},
                                               lambda: connect(app.config["DATABASE"]))
     try:
         for _ in range(200):  # the first check: at most a few seconds on a busy machine
