@@ -116,49 +116,6 @@ def test_kept_tally_keys_publish_what_keys_made_afresh_publish(db, venue, monkey
     assert _files(db, venue["id"]) == kept
 
 
-def test_an_import_makes_its_new_keys_before_its_write_lock(db, venue, monkeypatch):
-    """revisions.ready computes the keys of the rows an import will add before the import's
-    transaction: inside it (the totals before and after the change) no key is made."""
-    from checkin.db import writing as real_writing
-
-    made, inside = [], []
-    keyed = tables.keyed
-    monkeypatch.setattr(tables, "keyed", lambda *a: made.append(bool(inside)) or keyed(*a))
-
-    def watched(db):
-        class Watch:
-            def __enter__(self):
-                self.inner = real_writing(db)
-                self.inner.__enter__()
-                inside.append(True)
-
-            def __exit__(self, *exc):
-                inside.clear()
-                return self.inner.__exit__(*exc)
-        return Watch()
-
-    monkeypatch.setattr(tally_import, "writing", watched)
-    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY, revised_on=TODAY)
-    assert made and not any(made)  # keys were made, none under the lock
-    assert db.execute("SELECT count(*) FROM report_revision").fetchone()[0] == 1
-
-
-def test_a_years_totals_in_one_pass_are_the_count_and_the_published_sum(db, venue):
-    """revisions.year_totals reads the exact total from the same pass as the published one
-    (inside an import's write lock, each pass over the year's visits counts): equal to
-    counting the year apart and to summing the year's published cells."""
-    from checkin.figures import revisions
-
-    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY)
-    exact, published = revisions.year_totals(db, venue["id"], 2025, TODAY)
-    assert exact == revisions.exact_visits(db, venue["id"], 2025) > 0
-    assert published == sum(tables.published_cells(
-        db, venue["id"], dt.date(2025, 1, 1), dt.date(2025, 12, 31)).values())
-    # A year that has not ended has no published total, only the count.
-    assert revisions.year_totals(db, venue["id"], 2026, TODAY) == (
-        revisions.exact_visits(db, venue["id"], 2026), None)
-
-
 def _watch_the_lock(monkeypatch):
     """`inside`: a list that holds True while tally_import's write transaction is open."""
     from checkin.db import writing as real_writing
@@ -179,6 +136,33 @@ def _watch_the_lock(monkeypatch):
 
     monkeypatch.setattr(tally_import, "writing", watched)
     return inside
+
+
+def test_an_import_makes_its_new_keys_before_its_write_lock(db, venue, monkeypatch):
+    """revisions.ready computes the keys of the rows an import will add before the import's
+    transaction: inside it (the totals before and after the change) no key is made."""
+    made, inside = [], _watch_the_lock(monkeypatch)
+    keyed = tables.keyed
+    monkeypatch.setattr(tables, "keyed", lambda *a: made.append(bool(inside)) or keyed(*a))
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY, revised_on=TODAY)
+    assert made and not any(made)  # keys were made, none under the lock
+    assert db.execute("SELECT count(*) FROM report_revision").fetchone()[0] == 1
+
+
+def test_a_years_totals_in_one_pass_are_the_count_and_the_published_sum(db, venue):
+    """revisions.year_totals reads the exact total from the same pass as the published one
+    (inside an import's write lock, each pass over the year's visits counts): equal to
+    counting the year apart and to summing the year's published cells."""
+    from checkin.figures import revisions
+
+    tally_import.import_file(db, venue["id"], FILE, "paper.csv", today=TODAY)
+    exact, published = revisions.year_totals(db, venue["id"], 2025, TODAY)
+    assert exact == revisions.exact_visits(db, venue["id"], 2025) > 0
+    assert published == sum(tables.published_cells(
+        db, venue["id"], dt.date(2025, 1, 1), dt.date(2025, 12, 31)).values())
+    # A year that has not ended has no published total, only the count.
+    assert revisions.year_totals(db, venue["id"], 2026, TODAY) == (
+        revisions.exact_visits(db, venue["id"], 2026), None)
 
 
 def _year_reads(db, inside):
