@@ -283,3 +283,15 @@ def tally(client, url, **data):
     """Post the hand count form at `url` with these counts (woman="4", man="10"…)."""
     was = {f"was_{g}": "0" for g in ("woman", "man", "other", "unstated")}
     return post_form(client, url, {**was, "step": "save", **data})
+
+
+VISITOR_TABLES = ("used_form", "visit", "feedback", "idea", "idea_vote", "survey_response",
+                  "survey_answer", "pending_step", "set_aside")
+
+
+def stored(db):
+    """Every visitor table's row count and the feedback texts: what a refused post must not
+    change."""
+    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in VISITOR_TABLES}
+    counts["texts"] = db.execute("SELECT count(text) FROM feedback").fetchone()[0]
+    return counts

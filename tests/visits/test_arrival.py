@@ -19,20 +19,10 @@ from tests.helpers import (
     make_user,
     phone_code,
     post_form,
+    stored,
     text,
     visits,
 )
-
-VISITOR_TABLES = ("used_form", "visit", "feedback", "idea", "idea_vote", "survey_response",
-                  "survey_answer", "pending_step", "set_aside")
-
-
-def stored(db):
-    """Every visitor table's row count and the feedback texts: what a refused post must not
-    change."""
-    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in VISITOR_TABLES}
-    counts["texts"] = db.execute("SELECT count(text) FROM feedback").fetchone()[0]
-    return counts
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from checkin.visits import routes
 from checkin.web import pages
 from checkin.web.posting_budget import PostingBudget, may_post
-from tests.helpers import check_in, from_address, hidden_fields, text, visits
+from tests.helpers import check_in, from_address, hidden_fields, stored, text, visits
 
 FLOODER = "203.0.113.66"
 
@@ -141,18 +141,6 @@ def test_the_shipped_unit_trusts_nginx_so_each_visitor_has_their_own_budget(app,
     assert seen == {1: [302, 302, 302], 0: [302, 429, 429]}
     warnings = [r.getMessage() for r in caplog.records if "proxy_count is 0" in r.getMessage()]
     assert len(warnings) == 1 and "198.51.100" not in warnings[0]
-
-
-VISITOR_TABLES = ("used_form", "visit", "feedback", "idea", "idea_vote", "survey_response",
-                  "survey_answer", "pending_step", "set_aside")
-
-
-def stored(db):
-    """Every visitor table's row count, and the feedback texts: what a refused post must not
-    change."""
-    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in VISITOR_TABLES}
-    counts["texts"] = db.execute("SELECT count(text) FROM feedback").fetchone()[0]
-    return counts
 
 
 def test_a_refused_post_of_any_kind_writes_nothing_and_says_nothing_was_saved(app, db, mallis):
