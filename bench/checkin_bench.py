@@ -46,6 +46,8 @@ PYTHON_REQUESTS = {1: 300, 10: 1000, 50: 2000}  # the Python client's fixed requ
 MAX_PROCESSES = 4
 GOAL_SHARE, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 50, 10
 STAFF_NAME, STAFF_PASSWORD = "bench", "a bench password: seven blue kettles 42"
+BARE = "bare Flask (reference)"
+FLOOR = "bare Flask POST, the check-in's SQL only (floor)"
 BUSY_KINDS = ("healthz", "check-in, new phone", "week")
 BUSY_WORK = ("export", "import")
 BUSY_LEVELS = (1, 10)
@@ -333,9 +335,10 @@ def healthz_cost(database, runs=2000):
 
 
 class BareServer:
-    """bench/bare_app.py under waitress with one thread: the floor beside /healthz."""
+    """bench/bare_app.py under waitress with one thread: the floors beside /healthz (a bare
+    GET) and beside the check-in (a bare POST running a check-in's SQL on `floor_db`)."""
 
-    def __init__(self):
+    def __init__(self, floor_db):
         import socket
 
         with socket.socket() as s:
@@ -346,7 +349,7 @@ class BareServer:
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "waitress", "--threads=1", f"--port={self.port}",
              "--host=127.0.0.1", "bench.bare_app:app"],
-            env={**os.environ, "PYTHONPATH": root}, cwd=root,
+            env={**os.environ, "PYTHONPATH": root, "BENCH_FLOOR_DB": floor_db}, cwd=root,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         import urllib.request
 
@@ -368,24 +371,29 @@ def measure_load_lines(server_url, door, prepared, client, seconds, quick, datab
     rows = []
     day = prepared["form"]["day"]
     forms_file = Path(prepared["folder"]) / "forms.txt"
+    floor_file = Path(prepared["folder"]) / "floor.txt"
     for clients in (2, *LEVELS):
         ceiling = None
         line_seconds = 1 if clients == 2 else seconds
-        for kind in ("bare Flask (reference)", *KINDS):
+        for kind in (BARE, FLOOR, *KINDS):
             if client == "wrk" and kind.startswith("check-in"):
                 # More forms than the server can take in the line's time (~700/s).
                 pairs = mint(prepared, kind, 1500 * line_seconds + 500)
                 forms_file.write_text("".join(
                     f"{urlencode(form)}\t{code}\n" for form, code in pairs))
-            if kind.startswith("bare"):
+            if kind == BARE:
                 url, wrk_args = bare.url + "/", ["get"]
+            elif kind == FLOOR:
+                floor_file.write_text(f"{urlencode(prepared['form'])}\tfloor\n")
+                url, wrk_args = _target(bare.url, "/door", "check-in, new phone", prepared,
+                                        floor_file, _wrk_threads(clients))
             else:
                 url, wrk_args = _target(server_url, door, kind, prepared, forms_file,
                                         _wrk_threads(clients))
             before = count_visits(database, day)
             if client == "wrk":
                 row = run_wrk(url, wrk_args, clients, line_seconds)
-            elif kind.startswith("bare"):
+            elif kind in (BARE, FLOOR):
                 continue
             else:
                 total = PYTHON_REQUESTS.get(clients, 100) // (5 if quick else 1)
@@ -400,9 +408,15 @@ def measure_load_lines(server_url, door, prepared, client, seconds, quick, datab
             row["ceiling"] = ceiling
             if clients != 2:  # 2 clients for one second each: the warm-up
                 rows.append(row)
-    bare_rps = {r["clients"]: r["rps"] for r in rows if r["kind"].startswith("bare")}
+    bare_rps = {r["clients"]: r["rps"] for r in rows if r["kind"] == BARE}
+    floor_rps = {r["clients"]: r["rps"] for r in rows if r["kind"] == FLOOR}
+    healthz_rps = {r["clients"]: r["rps"] for r in rows if r["kind"] == "healthz"}
     for r in rows:
+        r["ceiling"] = healthz_rps.get(r["clients"]) if r["kind"] != BARE else None
         r["share"] = r["rps"] / r["ceiling"] if r["ceiling"] else None
+        r["share_of_floor"] = (r["rps"] / floor_rps[r["clients"]]
+                               if r["kind"].startswith("check-in") and r["clients"] in floor_rps
+                               else None)
         r["share_of_bare"] = r["rps"] / bare_rps[r["clients"]] if r["clients"] in bare_rps \
             else None
     return rows
@@ -435,7 +449,9 @@ def run_on(name, big, args, client, seconds):
         visits = sqlite3.connect(database).execute("SELECT count(*) FROM visit").fetchone()[0]
         cost = healthz_cost(database)
         server.start()
-        bare = BareServer() if client == "wrk" else None
+        floor_db = str(Path(folder) / "floor.db")
+        shutil.copy(database, floor_db)
+        bare = BareServer(floor_db) if client == "wrk" else None
         rows, busy = [], []
         try:
             prepared = prepare(server.url, door, folder)
@@ -471,15 +487,16 @@ def print_run(run):
     print()
     if run["rows"]:
         print("| what | clients | requests | req/s | share of /healthz | share of bare | "
-              "p50 ms | p99 ms | errors | visits added |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "share of floor | p50 ms | p99 ms | errors | visits added |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in run["rows"]:
             added = r["added"] if r["kind"].startswith("check-in") else ""
             share = f"{r['share']:.2f}" if r["share"] is not None else ""
             bare = f"{r['share_of_bare']:.2f}" if r["share_of_bare"] is not None else ""
+            floor = f"{r['share_of_floor']:.2f}" if r["share_of_floor"] is not None else ""
             print(f"| {r['kind']} | {r['clients']} | {r['requests']} | {r['rps']:.0f} | "
-                  f"{share} | {bare} | {_ms(r['p50'])} | {_ms(r['p99'])} | {r['errors']} | "
-                  f"{added} |")
+                  f"{share} | {bare} | {floor} | {_ms(r['p50'])} | {_ms(r['p99'])} | "
+                  f"{r['errors']} | {added} |")
         print()
     print("Alone, then while one staff member downloads the heaviest export again and again "
           "(3 years by day and activity, every venue, xlsx) and another imports a year of "
@@ -518,10 +535,13 @@ def goals(run):
         healthz = f"/healthz {r['ceiling'] or 0:.0f} req/s in the same run"
         if r["kind"] == "check-in, new phone" and r["clients"] in GOALS["share"]:
             limit = GOALS["share"][r["clients"]]
+            floor = next((f for f in run["rows"] if f["kind"] == FLOOR
+                          and f["clients"] == r["clients"]), None)
             found.append((f"{run['name']}: check-in >= {limit} of /healthz at {r['clients']} "
-                          "client(s)", f"{r['share']:.3f} ({r['rps']:.0f} req/s; {healthz}; "
-                          f"{r['share_of_bare']:.2f} of bare Flask)"
-                          if r["share_of_bare"] is not None else f"{r['share']:.3f} ({healthz})",
+                          "client(s)", f"{r['share']:.3f} ({r['rps']:.0f} req/s; {healthz}"
+                          + (f"; the floor, a bare Flask POST with only the check-in's SQL: "
+                             f"{floor['share']:.3f} of /healthz, {floor['rps']:.0f} req/s; the "
+                             f"check-in {r['share_of_floor']:.2f} of it)" if floor else ")"),
                           r["share"] >= limit))
             if r["clients"] == 1:
                 limit = GOALS["alone p99 ms"]
