@@ -70,9 +70,8 @@ def door():
     hour = 498729  # hours since 1970, as the step's expiry is kept
     person, visit = secrets.token_hex(16), secrets.randbits(52)
     c = _connection()
-    c.execute("SELECT * FROM venue WHERE slug = ?", ("mallis",)).fetchone()
+    venue = c.execute("SELECT * FROM venue WHERE slug = ?", ("mallis",)).fetchone()[0]  # id
     c.execute("SELECT secret FROM server_secret WHERE purpose = 'phone code'").fetchone()
-    venue = c.execute("SELECT id FROM venue WHERE slug = ?", ("mallis",)).fetchone()[0]
     c.execute("SELECT * FROM door_limit WHERE venue_id = ?", (venue,)).fetchone()
     c.execute("SELECT token, n FROM schedule_version").fetchall()
     c.execute("SELECT secret FROM year_key WHERE year = ?", (int(day[:4]),)).fetchone()
