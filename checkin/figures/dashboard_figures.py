@@ -6,7 +6,7 @@ import math
 from collections import Counter, defaultdict
 
 from checkin.figures.history import names_on
-from checkin.figures.tables import activity_order, figures
+from checkin.figures.tables import activity_order, figures, published_cells
 from checkin.publishing.api import (
     GENDER_COLUMNS,
     last_whole,
@@ -97,13 +97,15 @@ def dashboard(db, venue_id, today, *, published=False):
         }
         end = today
     kw = {"venue_id": venue_id, "published": published, "today": today}
+    first_month = month_start(end, 23)
+    if published:  # every published table below is summed from the 24 months' cells, read once
+        kw["cells"] = (first_month, end, published_cells(db, venue_id, first_month, end))
     now = {}
     for name, (first, last, group) in spans.items():
         row = figures(db, first, last, group, **kw).rows[0]
         now[name] = {"first": first, "last": last, "label": row["period"],
                      "visits": _by_gender(row, "visits"),
                      "persons": _by_gender(row, "persons")}
-    first_month = month_start(end, 23)
     months = figures(db, first_month, end, "month", **kw).rows
     per_month = [
         {"month": months[i + 12]["period"], "visits": months[i + 12]["visits_total"],

@@ -312,11 +312,13 @@ def published_cells(db, venue_id, first, last, *, counts=None):
     return publish_parts(db, venue_id, *cell_parts(db, venue_id, first, last), counts=counts)
 
 
-def _published_venue_rows(db, venue, first, last, group, names, notes, closed):
+def _published_venue_rows(db, venue, first, last, group, names, notes, closed, cells=None):
     """A venue's period rows and their activity rows, published: every visit figure the sum
-    of its finest published cells; persons only for a whole year, all activities, each
-    gender perturbed on its own and the total their sum."""
-    cells = published_cells(db, venue["id"], first, last)
+    of its finest published cells (`cells`, if they were read already for a range holding
+    first..last: each period below sums only its own months); persons only for a whole year,
+    all activities, each gender perturbed on its own and the total their sum."""
+    if cells is None:
+        cells = published_cells(db, venue["id"], first, last)
     out = []
     for period in periods(first, last, group):
         base = {"period": period.label, "venue": venue["slug"], "activity": "", "note": "",
@@ -373,7 +375,7 @@ def _year_persons(db, venue_id, period, closed):
 
 
 def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cell=None,
-            locale="sv", venue_ids=None, published=False, today=None):
+            locale="sv", venue_ids=None, published=False, today=None, cells=None):
     """The export table for first..last (dates), one row per period (and activity).
 
     One venue (`venue_id`), some (`venue_ids`, e.g. those a staff account may see) or,
@@ -381,7 +383,17 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
     `published`: the figures that leave the organisation, every count perturbed on its own
     by the cell-key method, nothing hidden; only whole periods that ended before `today`
     (periods.published_range widens a range to them or says why not).
+
+    `cells`: (first, last, published_cells(...)) of `venue_id` for a range that holds this
+    one, read once for several published tables (the viewers' dashboard asks four): a cell
+    is perturbed by its own records only, so the tables are summed from it as they would be
+    from cells read for their own range, without reading the visits again.
     """
+    if cells is not None:
+        cells_first, cells_last, cells = cells
+        if not (published and venue_id is not None and cells_first <= first
+                and last <= cells_last):
+            raise ValueError("cells serve a published table of their venue inside their range")
     if min_cell is not None and min_cell < 2:
         raise FiguresError("min-cell must be 2 or more")
     if published:
@@ -428,7 +440,7 @@ def figures(db, first, last, group, *, by_activity=False, venue_id=None, min_cel
         activities = names_on(db, venue["id"])
         if published and CONSISTENT:
             blocks = _published_venue_rows(db, venue, first, last, group, activities, notes,
-                                           closed)
+                                           closed, cells)
             table.rows.extend(row for total, activity_rows in blocks
                               for row in (activity_rows if by_activity else [total]))
             continue

@@ -497,3 +497,64 @@ def test_what_consistency_costs_for_a_venue_of_600_visits_a_year(db, mallis):
     print(f"\n{len(true)} finest cells; SD of the yearly total {year_sd:.1f}, of a month "
           f"{month_sd:.1f}")
     assert 17 <= year_sd <= 21 and 4.5 <= month_sd <= 6.5
+
+
+def test_the_viewers_dashboard_reads_its_cells_once_and_shows_what_each_table_would(
+        db, mallis, monkeypatch):
+    """Issue 22: the published dashboard asks four tables of one 24-month range (last month,
+    last year, the months, the busiest activities). It reads the venue's published cells
+    once and sums every table from them (a cell is perturbed by its own records only); the
+    board is the one its tables give when each reads its own range."""
+    rng = random.Random(22)
+    first = D("2024-11-01")  # the 24 months before November 2026
+    rows, seen = [], set()
+    for _ in range(400):
+        day = (first + dt.timedelta(days=rng.randrange(730))).isoformat()
+        source = rng.choice(("qr", "qr", "kiosk", "tally"))
+        person = f"p{rng.randrange(40)}" if source == "qr" else None
+        if person and (day, person) in seen:  # one visit a day per person
+            person = None
+        seen.add((day, person))
+        rows.append((day, None if source == "tally" else 10,
+                     rng.choice(("Sygrupp", "Yoga", "Matlagningskurs", None)),
+                     rng.choice(("woman", "man", "other", "unstated", None)), source, person))
+    insert(db, mallis, rows)
+
+    reads = []
+    real = tables.published_cells
+
+    def counted(db, venue_id, first, last, **kw):
+        reads.append((first, last))
+        return real(db, venue_id, first, last, **kw)
+
+    monkeypatch.setattr(tables, "published_cells", counted)
+    monkeypatch.setattr(dashboard_figures, "published_cells", counted)
+    board = dashboard_figures.dashboard(db, mallis["id"], TODAY, published=True)
+    assert reads == [(D("2024-11-01"), D("2026-10-31"))]
+
+    # Each table on its own range, as before: the same board.
+    real_figures = dashboard_figures.figures
+    monkeypatch.setattr(dashboard_figures, "figures", lambda *a, cells=None, **kw: (
+        real_figures(*a, **kw)))
+    reads.clear()
+    alone = dashboard_figures.dashboard(db, mallis["id"], TODAY, published=True)
+    assert reads[1:] == [(D("2026-10-01"), D("2026-10-31")), (D("2025-01-01"), D("2025-12-31")),
+                         (D("2024-11-01"), D("2026-10-31")), (D("2025-11-01"), D("2026-10-31"))]
+    assert alone == board
+    assert board["now"]["year"]["visits"]["total"] > 100
+    assert board["now"]["year"]["persons"]["total"] > 0 and board["busiest"]
+
+
+def test_cells_serve_only_a_published_table_of_their_venue_inside_their_range(db, worked):
+    cells = (D("2025-01-01"), D("2025-12-31"), tables.published_cells(
+        db, worked["id"], D("2025-01-01"), D("2025-12-31")))
+    inside = published(db, "2025-03-01", "2025-05-31", "month", venue_id=worked["id"],
+                       cells=cells)
+    assert inside == published(db, "2025-03-01", "2025-05-31", "month", venue_id=worked["id"])
+    for first, last, kw in (("2025-12-01", "2026-01-31", {"venue_id": worked["id"]}),
+                            ("2025-01-01", "2025-12-31", {})):
+        with pytest.raises(ValueError):
+            published(db, first, last, "month", cells=cells, **kw)
+    with pytest.raises(ValueError):
+        figures(db, D("2025-01-01"), D("2025-12-31"), "month", venue_id=worked["id"],
+                cells=cells)
