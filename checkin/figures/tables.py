@@ -319,14 +319,16 @@ def _published_venue_rows(db, venue, first, last, group, names, notes, closed, c
     all activities, each gender perturbed on its own and the total their sum."""
     if cells is None:
         cells = published_cells(db, venue["id"], first, last)
+    by_month = defaultdict(list)  # each period walks its own months' cells, not all of them
+    for (month, activity, gender, linked), value in cells.items():
+        by_month[month].append((activity, gender, linked, value))
     out = []
     for period in periods(first, last, group):
         base = {"period": period.label, "venue": venue["slug"], "activity": "", "note": "",
                 "first_day": period.first.isoformat(), "last_day": period.last.isoformat()}
-        months = set(periods_between(period.first, period.last, "month"))
         sums = defaultdict(Counter)
-        for (month, activity, gender, linked), value in cells.items():
-            if month in months:
+        for month in periods_between(period.first, period.last, "month"):
+            for activity, gender, linked, value in by_month.get(month, ()):
                 counts = sums[activity]
                 counts[f"visits_{gender}"] += value
                 counts["visits_total"] += value
