@@ -387,7 +387,6 @@ def measure_load_lines(server_url, door, prepared, client, seconds, quick, datab
     forms_file = Path(prepared["folder"]) / "forms.txt"
     floor_file = Path(prepared["folder"]) / "floor.txt"
     for clients in (2, *LEVELS):
-        ceiling = None
         line_seconds = 1 if clients == 2 else seconds
         # /healthz right after the bare GET, as before the floor: the floor and the check-ins
         # leave the kernel writing their pages out for a while after their lines.
@@ -421,9 +420,6 @@ def measure_load_lines(server_url, door, prepared, client, seconds, quick, datab
             if kind.startswith("check-in") and not stored_correctly(kind, row, row["added"]):
                 row["errors"] += 1
                 row["kind"] += " (visits stored wrongly!)"
-            if kind == "healthz":
-                ceiling = row["rps"]
-            row["ceiling"] = ceiling
             if clients != 2:  # 2 clients for one second each: the warm-up
                 rows.append(row)
     bare_rps = {r["clients"]: r["rps"] for r in rows if r["kind"] == BARE}
